@@ -1,0 +1,5 @@
+"""``python -m crmorg`` runs the command line."""
+
+from crmorg.cli.main import main
+
+raise SystemExit(main())

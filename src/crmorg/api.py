@@ -1,0 +1,58 @@
+"""The public Python API: load, validate, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crmorg.findings import Finding, Severity
+from crmorg.loading.limits import DEFAULT_LIMITS, Limits
+from crmorg.loading.loader import load_document
+from crmorg.model import Model
+
+if TYPE_CHECKING:
+    from crmorg.lint.config import LintConfig
+    from crmorg.lint.engine import Report
+
+
+class LoadError(Exception):
+    """The model could not be loaded; ``findings`` says why and where."""
+
+    def __init__(self, findings: tuple[Finding, ...]) -> None:
+        self.findings = findings
+        errors = [f for f in findings if f.severity is Severity.ERROR]
+        shown = "\n".join(f"{f.location}: {f.rule}: {f.message}" for f in errors[:10])
+        more = f"\n... and {len(errors) - 10} more" if len(errors) > 10 else ""
+        super().__init__(f"{len(errors)} error(s) loading the model:\n{shown}{more}")
+
+
+def load_partial(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Model:
+    """Load whatever can be loaded; the load findings travel on ``model.load_findings``."""
+    result = load_document(path, limits)
+    return Model(result.document, result.source, result.findings, result.root)
+
+
+def load(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Model:
+    """Load a model file or directory; raises :class:`LoadError` when it cannot be read.
+
+    Structural problems (unknown references, cycles) do not stop loading: they are
+    reported by :func:`validate`.
+    """
+    model = load_partial(path, limits)
+    if any(f.severity is Severity.ERROR for f in model.load_findings):
+        raise LoadError(model.load_findings)
+    return model
+
+
+def validate(model: Model, config: LintConfig | None = None) -> Report:
+    """Check ``model`` with every rule; see ``crmorg rules`` for the catalogue."""
+    from crmorg.lint.engine import run
+
+    return run(model, config)
+
+
+def export(model: Model, target: str, out_dir: str | Path, *, force: bool = False) -> list[Path]:
+    """Compile ``model`` for ``target`` into ``out_dir``; returns the files written."""
+    from crmorg.export import export_model
+
+    return export_model(model, target, Path(out_dir), force=force)

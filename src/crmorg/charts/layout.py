@@ -1,0 +1,286 @@
+"""Tidy-tree layout of a chart: a position and a size for every node's box.
+
+The algorithm is Walker's, in the linear-time form of Buchheim, Jünger and Leipert
+("Improving Walker's algorithm to run in linear time", 2002), extended to boxes of
+different widths: two neighbouring boxes on one level are kept apart by half of
+each one's width plus a gap. Like the original, it centres every parent above its
+first and last child and places subtrees as close as their contours allow. Both
+walks run over explicit index arrays in pre-order / reverse pre-order instead of
+recursing, so trees of any depth lay out in time linear in their size. The trees
+of a forest are laid side by side, left to right, separated by ``tree_gap``.
+
+Box sizes come from the text: a column per character, two for wide (CJK)
+characters (see :func:`~crmorg.charts.text.display_width`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .text import VACANT_MARKER, display_width, text_lines
+from .tree import Chart, ChartNode, walk
+
+__all__ = ["Box", "Layout", "Metrics", "layout_chart", "node_lines"]
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Sizes (in SVG user units, i.e. pixels) that the layout works with."""
+
+    char_width: float = 7.2
+    line_height: float = 16.0
+    padding_x: float = 10.0
+    padding_y: float = 7.0
+    min_width: float = 64.0
+    sibling_gap: float = 16.0
+    cousin_gap: float = 28.0
+    level_gap: float = 44.0
+    tree_gap: float = 48.0
+
+
+@dataclass(frozen=True)
+class Box:
+    """Where one node goes: ``x``/``y`` is the top-left corner of its box."""
+
+    node: ChartNode
+    parent: int | None
+    depth: int
+    x: float
+    y: float
+    width: float
+    height: float
+    lines: tuple[str, ...]
+
+    @property
+    def center_x(self) -> float:
+        """Horizontal centre of the box."""
+        return self.x + self.width / 2
+
+    @property
+    def bottom(self) -> float:
+        """Lower edge of the box."""
+        return self.y + self.height
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Every node's box, in pre-order of the chart, and the size of the drawing.
+
+    ``level_tops[d]`` and ``level_bottoms[d]`` bound the boxes of depth ``d``;
+    connectors turn half-way between one level's bottom and the next one's top.
+    """
+
+    boxes: tuple[Box, ...]
+    width: float
+    height: float
+    level_tops: tuple[float, ...]
+    level_bottoms: tuple[float, ...]
+
+
+def node_lines(node: ChartNode) -> tuple[str, ...]:
+    """The text lines drawn in a node's box: label, sublabel, vacancy marker."""
+    lines = text_lines(node.label) + text_lines(node.sublabel)
+    if "vacant" in node.kinds:
+        lines.append(VACANT_MARKER)
+    return tuple(lines)
+
+
+def _box_size(lines: tuple[str, ...], metrics: Metrics) -> tuple[float, float]:
+    columns = max((display_width(line) for line in lines), default=0)
+    width = max(metrics.min_width, columns * metrics.char_width + 2 * metrics.padding_x)
+    height = max(1, len(lines)) * metrics.line_height + 2 * metrics.padding_y
+    return width, height
+
+
+class _Tidy:
+    """Buchheim-Walker over one forest flattened into arrays (index = pre-order)."""
+
+    def __init__(self, parents: list[int], widths: list[float], metrics: Metrics) -> None:
+        count = len(parents)
+        self.parent = parents
+        self.width = widths
+        self.metrics = metrics
+        self.children: list[list[int]] = [[] for _ in range(count)]
+        self.number = [0] * count  # 1-based position among siblings
+        for v, p in enumerate(parents):
+            if p >= 0:
+                self.children[p].append(v)
+                self.number[v] = len(self.children[p])
+        self.prelim = [0.0] * count
+        self.mod = [0.0] * count
+        self.shift = [0.0] * count
+        self.change = [0.0] * count
+        self.middle = [0.0] * count  # centre of a node's children, relative
+        self.thread = [-1] * count
+        self.ancestor = list(range(count))
+
+    def _distance(self, left: int, right: int) -> float:
+        same_parent = self.parent[left] == self.parent[right]
+        gap = self.metrics.sibling_gap if same_parent else self.metrics.cousin_gap
+        return (self.width[left] + self.width[right]) / 2 + gap
+
+    def _next_left(self, v: int) -> int:
+        kids = self.children[v]
+        return kids[0] if kids else self.thread[v]
+
+    def _next_right(self, v: int) -> int:
+        kids = self.children[v]
+        return kids[-1] if kids else self.thread[v]
+
+    def _left_sibling(self, v: int) -> int:
+        p = self.parent[v]
+        return self.children[p][self.number[v] - 2] if p >= 0 and self.number[v] > 1 else -1
+
+    def _place(self, v: int) -> None:
+        """Position ``v`` next to its left sibling (the end of Walker's first walk)."""
+        left = self._left_sibling(v)
+        if left < 0:
+            self.prelim[v] = self.middle[v]
+            return
+        self.prelim[v] = self.prelim[left] + self._distance(left, v)
+        if self.children[v]:
+            self.mod[v] = self.prelim[v] - self.middle[v]
+
+    def _move_subtree(self, wl: int, wr: int, shift: float) -> None:
+        subtrees = self.number[wr] - self.number[wl]
+        self.change[wr] -= shift / subtrees
+        self.shift[wr] += shift
+        self.change[wl] += shift / subtrees
+        self.prelim[wr] += shift
+        self.mod[wr] += shift
+
+    def _apportion(self, v: int, default_ancestor: int) -> int:
+        left = self._left_sibling(v)
+        if left < 0:
+            return default_ancestor
+        vir = vor = v
+        vil = left
+        vol = self.children[self.parent[v]][0]
+        sir = sor = self.mod[v]
+        sil = self.mod[vil]
+        sol = self.mod[vol]
+        while True:
+            next_vil = self._next_right(vil)
+            next_vir = self._next_left(vir)
+            if next_vil < 0 or next_vir < 0:
+                break
+            vil, vir = next_vil, next_vir
+            vol = self._next_left(vol)
+            vor = self._next_right(vor)
+            self.ancestor[vor] = v
+            shift = (self.prelim[vil] + sil) - (self.prelim[vir] + sir) + self._distance(vil, vir)
+            if shift > 0:
+                candidate = self.ancestor[vil]
+                if self.parent[candidate] != self.parent[v]:
+                    candidate = default_ancestor
+                self._move_subtree(candidate, v, shift)
+                sir += shift
+                sor += shift
+            sil += self.mod[vil]
+            sir += self.mod[vir]
+            sol += self.mod[vol]
+            sor += self.mod[vor]
+        if self._next_right(vil) >= 0 and self._next_right(vor) < 0:
+            self.thread[vor] = self._next_right(vil)
+            self.mod[vor] += sil - sor
+        else:
+            if self._next_left(vir) >= 0 and self._next_left(vol) < 0:
+                self.thread[vol] = self._next_left(vir)
+                self.mod[vol] += sir - sol
+            default_ancestor = v
+        return default_ancestor
+
+    def _execute_shifts(self, v: int) -> None:
+        shift = change = 0.0
+        for w in reversed(self.children[v]):
+            self.prelim[w] += shift
+            self.mod[w] += shift
+            change += self.change[w]
+            shift += self.shift[w] + change
+
+    def centres(self) -> list[float]:
+        """The horizontal centre of every node, each tree starting near 0."""
+        count = len(self.parent)
+        # Reverse pre-order visits every node after all of its descendants.
+        for v in range(count - 1, -1, -1):
+            kids = self.children[v]
+            if not kids:
+                continue
+            default_ancestor = kids[0]
+            for w in kids:
+                self._place(w)
+                default_ancestor = self._apportion(w, default_ancestor)
+            self._execute_shifts(v)
+            self.middle[v] = (self.prelim[kids[0]] + self.prelim[kids[-1]]) / 2
+        x = [0.0] * count
+        offset = [0.0] * count  # sum of the ancestors' mods
+        for v in range(count):
+            p = self.parent[v]
+            if p < 0:
+                self.prelim[v] = self.middle[v]
+            else:
+                offset[v] = offset[p] + self.mod[p]
+            x[v] = self.prelim[v] + offset[v]
+        return x
+
+
+def layout_chart(chart: Chart, metrics: Metrics | None = None) -> Layout:
+    """Lay the chart's forest out top-down; coordinates start at (0, 0)."""
+    metrics = metrics or Metrics()
+    nodes: list[ChartNode] = []
+    parents: list[int] = []
+    depths: list[int] = []
+    index: dict[str, int] = {}
+    for step in walk(chart.roots):
+        index[step.node.id] = len(nodes)
+        nodes.append(step.node)
+        parents.append(index[step.parent.id] if step.parent is not None else -1)
+        depths.append(step.depth)
+    lines = [node_lines(node) for node in nodes]
+    sizes = [_box_size(node_text, metrics) for node_text in lines]
+    widths = [w for w, _ in sizes]
+    centres = _Tidy(parents, widths, metrics).centres()
+
+    # Trees side by side: each tree is shifted right past the previous one.
+    cursor = 0.0
+    start = 0
+    count = len(nodes)
+    while start < count:
+        end = start + 1
+        while end < count and parents[end] >= 0:
+            end += 1
+        left = min(centres[v] - widths[v] / 2 for v in range(start, end))
+        right = max(centres[v] + widths[v] / 2 for v in range(start, end))
+        delta = cursor - left
+        for v in range(start, end):
+            centres[v] += delta
+        cursor = right + delta + metrics.tree_gap
+        start = end
+
+    levels = max(depths, default=-1) + 1
+    level_heights = [0.0] * levels
+    for v in range(count):
+        level_heights[depths[v]] = max(level_heights[depths[v]], sizes[v][1])
+    tops: list[float] = []
+    y = 0.0
+    for height in level_heights:
+        tops.append(y)
+        y += height + metrics.level_gap
+    bottoms = [top + height for top, height in zip(tops, level_heights, strict=False)]
+
+    boxes = tuple(
+        Box(
+            node=nodes[v],
+            parent=parents[v] if parents[v] >= 0 else None,
+            depth=depths[v],
+            x=centres[v] - widths[v] / 2,
+            y=tops[depths[v]],
+            width=widths[v],
+            height=sizes[v][1],
+            lines=lines[v],
+        )
+        for v in range(count)
+    )
+    width = cursor - metrics.tree_gap if count else 0.0
+    height = bottoms[-1] if bottoms else 0.0
+    return Layout(boxes, width, height, tuple(tops), tuple(bottoms))

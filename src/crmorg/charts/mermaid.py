@@ -1,0 +1,120 @@
+"""Render a :class:`~crmorg.charts.tree.Chart` as a Mermaid ``flowchart TD``.
+
+Mermaid labels are HTML once rendered and pass through several text rewrites
+before that (entity codes ``#name;``, ``%%{...}%%`` directives found anywhere in
+the text, ``$$...$$`` math, a ``style ...:...;`` rewrite, Markdown in backtick
+strings). So every label is a double-quoted string in which every ASCII character
+other than letters, digits and a few inert punctuation marks is written as a
+Mermaid entity code (``<`` -> ``#60;``): the text reaches the page as text, never
+as markup or syntax. Node names are generated (``n0``, ``n1``, ... in pre-order),
+so user ids never appear either, and the output is byte-identical across runs.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+
+from .text import VACANT_MARKER, text_lines
+from .tree import Chart, ChartNode, walk
+
+__all__ = ["CLASS_DEFS", "escape_label", "render_mermaid"]
+
+# Later definitions win where two classes of one node set the same property, so the
+# markers (head, lead, external, vacant) come after the base kinds.
+CLASS_DEFS: tuple[tuple[str, str], ...] = (
+    ("root", "fill:#e5e7eb,stroke:#374151,stroke-width:2px"),
+    ("department", "fill:#e8f0fe,stroke:#1a56db"),
+    ("team", "fill:#fef9c3,stroke:#a16207"),
+    ("person", "fill:#f0fdf4,stroke:#15803d"),
+    ("role", "fill:#ffffff,stroke:#4b5563"),
+    ("head", "stroke:#1e3a8a,stroke-width:4px,font-weight:bold"),
+    ("lead", "fill:#d1fae5,stroke:#047857,stroke-width:3px"),
+    ("external", "fill:#fff7ed,stroke:#c2410c,stroke-dasharray:6 4"),
+    ("vacant", "fill:#f3f4f6,stroke:#9ca3af,color:#6b7280,font-style:italic"),
+)
+
+# Inert inside a quoted Mermaid label and in HTML text; everything else ASCII is
+# written as an entity code. "#", ";", ":", "%", "$", "`", "*", "~", "<", ">", "&",
+# quotes, brackets and braces are deliberately absent.
+_PLAIN = frozenset(string.ascii_letters + string.digits + " .,_()/!?+=@'-")
+# Mermaid rewrites three character pairs even after entity codes are decoded: it
+# reads a backslash before "n" as a line break, and "\ufb02\xb0" and "\xb6\xdf" as
+# the markers of its own entity decoding ("&" and ";"). An invisible WORD JOINER
+# between the two characters keeps the pair literal on screen.
+_REWRITTEN_PAIRS = re.compile("\\\\(?=n)|\ufb02(?=\xb0)|\xb6(?=\xdf)")
+_WORD_JOINER = "\u2060"
+
+
+def _escape_char(char: str) -> str:
+    if char in _PLAIN or (ord(char) > 127 and char.isprintable()):
+        return char
+    return f"#{ord(char)};"
+
+
+def escape_label(text: str) -> str:
+    """``text`` as the inside of a quoted Mermaid label; lines joined by ``<br>``."""
+    lines = (
+        _REWRITTEN_PAIRS.sub(lambda m: m.group(0) + _WORD_JOINER, line) for line in text_lines(text)
+    )
+    return "<br>".join("".join(_escape_char(char) for char in line) for line in lines)
+
+
+def _node_label(node: ChartNode) -> str:
+    parts = [escape_label(node.label)]
+    if node.sublabel is not None:
+        parts.append(escape_label(node.sublabel))
+    if "vacant" in node.kinds:
+        parts.append(escape_label(VACANT_MARKER))
+    return "<br>".join(parts)
+
+
+def _title_scalar(title: str) -> str:
+    """``title`` as a YAML double-quoted scalar with only letters, digits and spaces."""
+    # One line: a title has no room for breaks.
+    flat = " ".join(text_lines(title))
+    return (
+        '"'
+        + "".join(
+            c
+            if c.isalnum() or c == " "
+            else f"\\u{ord(c):04x}"
+            if ord(c) <= 0xFFFF
+            else f"\\U{ord(c):08x}"
+            for c in flat
+        )
+        + '"'
+    )
+
+
+def render_mermaid(chart: Chart) -> str:
+    """The chart as Mermaid flowchart source text (ends with a newline)."""
+    names: dict[str, str] = {}
+    node_lines: list[str] = []
+    edge_lines: list[str] = []
+    members: dict[str, list[str]] = {}
+    for step in walk(chart.roots):
+        name = f"n{len(names)}"
+        names[step.node.id] = name
+        node_lines.append(f'    {name}["{_node_label(step.node)}"]')
+        if step.parent is not None:
+            edge_lines.append(f"    {names[step.parent.id]} --> {name}")
+        for kind in step.node.kinds:
+            members.setdefault(kind, []).append(name)
+    for edge in chart.extra_edges:
+        arrow = "-.->" if edge.style == "dotted" else "-->"
+        text = f'|"{escape_label(edge.label)}"|' if edge.label else ""
+        edge_lines.append(f"    {names[edge.source]} {arrow}{text} {names[edge.target]}")
+    # Only the classes in use, in CLASS_DEFS order (not frozenset order, which
+    # varies between runs), so that the output stays small and deterministic.
+    style_lines: list[str] = []
+    for kind, style in CLASS_DEFS:
+        if kind in members:
+            style_lines.append(f"    classDef {kind} {style}")
+    for kind, _style in CLASS_DEFS:
+        if kind in members:
+            style_lines.append(f"    class {','.join(members[kind])} {kind}")
+    header = ["flowchart TD"]
+    if chart.title.strip():
+        header = ["---", f"title: {_title_scalar(chart.title)}", "---", *header]
+    return "\n".join(header + node_lines + edge_lines + style_lines) + "\n"

@@ -1,0 +1,1 @@
+"""The command line: parses options, builds objects, prints, picks exit codes."""

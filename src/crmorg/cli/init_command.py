@@ -1,0 +1,57 @@
+"""``crmorg init``: write a starter model that validates."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+
+from crmorg.cli.common import EXIT_OK, UsageError, stdout
+from crmorg.schema import json_schema_text
+
+
+class InitCommand:
+    name = "init"
+    help = "write a starter model into a new directory"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("directory", metavar="DIR", help="where to write the model")
+        parser.add_argument(
+            "--force", action="store_true", help="write even if DIR already holds YAML files"
+        )
+
+    def run(self, args: argparse.Namespace) -> int:
+        target = Path(args.directory)
+        if target.exists() and not target.is_dir():
+            raise UsageError(f"{target} exists and is not a directory")
+        if target.exists() and not args.force and any(target.rglob("*.y*ml")):
+            raise UsageError(f"{target} already holds YAML files; use --force to write anyway")
+        starter = files("crmorg").joinpath("starter/model.yaml").read_text(encoding="utf-8")
+        written = write_files(
+            target, {"model.yaml": starter, "crmorg.schema.json": json_schema_text()}
+        )
+        out = stdout()
+        for path in written:
+            out.write(f"wrote {path}\n")
+        out.write(f"next: crmorg validate {target}\n")
+        return EXIT_OK
+
+
+def write_files(target: Path, contents: dict[str, str]) -> list[Path]:
+    """Write each file atomically (temporary file, then rename)."""
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, text in contents.items():
+        path = target / name
+        handle, temporary = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+                stream.write(text)
+            Path(temporary).replace(path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        written.append(path)
+    return written

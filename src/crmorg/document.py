@@ -1,0 +1,49 @@
+"""The validated content of a model: one typed object per section."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from crmorg.kpi.models import Kpi, Metric
+from crmorg.permissions.models import Constraint, Resource
+from crmorg.roles.models import Department, Person, Responsibility, Role, Team
+from crmorg.settings import Organization, Settings
+
+SECTIONS: tuple[str, ...] = (
+    "version", "organization", "actions", "resources", "departments", "roles",
+    "responsibilities", "teams", "people", "kpis", "metrics", "constraints", "settings",
+)  # fmt: skip
+ID_SECTIONS: tuple[str, ...] = (
+    "resources", "departments", "roles", "responsibilities", "teams", "people", "kpis",
+    "metrics",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Document:
+    """Every section of a model after validation, in file order.
+
+    ``rejected`` keeps the ids whose definitions failed validation, so that references
+    to them are not reported a second time as unknown.
+    """
+
+    organization: Organization | None = None
+    actions: tuple[str, ...] = ()
+    resources: Mapping[str, Resource] = field(default_factory=dict)
+    departments: Mapping[str, Department] = field(default_factory=dict)
+    roles: Mapping[str, Role] = field(default_factory=dict)
+    responsibilities: Mapping[str, Responsibility] = field(default_factory=dict)
+    teams: Mapping[str, Team] = field(default_factory=dict)
+    people: Mapping[str, Person] = field(default_factory=dict)
+    metrics: Mapping[str, Metric] = field(default_factory=dict)
+    kpis: Mapping[str, Kpi] = field(default_factory=dict)
+    constraints: tuple[Constraint, ...] = ()
+    settings: Settings = field(default_factory=Settings)
+    rejected: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    constraint_index: Mapping[str, int] = field(default_factory=dict)
+
+    def known(self, section: str, entity_id: str) -> bool:
+        """Whether ``entity_id`` is defined in ``section`` (even if it was rejected)."""
+        entities: Mapping[str, object] = getattr(self, section)
+        return entity_id in entities or entity_id in self.rejected.get(section, frozenset())

@@ -1,0 +1,40 @@
+"""Metrics and KPIs as written in a model."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from crmorg.text import STRICT, Id, Text
+
+Unit = Literal["ratio", "percent", "count", "currency", "hours", "days", "score"]
+Direction = Literal["higher", "lower"]
+Frequency = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
+
+
+class Metric(BaseModel):
+    """A raw, measured input that KPI formulas may use."""
+
+    model_config = STRICT
+
+    name: Text | None = None
+    description: Text | None = None
+    unit: Unit | None = None
+    source: Id | None = Field(default=None, description="The resource it is computed from.")
+
+
+class Kpi(BaseModel):
+    """A key performance indicator: a formula over metrics, a target and an owner."""
+
+    model_config = STRICT
+
+    name: Text | None = None
+    description: Text | None = None
+    department: Id | None = None
+    owner: Id | None = Field(default=None, description="The role accountable for it.")
+    formula: str | None = Field(default=None, max_length=2000)
+    unit: Unit | None = None
+    direction: Direction | None = None
+    target: float | None = None
+    frequency: Frequency | None = None

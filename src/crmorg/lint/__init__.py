@@ -1,0 +1,1 @@
+"""Checking a model: the rule catalogue, rule implementations and the engine."""

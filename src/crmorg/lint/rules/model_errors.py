@@ -1,0 +1,497 @@
+"""Model errors: the model cannot be read or does not hold together."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Mapping
+
+from crmorg.findings import Path
+from crmorg.lint.catalog import CATALOG
+from crmorg.lint.rule import Problem, Rule, no_check, rule
+from crmorg.model import Model
+from crmorg.roles.graphs import cycles
+
+
+def _loader_rule(name: str, doc: str) -> Rule:
+    return Rule(CATALOG[name], no_check, doc)
+
+
+yaml_syntax = _loader_rule(
+    "yaml-syntax",
+    """The file cannot be read as safe, plain YAML.
+
+    Reported for syntax errors, tabs used for indentation, invalid UTF-8, binary files,
+    several documents in one file, YAML tags (`!!python/object` and the like, which crmorg
+    never runs), merge keys, alias bombs, absurd nesting and oversized files.
+
+    Fails:
+    ```yaml
+    roles:
+    →   sales_rep: {}        # "→" marks a tab indenting this line
+    ```
+    Fix: indent with spaces, save as UTF-8, and write values out instead of tags.
+    """,
+)
+
+schema = _loader_rule(
+    "schema",
+    """A value does not fit the model format.
+
+    Unknown fields and sections, wrong types, ids that are not `^[a-z][a-z0-9_]{0,63}$`,
+    unknown scopes, and YAML 1.1 surprises: an unquoted `no`, `yes`, `on` or `off` is
+    reported instead of silently becoming a boolean.
+
+    Fails:
+    ```yaml
+    roles:
+      sales_rep:
+        name: no             # YAML 1.1 reads this as false
+        grants: {lead: {read: everyone}}
+    ```
+    Fix: `name: "no"` (quoted), and a scope from none, own, team, department, organization.
+    """,
+)
+
+duplicate_id = _loader_rule(
+    "duplicate-id",
+    """The same id or key is defined twice: in one mapping, or in two files.
+
+    Both places are named; the first definition is kept.
+
+    Fails:
+    ```yaml
+    # roles/sales.yaml          # roles/service.yaml
+    roles:                      roles:
+      agent: {name: Agent}        agent: {name: Service agent}
+    ```
+    Fix: rename one of them (`sales_agent`, `service_agent`) or delete the copy.
+    """,
+)
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def _ref(
+    model: Model,
+    owner_path: Path,
+    owner_id: str,
+    value: str,
+    section: str,
+    what: str,
+    relation: str,
+) -> Iterator[Problem]:
+    if model.document.known(section, value):
+        return
+    entities: Mapping[str, object] = getattr(model.document, section)
+    yield Problem(
+        f"{relation} `{value}`, which is not a {what} in the model"
+        f"{_suggest(value, entities)}; define it under `{section}` or fix the id",
+        owner_path,
+        (owner_id, value),
+    )
+
+
+def _refs(
+    model: Model,
+    base: Path,
+    owner_id: str,
+    values: Iterable[str],
+    section: str,
+    what: str,
+    relation: str,
+) -> Iterator[Problem]:
+    for index, value in enumerate(values):
+        yield from _ref(model, (*base, index), owner_id, value, section, what, relation)
+
+
+def _grant_refs(
+    model: Model, base: Path, owner_id: str, grants: Mapping[str, Mapping[str, str]]
+) -> Iterator[Problem]:
+    catalog = model.catalog
+    for resource, actions in grants.items():
+        if resource != "*" and not model.document.known("resources", resource):
+            yield Problem(
+                f"{owner_id} names resource `{resource}`, which is not declared"
+                f"{_suggest(resource, model.resources)}; declare it under `resources`",
+                (*base, resource),
+                (owner_id, resource),
+                at_key=True,
+            )
+            continue
+        for action in actions:
+            if action == "*":
+                continue
+            if action not in catalog.actions:
+                yield Problem(
+                    f"{owner_id} names action `{action}`, which is neither built in nor "
+                    f"declared{_suggest(action, catalog.actions)}; add it to `actions:`",
+                    (*base, resource, action),
+                    (owner_id, action),
+                    at_key=True,
+                )
+            elif (
+                resource != "*"
+                and resource in model.resources
+                and not catalog.applies(resource, action)
+            ):
+                yield Problem(
+                    f"{owner_id} names `{resource}.{action}`, but `{action}` does not apply to "
+                    f"{resource} (its actions: {', '.join(catalog.applicable[resource])}); "
+                    "add it to the resource's `actions` or remove it here",
+                    (*base, resource, action),
+                    (owner_id, resource, action),
+                    at_key=True,
+                )
+
+
+@rule("unknown-reference")
+def unknown_reference(model: Model) -> Iterator[Problem]:
+    """A reference names an id that the model does not define.
+
+    Every id a model refers to — a department's parent and head, a role's department,
+    inherited roles and reporting line, RACI roles, grant resources and actions, team
+    leads, people's roles and teams, KPI owners, metric sources, constraint members,
+    waiver rules — must be defined.
+
+    Fails:
+    ```yaml
+    roles:
+      sales_rep: {inherits: [employe]}   # typo
+    ```
+    Fix: `inherits: [employee]`, or define the missing role.
+    """
+    doc = model.document
+    for dept_id, dept in doc.departments.items():
+        base = ("departments", dept_id)
+        if dept.parent is not None:
+            yield from _ref(
+                model,
+                (*base, "parent"),
+                dept_id,
+                dept.parent,
+                "departments",
+                "department",
+                f"department {dept_id} has parent",
+            )
+        if dept.head is not None:
+            yield from _ref(
+                model,
+                (*base, "head"),
+                dept_id,
+                dept.head,
+                "roles",
+                "role",
+                f"department {dept_id} is headed by",
+            )
+    for role_id, role in doc.roles.items():
+        base = ("roles", role_id)
+        if role.department is not None:
+            yield from _ref(
+                model,
+                (*base, "department"),
+                role_id,
+                role.department,
+                "departments",
+                "department",
+                f"role {role_id} belongs to",
+            )
+        yield from _refs(
+            model,
+            (*base, "inherits"),
+            role_id,
+            role.inherits,
+            "roles",
+            "role",
+            f"role {role_id} inherits",
+        )
+        if role.reports_to is not None:
+            yield from _ref(
+                model,
+                (*base, "reports_to"),
+                role_id,
+                role.reports_to,
+                "roles",
+                "role",
+                f"role {role_id} reports to",
+            )
+        yield from _grant_refs(model, (*base, "grants"), role_id, role.grants)
+    for resp_id, resp in doc.responsibilities.items():
+        base = ("responsibilities", resp_id)
+        if resp.department is not None:
+            yield from _ref(
+                model,
+                (*base, "department"),
+                resp_id,
+                resp.department,
+                "departments",
+                "department",
+                f"responsibility {resp_id} belongs to",
+            )
+        if resp.accountable is not None:
+            yield from _ref(
+                model,
+                (*base, "accountable"),
+                resp_id,
+                resp.accountable,
+                "roles",
+                "role",
+                f"responsibility {resp_id} is accountable to",
+            )
+        for part in ("responsible", "consulted", "informed"):
+            yield from _refs(
+                model,
+                (*base, part),
+                resp_id,
+                getattr(resp, part),
+                "roles",
+                "role",
+                f"responsibility {resp_id} lists as {part}",
+            )
+        yield from _grant_refs(model, (*base, "requires"), resp_id, resp.requires)
+    for team_id, team in doc.teams.items():
+        base = ("teams", team_id)
+        if team.department is not None:
+            yield from _ref(
+                model,
+                (*base, "department"),
+                team_id,
+                team.department,
+                "departments",
+                "department",
+                f"team {team_id} belongs to",
+            )
+        if team.lead is not None:
+            yield from _ref(
+                model,
+                (*base, "lead"),
+                team_id,
+                team.lead,
+                "people",
+                "person",
+                f"team {team_id} is led by",
+            )
+    for person_id, person in doc.people.items():
+        base = ("people", person_id)
+        yield from _refs(
+            model, (*base, "roles"), person_id, person.roles, "roles", "role", f"{person_id} holds"
+        )
+        yield from _refs(
+            model, (*base, "teams"), person_id, person.teams, "teams", "team", f"{person_id} is in"
+        )
+        if person.reports_to is not None:
+            yield from _ref(
+                model,
+                (*base, "reports_to"),
+                person_id,
+                person.reports_to,
+                "people",
+                "person",
+                f"{person_id} reports to",
+            )
+    for metric_id, metric in doc.metrics.items():
+        if metric.source is not None:
+            yield from _ref(
+                model,
+                ("metrics", metric_id, "source"),
+                metric_id,
+                metric.source,
+                "resources",
+                "resource",
+                f"metric {metric_id} is computed from",
+            )
+    for kpi_id, kpi in doc.kpis.items():
+        base = ("kpis", kpi_id)
+        if kpi.department is not None:
+            yield from _ref(
+                model,
+                (*base, "department"),
+                kpi_id,
+                kpi.department,
+                "departments",
+                "department",
+                f"KPI {kpi_id} belongs to",
+            )
+        if kpi.owner is not None:
+            yield from _ref(
+                model,
+                (*base, "owner"),
+                kpi_id,
+                kpi.owner,
+                "roles",
+                "role",
+                f"KPI {kpi_id} is owned by",
+            )
+    for resource_id, resource in doc.resources.items():
+        for index, action in enumerate(resource.actions or ()):
+            if action not in model.catalog.actions:
+                yield Problem(
+                    f"resource {resource_id} lists action `{action}`, which is neither built "
+                    f"in nor declared{_suggest(action, model.catalog.actions)}; add it to "
+                    "the top-level `actions:` list",
+                    ("resources", resource_id, "actions", index),
+                    (resource_id, action),
+                )
+    yield from _constraint_refs(model)
+    yield from _settings_refs(model)
+
+
+def _constraint_refs(model: Model) -> Iterator[Problem]:
+    for constraint in model.constraints:
+        base = model.constraint_path(constraint.id)
+        cid = constraint.id
+        if constraint.kind == "separation_of_duties":
+            for position, permission in enumerate(constraint.permissions):
+                resource, action = permission.split(":", 1)
+                path = (*base, "permissions", position)
+                if not model.document.known("resources", resource):
+                    yield Problem(
+                        f"constraint {cid} names resource `{resource}`, which is not declared"
+                        f"{_suggest(resource, model.resources)}",
+                        path,
+                        (cid, resource),
+                    )
+                elif resource in model.resources and not model.catalog.applies(resource, action):
+                    yield Problem(
+                        f"constraint {cid} names `{permission}`, but `{action}` does not apply "
+                        f"to {resource}",
+                        path,
+                        (cid, resource, action),
+                    )
+        elif constraint.kind == "exclusive_roles":
+            yield from _refs(
+                model,
+                (*base, "roles"),
+                cid,
+                constraint.roles,
+                "roles",
+                "role",
+                f"constraint {cid} names",
+            )
+        else:
+            yield from _ref(
+                model,
+                (*base, "role"),
+                cid,
+                constraint.role,
+                "roles",
+                "role",
+                f"constraint {cid} names",
+            )
+
+
+def _settings_refs(model: Model) -> Iterator[Problem]:
+    known_ids: set[str] = set()
+    for section in (
+        "resources",
+        "departments",
+        "roles",
+        "responsibilities",
+        "teams",
+        "people",
+        "kpis",
+        "metrics",
+    ):
+        known_ids.update(getattr(model.document, section))
+    known_ids.update(constraint.id for constraint in model.constraints)
+    known_ids.update(model.catalog.actions)
+    for rule_name in model.settings.rules:
+        if rule_name not in CATALOG:
+            yield Problem(
+                f"settings.rules names `{rule_name}`, which is not a rule"
+                f"{_suggest(rule_name, CATALOG)}; `crmorg rules` lists them",
+                ("settings", "rules", rule_name),
+                (rule_name,),
+                at_key=True,
+            )
+    for index, waiver in enumerate(model.settings.waivers):
+        base = ("settings", "waivers", index)
+        if waiver.rule not in CATALOG:
+            yield Problem(
+                f"a waiver names rule `{waiver.rule}`, which does not exist"
+                f"{_suggest(waiver.rule, CATALOG)}",
+                (*base, "rule"),
+                (waiver.rule,),
+            )
+        for position, subject in enumerate(waiver.subjects):
+            if subject not in known_ids:
+                yield Problem(
+                    f"a waiver names `{subject}`, which is no id in the model"
+                    f"{_suggest(subject, known_ids)}",
+                    (*base, "subjects", position),
+                    (subject,),
+                )
+
+
+def _cycle_problems(
+    kind: str, members_list: list[list[str]], section: str, field: str
+) -> Iterator[Problem]:
+    for members in members_list:
+        circle = " -> ".join([*members, members[0]])
+        yield Problem(
+            f"{kind} run in a circle: {circle}; break the circle by changing one `{field}`",
+            (section, members[0], field),
+            tuple(members),
+        )
+
+
+@rule("inheritance-cycle")
+def inheritance_cycle(model: Model) -> Iterator[Problem]:
+    """Roles inherit from each other in a circle, so no role's grants are well defined.
+
+    Every member of the circle is named.
+
+    Fails:
+    ```yaml
+    roles:
+      manager: {inherits: [lead]}
+      lead: {inherits: [manager]}
+    ```
+    Fix: inheritance runs one way, from the more to the less powerful role: drop
+    `inherits: [manager]` from `lead`.
+    """
+    yield from _cycle_problems(
+        "roles inherit", cycles(model.inheritance_graph), "roles", "inherits"
+    )
+
+
+@rule("department-cycle")
+def department_cycle(model: Model) -> Iterator[Problem]:
+    """Departments are each other's parents, so they form no tree.
+
+    Fails:
+    ```yaml
+    departments:
+      sales: {name: Sales, parent: marketing}
+      marketing: {name: Marketing, parent: sales}
+    ```
+    Fix: give one of them the parent it really has (often `management`), or none.
+    """
+    yield from _cycle_problems(
+        "departments nest",
+        cycles(model.department_tree.reverse(copy=False)),
+        "departments",
+        "parent",
+    )
+
+
+@rule("reporting-cycle")
+def reporting_cycle(model: Model) -> Iterator[Problem]:
+    """Reporting lines (of roles or of people) run in a circle.
+
+    Fails:
+    ```yaml
+    people:
+      alice: {roles: [sales_manager], reports_to: bob}
+      bob: {roles: [sales_rep], reports_to: alice}
+    ```
+    Fix: someone is at the top: remove or change one `reports_to`.
+    """
+    yield from _cycle_problems(
+        "role reporting lines", cycles(model.role_reporting_graph), "roles", "reports_to"
+    )
+    yield from _cycle_problems(
+        "reporting lines", cycles(model.person_reporting_graph), "people", "reports_to"
+    )

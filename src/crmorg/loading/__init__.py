@@ -1,0 +1,1 @@
+"""Reading model files safely, with a position for every value."""

@@ -1,0 +1,472 @@
+"""Load a model file or directory: read, merge the sections, validate every entry.
+
+Loading never stops at the first problem: every file is read, every entry validated,
+and what cannot be used is reported as findings with its position. The result is a
+model built from every valid entry, plus those findings.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from crmorg.document import ID_SECTIONS, SECTIONS, Document
+from crmorg.findings import Finding, Location
+from crmorg.findings import Path as DocPath
+from crmorg.kpi.models import Kpi, Metric
+from crmorg.lint.catalog import make_finding
+from crmorg.loading.files import display_name, model_files, read_source
+from crmorg.loading.limits import DEFAULT_LIMITS, Limits
+from crmorg.loading.pydantic_errors import schema_findings
+from crmorg.loading.yaml_nodes import parse_yaml
+from crmorg.permissions.models import (
+    Constraint,
+    ExclusiveRoles,
+    Resource,
+    RoleCardinality,
+    SeparationOfDuties,
+)
+from crmorg.roles.models import Department, Person, Responsibility, Role, Team
+from crmorg.settings import Organization, Settings
+from crmorg.source import SourceMap
+from crmorg.text import ID_RE
+
+ENTITY_MODELS: Mapping[str, type[BaseModel]] = {
+    "resources": Resource,
+    "departments": Department,
+    "roles": Role,
+    "responsibilities": Responsibility,
+    "teams": Team,
+    "people": Person,
+    "metrics": Metric,
+    "kpis": Kpi,
+}
+SINGULAR = {
+    "resources": "resource", "departments": "department", "roles": "role",
+    "responsibilities": "responsibility", "teams": "team", "people": "person",
+    "metrics": "metric", "kpis": "KPI", "constraints": "constraint",
+}  # fmt: skip
+_CONSTRAINT_MODELS: Mapping[str, type[BaseModel]] = {
+    "separation_of_duties": SeparationOfDuties,
+    "exclusive_roles": ExclusiveRoles,
+    "role_cardinality": RoleCardinality,
+}
+
+
+@dataclass
+class _Gathered:
+    """Raw sections merged across files, before validation."""
+
+    entities: dict[str, dict[str, Any]] = field(
+        default_factory=lambda: {section: {} for section in ID_SECTIONS}
+    )
+    actions: list[Any] = field(default_factory=list)
+    constraints: list[Any] = field(default_factory=list)
+    organization: tuple[Any, Location] | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What loading produced: the (possibly partial) document, positions and findings."""
+
+    document: Document
+    source: SourceMap
+    findings: tuple[Finding, ...]
+    root: str
+
+    @property
+    def ok(self) -> bool:
+        return not any(finding.severity.value == "error" for finding in self.findings)
+
+
+def load_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
+    """Read the model at ``path``; raises ``FileNotFoundError`` only if it does not exist."""
+    root = Path(path)
+    if not root.exists():
+        raise FileNotFoundError(f"no such file or directory: {root}")
+    source = SourceMap()
+    findings: list[Finding] = []
+    gathered = _Gathered()
+    files = model_files(root)
+    if not files:
+        findings.append(
+            make_finding(
+                "schema",
+                f"no model files (*.yaml, *.yml) in {display_name(root)}; "
+                "run `crmorg init` to start one",
+                Location(display_name(root), 1, 1),
+            )
+        )
+    elif len(files) > limits.max_files:
+        findings.append(
+            make_finding(
+                "schema",
+                f"{len(files):,} model files, over the limit of {limits.max_files:,}",
+                Location(display_name(root), 1, 1),
+            )
+        )
+        files = []
+    total = 0
+    for file in files:
+        text, read_findings = read_source(file, limits)
+        findings.extend(read_findings)
+        if text is None:
+            continue
+        total += len(text.text)
+        if total > limits.max_total_bytes:
+            findings.append(
+                make_finding(
+                    "yaml-syntax",
+                    f"the model is larger than {limits.max_total_bytes:,} bytes in all; "
+                    "this file and the rest were not read",
+                    Location(text.name, 1, 1),
+                )
+            )
+            break
+        _gather_file(text.name, text.text, gathered, source, findings, limits)
+    document = _validate(gathered, source, findings)
+    return LoadResult(document, source, tuple(findings), display_name(root))
+
+
+def _gather_file(
+    name: str,
+    text: str,
+    gathered: _Gathered,
+    source: SourceMap,
+    findings: list[Finding],
+    limits: Limits,
+) -> None:
+    local = SourceMap()
+    local.add_file(name)
+    list_offsets = {"actions": len(gathered.actions), "constraints": len(gathered.constraints)}
+
+    def record(path: DocPath, value: Location, key: Location | None) -> None:
+        if len(path) >= 2 and path[0] in list_offsets and isinstance(path[1], int):
+            path = (path[0], path[1] + list_offsets[str(path[0])], *path[2:])
+        local.record(path, value, key)
+
+    parsed = parse_yaml(text, name, record, limits)
+    findings.extend(parsed.findings)
+    source.add_file(name)
+    start = Location(name, 1, 1)
+    data = parsed.data
+    if data is None:
+        if not parsed.findings:
+            findings.append(
+                make_finding(
+                    "schema",
+                    "the file is empty; a model file is one YAML mapping of sections "
+                    "(version, organization, roles, ...): add content or delete the file",
+                    start,
+                )
+            )
+        return
+    if not isinstance(data, dict):
+        findings.append(
+            make_finding(
+                "schema",
+                "the top level of a model file must be a mapping of sections "
+                "(version, organization, roles, ...), not "
+                + ("a list" if isinstance(data, list) else "a single value"),
+                start,
+            )
+        )
+        return
+    skip: set[DocPath] = set()
+    for section, value in data.items():
+        where = local.key((section,))
+        if section not in SECTIONS:
+            close = difflib.get_close_matches(str(section), SECTIONS, n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            findings.append(
+                make_finding(
+                    "schema",
+                    f"unknown top-level section `{section}`{hint}; the sections are: "
+                    + ", ".join(SECTIONS),
+                    where,
+                )
+            )
+            continue
+        if section == "version":
+            if value != 1 or isinstance(value, bool):
+                findings.append(
+                    make_finding(
+                        "schema",
+                        f"`version` is {value!r}; this crmorg reads format version 1: "
+                        "write `version: 1`",
+                        local.value(("version",)),
+                    )
+                )
+        elif section == "organization":
+            if gathered.organization is not None:
+                first = gathered.organization[1]
+                findings.append(
+                    make_finding(
+                        "duplicate-id",
+                        f"`organization` is defined twice, first at {first}; "
+                        "exactly one file holds it",
+                        where,
+                        ("organization",),
+                    )
+                )
+                skip.add(("organization",))
+            else:
+                gathered.organization = (value, where)
+        elif section in ("actions", "constraints"):
+            if not isinstance(value, list):
+                findings.append(
+                    make_finding(
+                        "schema",
+                        f"`{section}` must be a list"
+                        + (" of action ids" if section == "actions" else " of constraints"),
+                        local.value((section,)),
+                    )
+                )
+                continue
+            getattr(gathered, section).extend(value)
+        elif section == "settings":
+            _merge_settings(value, gathered, local, findings, skip)
+        else:
+            _merge_entities(section, value, gathered, source, local, findings, skip)
+    source.update(_without(local, skip))
+
+
+def _without(local: SourceMap, skip: set[DocPath]) -> SourceMap:
+    if not skip:
+        return local
+    kept = SourceMap()
+    for path, value in local._values.items():
+        if not any(path[: len(prefix)] == prefix for prefix in skip):
+            kept.record(path, value, local._keys.get(path))
+    return kept
+
+
+def _merge_settings(
+    value: Any,
+    gathered: _Gathered,
+    local: SourceMap,
+    findings: list[Finding],
+    skip: set[DocPath],
+) -> None:
+    if not isinstance(value, dict):
+        findings.append(
+            make_finding("schema", "`settings` must be a mapping", local.value(("settings",)))
+        )
+        return
+    for key, item in value.items():
+        if key in gathered.settings:
+            findings.append(
+                make_finding(
+                    "duplicate-id",
+                    f"setting `{key}` is given in more than one file; keep one",
+                    local.key(("settings", key)),
+                    (str(key),),
+                )
+            )
+            skip.add(("settings", key))
+            continue
+        gathered.settings[key] = item
+
+
+def _merge_entities(
+    section: str,
+    value: Any,
+    gathered: _Gathered,
+    source: SourceMap,
+    local: SourceMap,
+    findings: list[Finding],
+    skip: set[DocPath],
+) -> None:
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        findings.append(
+            make_finding(
+                "schema",
+                f"`{section}` must be a mapping from id to {SINGULAR[section]}",
+                local.value((section,)),
+            )
+        )
+        return
+    entities = gathered.entities[section]
+    for entity_id, raw in value.items():
+        path = (section, entity_id)
+        if entity_id in entities:
+            first = source.key(path)
+            findings.append(
+                make_finding(
+                    "duplicate-id",
+                    f"{SINGULAR[section]} `{entity_id}` is defined twice; "
+                    f"the first definition is at {first}: rename or remove one",
+                    local.key(path),
+                    (str(entity_id),),
+                )
+            )
+            skip.add(path)
+            continue
+        entities[entity_id] = raw
+
+
+def _validate(gathered: _Gathered, source: SourceMap, findings: list[Finding]) -> Document:
+    rejected: dict[str, set[str]] = {section: set() for section in ID_SECTIONS}
+    sections: dict[str, dict[str, Any]] = {}
+    for section in ID_SECTIONS:
+        sections[section] = _validate_entities(
+            section, gathered.entities[section], source, findings, rejected[section]
+        )
+    organization = None
+    if gathered.organization is None:
+        if source.files:
+            findings.append(
+                make_finding(
+                    "schema",
+                    "no file holds `organization`; add `organization: {name: ...}` "
+                    "to exactly one file",
+                    Location(source.files[0], 1, 1),
+                )
+            )
+    else:
+        organization = _validate_one(
+            Organization,
+            gathered.organization[0],
+            ("organization",),
+            source,
+            findings,
+            "organization",
+            (),
+        )
+    settings = _validate_one(
+        Settings, gathered.settings, ("settings",), source, findings, "settings", ()
+    )
+    actions = _validate_actions(gathered.actions, source, findings)
+    constraints, constraint_index = _validate_constraints(gathered.constraints, source, findings)
+    return Document(
+        organization=organization,
+        actions=actions,
+        constraints=constraints,
+        settings=settings if settings is not None else Settings(),
+        rejected={section: frozenset(ids) for section, ids in rejected.items()},
+        constraint_index=constraint_index,
+        **sections,
+    )
+
+
+def _validate_entities(
+    section: str,
+    raw_entities: dict[str, Any],
+    source: SourceMap,
+    findings: list[Finding],
+    rejected: set[str],
+) -> dict[str, Any]:
+    model = ENTITY_MODELS[section]
+    valid: dict[str, Any] = {}
+    validate: Callable[[Any], Any] = model.model_validate
+    for entity_id, raw in raw_entities.items():
+        path = (section, entity_id)
+        what = f"{SINGULAR[section]} `{entity_id}`"
+        if not isinstance(entity_id, str) or not ID_RE.match(entity_id):
+            findings.append(
+                make_finding(
+                    "schema",
+                    f"`{entity_id}` is not a valid {SINGULAR[section]} id: ids are lowercase "
+                    "letters, digits and `_`, start with a letter and have at most 64 "
+                    "characters (like `sales_rep`)",
+                    source.key(path),
+                    (str(entity_id),),
+                )
+            )
+            continue
+        if raw is None:
+            raw = {}
+        try:
+            valid[entity_id] = validate(raw)
+        except ValidationError as error:
+            rejected.add(entity_id)
+            findings.extend(schema_findings(error, raw, path, source, what, model, (entity_id,)))
+    return valid
+
+
+def _validate_one(
+    model: type[BaseModel],
+    raw: Any,
+    path: DocPath,
+    source: SourceMap,
+    findings: list[Finding],
+    what: str,
+    subjects: tuple[str, ...],
+) -> Any:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        findings.extend(schema_findings(error, raw, path, source, what, model, subjects))
+        return None
+
+
+def _validate_actions(
+    raw: list[Any], source: SourceMap, findings: list[Finding]
+) -> tuple[str, ...]:
+    actions: list[str] = []
+    for index, action in enumerate(raw):
+        if not isinstance(action, str) or not ID_RE.match(action):
+            findings.append(
+                make_finding(
+                    "schema",
+                    f"action {action!r} is not a valid id: lowercase letters, digits and `_`, "
+                    "starting with a letter (like `refund`)",
+                    source.value(("actions", index)),
+                )
+            )
+        elif action not in actions:
+            actions.append(action)
+    return tuple(actions)
+
+
+def _validate_constraints(
+    raw: list[Any], source: SourceMap, findings: list[Finding]
+) -> tuple[tuple[Constraint, ...], dict[str, int]]:
+    constraints: list[Constraint] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw):
+        path = ("constraints", index)
+        constraint_id = item.get("id") if isinstance(item, dict) else None
+        what = f"constraint `{constraint_id}`" if constraint_id else f"constraint #{index + 1}"
+        subjects = (constraint_id,) if isinstance(constraint_id, str) else ()
+        if isinstance(constraint_id, str) and constraint_id in seen:
+            first = source.value(("constraints", seen[constraint_id]))
+            findings.append(
+                make_finding(
+                    "duplicate-id",
+                    f"constraint `{constraint_id}` is defined twice; the first is at {first}",
+                    source.value((*path, "id")),
+                    subjects,
+                )
+            )
+            continue
+        if not isinstance(item, dict) or item.get("kind") not in _CONSTRAINT_MODELS:
+            kind = item.get("kind") if isinstance(item, dict) else None
+            findings.append(
+                make_finding(
+                    "schema",
+                    f"{what}: `kind` is {kind!r}; expected separation_of_duties, "
+                    "exclusive_roles or role_cardinality",
+                    source.value((*path, "kind")),
+                    subjects,
+                )
+            )
+            continue
+        model = _CONSTRAINT_MODELS[item["kind"]]
+        try:
+            constraint = model.model_validate(item)
+        except ValidationError as error:
+            findings.extend(schema_findings(error, item, path, source, what, model, subjects))
+            continue
+        seen[constraint.id] = index
+        constraints.append(constraint)  # type: ignore[arg-type]
+    return tuple(constraints), seen

@@ -1,0 +1,115 @@
+"""Turn pydantic validation errors into findings at the offending node's position."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from crmorg.findings import Finding, Path
+from crmorg.lint.catalog import make_finding
+from crmorg.source import SourceMap
+
+_UNION_ONLY = {"str", "dict", "list", "tuple"}
+
+
+def schema_findings(
+    error: ValidationError,
+    raw: Any,
+    base: Path,
+    source: SourceMap,
+    what: str,
+    model: type[BaseModel] | None,
+    subjects: tuple[str, ...],
+) -> Iterator[Finding]:
+    """One finding per offending node: union alternatives are combined into one message."""
+    by_path: dict[Path, list[dict[str, Any]]] = {}
+    for detail in error.errors(include_url=False):
+        path = _data_path(raw, tuple(detail["loc"]))
+        by_path.setdefault(path, []).append(dict(detail))
+    for path, details in by_path.items():
+        full = (*base, *path)
+        kinds = {detail["type"] for detail in details}
+        if kinds == {"extra_forbidden"}:
+            location = source.key(full)
+        elif kinds == {"missing"}:
+            location = source.value(full)
+        else:
+            location = source.value(full)
+        yield make_finding("schema", _message(what, path, details, model), location, subjects)
+
+
+def _data_path(raw: Any, loc: Sequence[Any]) -> Path:
+    """Follow pydantic's ``loc`` through the raw data, dropping union-branch labels."""
+    path: list[str | int] = []
+    current = raw
+    for part in loc:
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
+            path.append(part)
+            current = current[part]
+        elif isinstance(current, dict) and isinstance(part, str) and not _is_branch(part):
+            path.append(part)  # a missing or unknown key
+            current = None
+    return tuple(path)
+
+
+def _is_branch(part: str) -> bool:
+    head = part.split("[", 1)[0]
+    return head in _UNION_ONLY or part.startswith(("constrained-str", "function-", "literal["))
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean `{str(value).lower()}`"
+    if isinstance(value, int | float):
+        return f"the number `{value}`"
+    if isinstance(value, str):
+        return f'"{value[:60]}"'
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _message(
+    what: str, path: Path, details: list[dict[str, Any]], model: type[BaseModel] | None
+) -> str:
+    field = ".".join(str(part) for part in path) or "the entry"
+    first = details[0]
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        name = str(path[-1]) if path else "?"
+        known = sorted(model.model_fields) if model is not None and len(path) == 1 else []
+        hint = ""
+        close = difflib.get_close_matches(name, known, n=1)
+        if close:
+            hint = f" (did you mean `{close[0]}`?)"
+        elif known:
+            hint = f"; the fields are: {', '.join(known)}"
+        return f"{what}: unknown field `{name}`{hint}; remove or rename it"
+    if kind == "missing":
+        return f"{what}: `{field}` is required; add it"
+    given = _shown(first.get("input"))
+    if kind == "string_pattern_mismatch":
+        return (
+            f"{what}: `{field}` is {given}, which is not a valid id: ids are lowercase "
+            "letters, digits and `_`, start with a letter, at most 64 characters "
+            "(like `sales_rep`)"
+        )
+    if kind == "literal_error":
+        expected = first.get("ctx", {}).get("expected", "")
+        return f"{what}: `{field}` is {given}; expected one of {expected}"
+    texts = sorted({detail["msg"] for detail in details})
+    if {detail["type"] for detail in details} >= {"string_type", "dict_type"}:
+        return (
+            f"{what}: `{field}` is {given}; expected text, or a mapping from language "
+            'to text like {en: Sales, zh: 销售} (quote values such as "no" or "123")'
+        )
+    return f"{what}: `{field}` is {given}: {'; '.join(texts)}"

@@ -1,0 +1,280 @@
+"""Turn one YAML text into plain Python data, recording where every value was written.
+
+PyYAML composes the node graph (with its C parser when present); nothing is ever
+*constructed* by PyYAML, so no tag can run code. This module converts nodes itself,
+with YAML 1.2 core-schema scalars: ``yes``/``no``/``on``/``off`` are reported instead of
+silently becoming booleans, and dates and sexagesimal numbers stay text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from crmorg.findings import Finding, Location, Path
+from crmorg.lint.catalog import make_finding
+from crmorg.loading.limits import DEFAULT_LIMITS, Limits
+
+try:
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUE = frozenset({"true", "True", "TRUE"})
+_FALSE = frozenset({"false", "False", "FALSE"})
+_YAML11_BOOLS = frozenset(
+    word
+    for base in ("yes", "no", "on", "off", "y", "n")
+    for word in (base, base.capitalize(), base.upper())
+)
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {
+    ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
+    "+.inf": float("inf"), "+.Inf": float("inf"), "+.INF": float("inf"),
+    "-.inf": float("-inf"), "-.Inf": float("-inf"), "-.INF": float("-inf"),
+    ".nan": float("nan"), ".NaN": float("nan"), ".NAN": float("nan"),
+}  # fmt: skip
+_PLAIN_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "value")
+)
+_STR_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+Recorder = Callable[[Path, Location, Location | None], None]
+
+
+class _Abort(Exception):
+    """Conversion cannot go on (a bound was exceeded); the finding is already recorded."""
+
+
+@dataclass
+class ParsedYaml:
+    """One file's data, or ``None`` when it could not be read, plus its findings."""
+
+    data: Any
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _location(file: str, mark: Any) -> Location:
+    return Location(file, mark.line + 1, mark.column + 1)
+
+
+def parse_yaml(
+    text: str, file: str, record: Recorder, limits: Limits = DEFAULT_LIMITS
+) -> ParsedYaml:
+    """Parse ``text`` (one document) into plain data; positions go to ``record``."""
+    findings: list[Finding] = []
+    start = Location(file, 1, 1)
+    if "\t" in text:
+        tab = _first_indenting_tab(text)
+        if tab is not None:
+            findings.append(
+                make_finding(
+                    "yaml-syntax",
+                    "a tab is used for indentation; YAML allows only spaces there: "
+                    "replace the tab with spaces",
+                    Location(file, tab[0], tab[1]),
+                )
+            )
+            return ParsedYaml(None, findings)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = _location(file, mark) if mark is not None else start
+        problem = exc.problem or exc.context or "cannot be parsed"
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        findings.append(
+            make_finding(
+                "yaml-syntax",
+                f"not valid YAML: {problem}{context}; fix the syntax at this position",
+                where,
+            )
+        )
+        return ParsedYaml(None, findings)
+    except (yaml.YAMLError, RecursionError, MemoryError) as exc:
+        findings.append(
+            make_finding(
+                "yaml-syntax",
+                f"not valid YAML: {type(exc).__name__}: {str(exc)[:200]}; "
+                "check the file's syntax and nesting",
+                start,
+            )
+        )
+        return ParsedYaml(None, findings)
+    if len(nodes) > 1:
+        second = nodes[1]
+        findings.append(
+            make_finding(
+                "yaml-syntax",
+                "the file holds more than one YAML document (`---`); "
+                "put each document in a file of its own",
+                _location(file, second.start_mark) if second is not None else start,
+            )
+        )
+        return ParsedYaml(None, findings)
+    if not nodes or nodes[0] is None:
+        return ParsedYaml(None, findings)
+    converter = _Converter(file, record, limits, findings)
+    try:
+        data = converter.convert(nodes[0], (), 0)
+    except _Abort:
+        return ParsedYaml(None, findings)
+    return ParsedYaml(data, findings)
+
+
+def _first_indenting_tab(text: str) -> tuple[int, int] | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("\t"):
+            return number, len(line) - len(stripped) + 1
+    return None
+
+
+class _Converter:
+    def __init__(
+        self, file: str, record: Recorder, limits: Limits, findings: list[Finding]
+    ) -> None:
+        self.file = file
+        self.record = record
+        self.limits = limits
+        self.findings = findings
+        self.seen: set[int] = set()
+        self.alias_nodes = 0
+        self.in_alias = 0
+
+    def fail(self, message: str, node: Any) -> None:
+        self.findings.append(
+            make_finding("yaml-syntax", message, _location(self.file, node.start_mark))
+        )
+
+    def schema(self, message: str, node: Any) -> None:
+        self.findings.append(make_finding("schema", message, _location(self.file, node.start_mark)))
+
+    def convert(self, node: Any, path: Path, depth: int, key: Location | None = None) -> Any:
+        if depth > self.limits.max_depth:
+            self.fail(
+                f"nesting deeper than {self.limits.max_depth} levels; "
+                "a crmorg model never needs this: flatten the structure",
+                node,
+            )
+            raise _Abort
+        node_id = id(node)
+        alias = node_id in self.seen
+        if alias:
+            self.in_alias += 1
+        else:
+            self.seen.add(node_id)
+        try:
+            if self.in_alias:
+                self.alias_nodes += 1
+                if self.alias_nodes > self.limits.max_alias_nodes:
+                    self.fail(
+                        f"aliases expand to more than {self.limits.max_alias_nodes} nodes "
+                        "(an alias bomb?); write the values out instead of repeating aliases",
+                        node,
+                    )
+                    raise _Abort
+            self.record(path, _location(self.file, node.start_mark), key)
+            self.check_tag(node)
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path, depth)
+            if isinstance(node, yaml.SequenceNode):
+                return [
+                    self.convert(item, (*path, index), depth + 1)
+                    for index, item in enumerate(node.value)
+                ]
+            return self.scalar(node)
+        finally:
+            if alias:
+                self.in_alias -= 1
+
+    def check_tag(self, node: Any) -> None:
+        tag = node.tag
+        if tag and tag.startswith("tag:yaml.org,2002:") and tag in _PLAIN_TAGS:
+            return
+        if tag in (None, "!", "?"):
+            return
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        self.fail(
+            f"the YAML tag `{shown}` is not allowed: crmorg reads plain YAML only; remove the tag",
+            node,
+        )
+        raise _Abort
+
+    def mapping(self, node: Any, path: Path, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        first_key: dict[Any, Location] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                self.fail("YAML merge keys (`<<`) are not supported; write the keys out", key_node)
+                raise _Abort
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.schema("a mapping key must be plain text, not a list or mapping", key_node)
+                continue
+            self.check_tag(key_node)
+            key = self.scalar(key_node)
+            key_location = _location(self.file, key_node.start_mark)
+            if not isinstance(key, str):
+                key = str(key).lower() if isinstance(key, bool) else str(key)
+                self.schema(
+                    f"the key `{key_node.value}` must be text; quote it "
+                    f'("{key_node.value}") if you mean the text',
+                    key_node,
+                )
+            if key in first_key:
+                earlier = first_key[key]
+                self.findings.append(
+                    make_finding(
+                        "duplicate-id",
+                        f"`{key}` is defined twice in this mapping, first at line "
+                        f"{earlier.line}:{earlier.column}; keep one of them",
+                        key_location,
+                        (key,),
+                    )
+                )
+                continue
+            first_key[key] = key_location
+            result[key] = self.convert(value_node, (*path, key), depth + 1, key_location)
+        return result
+
+    def scalar(self, node: Any) -> Any:
+        value: str = node.value
+        if len(value) > self.limits.max_scalar_chars:
+            self.fail(
+                f"a value longer than {self.limits.max_scalar_chars} characters; shorten it",
+                node,
+            )
+            raise _Abort
+        if node.style or node.tag == _STR_TAG:
+            return value
+        if value in _NULLS:
+            return None
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        if value in _YAML11_BOOLS:
+            self.schema(
+                f"unquoted `{value}` is ambiguous: YAML 1.1 reads it as a boolean. "
+                f'Write "{value}" in quotes for text, or true/false for a yes/no flag',
+                node,
+            )
+            return value
+        if _INT.fullmatch(value):
+            return int(value)
+        if _HEX.fullmatch(value):
+            return int(value, 16)
+        if _FLOAT.fullmatch(value):
+            return float(value)
+        if value in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[value]
+        return value

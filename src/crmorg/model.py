@@ -1,0 +1,378 @@
+"""The loaded model: its sections, graphs, effective grants and access decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from crmorg.document import Document
+from crmorg.findings import Finding, Location, Path
+from crmorg.kpi.models import Kpi, Metric
+from crmorg.permissions.catalog import ActionCatalog
+from crmorg.permissions.decisions import Decision, UnknownIdError
+from crmorg.permissions.effective import (
+    EffectiveGrant,
+    HeldGrant,
+    Permission,
+    effective_person_grants,
+    effective_role_grants,
+)
+from crmorg.permissions.models import Constraint, Resource
+from crmorg.permissions.scopes import SCOPE_BY_NAME, Scope
+from crmorg.roles import graphs
+from crmorg.roles.models import Department, Person, Responsibility, Role, Team
+from crmorg.roles.org import Membership, build_membership
+from crmorg.settings import Organization, Settings
+from crmorg.source import SourceMap
+from crmorg.text import localize
+
+_RANK: dict[Any, int] = {
+    **{name: int(s) for name, s in SCOPE_BY_NAME.items()},
+    **{s: int(s) for s in Scope},
+}
+
+
+class Model:
+    """A crmorg model: what the YAML says, plus everything derived from it.
+
+    Build one with :func:`crmorg.load`. Derived facts (graphs, effective grants,
+    memberships) are computed on first use and cached; the model is immutable.
+    """
+
+    def __init__(
+        self,
+        document: Document,
+        source: SourceMap | None = None,
+        load_findings: Iterable[Finding] = (),
+        root: str = "",
+    ) -> None:
+        self.document = document
+        self.source = source if source is not None else SourceMap()
+        self.load_findings: tuple[Finding, ...] = tuple(load_findings)
+        self.root = root
+        self._scopes: dict[tuple[str, str, str], int] = {}
+        self._indexed_people: set[str] = set()
+        self._person_grants: dict[str, dict[Permission, HeldGrant]] = {}
+
+    def __repr__(self) -> str:
+        return (
+            f"<crmorg.Model {self.name!r}: {len(self.roles)} roles, "
+            f"{len(self.people)} people, {len(self.resources)} resources>"
+        )
+
+    # Sections -----------------------------------------------------------------------
+    @property
+    def organization(self) -> Organization | None:
+        return self.document.organization
+
+    @property
+    def name(self) -> str:
+        org = self.document.organization
+        return localize(org.name) if org is not None else ""
+
+    @property
+    def resources(self) -> Mapping[str, Resource]:
+        return self.document.resources
+
+    @property
+    def departments(self) -> Mapping[str, Department]:
+        return self.document.departments
+
+    @property
+    def roles(self) -> Mapping[str, Role]:
+        return self.document.roles
+
+    @property
+    def responsibilities(self) -> Mapping[str, Responsibility]:
+        return self.document.responsibilities
+
+    @property
+    def teams(self) -> Mapping[str, Team]:
+        return self.document.teams
+
+    @property
+    def people(self) -> Mapping[str, Person]:
+        return self.document.people
+
+    @property
+    def metrics(self) -> Mapping[str, Metric]:
+        return self.document.metrics
+
+    @property
+    def kpis(self) -> Mapping[str, Kpi]:
+        return self.document.kpis
+
+    @property
+    def constraints(self) -> tuple[Constraint, ...]:
+        return self.document.constraints
+
+    @property
+    def settings(self) -> Settings:
+        return self.document.settings
+
+    def constraint_path(self, constraint_id: str) -> Path:
+        """The document path of a constraint (constraints are a list in the YAML)."""
+        return ("constraints", self.document.constraint_index.get(constraint_id, 0))
+
+    def locate(self, path: Path) -> Location:
+        """The file position of a path such as ``("roles", "sales_rep", "grants")``."""
+        return self.source.value(path)
+
+    # Derived structure ----------------------------------------------------------------
+    @cached_property
+    def catalog(self) -> ActionCatalog:
+        return ActionCatalog.build(self.resources, self.document.actions)
+
+    @cached_property
+    def department_tree(self) -> nx.DiGraph:
+        return graphs.department_tree(self.departments)
+
+    @cached_property
+    def inheritance_graph(self) -> nx.DiGraph:
+        return graphs.inheritance_graph(self.roles)
+
+    @cached_property
+    def role_reporting_graph(self) -> nx.DiGraph:
+        return graphs.role_reporting_graph(self.roles)
+
+    @cached_property
+    def person_reporting_graph(self) -> nx.DiGraph:
+        return graphs.person_reporting_graph(self.people)
+
+    @cached_property
+    def membership(self) -> Membership:
+        return build_membership(
+            self.people, self.teams, self.roles, self.departments, self.department_tree
+        )
+
+    @cached_property
+    def holders(self) -> Mapping[str, tuple[str, ...]]:
+        """Role id -> the people who hold it directly, in model order."""
+        held: dict[str, list[str]] = {role_id: [] for role_id in self.roles}
+        for person_id, person in self.people.items():
+            for role_id in dict.fromkeys(person.roles):
+                if role_id in held:
+                    held[role_id].append(person_id)
+        return {role_id: tuple(people) for role_id, people in held.items()}
+
+    @cached_property
+    def role_grants(self) -> Mapping[str, Mapping[Permission, EffectiveGrant]]:
+        """Role id -> (resource, action) -> the winning effective grant."""
+        return effective_role_grants(self.roles, self.catalog)
+
+    def person_grants(self, person: str) -> Mapping[Permission, HeldGrant]:
+        """(resource, action) -> the winning grant among the person's roles."""
+        found = self._person_grants.get(person)
+        if found is None:
+            if person not in self.people:
+                raise UnknownIdError(f"no person `{person}` in the model")
+            found = effective_person_grants(self.people[person].roles, self.role_grants)
+            self._person_grants[person] = found
+        return found
+
+    def effective_grants(self, subject: str) -> Mapping[Permission, Scope]:
+        """(resource, action) -> effective scope for a role or a person."""
+        if subject in self.roles:
+            return {p: g.scope for p, g in self.role_grants[subject].items()}
+        return {p: g.scope for p, g in self.person_grants(subject).items()}
+
+    # Decisions ------------------------------------------------------------------------
+    def effective_scope(self, subject: str, action: str, resource: str) -> Scope:
+        """The widest scope at which ``subject`` (role or person) may act."""
+        value = self._scopes.get((subject, resource, action))
+        if value is None:
+            value = self._index_miss(subject, resource, action)
+        return Scope(value)
+
+    def allows(self, subject: str, action: str, resource: str, scope: str | Scope = "own") -> bool:
+        """Whether ``subject`` (a role or person id) may ``action`` ``resource`` at ``scope``.
+
+        Unknown ids raise :class:`UnknownIdError`; an action that does not apply to the
+        resource is simply not allowed.
+        """
+        value = self._scopes.get((subject, resource, action))
+        if value is None:
+            value = self._index_miss(subject, resource, action)
+        rank = _RANK.get(scope)
+        if rank is None:
+            Scope.parse(scope)
+        return value >= _RANK[scope]
+
+    def _index_miss(self, subject: str, resource: str, action: str) -> int:
+        if not self._scopes:
+            self._index_roles()
+        if subject in self.people and subject not in self.roles:
+            if subject not in self._indexed_people:
+                self._index_person(subject)
+        elif subject not in self.roles:
+            raise UnknownIdError(f"no role or person `{subject}` in the model")
+        if resource not in self.resources:
+            raise UnknownIdError(f"no resource `{resource}` in the model")
+        if action not in self.catalog.actions:
+            raise UnknownIdError(
+                f"no action `{action}`; the actions are: {', '.join(self.catalog.actions)}"
+            )
+        return self._scopes.get((subject, resource, action), 0)
+
+    def _index_roles(self) -> None:
+        permissions = self.catalog.permissions()
+        for role_id, grants in self.role_grants.items():
+            for resource, action in permissions:
+                grant = grants.get((resource, action))
+                self._scopes[(role_id, resource, action)] = int(grant.scope) if grant else 0
+
+    def _index_person(self, person: str) -> None:
+        grants = self.person_grants(person)
+        for resource, action in self.catalog.permissions():
+            held = grants.get((resource, action))
+            self._scopes[(person, resource, action)] = int(held.scope) if held else 0
+        self._indexed_people.add(person)
+
+    def relation(
+        self,
+        person: str,
+        owner: str | None = None,
+        team: str | None = None,
+        department: str | None = None,
+    ) -> Scope:
+        """The narrowest scope that reaches a record, as format-v1 section 3 defines it."""
+        self._require(person, self.people, "person")
+        if owner is not None:
+            self._require(owner, self.people, "person")
+        if team is not None:
+            self._require(team, self.teams, "team")
+        if department is not None:
+            self._require(department, self.departments, "department")
+        if owner is not None and owner == person:
+            return Scope.OWN
+        membership = self.membership
+        record_teams = (
+            {team} if team is not None else membership.person_teams.get(owner or "", frozenset())
+        )
+        if record_teams & membership.person_teams[person]:
+            return Scope.TEAM
+        record_departments = (
+            {department}
+            if department is not None
+            else membership.person_departments.get(owner or "", frozenset())
+        )
+        if record_departments & membership.reach(person):
+            return Scope.DEPARTMENT
+        return Scope.ORGANIZATION
+
+    def decide(
+        self,
+        person: str,
+        action: str,
+        resource: str,
+        owner: str | None = None,
+        team: str | None = None,
+        department: str | None = None,
+    ) -> Decision:
+        """May ``person`` do ``action`` to one ``resource`` record, and why.
+
+        The record has an ``owner`` and may name a ``team`` and ``department``; where it
+        does not, they are the owner's.
+        """
+        if person not in self.people:
+            if person in self.roles:
+                raise UnknownIdError(
+                    f"`{person}` is a role; decide() is about a person acting on a record "
+                    "(use allows() for roles)"
+                )
+            raise UnknownIdError(f"no person `{person}` in the model")
+        required = self.relation(person, owner, team, department)
+        return self._decision(
+            person,
+            action,
+            resource,
+            required,
+            self._record_text(person, required, owner, team, department),
+        )
+
+    def explain(
+        self, subject: str, action: str, resource: str, scope: str | Scope = "own"
+    ) -> Decision:
+        """Like :meth:`allows`, but with the reason."""
+        required = Scope.parse(scope)
+        return self._decision(subject, action, resource, required, f"at {required.label} scope")
+
+    def _decision(
+        self, subject: str, action: str, resource: str, required: Scope, context: str
+    ) -> Decision:
+        granted = self.effective_scope(subject, action, resource)
+        allowed = granted >= required
+        role: str | None = None
+        grant: EffectiveGrant | None = None
+        if subject in self.roles:
+            grant = self.role_grants[subject].get((resource, action))
+            role = subject if grant else None
+        else:
+            held = self.person_grants(subject).get((resource, action))
+            if held is not None:
+                role, grant = held.role, held.grant
+        where = str(self.locate(grant.source.path)) if grant is not None else None
+        verb = "may" if allowed else "may not"
+        sentence = f"{subject} {verb} {action} {resource} {context}"
+        if grant is None or role is None:
+            if not self.catalog.applies(resource, action):
+                reason = f"{sentence}: `{action}` does not apply to {resource}"
+            else:
+                holding = self._held_roles(subject)
+                reason = f"{sentence}: no grant of {resource}.{action} in {holding}"
+        else:
+            source = grant.source
+            written = (
+                f"{source.resource_key}: {{{source.action_key}: {source.scope.label}}} "
+                f"on role {source.role} at {where}"
+            )
+            path = " -> ".join(grant.via)
+            inherited = f" (inherited {path})" if len(grant.via) > 1 else ""
+            holder = f"{subject} holds {role}, which" if role != subject else subject
+            outcome = f"{holder} has {granted.label} scope{inherited}, from the grant {written}"
+            if allowed:
+                reason = f"{sentence}: needs {required.label} scope; {outcome}"
+            else:
+                reason = (
+                    f"{sentence}: needs {required.label} scope, but {outcome}; "
+                    f"grant {resource}.{action} at {required.label} scope or wider to allow it"
+                )
+        return Decision(
+            allowed, subject, action, resource, required, granted, reason, role, grant, where
+        )
+
+    def _held_roles(self, subject: str) -> str:
+        if subject in self.roles:
+            chain = sorted(self.inheritance_graph.successors(subject))
+            return f"role {subject}" + (
+                f" or what it inherits ({', '.join(chain)})" if chain else ""
+            )
+        roles = self.people[subject].roles
+        return (
+            f"{subject}'s roles ({', '.join(roles)})" if roles else f"{subject} (who holds no role)"
+        )
+
+    def _record_text(
+        self, person: str, required: Scope, owner: str | None, team: str | None, dept: str | None
+    ) -> str:
+        parts = [f"owner {owner}" if owner else "no owner"]
+        if team:
+            parts.append(f"team {team}")
+        if dept:
+            parts.append(f"department {dept}")
+        record = ", ".join(parts)
+        why = {
+            Scope.OWN: f"{person} owns it",
+            Scope.TEAM: f"{person} shares its team",
+            Scope.DEPARTMENT: f"its department is within {person}'s departments",
+            Scope.ORGANIZATION: f"it is outside {person}'s teams and departments",
+        }[required]
+        return f"on the record ({record}; {why})"
+
+    @staticmethod
+    def _require(value: str, section: Mapping[str, object], what: str) -> None:
+        if value not in section:
+            raise UnknownIdError(f"no {what} `{value}` in the model")

@@ -1,0 +1,181 @@
+"""Effective grants: a role's own grants plus those it inherits, widest scope winning."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from crmorg.findings import Path
+from crmorg.permissions.catalog import ActionCatalog
+from crmorg.permissions.models import GrantMap
+from crmorg.permissions.scopes import SCOPE_BY_NAME, Scope
+from crmorg.roles.models import Role
+
+Permission = tuple[str, str]
+"""(resource, action)."""
+
+
+@dataclass(frozen=True)
+class GrantSource:
+    """A grant as written: the role it is written on and the keys used."""
+
+    role: str
+    resource_key: str
+    action_key: str
+    scope: Scope
+
+    @property
+    def path(self) -> Path:
+        return ("roles", self.role, "grants", self.resource_key, self.action_key)
+
+
+@dataclass(frozen=True)
+class EffectiveGrant:
+    """The winning grant for one permission of one role.
+
+    ``via`` is the inheritance path from the role asked about to the role where the
+    grant is written: ``("sales_manager", "team_leader", "sales_rep")``.
+    """
+
+    scope: Scope
+    source: GrantSource
+    via: tuple[str, ...]
+
+
+def expand_grants(
+    grants: GrantMap, catalog: ActionCatalog
+) -> dict[Permission, tuple[Scope, str, str]]:
+    """A grant map with wildcards expanded; for each permission the widest scope wins.
+
+    Among equally wide grants the most specific key wins (an explicit resource over
+    ``*``), so provenance points at the line a reader would look for.
+    """
+    result: dict[Permission, tuple[Scope, str, str]] = {}
+    for resource_key, actions in grants.items():
+        for action_key, scope_name in actions.items():
+            scope = SCOPE_BY_NAME[scope_name]
+            specificity = (resource_key != "*") + (action_key != "*")
+            for permission in catalog.expand(resource_key, action_key):
+                current = result.get(permission)
+                if (
+                    current is None
+                    or scope > current[0]
+                    or (scope == current[0] and specificity > _specificity(current))
+                ):
+                    result[permission] = (scope, resource_key, action_key)
+    return result
+
+
+def _specificity(entry: tuple[Scope, str, str]) -> int:
+    return (entry[1] != "*") + (entry[2] != "*")
+
+
+def effective_role_grants(
+    roles: Mapping[str, Role], catalog: ActionCatalog
+) -> dict[str, dict[Permission, EffectiveGrant]]:
+    """Effective grants of every role, following ``inherits`` transitively.
+
+    Inheritance is walked breadth first from each role, so the path reported for a
+    grant is the shortest one; cycles (reported elsewhere) are tolerated.
+    """
+    own = {
+        role_id: {
+            permission: GrantSource(role_id, resource_key, action_key, scope)
+            for permission, (scope, resource_key, action_key) in expand_grants(
+                role.grants, catalog
+            ).items()
+            if scope > Scope.NONE
+        }
+        for role_id, role in roles.items()
+    }
+    order = _parents_first(roles)
+    if order is None:
+        return {role_id: _breadth_first(role_id, roles, own) for role_id in roles}
+    effective: dict[str, dict[Permission, EffectiveGrant]] = {}
+    for role_id in order:
+        merged = {
+            permission: EffectiveGrant(source.scope, source, (role_id,))
+            for permission, source in own[role_id].items()
+        }
+        for parent in roles[role_id].inherits:
+            for permission, grant in effective.get(parent, {}).items():
+                current = merged.get(permission)
+                if (
+                    current is None
+                    or grant.scope > current.scope
+                    or (grant.scope == current.scope and len(grant.via) + 1 < len(current.via))
+                ):
+                    merged[permission] = EffectiveGrant(
+                        grant.scope, grant.source, (role_id, *grant.via)
+                    )
+        effective[role_id] = merged
+    return effective
+
+
+def _parents_first(roles: Mapping[str, Role]) -> list[str] | None:
+    """Roles ordered so every inherited role comes before its heirs; None on a cycle."""
+    pending = {
+        role_id: sum(1 for parent in role.inherits if parent in roles)
+        for role_id, role in roles.items()
+    }
+    heirs: dict[str, list[str]] = {}
+    for role_id, role in roles.items():
+        for parent in role.inherits:
+            if parent in roles:
+                heirs.setdefault(parent, []).append(role_id)
+    queue = deque(role_id for role_id, count in pending.items() if count == 0)
+    order: list[str] = []
+    while queue:
+        role_id = queue.popleft()
+        order.append(role_id)
+        for heir in heirs.get(role_id, ()):
+            pending[heir] -= 1
+            if pending[heir] == 0:
+                queue.append(heir)
+    return order if len(order) == len(roles) else None
+
+
+def _breadth_first(
+    role_id: str, roles: Mapping[str, Role], own: Mapping[str, Mapping[Permission, GrantSource]]
+) -> dict[Permission, EffectiveGrant]:
+    merged: dict[Permission, EffectiveGrant] = {}
+    seen = {role_id}
+    queue: deque[tuple[str, tuple[str, ...]]] = deque([(role_id, (role_id,))])
+    while queue:
+        current, via = queue.popleft()
+        for permission, source in own.get(current, {}).items():
+            existing = merged.get(permission)
+            if existing is None or source.scope > existing.scope:
+                merged[permission] = EffectiveGrant(source.scope, source, via)
+        role = roles.get(current)
+        for parent in role.inherits if role is not None else ():
+            if parent not in seen and parent in roles:
+                seen.add(parent)
+                queue.append((parent, (*via, parent)))
+    return merged
+
+
+@dataclass(frozen=True)
+class HeldGrant:
+    """A person's winning grant for one permission: which role of theirs gives it."""
+
+    role: str
+    grant: EffectiveGrant
+
+    @property
+    def scope(self) -> Scope:
+        return self.grant.scope
+
+
+def effective_person_grants(
+    person_roles: tuple[str, ...], role_grants: Mapping[str, Mapping[Permission, EffectiveGrant]]
+) -> dict[Permission, HeldGrant]:
+    """The union of a person's roles' effective grants; the widest scope wins."""
+    merged: dict[Permission, HeldGrant] = {}
+    for role_id in person_roles:
+        for permission, grant in role_grants.get(role_id, {}).items():
+            current = merged.get(permission)
+            if current is None or grant.scope > current.scope:
+                merged[permission] = HeldGrant(role_id, grant)
+    return merged

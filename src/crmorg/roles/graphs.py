@@ -1,0 +1,93 @@
+"""The organisation as graphs: department tree, role inheritance, reporting lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import networkx as nx
+
+from crmorg.roles.models import Department, Person, Role
+
+
+def department_tree(departments: Mapping[str, Department]) -> nx.DiGraph:
+    """Edges run from a parent department to each child."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(departments)
+    graph.add_edges_from(
+        (dept.parent, dept_id)
+        for dept_id, dept in departments.items()
+        if dept.parent is not None and dept.parent in departments
+    )
+    return graph
+
+
+def inheritance_graph(roles: Mapping[str, Role]) -> nx.DiGraph:
+    """Edges run from a role to each role it inherits from."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(roles)
+    graph.add_edges_from(
+        (role_id, parent)
+        for role_id, role in roles.items()
+        for parent in role.inherits
+        if parent in roles
+    )
+    return graph
+
+
+def role_reporting_graph(roles: Mapping[str, Role]) -> nx.DiGraph:
+    """Edges run from a role to the role it reports to."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(roles)
+    graph.add_edges_from(
+        (role_id, role.reports_to)
+        for role_id, role in roles.items()
+        if role.reports_to is not None and role.reports_to in roles
+    )
+    return graph
+
+
+def person_reporting_graph(people: Mapping[str, Person]) -> nx.DiGraph:
+    """Edges run from a person to the person they report to."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(people)
+    graph.add_edges_from(
+        (person_id, person.reports_to)
+        for person_id, person in people.items()
+        if person.reports_to is not None and person.reports_to in people
+    )
+    return graph
+
+
+def cycles(graph: nx.DiGraph) -> list[list[str]]:
+    """Every cycle as the members of one strongly connected component, in a stable order.
+
+    Linear in the graph's size; a component is reported once however many distinct
+    circuits run through it.
+    """
+    found: list[list[str]] = []
+    for component in nx.strongly_connected_components(graph):
+        if len(component) > 1:
+            found.append(_cycle_order(graph, component))
+        else:
+            (node,) = component
+            if graph.has_edge(node, node):
+                found.append([node])
+    return sorted(found)
+
+
+def _cycle_order(graph: nx.DiGraph, component: Iterable[str]) -> list[str]:
+    """Members in the order one circuit visits them, starting at the smallest id."""
+    members = set(component)
+    start = min(members)
+    order = [start]
+    seen = {start}
+    current = start
+    while True:
+        following = sorted(n for n in graph.successors(current) if n in members and n not in seen)
+        if not following:
+            break
+        current = following[0]
+        order.append(current)
+        seen.add(current)
+    order.extend(sorted(members - seen))
+    return order

@@ -1,0 +1,73 @@
+"""Departments, roles, responsibilities (RACI), teams and people as written in a model."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from crmorg.permissions.models import GrantMap
+from crmorg.text import STRICT, Id, Text
+
+
+class Department(BaseModel):
+    """A unit of the organisation; departments form a tree through ``parent``."""
+
+    model_config = STRICT
+
+    name: Text
+    description: Text | None = None
+    parent: Id | None = None
+    head: Id | None = Field(default=None, description="The role that heads the department.")
+
+
+class Role(BaseModel):
+    """A job a person can hold, with the grants that come with it."""
+
+    model_config = STRICT
+
+    name: Text | None = None
+    description: Text | None = None
+    department: Id | None = None
+    inherits: list[Id] = Field(default_factory=list)
+    reports_to: Id | None = Field(default=None, description="A role id: role-level reporting.")
+    external: bool = False
+    grants: GrantMap = Field(default_factory=dict)
+
+
+class Responsibility(BaseModel):
+    """A piece of work with its RACI parts and the permissions it needs."""
+
+    model_config = STRICT
+
+    name: Text | None = None
+    description: Text | None = None
+    department: Id | None = None
+    accountable: Id | None = None
+    responsible: list[Id] = Field(default_factory=list)
+    consulted: list[Id] = Field(default_factory=list)
+    informed: list[Id] = Field(default_factory=list)
+    requires: GrantMap = Field(default_factory=dict)
+    critical: bool = False
+
+
+class Team(BaseModel):
+    """A group of people inside a department, led by a person."""
+
+    model_config = STRICT
+
+    name: Text | None = None
+    description: Text | None = None
+    department: Id | None = None
+    lead: Id | None = Field(default=None, description="A person id.")
+
+
+class Person(BaseModel):
+    """Someone who holds roles and belongs to teams."""
+
+    model_config = STRICT
+
+    name: Text | None = None
+    email: str | None = None
+    title: Text | None = None
+    roles: list[Id] = Field(default_factory=list)
+    teams: list[Id] = Field(default_factory=list)
+    reports_to: Id | None = Field(default=None, description="A person id.")

@@ -1,0 +1,43 @@
+"""The ``settings`` and ``organization`` sections."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from crmorg.text import STRICT, Id, Text
+
+RuleSetting = Literal["error", "warning", "info", "off"]
+
+
+class Waiver(BaseModel):
+    """An accepted risk: findings of ``rule`` naming all ``subjects`` are waived."""
+
+    model_config = STRICT
+
+    rule: str = Field(pattern=r"^[a-z][a-z0-9-]{0,63}$")
+    subjects: list[Id] = Field(default_factory=list)
+    reason: str = Field(min_length=1)
+
+
+class Settings(BaseModel):
+    """Model-wide settings: thresholds, rule severities and waivers."""
+
+    model_config = STRICT
+
+    span_of_control: int = Field(default=10, ge=1)
+    rules: dict[str, RuleSetting] = Field(
+        default_factory=dict, description="Rule name -> severity, or off."
+    )
+    waivers: list[Waiver] = Field(default_factory=list)
+    default_language: str = "en"
+
+
+class Organization(BaseModel):
+    """Who the model describes."""
+
+    model_config = STRICT
+
+    name: Text
+    description: Text | None = None
