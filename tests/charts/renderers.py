@@ -151,8 +151,8 @@ const textOf = (el) => {{
   const results = [];
   try {{
     const texts = JSON.parse(decode("{texts}"));
-    mermaid.initialize({{startOnLoad: false, securityLevel: "strict", maxTextSize: 1000000,
-                        maxEdges: 100000}});
+    // Mermaid's defaults otherwise (e.g. maxEdges 500): what a reader's browser does.
+    mermaid.initialize({{startOnLoad: false, securityLevel: "strict"}});
     for (let i = 0; i < texts.length; i++) {{
       const item = {{error: null, labels: {{}}, edge_labels: [], elements: [], title: null}};
       try {{
@@ -209,9 +209,7 @@ def mermaid_check(texts: list[str], timeout: float = 120.0) -> list[MermaidResul
         page.write_text(
             _PAGE.format(bundle=MERMAID_BUNDLE.as_uri(), texts=payload), encoding="utf-8"
         )
-        proc = _run_chromium(
-            ["--dump-dom", "--virtual-time-budget=600000", page.as_uri()], timeout
-        )
+        proc = _run_chromium(["--dump-dom", "--virtual-time-budget=600000", page.as_uri()], timeout)
     dom = proc.stdout.decode("utf-8", "replace")
     match = _RESULT.search(dom)
     if match is None:

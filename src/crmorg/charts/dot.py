@@ -88,7 +88,7 @@ def render_dot(chart: Chart) -> str:
         f'    graph [charset="UTF-8", rankdir=TB, label="{escape_string(chart.title)}",'
         ' labelloc=t, fontname="Helvetica", fontsize=16, nodesep=0.3, ranksep=0.5];',
         '    node [shape=box, fontname="Helvetica", fontsize=11, margin="0.15,0.06"];',
-        '    edge [dir=none, color="#6b7280"];',
+        '    edge [dir=none, color="#6b7280", fontname="Helvetica", fontsize=9];',
     ]
     names: dict[str, str] = {}
     edges: list[str] = []
@@ -107,7 +107,6 @@ def render_dot(chart: Chart) -> str:
         }
         if edge.label:
             attributes["label"] = escape_string(edge.label)
-            attributes["fontsize"] = "9"
         edges.append(
             f"    {names[edge.source]} -> {names[edge.target]} [{_attribute_list(attributes)}];"
         )

@@ -108,12 +108,12 @@ def render_mermaid(chart: Chart) -> str:
     # Only the classes in use, in CLASS_DEFS order (not frozenset order, which
     # varies between runs), so that the output stays small and deterministic.
     style_lines: list[str] = []
-    for kind, style in CLASS_DEFS:
-        if kind in members:
-            style_lines.append(f"    classDef {kind} {style}")
-    for kind, _style in CLASS_DEFS:
-        if kind in members:
-            style_lines.append(f"    class {','.join(members[kind])} {kind}")
+    for class_name, style in CLASS_DEFS:
+        if class_name in members:
+            style_lines.append(f"    classDef {class_name} {style}")
+    for class_name, _style in CLASS_DEFS:
+        if class_name in members:
+            style_lines.append(f"    class {','.join(members[class_name])} {class_name}")
     header = ["flowchart TD"]
     if chart.title.strip():
         header = ["---", f"title: {_title_scalar(chart.title)}", "---", *header]

@@ -679,17 +679,19 @@ class _Converter:
             if isinstance(arg, ast.Starred):
                 raise self._forbidden(arg)
         name, args, column = function.id, node.args, self.source.start(node)
+        # Arguments first, so that a forbidden argument is reported before an arity slip.
+        values = args[:1] if name == "round" else args
+        converted = tuple(self.convert(arg, depth + 1) for arg in values)
         if name in ("min", "max"):
             if len(args) < 2:
                 raise FormulaError(
                     f"{name}() needs at least two arguments, e.g. {name}(a, b)", column
                 )
-            function_name: FunctionName = "min" if name == "min" else "max"
-            return Call(function_name, tuple(self.convert(arg, depth + 1) for arg in args))
+            return Call("min" if name == "min" else "max", converted)
         if name == "abs":
             if len(args) != 1:
                 raise FormulaError("abs() takes exactly one argument, e.g. abs(a - b)", column)
-            return Call("abs", (self.convert(args[0], depth + 1),))
+            return Call("abs", converted)
         if len(args) not in (1, 2):
             raise FormulaError(
                 "round() takes a value and, optionally, a number of decimal places, "
@@ -697,7 +699,7 @@ class _Converter:
                 column,
             )
         ndigits = self._ndigits(args[1]) if len(args) == 2 else None
-        return Round(self.convert(args[0], depth + 1), ndigits)
+        return Round(converted[0], ndigits)
 
     def _ndigits(self, node: ast.expr) -> int:
         value = node.value if isinstance(node, ast.Constant) else None

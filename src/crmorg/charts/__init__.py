@@ -1,0 +1,51 @@
+"""Org charts: a renderer-neutral chart structure and one renderer per format.
+
+``RENDERERS`` maps an output format name to a function turning a
+:class:`Chart` into text. It is a plain registry: adding a format means adding a
+module and one line here (the HTML renderer registers itself elsewhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .dot import render_dot
+from .mermaid import render_mermaid
+from .svg import render_svg
+from .tree import (
+    NODE_KINDS,
+    Chart,
+    ChartEdge,
+    ChartNode,
+    EdgeStyle,
+    NodeKind,
+    find_node,
+    prune,
+    walk,
+)
+
+__all__ = [
+    "NODE_KINDS",
+    "RENDERERS",
+    "Chart",
+    "ChartEdge",
+    "ChartNode",
+    "EdgeStyle",
+    "NodeKind",
+    "Renderer",
+    "find_node",
+    "prune",
+    "render_dot",
+    "render_mermaid",
+    "render_svg",
+    "walk",
+]
+
+Renderer = Callable[[Chart], str]
+"""Turns a chart into the text of one output format."""
+
+RENDERERS: dict[str, Renderer] = {
+    "mermaid": render_mermaid,
+    "dot": render_dot,
+    "svg": render_svg,
+}
