@@ -8,6 +8,10 @@
 
 from __future__ import annotations
 
+# The subpackage crmorg.export shares its name with the function crmorg.export. Importing
+# a subpackage sets it as an attribute of its parent the first time, so it is imported
+# here, before the function below takes the name for good.
+import crmorg.export as _export_package  # noqa: F401
 from crmorg.api import LoadError, export, load, validate
 from crmorg.findings import Finding, Location, Severity
 from crmorg.model import Model

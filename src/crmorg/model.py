@@ -169,7 +169,7 @@ class Model:
         if found is None:
             if person not in self.people:
                 raise UnknownIdError(f"no person `{person}` in the model")
-            found = effective_person_grants(self.people[person].roles, self.role_grants)
+            found = effective_person_grants(tuple(self.people[person].roles), self.role_grants)
             self._person_grants[person] = found
         return found
 
@@ -209,13 +209,16 @@ class Model:
                 self._index_person(subject)
         elif subject not in self.roles:
             raise UnknownIdError(f"no role or person `{subject}` in the model")
+        self._require_permission(resource, action)
+        return self._scopes.get((subject, resource, action), 0)
+
+    def _require_permission(self, resource: str, action: str) -> None:
         if resource not in self.resources:
             raise UnknownIdError(f"no resource `{resource}` in the model")
         if action not in self.catalog.actions:
             raise UnknownIdError(
                 f"no action `{action}`; the actions are: {', '.join(self.catalog.actions)}"
             )
-        return self._scopes.get((subject, resource, action), 0)
 
     def _index_roles(self) -> None:
         permissions = self.catalog.permissions()
@@ -291,6 +294,7 @@ class Model:
             resource,
             required,
             self._record_text(person, required, owner, team, department),
+            as_person=True,
         )
 
     def explain(
@@ -301,19 +305,36 @@ class Model:
         return self._decision(subject, action, resource, required, f"at {required.label} scope")
 
     def _decision(
-        self, subject: str, action: str, resource: str, required: Scope, context: str
+        self,
+        subject: str,
+        action: str,
+        resource: str,
+        required: Scope,
+        context: str,
+        *,
+        as_person: bool = False,
     ) -> Decision:
-        granted = self.effective_scope(subject, action, resource)
-        allowed = granted >= required
+        """``as_person``: ``subject`` is a person even if a role has the same id.
+
+        Otherwise (as in :meth:`allows`) a role id is read as the role.
+        """
         role: str | None = None
         grant: EffectiveGrant | None = None
-        if subject in self.roles:
-            grant = self.role_grants[subject].get((resource, action))
-            role = subject if grant else None
-        else:
+        if as_person or subject not in self.roles:
+            if subject not in self.people:
+                what = "person" if as_person else "role or person"
+                raise UnknownIdError(f"no {what} `{subject}` in the model")
+            self._require_permission(resource, action)
             held = self.person_grants(subject).get((resource, action))
             if held is not None:
                 role, grant = held.role, held.grant
+            granted = held.scope if held is not None else Scope.NONE
+            as_person = True
+        else:
+            granted = self.effective_scope(subject, action, resource)
+            grant = self.role_grants[subject].get((resource, action))
+            role = subject if grant else None
+        allowed = granted >= required
         where = str(self.locate(grant.source.path)) if grant is not None else None
         verb = "may" if allowed else "may not"
         sentence = f"{subject} {verb} {action} {resource} {context}"
@@ -321,7 +342,7 @@ class Model:
             if not self.catalog.applies(resource, action):
                 reason = f"{sentence}: `{action}` does not apply to {resource}"
             else:
-                holding = self._held_roles(subject)
+                holding = self._held_roles(subject, as_person)
                 reason = f"{sentence}: no grant of {resource}.{action} in {holding}"
         else:
             source = grant.source
@@ -331,7 +352,7 @@ class Model:
             )
             path = " -> ".join(grant.via)
             inherited = f" (inherited {path})" if len(grant.via) > 1 else ""
-            holder = f"{subject} holds {role}, which" if role != subject else subject
+            holder = f"{subject} holds {role}, which" if as_person else subject
             outcome = f"{holder} has {granted.label} scope{inherited}, from the grant {written}"
             if allowed:
                 reason = f"{sentence}: needs {required.label} scope; {outcome}"
@@ -344,8 +365,8 @@ class Model:
             allowed, subject, action, resource, required, granted, reason, role, grant, where
         )
 
-    def _held_roles(self, subject: str) -> str:
-        if subject in self.roles:
+    def _held_roles(self, subject: str, as_person: bool) -> str:
+        if not as_person:
             chain = sorted(self.inheritance_graph.successors(subject))
             return f"role {subject}" + (
                 f" or what it inherits ({', '.join(chain)})" if chain else ""

@@ -33,4 +33,16 @@ def localize(text: Text | None, lang: str = "en", fallback: str = "") -> str:
 
 
 def is_id(value: object) -> bool:
-    return isinstance(value, str) and ID_RE.match(value) is not None
+    return isinstance(value, str) and ID_RE.fullmatch(value) is not None
+
+
+def printable(text: str, limit: int = 80) -> str:
+    """``text`` fit for a one-line message: control characters escaped, long text cut.
+
+    Findings are printed one per line, and a key such as ``"sales\\n"`` is user input.
+    """
+    shown = "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in text[:limit]
+    )
+    return shown + ("..." if len(text) > limit else "")

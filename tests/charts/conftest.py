@@ -21,7 +21,6 @@ from .renderers import missing_tools
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 UPDATE_GOLDEN = os.environ.get("CRMORG_UPDATE_GOLDEN") == "1"
-SKIP_RENDER = os.environ.get("CRMORG_SKIP_RENDER") == "1"
 
 
 def require_renderers(*tools: str) -> None:
@@ -34,7 +33,8 @@ def require_renderers(*tools: str) -> None:
         + "; ".join(missing)
         + ". Install them as .ci/run does, or set CRMORG_SKIP_RENDER=1 to skip these tests."
     )
-    if SKIP_RENDER:
+    # Read at call time: a top-level conftest may set it after this module is imported.
+    if os.environ.get("CRMORG_SKIP_RENDER") == "1":
         pytest.skip(message)
     pytest.fail(message, pytrace=False)
 

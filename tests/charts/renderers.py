@@ -31,6 +31,7 @@ __all__ = [
     "chromium_binary",
     "dot_to_svg",
     "mermaid_check",
+    "mermaid_page",
     "mermaid_parse_errors",
     "missing_tools",
     "screenshot",
@@ -103,9 +104,10 @@ def dot_to_svg(text: str, timeout: float = 60.0) -> str:
         check=False,
     )
     stderr = proc.stderr.decode("utf-8", "replace").strip()
-    if proc.returncode != 0 or stderr:
-        # Graphviz reports syntax errors and warnings on stderr; both mean the text is
-        # not what we meant to write.
+    # Graphviz exits non-zero on syntax errors; it also prints "Error:" for some
+    # problems it recovers from. "Warning:" lines (e.g. spline routing trouble in old
+    # versions) are layout noise, not a sign that the text was misread.
+    if proc.returncode != 0 or "Error" in stderr:
         raise RuntimeError(f"dot failed (exit {proc.returncode}): {stderr}")
     return proc.stdout.decode("utf-8")
 
@@ -226,6 +228,33 @@ def mermaid_check(texts: list[str], timeout: float = 120.0) -> list[MermaidResul
 def mermaid_parse_errors(texts: list[str], timeout: float = 120.0) -> list[str | None]:
     """For each text, None when Mermaid parses and renders it, else the error message."""
     return [result.error for result in mermaid_check(texts, timeout)]
+
+
+_VIEW_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>crmorg mermaid view</title></head>
+<body style="margin:0;background:#fff"><div id="chart"></div>
+<script src="{bundle}"></script>
+<script>
+"use strict";
+const text = new TextDecoder().decode(Uint8Array.from(atob("{text}"), (c) => c.charCodeAt(0)));
+mermaid.initialize({{startOnLoad: false, securityLevel: "strict"}});
+mermaid.render("view", text).then(({{svg}}) => {{
+  document.getElementById("chart").innerHTML = svg;
+}});
+</script></body></html>
+"""
+
+
+def mermaid_page(text: str, html_path: Path) -> Path:
+    """Write a local HTML page that renders one Mermaid text (for :func:`screenshot`)."""
+    if not MERMAID_BUNDLE.is_file():
+        raise RendererMissing(f"mermaid bundle missing: {MERMAID_BUNDLE} (cd tests/js && npm ci)")
+    payload = base64.b64encode(text.encode("utf-8")).decode("ascii")
+    html_path = Path(html_path)
+    html_path.write_text(
+        _VIEW_PAGE.format(bundle=MERMAID_BUNDLE.as_uri(), text=payload), encoding="utf-8"
+    )
+    return html_path
 
 
 def screenshot(

@@ -63,7 +63,10 @@ def sample_chart() -> Chart:
     return Chart(
         "Acme Trading: roles 角色",
         (ceo, board),
-        (ChartEdge("data_analyst", "sales_manager", "supports 支持", "dotted"),),
+        (
+            ChartEdge("data_analyst", "sales_manager", "supports 支持", "dotted"),
+            ChartEdge("key_account", "crm_manager", "dotted line 虚线汇报", "dotted"),
+        ),
     )
 
 

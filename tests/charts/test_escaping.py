@@ -106,11 +106,17 @@ def test_mermaid_labels_only_hold_inert_characters(text: str) -> None:
 def test_mermaid_hostile_chart_has_one_statement_per_line() -> None:
     text = render_mermaid(hostile_chart())
     lines = text.splitlines()
-    assert lines[:2] == ["---", 'title: "\\u003ctitle\\u003eHostile \\u0022chart\\u0022 \\u0026 co\\u003c\\u002ftitle\\u003e"']
+    assert lines[:2] == [
+        "---",
+        'title: "\\uff1ctitle\\uff1eHostile \\u0022chart\\u0022 \\uff06 co'
+        '\\uff1c\\u002ftitle\\uff1e"',
+    ]
     body = lines[lines.index("flowchart TD") + 1 :]
     for line in body:
         assert re.fullmatch(
-            r'    (n\d+\["[^"\n]*"\]|n\d+ (-->|-\.->)(\|"[^"\n]*"\|)? n\d+|classDef [a-z]+ [^"]+'
+            r'    (n\d+\["[^"\n]*"\]'
+            r'|n\d+ (-->|-\.->|<---|<-\.-)(\|"[^"\n]*"\|)? n\d+'
+            r'|classDef [a-z]+ [^"]+'
             r"|class (n\d+,)*n\d+ [a-z]+)",
             line,
         ), line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import subprocess
 import sys
@@ -26,16 +27,10 @@ KINDS: list[NodeKind] = sorted(NODE_KINDS)  # type: ignore[arg-type]
 def charts(draw: st.DrawFn, max_nodes: int = 30) -> Chart:
     """Random forests: node i hangs below an earlier node or starts a new tree."""
     count = draw(st.integers(min_value=1, max_value=max_nodes))
-    parents = [-1] + [
-        draw(st.integers(min_value=-1, max_value=i - 1)) for i in range(1, count)
-    ]
+    parents = [-1] + [draw(st.integers(min_value=-1, max_value=i - 1)) for i in range(1, count)]
     labels = draw(st.lists(st.text(max_size=24), min_size=count, max_size=count))
-    sublabels = draw(
-        st.lists(st.none() | st.text(max_size=16), min_size=count, max_size=count)
-    )
-    kinds = draw(
-        st.lists(st.frozensets(st.sampled_from(KINDS)), min_size=count, max_size=count)
-    )
+    sublabels = draw(st.lists(st.none() | st.text(max_size=16), min_size=count, max_size=count))
+    kinds = draw(st.lists(st.frozensets(st.sampled_from(KINDS)), min_size=count, max_size=count))
     children: list[list[int]] = [[] for _ in range(count)]
     for node, parent in enumerate(parents):
         if parent >= 0:
@@ -67,7 +62,7 @@ def assert_tidy(layout: Layout, metrics: Metrics) -> None:
         ordered = sorted(indices, key=lambda i: layout.boxes[i].x)
         # Pre-order equals left-to-right order on every level.
         assert ordered == sorted(indices)
-        for left, right in zip(ordered, ordered[1:]):
+        for left, right in itertools.pairwise(ordered):
             a, b = layout.boxes[left], layout.boxes[right]
             assert a.x + a.width + metrics.sibling_gap <= b.x + 1e-6, (a.node.id, b.node.id)
     for index, box in enumerate(layout.boxes):

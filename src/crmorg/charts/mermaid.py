@@ -8,6 +8,12 @@ other than letters, digits and a few inert punctuation marks is written as a
 Mermaid entity code (``<`` -> ``#60;``): the text reaches the page as text, never
 as markup or syntax. Node names are generated (``n0``, ``n1``, ... in pre-order),
 so user ids never appear either, and the output is byte-identical across runs.
+
+Known limits of Mermaid itself (checked against the real library by the tests):
+it trims spaces at the ends of a label; a title cannot show ``<``, ``>`` or ``&``
+(full-width look-alikes stand in); an extra edge between nodes of one level pushes
+its target a level down, and one drawn upwards loses its arrowhead; and by default
+Mermaid refuses charts with more than 500 edges (use SVG or DOT for those).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import string
 from .text import VACANT_MARKER, text_lines
 from .tree import Chart, ChartNode, walk
 
-__all__ = ["CLASS_DEFS", "escape_label", "render_mermaid"]
+__all__ = ["CLASS_DEFS", "TITLE_LOOKALIKES", "escape_label", "render_mermaid"]
 
 # Later definitions win where two classes of one node set the same property, so the
 # markers (head, lead, external, vacant) come after the base kinds.
@@ -69,42 +75,56 @@ def _node_label(node: ChartNode) -> str:
     return "<br>".join(parts)
 
 
+# Mermaid sanitises the title as HTML and then shows the sanitised markup as text,
+# so "<", ">" and "&" cannot come out literally (they show as "&lt;", or tags are
+# dropped); their full-width look-alikes do.
+TITLE_LOOKALIKES = str.maketrans({"<": "\uff1c", ">": "\uff1e", "&": "\uff06"})
+
+
+def _yaml_escape(char: str) -> str:
+    if char.isalnum() or char == " ":
+        return char
+    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+
+
 def _title_scalar(title: str) -> str:
-    """``title`` as a YAML double-quoted scalar with only letters, digits and spaces."""
-    # One line: a title has no room for breaks.
-    flat = " ".join(text_lines(title))
-    return (
-        '"'
-        + "".join(
-            c
-            if c.isalnum() or c == " "
-            else f"\\u{ord(c):04x}"
-            if ord(c) <= 0xFFFF
-            else f"\\U{ord(c):08x}"
-            for c in flat
-        )
-        + '"'
-    )
+    """``title`` as a one-line YAML double-quoted scalar for the front matter.
+
+    Everything but letters, digits and spaces is a YAML escape, so that neither
+    YAML nor Mermaid's own scans (directives, entity codes) see any syntax in it.
+    """
+    flat = " ".join(text_lines(title)).translate(TITLE_LOOKALIKES)
+    return '"' + "".join(_yaml_escape(char) for char in flat) + '"'
 
 
 def render_mermaid(chart: Chart) -> str:
     """The chart as Mermaid flowchart source text (ends with a newline)."""
     names: dict[str, str] = {}
+    depths: dict[str, int] = {}
     node_lines: list[str] = []
     edge_lines: list[str] = []
     members: dict[str, list[str]] = {}
     for step in walk(chart.roots):
         name = f"n{len(names)}"
         names[step.node.id] = name
+        depths[step.node.id] = step.depth
         node_lines.append(f'    {name}["{_node_label(step.node)}"]')
         if step.parent is not None:
             edge_lines.append(f"    {names[step.parent.id]} --> {name}")
         for kind in step.node.kinds:
             members.setdefault(kind, []).append(name)
     for edge in chart.extra_edges:
-        arrow = "-.->" if edge.style == "dotted" else "-->"
         text = f'|"{escape_label(edge.label)}"|' if edge.label else ""
-        edge_lines.append(f"    {names[edge.source]} {arrow}{text} {names[edge.target]}")
+        source, target = names[edge.source], names[edge.target]
+        if depths[edge.target] < depths[edge.source]:
+            # Mermaid ranks every link's start above its end; an upward link written
+            # forward would drag the source's whole subtree down. Written backward
+            # it keeps the tree's levels (Mermaid draws no start arrowhead, though).
+            arrow = "<-.-" if edge.style == "dotted" else "<---"
+            edge_lines.append(f"    {target} {arrow}{text} {source}")
+        else:
+            arrow = "-.->" if edge.style == "dotted" else "-->"
+            edge_lines.append(f"    {source} {arrow}{text} {target}")
     # Only the classes in use, in CLASS_DEFS order (not frozenset order, which
     # varies between runs), so that the output stays small and deterministic.
     style_lines: list[str] = []

@@ -12,10 +12,11 @@ from crmorg.cli.common import EXIT_USAGE, Command, UsageError
 def _commands() -> tuple[Command, ...]:
     from crmorg.cli.explain import ExplainCommand
     from crmorg.cli.init_command import InitCommand
+    from crmorg.cli.rules_command import RulesCommand
     from crmorg.cli.schema_command import SchemaCommand
     from crmorg.cli.validate import ValidateCommand
 
-    return (ValidateCommand(), ExplainCommand(), SchemaCommand(), InitCommand())
+    return (ValidateCommand(), ExplainCommand(), SchemaCommand(), InitCommand(), RulesCommand())
 
 
 class _Parser(argparse.ArgumentParser):

@@ -25,10 +25,20 @@ class Metric(BaseModel):
 
 
 class Kpi(BaseModel):
-    """A key performance indicator: a formula over metrics, a target and an owner."""
+    """A key performance indicator: a formula over metrics, a target and an owner.
+
+    ``standard`` names an entry of the standard KPI library
+    (:data:`crmorg.kpi.library.STANDARD_KPIS`); loading fills every field the model
+    leaves out from it (see :mod:`crmorg.kpi.standard`).
+    """
 
     model_config = STRICT
 
+    standard: Id | None = Field(
+        default=None,
+        description="A standard KPI to start from (`crmorg kpi --library` lists them); "
+        "fields given here override the library's.",
+    )
     name: Text | None = None
     description: Text | None = None
     department: Id | None = None

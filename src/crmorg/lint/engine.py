@@ -8,7 +8,7 @@ from typing import Any
 
 from crmorg.findings import Finding, Location, Severity
 from crmorg.lint.catalog import make_finding
-from crmorg.lint.config import Level, LintConfig
+from crmorg.lint.config import ALWAYS_REPORTED, Level, LintConfig
 from crmorg.lint.registry import all_rules
 from crmorg.lint.rule import Problem, Rule
 from crmorg.model import Model
@@ -108,32 +108,51 @@ def _locate(model: Model, problem: Problem) -> Location:
 def _apply_waivers(
     model: Model, findings: list[Finding], config: LintConfig, rules: Mapping[str, Rule]
 ) -> list[Finding]:
+    """Mark findings that a waiver matches; report waivers that match nothing.
+
+    Every waiver that matches a finding counts as used (the first one's reason is
+    shown). Findings of always-reported rules are never waived. A waiver of a rule
+    that does not run (switched off, or not selected) is not reported as unused.
+    """
     waivers = model.settings.waivers
     if not waivers:
         return findings
     used = [False] * len(waivers)
     result: list[Finding] = []
     for finding in findings:
-        for index, waiver in enumerate(waivers):
-            if waiver.rule == finding.rule and set(waiver.subjects) <= set(finding.subjects):
+        if finding.rule not in ALWAYS_REPORTED:
+            subjects = set(finding.subjects)
+            matching = [
+                index
+                for index, waiver in enumerate(waivers)
+                if waiver.rule == finding.rule and set(waiver.subjects) <= subjects
+            ]
+            for index in matching:
                 used[index] = True
-                finding = finding.waive(waiver.reason)
-                break
+            if matching:
+                finding = finding.waive(waivers[matching[0]].reason)
         result.append(finding)
     unused = rules.get("unused-waiver")
     level = config.level(unused.info, model.settings.rules) if unused else "off"
     if level == "off":
         return result
     for index, waiver in enumerate(waivers):
-        if used[index] or waiver.rule not in rules:
+        waived_rule = rules.get(waiver.rule)
+        if used[index] or waived_rule is None:
             continue
-        subjects = ", ".join(waiver.subjects) or "anything"
+        if config.level(waived_rule.info, model.settings.rules) == "off":
+            continue
+        named = ", ".join(waiver.subjects) or "anything"
+        why = (
+            f"{waiver.rule} findings mean the model could not be read; they cannot be waived"
+            if waiver.rule in ALWAYS_REPORTED
+            else "remove it, or fix its rule and subjects"
+        )
         result.append(
             replace(
                 make_finding(
                     "unused-waiver",
-                    f"the waiver of {waiver.rule} for {subjects} matches no finding; "
-                    "remove it, or fix its rule and subjects",
+                    f"the waiver of {waiver.rule} for {named} matches no finding; {why}",
                     model.source.value(("settings", "waivers", index)),
                     tuple(waiver.subjects),
                 ),

@@ -85,7 +85,9 @@ def read_source(path: Path, limits: Limits) -> tuple[SourceText | None, list[Fin
 
 
 def _byte_location(name: str, raw: bytes, offset: int) -> Location:
+    """The line and column (in characters, as everywhere else) of byte ``offset``."""
     before = raw[:offset]
     line = before.count(b"\n") + 1
-    column = offset - (before.rfind(b"\n") + 1) + 1
+    line_start = before.rfind(b"\n") + 1
+    column = len(raw[line_start:offset].decode("utf-8", errors="replace")) + 1
     return Location(name, line, column)

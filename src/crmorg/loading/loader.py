@@ -21,6 +21,7 @@ from crmorg.findings import Path as DocPath
 from crmorg.kpi.models import Kpi, Metric
 from crmorg.lint.catalog import make_finding
 from crmorg.loading.files import display_name, model_files, read_source
+from crmorg.loading.kpis import complete_kpis
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
 from crmorg.loading.pydantic_errors import schema_findings
 from crmorg.loading.yaml_nodes import parse_yaml
@@ -34,7 +35,7 @@ from crmorg.permissions.models import (
 from crmorg.roles.models import Department, Person, Responsibility, Role, Team
 from crmorg.settings import Organization, Settings
 from crmorg.source import SourceMap
-from crmorg.text import ID_RE
+from crmorg.text import ID_RE, printable
 
 ENTITY_MODELS: Mapping[str, type[BaseModel]] = {
     "resources": Resource,
@@ -51,7 +52,9 @@ SINGULAR = {
     "responsibilities": "responsibility", "teams": "team", "people": "person",
     "metrics": "metric", "kpis": "KPI", "constraints": "constraint",
 }  # fmt: skip
-_CONSTRAINT_MODELS: Mapping[str, type[BaseModel]] = {
+_CONSTRAINT_MODELS: Mapping[
+    str, type[SeparationOfDuties] | type[ExclusiveRoles] | type[RoleCardinality]
+] = {
     "separation_of_duties": SeparationOfDuties,
     "exclusive_roles": ExclusiveRoles,
     "role_cardinality": RoleCardinality,
@@ -70,6 +73,8 @@ class _Gathered:
     organization: tuple[Any, Location] | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    unreadable: bool = False
+    """A file could not be read as a mapping, so what it holds is unknown."""
 
 
 @dataclass(frozen=True)
@@ -114,10 +119,12 @@ def load_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadResu
         )
         files = []
     total = 0
+    texts: dict[str, str] = {}
     for file in files:
         text, read_findings = read_source(file, limits)
         findings.extend(read_findings)
         if text is None:
+            gathered.unreadable = True
             continue
         total += len(text.text)
         if total > limits.max_total_bytes:
@@ -130,8 +137,10 @@ def load_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadResu
                 )
             )
             break
+        texts[text.name] = text.text
         _gather_file(text.name, text.text, gathered, source, findings, limits)
-    document = _validate(gathered, source, findings)
+    document, kpi_findings = complete_kpis(_validate(gathered, source, findings), source, texts)
+    findings.extend(kpi_findings)
     return LoadResult(document, source, tuple(findings), display_name(root))
 
 
@@ -158,7 +167,9 @@ def _gather_file(
     start = Location(name, 1, 1)
     data = parsed.data
     if data is None:
-        if not parsed.findings:
+        if parsed.findings:
+            gathered.unreadable = True
+        else:
             findings.append(
                 make_finding(
                     "schema",
@@ -169,6 +180,7 @@ def _gather_file(
             )
         return
     if not isinstance(data, dict):
+        gathered.unreadable = True
         findings.append(
             make_finding(
                 "schema",
@@ -188,8 +200,8 @@ def _gather_file(
             findings.append(
                 make_finding(
                     "schema",
-                    f"unknown top-level section `{section}`{hint}; the sections are: "
-                    + ", ".join(SECTIONS),
+                    f"unknown top-level section `{printable(str(section))}`{hint}; "
+                    "the sections are: " + ", ".join(SECTIONS),
                     where,
                 )
             )
@@ -232,7 +244,7 @@ def _gather_file(
                 continue
             getattr(gathered, section).extend(value)
         elif section == "settings":
-            _merge_settings(value, gathered, local, findings, skip)
+            _merge_settings(value, gathered, source, local, findings, skip)
         else:
             _merge_entities(section, value, gathered, source, local, findings, skip)
     source.update(_without(local, skip))
@@ -251,6 +263,7 @@ def _without(local: SourceMap, skip: set[DocPath]) -> SourceMap:
 def _merge_settings(
     value: Any,
     gathered: _Gathered,
+    source: SourceMap,
     local: SourceMap,
     findings: list[Finding],
     skip: set[DocPath],
@@ -265,7 +278,8 @@ def _merge_settings(
             findings.append(
                 make_finding(
                     "duplicate-id",
-                    f"setting `{key}` is given in more than one file; keep one",
+                    f"setting `{printable(str(key))}` is given in more than one file, first at "
+                    f"{source.key(('settings', key))}; keep one",
                     local.key(("settings", key)),
                     (str(key),),
                 )
@@ -303,7 +317,7 @@ def _merge_entities(
             findings.append(
                 make_finding(
                     "duplicate-id",
-                    f"{SINGULAR[section]} `{entity_id}` is defined twice; "
+                    f"{SINGULAR[section]} `{printable(str(entity_id))}` is defined twice; "
                     f"the first definition is at {first}: rename or remove one",
                     local.key(path),
                     (str(entity_id),),
@@ -323,7 +337,9 @@ def _validate(gathered: _Gathered, source: SourceMap, findings: list[Finding]) -
         )
     organization = None
     if gathered.organization is None:
-        if source.files:
+        # When a file could not be read, `organization` may well be in it: saying it is
+        # missing would only add noise to the finding that matters.
+        if source.files and not gathered.unreadable:
             findings.append(
                 make_finding(
                     "schema",
@@ -371,12 +387,13 @@ def _validate_entities(
     for entity_id, raw in raw_entities.items():
         path = (section, entity_id)
         what = f"{SINGULAR[section]} `{entity_id}`"
-        if not isinstance(entity_id, str) or not ID_RE.match(entity_id):
+        if not isinstance(entity_id, str) or not ID_RE.fullmatch(entity_id):
             findings.append(
                 make_finding(
                     "schema",
-                    f"`{entity_id}` is not a valid {SINGULAR[section]} id: ids are lowercase "
-                    "letters, digits and `_`, start with a letter and have at most 64 "
+                    f"`{printable(str(entity_id))}` is not a valid {SINGULAR[section]} id: "
+                    "ids are lowercase letters, digits and `_`, start with a letter and have "
+                    "at most 64 "
                     "characters (like `sales_rep`)",
                     source.key(path),
                     (str(entity_id),),
@@ -414,7 +431,7 @@ def _validate_actions(
 ) -> tuple[str, ...]:
     actions: list[str] = []
     for index, action in enumerate(raw):
-        if not isinstance(action, str) or not ID_RE.match(action):
+        if not isinstance(action, str) or not ID_RE.fullmatch(action):
             findings.append(
                 make_finding(
                     "schema",
@@ -436,7 +453,11 @@ def _validate_constraints(
     for index, item in enumerate(raw):
         path = ("constraints", index)
         constraint_id = item.get("id") if isinstance(item, dict) else None
-        what = f"constraint `{constraint_id}`" if constraint_id else f"constraint #{index + 1}"
+        what = (
+            f"constraint `{printable(str(constraint_id))}`"
+            if constraint_id
+            else f"constraint #{index + 1}"
+        )
         subjects = (constraint_id,) if isinstance(constraint_id, str) else ()
         if isinstance(constraint_id, str) and constraint_id in seen:
             first = source.value(("constraints", seen[constraint_id]))
@@ -468,5 +489,5 @@ def _validate_constraints(
             findings.extend(schema_findings(error, item, path, source, what, model, subjects))
             continue
         seen[constraint.id] = index
-        constraints.append(constraint)  # type: ignore[arg-type]
+        constraints.append(constraint)
     return tuple(constraints), seen

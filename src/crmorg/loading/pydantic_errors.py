@@ -11,8 +11,10 @@ from pydantic import BaseModel, ValidationError
 from crmorg.findings import Finding, Path
 from crmorg.lint.catalog import make_finding
 from crmorg.source import SourceMap
+from crmorg.text import printable
 
 _UNION_ONLY = {"str", "dict", "list", "tuple"}
+_KEY_LOC = "[key]"
 
 
 def schema_findings(
@@ -25,17 +27,19 @@ def schema_findings(
     subjects: tuple[str, ...],
 ) -> Iterator[Finding]:
     """One finding per offending node: union alternatives are combined into one message."""
-    by_path: dict[Path, list[dict[str, Any]]] = {}
+    by_path: dict[tuple[Path, bool], list[dict[str, Any]]] = {}
     for detail in error.errors(include_url=False):
-        path = _data_path(raw, tuple(detail["loc"]))
-        by_path.setdefault(path, []).append(dict(detail))
-    for path, details in by_path.items():
+        loc = tuple(detail["loc"])
+        # An invalid mapping key (an id such as a grant's resource) is reported at the
+        # key, not at the value it introduces.
+        at_key = bool(loc) and loc[-1] == _KEY_LOC
+        path = _data_path(raw, loc[:-1] if at_key else loc)
+        by_path.setdefault((path, at_key), []).append(dict(detail))
+    for (path, at_key), details in by_path.items():
         full = (*base, *path)
         kinds = {detail["type"] for detail in details}
-        if kinds == {"extra_forbidden"}:
+        if at_key or kinds == {"extra_forbidden"}:
             location = source.key(full)
-        elif kinds == {"missing"}:
-            location = source.value(full)
         else:
             location = source.value(full)
         yield make_finding("schema", _message(what, path, details, model), location, subjects)
@@ -70,7 +74,7 @@ def _shown(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number `{value}`"
     if isinstance(value, str):
-        return f'"{value[:60]}"'
+        return f'"{printable(value, 60)}"'
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -81,7 +85,7 @@ def _shown(value: Any) -> str:
 def _message(
     what: str, path: Path, details: list[dict[str, Any]], model: type[BaseModel] | None
 ) -> str:
-    field = ".".join(str(part) for part in path) or "the entry"
+    field = f"`{printable('.'.join(str(part) for part in path))}`" if path else "the entry"
     first = details[0]
     kind = first["type"]
     if kind == "extra_forbidden":
@@ -93,23 +97,23 @@ def _message(
             hint = f" (did you mean `{close[0]}`?)"
         elif known:
             hint = f"; the fields are: {', '.join(known)}"
-        return f"{what}: unknown field `{name}`{hint}; remove or rename it"
+        return f"{what}: unknown field `{printable(name)}`{hint}; remove or rename it"
     if kind == "missing":
-        return f"{what}: `{field}` is required; add it"
+        return f"{what}: {field} is required; add it"
     given = _shown(first.get("input"))
     if kind == "string_pattern_mismatch":
         return (
-            f"{what}: `{field}` is {given}, which is not a valid id: ids are lowercase "
+            f"{what}: {field} is {given}, which is not a valid id: ids are lowercase "
             "letters, digits and `_`, start with a letter, at most 64 characters "
             "(like `sales_rep`)"
         )
     if kind == "literal_error":
         expected = first.get("ctx", {}).get("expected", "")
-        return f"{what}: `{field}` is {given}; expected one of {expected}"
+        return f"{what}: {field} is {given}; expected one of {expected}"
     texts = sorted({detail["msg"] for detail in details})
     if {detail["type"] for detail in details} >= {"string_type", "dict_type"}:
         return (
-            f"{what}: `{field}` is {given}; expected text, or a mapping from language "
+            f"{what}: {field} is {given}; expected text, or a mapping from language "
             'to text like {en: Sales, zh: 销售} (quote values such as "no" or "123")'
         )
-    return f"{what}: `{field}` is {given}: {'; '.join(texts)}"
+    return f"{what}: {field} is {given}: {'; '.join(texts)}"

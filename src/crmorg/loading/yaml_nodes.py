@@ -18,6 +18,7 @@ import yaml
 from crmorg.findings import Finding, Location, Path
 from crmorg.lint.catalog import make_finding
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
+from crmorg.text import printable
 
 try:
     _Loader: Any = yaml.CSafeLoader
@@ -73,32 +74,34 @@ def parse_yaml(
     """Parse ``text`` (one document) into plain data; positions go to ``record``."""
     findings: list[Finding] = []
     start = Location(file, 1, 1)
-    if "\t" in text:
-        tab = _first_indenting_tab(text)
-        if tab is not None:
-            findings.append(
-                make_finding(
-                    "yaml-syntax",
-                    "a tab is used for indentation; YAML allows only spaces there: "
-                    "replace the tab with spaces",
-                    Location(file, tab[0], tab[1]),
-                )
-            )
-            return ParsedYaml(None, findings)
     try:
+        bound = _exceeded_bound(text, limits)
+        if bound is not None:
+            mark, message = bound
+            findings.append(make_finding("yaml-syntax", message, _location(file, mark)))
+            return ParsedYaml(None, findings)
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = _location(file, mark) if mark is not None else start
-        problem = exc.problem or exc.context or "cannot be parsed"
-        context = f" ({exc.context})" if exc.context and exc.problem else ""
-        findings.append(
-            make_finding(
-                "yaml-syntax",
-                f"not valid YAML: {problem}{context}; fix the syntax at this position",
-                where,
+        tab = _indenting_tab(text, mark) if mark is not None else None
+        if mark is not None and tab is not None:
+            # Tabs are fine inside text (block scalars, quotes, flow collections), so
+            # they are only blamed when they are where the parser gave up.
+            message = (
+                "a tab is used for indentation; YAML allows only spaces there: "
+                "replace the tab with spaces"
             )
-        )
+            where = Location(file, mark.line + 1, tab)
+        else:
+            problem = exc.problem or exc.context or "cannot be parsed"
+            context = f" ({exc.context})" if exc.context and exc.problem else ""
+            started = exc.context_mark
+            if context and started is not None and _location(file, started) != where:
+                # Where the unfinished construct began: an unclosed quote or bracket.
+                context = f" ({exc.context}, which begins at {_location(file, started)})"
+            message = f"not valid YAML: {problem}{context}; fix the syntax at this position"
+        findings.append(make_finding("yaml-syntax", message, where))
         return ParsedYaml(None, findings)
     except (yaml.YAMLError, RecursionError, MemoryError) as exc:
         findings.append(
@@ -131,12 +134,74 @@ def parse_yaml(
     return ParsedYaml(data, findings)
 
 
-def _first_indenting_tab(text: str) -> tuple[int, int] | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.lstrip(" ")
-        if stripped.startswith("\t"):
-            return number, len(line) - len(stripped) + 1
+def _exceeded_bound(text: str, limits: Limits) -> tuple[Any, str] | None:
+    """Where nesting or alias expansion first exceeds ``limits``, and what to say.
+
+    PyYAML's composer (the C one too) recurses once per level of nesting, so tens of
+    thousands of ``[`` crash the interpreter's stack before the converter can check
+    any bound; the event stream is flat, so it is measured first. Alias expansion is
+    measured here too, so that an alias bomb is reported at the alias that sets it off.
+    Every node counts, keys included, so this bound is slightly stricter than the
+    converter's, which stays as a second line of defence.
+    """
+    open_collections: list[tuple[str | None, int]] = []
+    anchored_sizes: dict[str, int] = {}
+    expanded = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            if len(open_collections) > limits.max_depth:
+                return event.start_mark, _too_deep_message(limits)
+            open_collections.append((event.anchor, 1))
+            continue
+        if isinstance(event, yaml.CollectionEndEvent):
+            anchor, size = open_collections.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, anchored_sizes.get(event.anchor or "", 1)
+            expanded += size
+            if expanded > limits.max_alias_nodes:
+                return event.start_mark, _alias_bomb_message(limits)
+        else:
+            continue
+        if anchor is not None:
+            anchored_sizes[anchor] = size
+        if open_collections:
+            parent_anchor, parent_size = open_collections[-1]
+            open_collections[-1] = (parent_anchor, parent_size + size)
     return None
+
+
+def _alias_bomb_message(limits: Limits) -> str:
+    return (
+        f"aliases expand to more than {limits.max_alias_nodes} nodes "
+        "(an alias bomb?); write the values out instead of repeating aliases"
+    )
+
+
+def _too_deep_message(limits: Limits) -> str:
+    return (
+        f"nesting deeper than {limits.max_depth} levels; "
+        "a crmorg model never needs this: flatten the structure"
+    )
+
+
+def _indenting_tab(text: str, mark: Any) -> int | None:
+    """The 1-based column of the tab that stopped the parser at ``mark``, if one did.
+
+    That is the character at ``mark`` itself, or a tab in the whitespace that indents
+    the line ``mark`` is on.
+    """
+    index: int = mark.index
+    column: int = mark.column
+    if not 0 <= index - column <= index < len(text):
+        return None
+    if text[index] == "\t":
+        return column + 1
+    line = text[index - column : index]
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    tab = indent.find("\t")
+    return tab + 1 if tab >= 0 else None
 
 
 class _Converter:
@@ -161,11 +226,7 @@ class _Converter:
 
     def convert(self, node: Any, path: Path, depth: int, key: Location | None = None) -> Any:
         if depth > self.limits.max_depth:
-            self.fail(
-                f"nesting deeper than {self.limits.max_depth} levels; "
-                "a crmorg model never needs this: flatten the structure",
-                node,
-            )
+            self.fail(_too_deep_message(self.limits), node)
             raise _Abort
         node_id = id(node)
         alias = node_id in self.seen
@@ -177,11 +238,7 @@ class _Converter:
             if self.in_alias:
                 self.alias_nodes += 1
                 if self.alias_nodes > self.limits.max_alias_nodes:
-                    self.fail(
-                        f"aliases expand to more than {self.limits.max_alias_nodes} nodes "
-                        "(an alias bomb?); write the values out instead of repeating aliases",
-                        node,
-                    )
+                    self.fail(_alias_bomb_message(self.limits), node)
                     raise _Abort
             self.record(path, _location(self.file, node.start_mark), key)
             self.check_tag(node)
@@ -224,7 +281,7 @@ class _Converter:
             key = self.scalar(key_node)
             key_location = _location(self.file, key_node.start_mark)
             if not isinstance(key, str):
-                key = str(key).lower() if isinstance(key, bool) else str(key)
+                key = key_node.value  # as written: `~`, not "None"
                 self.schema(
                     f"the key `{key_node.value}` must be text; quote it "
                     f'("{key_node.value}") if you mean the text',
@@ -235,7 +292,7 @@ class _Converter:
                 self.findings.append(
                     make_finding(
                         "duplicate-id",
-                        f"`{key}` is defined twice in this mapping, first at line "
+                        f"`{printable(key)}` is defined twice in this mapping, first at line "
                         f"{earlier.line}:{earlier.column}; keep one of them",
                         key_location,
                         (key,),

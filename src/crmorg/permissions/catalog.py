@@ -22,7 +22,9 @@ class ActionCatalog:
     ) -> ActionCatalog:
         actions = BUILTIN_ACTIONS + tuple(a for a in extra_actions if a not in BUILTIN_ACTIONS)
         applicable = {
-            resource_id: resource.actions if resource.actions is not None else BUILTIN_ACTIONS
+            resource_id: tuple(resource.actions)
+            if resource.actions is not None
+            else BUILTIN_ACTIONS
             for resource_id, resource in resources.items()
         }
         return cls(resources, actions, applicable)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from crmorg.lint.engine import Report
-from crmorg.reporters import json_report, text
+from crmorg.reporters import github, json_report, sarif, text
 
 Reporter = Callable[[Report, bool], str]
 """(report, colour) -> the text to print."""
@@ -13,4 +13,6 @@ Reporter = Callable[[Report, bool], str]
 REPORTERS: dict[str, Reporter] = {
     "text": text.render,
     "json": json_report.render,
+    "sarif": sarif.render,
+    "github": github.render,
 }

@@ -1,4 +1,8 @@
-"""Human-readable report: ``file:line:col: severity rule-name: message``, grouped by file."""
+"""Human-readable report: ``file:line:col: severity rule-name: message``, grouped by file.
+
+Each file's findings follow its name; a summary line ends the report. Colour (only
+when the caller asks for it) marks severities, dims waived findings and bolds names.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from crmorg.findings import Finding, Severity
 from crmorg.lint.engine import Report
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_GREEN = "\033[32m"
 _RESET = "\033[0m"
 _DIM = "\033[2m"
 _BOLD = "\033[1m"
@@ -23,7 +28,7 @@ def render(report: Report, colour: bool = False) -> str:
         lines.append(_line(finding, colour))
     if lines:
         lines.append("")
-    lines.append(_summary(report, colour))
+    lines.append(summary_line(report, colour))
     return "\n".join(lines) + "\n"
 
 
@@ -38,7 +43,8 @@ def _line(finding: Finding, colour: bool) -> str:
     return text
 
 
-def _summary(report: Report, colour: bool) -> str:
+def summary_line(report: Report, colour: bool = False) -> str:
+    """``FAILED: 1 error, 2 warnings, 0 info (1 waived)``: the verdict and the counts."""
     counts = report.summary
     parts = [
         f"{counts[key]} {key}{'s' if counts[key] != 1 and key != 'info' else ''}"
@@ -49,7 +55,6 @@ def _summary(report: Report, colour: bool) -> str:
         text += f" ({counts['waived']} waived)"
     verdict = "FAILED" if report.failed else "OK"
     if colour:
-        verdict = (
-            f"{_COLOURS[Severity.ERROR] if report.failed else chr(27) + '[32m'}{verdict}{_RESET}"
-        )
+        tint = _COLOURS[Severity.ERROR] if report.failed else _GREEN
+        verdict = f"{tint}{verdict}{_RESET}"
     return f"{verdict}: {text}"

@@ -431,7 +431,7 @@ def _cycle_problems(
     for members in members_list:
         circle = " -> ".join([*members, members[0]])
         yield Problem(
-            f"{kind} run in a circle: {circle}; break the circle by changing one `{field}`",
+            f"{kind} in a circle: {circle}; break the circle by changing one `{field}`",
             (section, members[0], field),
             tuple(members),
         )
@@ -490,8 +490,8 @@ def reporting_cycle(model: Model) -> Iterator[Problem]:
     Fix: someone is at the top: remove or change one `reports_to`.
     """
     yield from _cycle_problems(
-        "role reporting lines", cycles(model.role_reporting_graph), "roles", "reports_to"
+        "role reporting lines run", cycles(model.role_reporting_graph), "roles", "reports_to"
     )
     yield from _cycle_problems(
-        "reporting lines", cycles(model.person_reporting_graph), "people", "reports_to"
+        "reporting lines run", cycles(model.person_reporting_graph), "people", "reports_to"
     )

@@ -1,0 +1,335 @@
+"""What page builders work with: the site context, names, links and pages.
+
+A page builder (see :data:`crmorg.docs.site.SECTIONS`) receives a
+:class:`SiteContext` and yields :class:`Page` objects, usually through
+:meth:`SiteContext.render`, which gives every template the same variables: ``t``
+(interface text), ``n`` (display names), ``link`` (links from that page), ``fmt``,
+``lang``, ``title``, ``org_name``, ``nav``, ``css`` and ``home``.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Protocol
+
+from jinja2 import Environment
+
+from crmorg.charts.tree import Chart
+from crmorg.charts.views import ChartView, build_chart
+from crmorg.docs.html import stylesheet
+from crmorg.docs.i18n import Translator
+from crmorg.lint.engine import Report
+from crmorg.model import Model
+from crmorg.text import localize
+
+__all__ = [
+    "Links",
+    "Names",
+    "NavEntry",
+    "Page",
+    "PageBuilder",
+    "Progress",
+    "Section",
+    "SiteContext",
+    "SiteFormat",
+]
+
+Progress = Callable[[str, int, int], None]
+"""``(stage, done, total)``; stage is ``"render"`` (sections) or ``"write"`` (files)."""
+
+
+class SiteFormat(Protocol):
+    """An output format of the handbook (``html.py``, ``markdown.py``)."""
+
+    name: str
+    extension: str
+
+    def environment(self) -> Environment: ...
+
+    def template_name(self, page: str) -> str: ...
+
+    def escape(self, text: str) -> str: ...
+
+    def safe(self, text: str) -> str: ...
+
+    def link(self, text: str, href: str, css_class: str = "") -> str: ...
+
+    def chart(self, chart: Chart) -> str: ...
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated file: a path relative to the site root, and its text."""
+
+    path: str
+    content: str
+
+
+class Names:
+    """Display names in one language, the id where the model gives no name."""
+
+    def __init__(self, model: Model, lang: str) -> None:
+        self.model = model
+        self.lang = lang
+
+    def _of(self, section: Mapping[str, Any], item_id: str) -> str:
+        item = section.get(item_id)
+        name = getattr(item, "name", None) if item is not None else None
+        return localize(name, self.lang, item_id)
+
+    @property
+    def organization(self) -> str:
+        org = self.model.organization
+        return localize(org.name, self.lang) if org is not None else ""
+
+    def department(self, item_id: str) -> str:
+        return self._of(self.model.departments, item_id)
+
+    def role(self, item_id: str) -> str:
+        return self._of(self.model.roles, item_id)
+
+    def person(self, item_id: str) -> str:
+        return self._of(self.model.people, item_id)
+
+    def team(self, item_id: str) -> str:
+        return self._of(self.model.teams, item_id)
+
+    def responsibility(self, item_id: str) -> str:
+        return self._of(self.model.responsibilities, item_id)
+
+    def kpi(self, item_id: str) -> str:
+        return self._of(self.model.kpis, item_id)
+
+    def metric(self, item_id: str) -> str:
+        return self._of(self.model.metrics, item_id)
+
+    def resource(self, item_id: str) -> str:
+        return self._of(self.model.resources, item_id)
+
+    def constraint(self, item_id: str) -> str:
+        for constraint in self.model.constraints:
+            if constraint.id == item_id:
+                return localize(constraint.name, self.lang, item_id)
+        return item_id
+
+    def text(self, value: Any) -> str:
+        """Any localisable model text (a description, a title)."""
+        return localize(value, self.lang)
+
+
+# Where each kind of model item is shown: (page stem, anchor prefix or None).
+_TARGETS: dict[str, tuple[str, str | None]] = {
+    "department": ("departments/{id}", None),
+    "role": ("roles/{id}", None),
+    "person": ("people", "person-"),
+    "team": ("people", "team-"),
+    "responsibility": ("raci", "resp-"),
+    "kpi": ("kpis", "kpi-"),
+    "metric": ("kpis", "metric-"),
+    "resource": ("permissions", "resource-"),
+    "constraint": ("permissions", "constraint-"),
+}
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str
+    href: str
+    active: bool
+
+
+class Links:
+    """Links from one page (``stem``, e.g. ``roles/sales_rep``) to the rest of the site."""
+
+    def __init__(self, ctx: SiteContext, stem: str) -> None:
+        self.ctx = ctx
+        self.stem = stem
+
+    def url(self, stem: str, anchor: str | None = None) -> str:
+        """The relative URL of page ``stem`` (optionally an anchor on it) from here."""
+        target = stem + self.ctx.fmt.extension
+        here = posixpath.dirname(self.stem) or "."
+        relative = posixpath.relpath(target, here)
+        if anchor is not None:
+            return f"{relative}#{anchor}" if stem != self.stem else f"#{anchor}"
+        return relative
+
+    def to(self, kind: str, item_id: str, label: str | None = None, css_class: str = "") -> str:
+        """A link to a model item of ``kind``; plain text where it has no page."""
+        names = self.ctx.names
+        text = label if label is not None else getattr(names, kind)(item_id)
+        if not self.ctx.exists(kind, item_id):
+            return self.ctx.fmt.escape(text)
+        stem_pattern, prefix = _TARGETS[kind]
+        stem = stem_pattern.format(id=item_id)
+        anchor = f"{prefix}{item_id}" if prefix is not None else None
+        return self.ctx.fmt.link(text, self.url(stem, anchor), css_class)
+
+    def department(self, item_id: str) -> str:
+        return self.to("department", item_id)
+
+    def role(self, item_id: str) -> str:
+        return self.to("role", item_id)
+
+    def person(self, item_id: str) -> str:
+        return self.to("person", item_id)
+
+    def team(self, item_id: str) -> str:
+        return self.to("team", item_id)
+
+    def responsibility(self, item_id: str) -> str:
+        return self.to("responsibility", item_id)
+
+    def kpi(self, item_id: str) -> str:
+        return self.to("kpi", item_id)
+
+    def metric(self, item_id: str) -> str:
+        return self.to("metric", item_id)
+
+    def resource(self, item_id: str) -> str:
+        return self.to("resource", item_id)
+
+    def constraint(self, item_id: str) -> str:
+        return self.to("constraint", item_id)
+
+    def subject(self, item_id: str) -> list[str]:
+        """Links to everything a finding's subject id may be (usually one thing)."""
+        kinds = self.ctx.kinds_of(item_id)
+        if not kinds:
+            return [self.ctx.fmt.escape(item_id)]
+        return [self.to(kind, item_id) for kind in kinds]
+
+    def page(self, stem: str, label: str, anchor: str | None = None) -> str:
+        return self.ctx.fmt.link(label, self.url(stem, anchor))
+
+
+@dataclass
+class SiteContext:
+    """Everything a page builder needs: the model, its report, language and format."""
+
+    model: Model
+    report: Report
+    lang: str
+    fmt: SiteFormat
+    sections: tuple[Section, ...] = ()
+    t: Translator = field(init=False)
+    names: Names = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.t = Translator(self.lang)
+        self.names = Names(self.model, self.lang)
+        self._charts: dict[tuple[str, str | None], Chart | None] = {}
+
+    @cached_property
+    def env(self) -> Environment:
+        return self.fmt.environment()
+
+    @cached_property
+    def _constraint_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.model.constraints)
+
+    def exists(self, kind: str, item_id: str) -> bool:
+        """Whether the site has a page or an anchor for this model item."""
+        model = self.model
+        sections: dict[str, Any] = {
+            "department": model.departments,
+            "role": model.roles,
+            "person": model.people,
+            "team": model.teams,
+            "responsibility": model.responsibilities,
+            "kpi": model.kpis,
+            "metric": model.metrics,
+            "resource": model.resources,
+            "constraint": self._constraint_ids,
+        }
+        return item_id in sections[kind]
+
+    def kinds_of(self, item_id: str) -> list[str]:
+        """Every kind of model item that has ``item_id``, most specific first."""
+        order = (
+            "constraint",
+            "responsibility",
+            "kpi",
+            "role",
+            "person",
+            "team",
+            "department",
+            "resource",
+            "metric",
+        )
+        return [kind for kind in order if self.exists(kind, item_id)]
+
+    def location(self, file: str, line: int, column: int) -> str:
+        """``file:line:column`` with the file relative to the model's root."""
+        root = self.model.root
+        shown = file
+        if root and file:
+            base = root if os.path.isdir(root) else os.path.dirname(root)
+            try:
+                shown = os.path.relpath(file, base) if base else file
+            except ValueError:  # another drive on Windows
+                shown = file
+        shown = shown.replace(os.sep, "/")
+        return f"{shown}:{line}:{column}"
+
+    def chart(self, view: ChartView, root: str | None = None) -> Chart | None:
+        """An org chart of the model (``crmorg.charts.views``), or None when empty."""
+        key = (view, root)
+        if key not in self._charts:
+            chart = build_chart(self.model, view, root, None, self.lang)
+            self._charts[key] = chart if chart.roots else None
+        return self._charts[key]
+
+    def nav(self, stem: str) -> list[NavEntry]:
+        links = Links(self, stem)
+        entries = []
+        for section in self.sections:
+            if section.nav is None or section.stem is None:
+                continue
+            active = stem == section.stem or (
+                section.stem == "roles" and stem.startswith(("roles/", "departments/"))
+            )
+            entries.append(NavEntry(self.t(section.nav), links.url(section.stem), active))
+        return entries
+
+    def render(self, page: str, stem: str, title: str, **values: Any) -> Page:
+        """Render template ``page`` (e.g. ``"role"``) as the page at ``stem``."""
+        template = self.env.get_template(self.fmt.template_name(page))
+        links = Links(self, stem)
+        text = template.render(
+            t=self.t,
+            n=self.names,
+            link=links,
+            fmt=self.fmt,
+            lang=self.lang,
+            title=title,
+            org_name=self.names.organization,
+            nav=self.nav(stem),
+            css=self.fmt.safe(stylesheet()) if self.fmt.name == "html" else "",
+            home=links.url("index"),
+            **values,
+        )
+        return Page(stem + self.fmt.extension, text)
+
+
+PageBuilder = Callable[[SiteContext], Iterable[Page]]
+"""Makes the pages of one section of the site."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the site: its pages and, optionally, an entry in the navigation.
+
+    ``nav`` is the interface-text key of the navigation label and ``stem`` the page
+    it opens (``"kpis"`` for ``kpis.html``); sections without ``nav`` are reached
+    through links only (the per-role and per-department pages).
+    """
+
+    key: str
+    build: PageBuilder
+    nav: str | None = None
+    stem: str | None = None

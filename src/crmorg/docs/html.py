@@ -1,0 +1,74 @@
+"""The HTML handbook: an autoescaping environment, links and inline SVG charts.
+
+Every page is self-contained: the stylesheet is inlined and the org chart is inline
+SVG, so the site opens from a file system with no network at all.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from crmorg.charts.svg import render_svg
+from crmorg.charts.tree import Chart
+
+__all__ = ["HTML", "HtmlFormat", "inline_svg", "stylesheet"]
+
+
+def stylesheet() -> str:
+    """The handbook's CSS (package data ``static/style.css``)."""
+    return resources.files("crmorg.docs").joinpath("static/style.css").read_text("utf-8")
+
+
+def inline_svg(svg: str) -> str:
+    """An SVG document made fit for inlining into HTML: no XML declaration."""
+    if svg.startswith("<?xml"):
+        svg = svg.split("?>", 1)[1].lstrip("\n")
+    return svg
+
+
+def _anchor(anchor_id: str) -> Markup:
+    return Markup('<a class="anchor" id="{}"></a>').format(anchor_id)
+
+
+class HtmlFormat:
+    """Pages as HTML5 with the stylesheet inlined and charts as inline SVG."""
+
+    name = "html"
+    extension = ".html"
+
+    def environment(self) -> Environment:
+        env = Environment(
+            loader=PackageLoader("crmorg.docs", "templates"),
+            autoescape=True,
+            undefined=StrictUndefined,
+            keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        env.filters["anchor"] = _anchor
+        return env
+
+    def template_name(self, page: str) -> str:
+        return f"{page}.html.j2"
+
+    def escape(self, text: str) -> Markup:
+        return escape(text)
+
+    def safe(self, text: str) -> Markup:
+        return Markup(text)
+
+    def link(self, text: str, href: str, css_class: str = "") -> Markup:
+        if css_class:
+            return Markup('<a class="{}" href="{}">{}</a>').format(css_class, href, text)
+        return Markup('<a href="{}">{}</a>').format(href, text)
+
+    def chart(self, chart: Chart) -> Markup:
+        # render_svg escapes every label for XML; inline SVG in HTML reads the same.
+        svg = Markup(inline_svg(render_svg(chart)))
+        return Markup('<figure class="chart">{}</figure>').format(svg)
+
+
+HTML = HtmlFormat()

@@ -1,0 +1,138 @@
+"""The data behind the handbook's two matrices: RACI and permissions.
+
+Both are computed from the model alone, in the model's own order (sections keep the
+order of the YAML, files merged in sorted path order), so the output is stable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from crmorg.model import Model
+from crmorg.permissions.scopes import Scope
+
+__all__ = [
+    "RACI_LETTERS",
+    "PermissionCell",
+    "PermissionMatrix",
+    "RaciMatrix",
+    "permission_matrix",
+    "raci_matrix",
+    "role_raci",
+]
+
+RACI_LETTERS: tuple[str, ...] = ("R", "A", "C", "I")
+
+
+@dataclass(frozen=True)
+class RaciMatrix:
+    """Responsibilities (rows) x roles (columns); a cell holds RACI letters."""
+
+    responsibilities: tuple[str, ...]
+    roles: tuple[str, ...]
+    cells: dict[tuple[str, str], str]
+
+    def cell(self, responsibility: str, role: str) -> str:
+        return self.cells.get((responsibility, role), "")
+
+
+def _letters_of(model: Model, responsibility_id: str) -> dict[str, list[str]]:
+    """Role id -> its letters for one responsibility, in R A C I order."""
+    responsibility = model.responsibilities[responsibility_id]
+    parts: dict[str, Sequence[str]] = {
+        "R": responsibility.responsible,
+        "A": [responsibility.accountable] if responsibility.accountable else [],
+        "C": responsibility.consulted,
+        "I": responsibility.informed,
+    }
+    letters: dict[str, list[str]] = {}
+    for letter in RACI_LETTERS:
+        for role_id in parts[letter]:
+            held = letters.setdefault(role_id, [])
+            if letter not in held:
+                held.append(letter)
+    return letters
+
+
+def raci_matrix(model: Model) -> RaciMatrix:
+    """Every responsibility against every role that takes part in one.
+
+    Columns follow the roles section; a role named in RACI but not declared (an
+    ``unknown-reference`` finding) still gets a column, after the declared ones.
+    """
+    cells: dict[tuple[str, str], str] = {}
+    involved: set[str] = set()
+    for responsibility_id in model.responsibilities:
+        for role_id, letters in _letters_of(model, responsibility_id).items():
+            cells[(responsibility_id, role_id)] = "".join(letters)
+            involved.add(role_id)
+    declared = [role_id for role_id in model.roles if role_id in involved]
+    undeclared = sorted(involved - set(model.roles))
+    return RaciMatrix(tuple(model.responsibilities), tuple(declared + undeclared), cells)
+
+
+def role_raci(model: Model, role_id: str) -> list[tuple[str, str]]:
+    """(responsibility id, letters) for each responsibility the role takes part in."""
+    found: list[tuple[str, str]] = []
+    for responsibility_id in model.responsibilities:
+        letters = _letters_of(model, responsibility_id).get(role_id)
+        if letters:
+            found.append((responsibility_id, "".join(letters)))
+    return found
+
+
+@dataclass(frozen=True)
+class PermissionCell:
+    """One role's effective grants on one resource.
+
+    ``by_scope`` lists, widest scope first, the actions allowed at each scope, in
+    the catalogue's action order.
+    """
+
+    widest: Scope
+    by_scope: tuple[tuple[Scope, tuple[str, ...]], ...]
+
+    @property
+    def actions(self) -> tuple[tuple[str, Scope], ...]:
+        """(action, scope) pairs, widest scope first."""
+        return tuple((action, scope) for scope, actions in self.by_scope for action in actions)
+
+
+@dataclass(frozen=True)
+class PermissionMatrix:
+    """Roles (rows) x resources (columns); empty cells are absent."""
+
+    roles: tuple[str, ...]
+    resources: tuple[str, ...]
+    cells: dict[tuple[str, str], PermissionCell]
+
+    def cell(self, role: str, resource: str) -> PermissionCell | None:
+        return self.cells.get((role, resource))
+
+
+def role_resource_cell(model: Model, role_id: str, resource_id: str) -> PermissionCell | None:
+    """The role's effective grants on one resource, grouped by scope."""
+    grants = model.role_grants.get(role_id, {})
+    per_scope: dict[Scope, list[str]] = {}
+    for action in model.catalog.applicable.get(resource_id, ()):
+        grant = grants.get((resource_id, action))
+        if grant is not None and grant.scope > Scope.NONE:
+            per_scope.setdefault(grant.scope, []).append(action)
+    if not per_scope:
+        return None
+    ordered = tuple(
+        (scope, tuple(per_scope[scope])) for scope in sorted(per_scope, reverse=True)
+    )
+    return PermissionCell(ordered[0][0], ordered)
+
+
+def permission_matrix(model: Model) -> PermissionMatrix:
+    """Every role against every resource, with the effective (inherited) grants."""
+    cells: dict[tuple[str, str], PermissionCell] = {}
+    for role_id in model.roles:
+        for resource_id in model.resources:
+            cell = role_resource_cell(model, role_id, resource_id)
+            if cell is not None:
+                cells[(role_id, resource_id)] = cell
+    return PermissionMatrix(tuple(model.roles), tuple(model.resources), cells)

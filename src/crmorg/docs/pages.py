@@ -1,0 +1,724 @@
+"""The page builders of the handbook: the data each page shows, then its template.
+
+Each builder takes the :class:`~crmorg.docs.context.SiteContext` and yields pages.
+Data is gathered here, in the model's order (departments in tree order), so that
+templates only lay it out; every model string reaches a template as plain text and
+is escaped there for its format.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from crmorg.charts.tree import Chart, ChartNode, walk
+from crmorg.docs.context import Page, SiteContext
+from crmorg.docs.matrices import (
+    PermissionCell,
+    permission_matrix,
+    raci_matrix,
+    role_raci,
+    role_resource_cell,
+)
+from crmorg.docs.permissions_text import describe_actions
+from crmorg.findings import Finding
+from crmorg.model import Model
+from crmorg.permissions.models import ExclusiveRoles, RoleCardinality, SeparationOfDuties
+from crmorg.permissions.scopes import Scope
+
+__all__ = [
+    "chart_files",
+    "department_order",
+    "department_pages",
+    "index_page",
+    "kpis_page",
+    "people_page",
+    "permissions_page",
+    "raci_page",
+    "report_page",
+    "role_pages",
+    "roles_page",
+]
+
+MAIN_CHART_VIEW = "roles"
+"""The view of the org chart on the overview page."""
+
+FULL_CHART = "org-chart.svg"
+"""The overview chart at full size, for the HTML site."""
+
+_FORMULA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FORMULA_FUNCTIONS = frozenset({"min", "max", "abs", "round"})
+
+
+# --- shared facts --------------------------------------------------------------------
+
+
+def department_order(model: Model) -> list[tuple[str, int]]:
+    """Departments in tree order (parents before children), with their depth."""
+    departments = model.departments
+    children: dict[str | None, list[str]] = {}
+    for dept_id, dept in departments.items():
+        parent = dept.parent if dept.parent in departments else None
+        children.setdefault(parent, []).append(dept_id)
+    order: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    stack = [(dept_id, 0) for dept_id in reversed(children.get(None, []))]
+    while stack:
+        dept_id, depth = stack.pop()
+        if dept_id in seen:
+            continue
+        seen.add(dept_id)
+        order.append((dept_id, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(dept_id, [])))
+    # Departments caught in a cycle (a department-cycle finding) still get listed.
+    order.extend((dept_id, 0) for dept_id in departments if dept_id not in seen)
+    return order
+
+
+def heads_of(model: Model) -> dict[str, list[str]]:
+    """Role id -> the departments it heads."""
+    heads: dict[str, list[str]] = {}
+    for dept_id, dept in model.departments.items():
+        if dept.head is not None:
+            heads.setdefault(dept.head, []).append(dept_id)
+    return heads
+
+
+def held_roles(model: Model) -> frozenset[str]:
+    """Roles someone holds, directly or through a held role that inherits them."""
+    stack = [r for person in model.people.values() for r in person.roles if r in model.roles]
+    held: set[str] = set()
+    while stack:
+        role_id = stack.pop()
+        if role_id not in held:
+            held.add(role_id)
+            stack.extend(p for p in model.roles[role_id].inherits if p in model.roles)
+    return frozenset(held)
+
+
+def is_vacant(model: Model, role_id: str) -> bool:
+    """A role nobody holds (not even through inheritance), where people are declared.
+
+    This is how the org chart marks vacant roles too.
+    """
+    return bool(model.people) and role_id not in held_roles(model)
+
+
+def inherited_roles(model: Model, role_id: str) -> list[str]:
+    """Every role ``role_id`` inherits from, nearest first, each once."""
+    found: list[str] = []
+    seen = {role_id}
+    queue = list(model.roles[role_id].inherits) if role_id in model.roles else []
+    while queue:
+        current = queue.pop(0)
+        if current in seen:
+            continue
+        seen.add(current)
+        found.append(current)
+        role = model.roles.get(current)
+        if role is not None:
+            queue.extend(role.inherits)
+    return found
+
+
+def formula_metrics(formula: str | None) -> list[str]:
+    """The metric names a KPI formula uses, in order of first use."""
+    if not formula:
+        return []
+    names = [name for name in _FORMULA_NAME.findall(formula) if name not in _FORMULA_FUNCTIONS]
+    return list(dict.fromkeys(names))
+
+
+def format_target(value: float | None, unit: str | None) -> str | None:
+    """A KPI target as people read it: percent as ``85%``, other numbers plainly."""
+    if value is None:
+        return None
+    if unit == "percent":
+        return f"{_number(value * 100)}%"
+    return _number(value)
+
+
+def _number(value: float) -> str:
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def findings_about(ctx: SiteContext, item_id: str) -> list[Finding]:
+    return [f for f in ctx.report.findings if item_id in f.subjects]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    finding: Finding
+    location: str
+    severity: str
+
+
+def finding_rows(ctx: SiteContext, findings: Iterable[Finding]) -> list[FindingRow]:
+    return [
+        FindingRow(
+            f,
+            ctx.location(f.file, f.line, f.column),
+            "waived" if f.waived else f.severity.value,
+        )
+        for f in findings
+    ]
+
+
+def _counts(ctx: SiteContext) -> list[tuple[str, int, str | None]]:
+    model = ctx.model
+    return [
+        ("count.departments", len(model.departments), "roles"),
+        ("count.roles", len(model.roles), "roles"),
+        ("count.people", len(model.people), "people"),
+        ("count.teams", len(model.teams), "people"),
+        ("count.responsibilities", len(model.responsibilities), "raci"),
+        ("count.kpis", len(model.kpis), "kpis"),
+        ("count.resources", len(model.resources), "permissions"),
+    ]
+
+
+# --- overview ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentRow:
+    id: str
+    depth: int
+    head: str | None
+    head_holders: tuple[str, ...]
+    parent: str | None
+    roles: int
+    people: int
+
+
+def _department_rows(model: Model) -> list[DepartmentRow]:
+    rows = []
+    for dept_id, depth in department_order(model):
+        dept = model.departments[dept_id]
+        roles = [r for r, role in model.roles.items() if role.department == dept_id]
+        people = {
+            p for p, depts in model.membership.person_departments.items() if dept_id in depts
+        }
+        head = dept.head
+        holders = model.holders.get(head, ()) if head is not None else ()
+        rows.append(
+            DepartmentRow(dept_id, depth, head, tuple(holders), dept.parent, len(roles), len(people))
+        )
+    return rows
+
+
+def index_page(ctx: SiteContext) -> Iterator[Page]:
+    model = ctx.model
+    org = model.organization
+    chart = ctx.chart(MAIN_CHART_VIEW)
+    yield ctx.render(
+        "index",
+        "index",
+        ctx.t("index.title"),
+        description=ctx.names.text(org.description) if org is not None else "",
+        counts=_counts(ctx),
+        chart=chart,
+        chart_kinds=_chart_kinds(chart),
+        full_chart=FULL_CHART if ctx.fmt.name == "html" and chart is not None else None,
+        departments=_department_rows(model),
+        summary=ctx.report.summary,
+        failed=ctx.report.failed,
+        top_findings=finding_rows(
+            ctx, [f for f in ctx.report.findings if not f.waived and f.severity.value == "error"]
+        )[:10],
+    )
+
+
+_LEGEND_ORDER = ("department", "team", "role", "person", "head", "lead", "external", "vacant")
+
+
+def _chart_kinds(chart: Chart | None) -> list[str]:
+    if chart is None:
+        return []
+    kinds = {kind for step in walk(chart.roots) for kind in step.node.kinds}
+    return [kind for kind in _LEGEND_ORDER if kind in kinds]
+
+
+def chart_files(ctx: SiteContext) -> Iterator[Page]:
+    """The overview chart as a standalone SVG file (HTML site only)."""
+    if ctx.fmt.name != "html":
+        return
+    chart = ctx.chart(MAIN_CHART_VIEW)
+    if chart is None:
+        return
+    from crmorg.charts.svg import render_svg
+
+    yield Page(FULL_CHART, render_svg(chart))
+
+
+# --- departments and roles -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleRow:
+    id: str
+    holders: tuple[str, ...]
+    reports_to: str | None
+    head_of: tuple[str, ...]
+    external: bool
+    vacant: bool
+
+
+def _role_row(model: Model, role_id: str, heads: dict[str, list[str]]) -> RoleRow:
+    role = model.roles[role_id]
+    return RoleRow(
+        role_id,
+        tuple(model.holders.get(role_id, ())),
+        role.reports_to,
+        tuple(heads.get(role_id, ())),
+        role.external,
+        is_vacant(model, role_id),
+    )
+
+
+def roles_page(ctx: SiteContext) -> Iterator[Page]:
+    """Every role, grouped by department in tree order."""
+    model = ctx.model
+    heads = heads_of(model)
+    groups: list[tuple[str | None, int, list[RoleRow]]] = []
+    for dept_id, depth in department_order(model):
+        rows = [
+            _role_row(model, r, heads) for r, role in model.roles.items() if role.department == dept_id
+        ]
+        groups.append((dept_id, depth, rows))
+    loose = [
+        _role_row(model, r, heads)
+        for r, role in model.roles.items()
+        if role.department is None or role.department not in model.departments
+    ]
+    if loose:
+        groups.append((None, 0, loose))
+    yield ctx.render("roles", "roles", ctx.t("roles.title"), groups=groups)
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    id: str
+    department: str | None
+    lead: str | None
+    members: tuple[str, ...]
+
+
+def _team_rows(model: Model, team_ids: Iterable[str]) -> list[TeamRow]:
+    rows = []
+    for team_id in team_ids:
+        team = model.teams[team_id]
+        members = model.membership.team_members.get(team_id, frozenset())
+        ordered = tuple(p for p in model.people if p in members)
+        rows.append(TeamRow(team_id, team.department, team.lead, ordered))
+    return rows
+
+
+def department_pages(ctx: SiteContext) -> Iterator[Page]:
+    model = ctx.model
+    heads = heads_of(model)
+    for dept_id in model.departments:
+        dept = model.departments[dept_id]
+        roles = [
+            _role_row(model, r, heads)
+            for r, role in model.roles.items()
+            if role.department == dept_id
+        ]
+        chart = department_role_chart(ctx, dept_id)
+        yield ctx.render(
+            "department",
+            f"departments/{dept_id}",
+            ctx.names.department(dept_id),
+            dept_id=dept_id,
+            description=ctx.names.text(dept.description),
+            parent=dept.parent,
+            children=[d for d, other in model.departments.items() if other.parent == dept_id],
+            head=dept.head,
+            head_holders=tuple(model.holders.get(dept.head, ())) if dept.head else (),
+            roles=roles,
+            teams=_team_rows(model, [t for t, team in model.teams.items() if team.department == dept_id]),
+            responsibilities=[
+                r for r, resp in model.responsibilities.items() if resp.department == dept_id
+            ],
+            kpis=[k for k, kpi in model.kpis.items() if kpi.department == dept_id],
+            chart=chart,
+            chart_kinds=_chart_kinds(chart),
+            findings=finding_rows(ctx, findings_about(ctx, dept_id)),
+        )
+
+
+def department_role_chart(ctx: SiteContext, dept_id: str) -> Chart | None:
+    """The roles chart cut down to one department's roles.
+
+    Each kept role hangs below its nearest ancestor in the full chart that is also in
+    the department; the others become roots. Node looks (kinds, holders) stay those
+    of the full chart.
+    """
+    full = ctx.chart(MAIN_CHART_VIEW)
+    if full is None:
+        return None
+    model = ctx.model
+    wanted = {
+        f"role:{role_id}" for role_id, role in model.roles.items() if role.department == dept_id
+    }
+    parent_of: dict[str, str | None] = {}
+    order: list[ChartNode] = []
+    for step in walk(full.roots):
+        node_id = step.node.id
+        parent = step.parent.id if step.parent is not None else None
+        parent_of[node_id] = parent
+        if node_id in wanted:
+            order.append(step.node)
+    if not order:
+        return None
+    children: dict[str, list[str]] = {node.id: [] for node in order}
+    roots: list[str] = []
+    for node in order:
+        ancestor = parent_of[node.id]
+        while ancestor is not None and ancestor not in wanted:
+            ancestor = parent_of[ancestor]
+        if ancestor is None:
+            roots.append(node.id)
+        else:
+            children[ancestor].append(node.id)
+    built: dict[str, ChartNode] = {}
+    for node in reversed(order):  # pre-order reversed: children are built first
+        kids = tuple(built.pop(child) for child in children[node.id])
+        built[node.id] = ChartNode(node.id, node.label, node.sublabel, node.kinds, kids)
+    title = f"{ctx.names.department(dept_id)}: {ctx.t('count.roles')}"
+    return Chart(title, tuple(built[root] for root in roots))
+
+
+@dataclass(frozen=True)
+class PermissionLine:
+    """One sentence of a role card: actions on a resource at one scope, and whence."""
+
+    sentence: str
+    actions: tuple[str, ...]
+    scope: Scope
+    source: str
+    via: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ResourcePermissions:
+    resource: str
+    sensitive: bool
+    lines: tuple[PermissionLine, ...]
+
+
+def role_permissions(ctx: SiteContext, role_id: str) -> list[ResourcePermissions]:
+    """A role's effective grants as sentences, per resource, widest scope first."""
+    model = ctx.model
+    grants = model.role_grants.get(role_id, {})
+    result = []
+    for resource_id, resource in model.resources.items():
+        groups: dict[tuple[Scope, str], list[str]] = {}
+        vias: dict[tuple[Scope, str], tuple[str, ...]] = {}
+        for action in model.catalog.applicable.get(resource_id, ()):
+            grant = grants.get((resource_id, action))
+            if grant is None or grant.scope == Scope.NONE:
+                continue
+            key = (grant.scope, grant.source.role)
+            groups.setdefault(key, []).append(action)
+            vias.setdefault(key, grant.via)
+        if not groups:
+            continue
+        lines = tuple(
+            PermissionLine(
+                describe_actions(resource_id, resource, actions, scope, ctx.lang),
+                tuple(actions),
+                scope,
+                source,
+                vias[(scope, source)],
+            )
+            for (scope, source), actions in sorted(
+                groups.items(), key=lambda item: (-item[0][0], item[0][1] != role_id)
+            )
+        )
+        result.append(ResourcePermissions(resource_id, resource.sensitive, lines))
+    return result
+
+
+@dataclass(frozen=True)
+class RaciRow:
+    responsibility: str
+    letters: str
+    critical: bool
+    department: str | None
+
+
+def role_pages(ctx: SiteContext) -> Iterator[Page]:
+    model = ctx.model
+    heads = heads_of(model)
+    for role_id, role in model.roles.items():
+        yield ctx.render(
+            "role",
+            f"roles/{role_id}",
+            ctx.names.role(role_id),
+            role_id=role_id,
+            role=role,
+            description=ctx.names.text(role.description),
+            head_of=heads.get(role_id, []),
+            holders=list(model.holders.get(role_id, ())),
+            vacant=is_vacant(model, role_id),
+            direct_reports=[r for r, other in model.roles.items() if other.reports_to == role_id],
+            inherits=list(role.inherits),
+            inherits_all=inherited_roles(model, role_id),
+            inherited_by=[r for r, other in model.roles.items() if role_id in other.inherits],
+            raci=[
+                RaciRow(
+                    resp_id,
+                    letters,
+                    model.responsibilities[resp_id].critical,
+                    model.responsibilities[resp_id].department,
+                )
+                for resp_id, letters in role_raci(model, role_id)
+            ],
+            permissions=role_permissions(ctx, role_id),
+            kpis=[kpi_row(ctx, k) for k, kpi in model.kpis.items() if kpi.owner == role_id],
+            findings=finding_rows(ctx, findings_about(ctx, role_id)),
+        )
+
+
+# --- people --------------------------------------------------------------------------
+
+
+def people_page(ctx: SiteContext) -> Iterator[Page]:
+    model = ctx.model
+    yield ctx.render(
+        "people",
+        "people",
+        ctx.t("people.title"),
+        people=list(model.people.items()),
+        person_teams={
+            p: [t for t in model.teams if t in model.membership.person_teams.get(p, frozenset())]
+            for p in model.people
+        },
+        teams=_team_rows(model, model.teams),
+    )
+
+
+# --- RACI ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequirementLine:
+    sentence: str
+    resource: str
+
+
+def requirement_lines(ctx: SiteContext, responsibility_id: str) -> list[RequirementLine]:
+    """What a responsibility's Responsible roles need, as sentences."""
+    model = ctx.model
+    requires = model.responsibilities[responsibility_id].requires
+    lines = []
+    for resource_key, actions in requires.items():
+        resource_ids = list(model.resources) if resource_key == "*" else [resource_key]
+        for resource_id in resource_ids:
+            per_scope: dict[Scope, list[str]] = {}
+            for action_key, scope_name in actions.items():
+                scope = Scope.parse(scope_name)
+                if scope == Scope.NONE:
+                    continue
+                applicable = model.catalog.applicable.get(resource_id)
+                if action_key == "*":
+                    chosen = list(applicable) if applicable is not None else []
+                else:
+                    chosen = [action_key]
+                for action in chosen:
+                    if action not in per_scope.setdefault(scope, []):
+                        per_scope[scope].append(action)
+            for scope in sorted(per_scope, reverse=True):
+                if per_scope[scope]:
+                    sentence = describe_actions(
+                        resource_id, model.resources.get(resource_id), per_scope[scope], scope,
+                        ctx.lang,
+                    )
+                    lines.append(RequirementLine(sentence, resource_id))
+    return lines
+
+
+def raci_page(ctx: SiteContext) -> Iterator[Page]:
+    model = ctx.model
+    matrix = raci_matrix(model)
+    yield ctx.render(
+        "raci",
+        "raci",
+        ctx.t("raci.title"),
+        matrix=matrix,
+        responsibilities=list(model.responsibilities.items()),
+        responsibilities_by_id=model.responsibilities,
+        requirements={r: requirement_lines(ctx, r) for r in model.responsibilities},
+    )
+
+
+# --- permissions ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResourceRow:
+    """Who may do each action on one resource: (action, [(role, scope)])."""
+
+    id: str
+    description: str
+    sensitive: bool
+    grants_roles: bool
+    actions: tuple[tuple[str, tuple[tuple[str, Scope], ...]], ...]
+
+
+def _resource_rows(ctx: SiteContext) -> list[ResourceRow]:
+    model = ctx.model
+    rows = []
+    for resource_id, resource in model.resources.items():
+        actions = []
+        for action in model.catalog.applicable.get(resource_id, ()):
+            who = []
+            for role_id, grants in model.role_grants.items():
+                grant = grants.get((resource_id, action))
+                if grant is not None and grant.scope > Scope.NONE:
+                    who.append((role_id, grant.scope))
+            who.sort(key=lambda item: -item[1])
+            actions.append((action, tuple(who)))
+        rows.append(
+            ResourceRow(
+                resource_id,
+                ctx.names.text(resource.description),
+                resource.sensitive,
+                resource.grants_roles,
+                tuple(actions),
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class ConstraintRow:
+    id: str
+    kind: str
+    text: str
+    permissions: tuple[tuple[str, str], ...]
+    roles: tuple[str, ...]
+
+
+def _constraint_rows(ctx: SiteContext) -> list[ConstraintRow]:
+    rows = []
+    for constraint in ctx.model.constraints:
+        if isinstance(constraint, SeparationOfDuties):
+            pairs = tuple(
+                (ref.split(":", 1)[0], ref.split(":", 1)[1]) for ref in constraint.permissions
+            )
+            text = ctx.t("constraint.separation_of_duties_text")
+            rows.append(ConstraintRow(constraint.id, constraint.kind, text, pairs, ()))
+        elif isinstance(constraint, ExclusiveRoles):
+            text = ctx.t("constraint.exclusive_roles_text", max=constraint.max)
+            rows.append(
+                ConstraintRow(constraint.id, constraint.kind, text, (), tuple(constraint.roles))
+            )
+        elif isinstance(constraint, RoleCardinality):
+            if constraint.max is None:
+                span = ctx.t("constraint.at_least", min=constraint.min)
+            else:
+                span = ctx.t("constraint.between", min=constraint.min, max=constraint.max)
+            text = ctx.t(
+                "constraint.role_cardinality_text", role=ctx.names.role(constraint.role), range=span
+            )
+            rows.append(
+                ConstraintRow(constraint.id, constraint.kind, text, (), (constraint.role,))
+            )
+    return rows
+
+
+def permissions_page(ctx: SiteContext) -> Iterator[Page]:
+    model = ctx.model
+    matrix = permission_matrix(model)
+    by_role: list[tuple[str, list[tuple[str, PermissionCell]]]] = []
+    for role_id in model.roles:
+        cells = []
+        for resource_id in model.resources:
+            cell = role_resource_cell(model, role_id, resource_id)
+            if cell is not None:
+                cells.append((resource_id, cell))
+        by_role.append((role_id, cells))
+    yield ctx.render(
+        "permissions",
+        "permissions",
+        ctx.t("permissions.title"),
+        matrix=matrix,
+        scopes=[Scope.OWN, Scope.TEAM, Scope.DEPARTMENT, Scope.ORGANIZATION],
+        by_role=by_role,
+        resources=_resource_rows(ctx),
+        constraints=_constraint_rows(ctx),
+    )
+
+
+# --- KPIs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    id: str
+    description: str
+    formula: str | None
+    unit: str | None
+    direction: str | None
+    target: str | None
+    owner: str | None
+    department: str | None
+    frequency: str | None
+    metrics: tuple[tuple[str, str | None, bool], ...]
+    """(metric, its source resource, whether it is declared)."""
+
+
+def kpi_row(ctx: SiteContext, kpi_id: str) -> KpiRow:
+    model = ctx.model
+    kpi = model.kpis[kpi_id]
+    metrics = []
+    for name in formula_metrics(kpi.formula):
+        metric = model.metrics.get(name)
+        metrics.append((name, metric.source if metric else None, metric is not None))
+    return KpiRow(
+        kpi_id,
+        ctx.names.text(kpi.description),
+        kpi.formula,
+        kpi.unit,
+        kpi.direction,
+        format_target(kpi.target, kpi.unit),
+        kpi.owner,
+        kpi.department,
+        kpi.frequency,
+        tuple(metrics),
+    )
+
+
+def kpis_page(ctx: SiteContext) -> Iterator[Page]:
+    model = ctx.model
+    rows = [kpi_row(ctx, kpi_id) for kpi_id in model.kpis]
+    used_by: dict[str, list[str]] = {}
+    for row in rows:
+        for name, _source, _declared in row.metrics:
+            used_by.setdefault(name, []).append(row.id)
+    yield ctx.render(
+        "kpis",
+        "kpis",
+        ctx.t("kpis.title"),
+        kpis=rows,
+        metrics=list(model.metrics.items()),
+        used_by=used_by,
+    )
+
+
+# --- validation report ---------------------------------------------------------------
+
+
+def report_page(ctx: SiteContext) -> Iterator[Page]:
+    yield ctx.render(
+        "report",
+        "report",
+        ctx.t("report.title"),
+        summary=ctx.report.summary,
+        failed=ctx.report.failed,
+        findings=finding_rows(ctx, ctx.report.findings),
+    )

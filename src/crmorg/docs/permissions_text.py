@@ -1,0 +1,203 @@
+"""Grants as plain sentences: ("quote", "approve", "team") -> "can approve quotes for
+their team" / "可审批本团队的报价单".
+
+Sentences name the record type by its (localised) name from the model; the English
+form is made plural, the Chinese form needs no plural. Model-specific actions read
+naturally where this module knows the verb, and as "can <action> ..." /
+"可对…执行“<action>”操作" where it does not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from crmorg.permissions.models import Resource
+from crmorg.permissions.scopes import Scope
+from crmorg.text import localize
+
+__all__ = ["VERBS", "describe", "describe_actions", "resource_name", "resource_plural"]
+
+VERBS: dict[str, dict[str, str]] = {
+    "en": {
+        "create": "create",
+        "read": "view",
+        "update": "edit",
+        "delete": "delete",
+        "assign": "assign",
+        "share": "share",
+        "export": "export",
+        "import": "import",
+        "approve": "approve",
+        "convert": "convert",
+        "send": "send",
+        "refund": "refund",
+        "restore": "restore",
+        "close": "close",
+        "archive": "archive",
+        "print": "print",
+        "publish": "publish",
+        "merge": "merge",
+        "transfer": "transfer",
+        "submit": "submit",
+        "review": "review",
+        "sign": "sign",
+        "cancel": "cancel",
+    },
+    "zh": {
+        "create": "创建",
+        "read": "查看",
+        "update": "编辑",
+        "delete": "删除",
+        "assign": "分配",
+        "share": "共享",
+        "export": "导出",
+        "import": "导入",
+        "approve": "审批",
+        "convert": "转化",
+        "send": "发送",
+        "refund": "退款",
+        "restore": "恢复",
+        "close": "关闭",
+        "archive": "归档",
+        "print": "打印",
+        "publish": "发布",
+        "merge": "合并",
+        "transfer": "转移",
+        "submit": "提交",
+        "review": "审核",
+        "sign": "签署",
+        "cancel": "取消",
+    },
+}
+"""Action id -> verb, per language. Actions not listed fall back to their id."""
+
+_SCOPE_EN = {
+    Scope.OWN: "can {verbs} their own {things}",
+    Scope.TEAM: "can {verbs} {things} for their team",
+    Scope.DEPARTMENT: "can {verbs} {things} in their department",
+    Scope.ORGANIZATION: "can {verbs} all {things} across the organization",
+    Scope.NONE: "cannot {verbs} {things}",
+}
+_SCOPE_ZH = {
+    Scope.OWN: "可{verbs}本人的{things}",
+    Scope.TEAM: "可{verbs}本团队的{things}",
+    Scope.DEPARTMENT: "可{verbs}本部门的{things}",
+    Scope.ORGANIZATION: "可{verbs}全公司的{things}",
+    Scope.NONE: "不可{verbs}{things}",
+}
+_SCOPE_ZH_CUSTOM = {
+    Scope.OWN: "可对本人的{things}执行{verbs}操作",
+    Scope.TEAM: "可对本团队的{things}执行{verbs}操作",
+    Scope.DEPARTMENT: "可对本部门的{things}执行{verbs}操作",
+    Scope.ORGANIZATION: "可对全公司的{things}执行{verbs}操作",
+    Scope.NONE: "不可对{things}执行{verbs}操作",
+}
+
+# Verbs that do not read as "可<verb>…的<things>": the sentence becomes
+# "可对…的<things>执行<verb>操作" instead.
+_ZH_OBJECT_FIRST = frozenset({"refund"})
+
+# "Account (customer company)" -> "Account": the qualifier reads badly in a sentence.
+_QUALIFIER = re.compile(r"\s*[(（].*$")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def resource_name(resource_id: str, resource: Resource | None, lang: str) -> str:
+    """The record type's name in ``lang`` (English next, the id last)."""
+    fallback = resource_id.replace("_", " ")
+    return localize(resource.name, lang, fallback) if resource is not None else fallback
+
+
+def _lower_word(word: str) -> str:
+    # "Opportunity" -> "opportunity", but "API" and "CRM" stay as they are.
+    return word.lower() if word[:1].isupper() and word[1:].islower() else word
+
+
+def _plural_word(word: str) -> str:
+    lower = word.lower()
+    if lower.endswith("s"):
+        return word  # "settings", "sales": already plural or uncountable
+    if lower.endswith(("x", "z", "ch", "sh")):
+        return word + "es"
+    if lower.endswith("y") and len(lower) > 1 and lower[-2] not in "aeiou":
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def resource_plural(resource_id: str, resource: Resource | None, lang: str) -> str:
+    """How a sentence names the records: "quotes", "user accounts", "报价单"."""
+    name = _QUALIFIER.sub("", resource_name(resource_id, resource, lang)).strip()
+    if not name:
+        name = resource_id.replace("_", " ")
+    if lang.split("-")[0] != "en" or not name.isascii():
+        return name  # no plural outside English, nor for a name in another script
+    words = name.split(" ")
+    words = [_lower_word(word) for word in words]
+    last = len(words) - 1
+    while last >= 0 and not _WORD.fullmatch(words[last]):
+        last -= 1
+    if last >= 0:
+        words[last] = _plural_word(words[last])
+    return " ".join(words)
+
+
+def _verb(action: str, lang: str) -> tuple[str, bool]:
+    """The verb for ``action`` and whether it is known (not just the id)."""
+    table = VERBS.get(lang.split("-")[0], VERBS["en"])
+    known = table.get(action)
+    if known is not None:
+        return known, True
+    if lang.split("-")[0] == "zh":
+        return f"“{action}”", False
+    return action.replace("_", " "), False
+
+
+def _join(items: Sequence[str], lang: str) -> str:
+    if lang.split("-")[0] == "zh":
+        return "、".join(items)
+    if len(items) <= 2:
+        return " and ".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def describe_actions(
+    resource_id: str,
+    resource: Resource | None,
+    actions: Sequence[str],
+    scope: Scope,
+    lang: str = "en",
+) -> str:
+    """One sentence for several actions on one record type at one scope.
+
+    >>> describe_actions("quote", None, ["read", "approve"], Scope.TEAM)
+    'can view and approve quotes for their team'
+    """
+    if not actions:
+        raise ValueError("describe_actions needs at least one action")
+    things = resource_plural(resource_id, resource, lang)
+    verbs = [_verb(action, lang) for action in actions]
+    if lang.split("-")[0] == "zh":
+        if all(known for _, known in verbs) and not _ZH_OBJECT_FIRST & set(actions):
+            return _SCOPE_ZH[scope].format(verbs=_join([v for v, _ in verbs], lang), things=things)
+        return _SCOPE_ZH_CUSTOM[scope].format(
+            verbs=_join([v for v, _ in verbs], lang), things=things
+        )
+    return _SCOPE_EN[scope].format(verbs=_join([v for v, _ in verbs], lang), things=things)
+
+
+def describe(
+    resource_id: str,
+    action: str,
+    scope: Scope | str,
+    lang: str = "en",
+    resource: Resource | None = None,
+) -> str:
+    """One grant as a sentence.
+
+    >>> describe("quote", "approve", "team")
+    'can approve quotes for their team'
+    >>> describe("quote", "approve", "team", "zh")
+    '可审批本团队的quote'
+    """
+    return describe_actions(resource_id, resource, [action], Scope.parse(scope), lang)

@@ -1,0 +1,194 @@
+"""What every policy target compiles, resolved once from a model and sorted.
+
+The policy targets (Cedar, Casbin, Rego) keep the model's structure: each role's own
+grants (wildcards expanded), the roles it inherits, and where people sit. They render
+from this one object, so they agree on what the model says and on its order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import networkx as nx
+
+from crmorg.findings import Path
+from crmorg.model import Model
+from crmorg.permissions.effective import expand_grants
+from crmorg.permissions.scopes import Scope
+from crmorg.text import localize
+
+
+@dataclass(frozen=True)
+class OwnGrant:
+    """One permission written on a role (after wildcard expansion), and where."""
+
+    role: str
+    resource: str
+    action: str
+    scope: Scope
+    written: str
+    """The keys as written, e.g. ``lead.*`` for ``lead: {"*": own}``."""
+    source: str
+    """``file:line`` of the scope in the model, relative to the model's root."""
+
+
+@dataclass(frozen=True)
+class RoleFacts:
+    id: str
+    name: str
+    source: str
+    grants: tuple[OwnGrant, ...]
+    inherits: tuple[str, ...]
+    """Roles inherited directly (known ones, sorted)."""
+    ancestors: tuple[str, ...]
+    """Every role inherited, transitively (sorted; never the role itself)."""
+    inherits_source: str
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    id: str
+    name: str
+    source: str
+    roles: tuple[str, ...]
+    """Roles held directly (known ones, sorted)."""
+    teams: tuple[str, ...]
+    """Teams the person lists, and the teams they lead."""
+    departments: tuple[str, ...]
+    """Departments of their teams and roles."""
+    reach: tuple[str, ...]
+    """Their departments and every department below them."""
+
+
+@dataclass(frozen=True)
+class TeamFacts:
+    id: str
+    name: str
+    department: str | None
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DepartmentFacts:
+    id: str
+    name: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    organization: str
+    resources: tuple[str, ...]
+    actions: tuple[str, ...]
+    applicable: dict[str, tuple[str, ...]]
+    roles: dict[str, RoleFacts]
+    people: dict[str, PersonFacts]
+    teams: dict[str, TeamFacts]
+    departments: dict[str, DepartmentFacts]
+    inheritance_cycles: tuple[tuple[str, ...], ...]
+    department_cycles: tuple[tuple[str, ...], ...]
+
+    @property
+    def grant_count(self) -> int:
+        return sum(len(role.grants) for role in self.roles.values())
+
+
+def source_of(model: Model, path: Path) -> str:
+    """``file:line`` of a model path, the file relative to the model's root.
+
+    Relative names keep exports identical wherever the command runs from.
+    """
+    location = model.locate(path)
+    file = PurePosixPath(location.file)
+    root = PurePosixPath(model.root) if model.root else None
+    if root is not None:
+        if file == root:
+            file = PurePosixPath(file.name)
+        elif root in file.parents:
+            file = file.relative_to(root)
+    return f"{file.as_posix()}:{location.line}"
+
+
+def compile_model(model: Model) -> CompiledModel:
+    catalog = model.catalog
+    membership = model.membership
+    graph = model.inheritance_graph
+    roles: dict[str, RoleFacts] = {}
+    for role_id in sorted(model.roles):
+        role = model.roles[role_id]
+        grants = tuple(
+            OwnGrant(
+                role_id,
+                resource,
+                action,
+                scope,
+                f"{resource_key}.{action_key}",
+                source_of(model, ("roles", role_id, "grants", resource_key, action_key)),
+            )
+            for (resource, action), (scope, resource_key, action_key) in sorted(
+                expand_grants(role.grants, catalog).items()
+            )
+            if scope > Scope.NONE
+        )
+        roles[role_id] = RoleFacts(
+            id=role_id,
+            name=localize(role.name, fallback=role_id),
+            source=source_of(model, ("roles", role_id)),
+            grants=grants,
+            inherits=tuple(sorted({p for p in role.inherits if p in model.roles} - {role_id})),
+            ancestors=tuple(sorted(nx.descendants(graph, role_id) - {role_id})),
+            inherits_source=source_of(model, ("roles", role_id, "inherits")),
+        )
+    people = {
+        person_id: PersonFacts(
+            id=person_id,
+            name=localize(person.name, fallback=person_id),
+            source=source_of(model, ("people", person_id)),
+            roles=tuple(sorted({r for r in person.roles if r in model.roles})),
+            teams=tuple(sorted(membership.person_teams[person_id])),
+            departments=tuple(sorted(membership.person_departments[person_id])),
+            reach=tuple(sorted(membership.reach(person_id))),
+        )
+        for person_id, person in sorted(model.people.items())
+    }
+    teams = {
+        team_id: TeamFacts(
+            id=team_id,
+            name=localize(team.name, fallback=team_id),
+            department=team.department if team.department in model.departments else None,
+            members=tuple(sorted(membership.team_members[team_id])),
+        )
+        for team_id, team in sorted(model.teams.items())
+    }
+    departments = {
+        dept_id: DepartmentFacts(
+            id=dept_id,
+            name=localize(dept.name, fallback=dept_id),
+            parent=dept.parent
+            if dept.parent in model.departments and dept.parent != dept_id
+            else None,
+        )
+        for dept_id, dept in sorted(model.departments.items())
+    }
+    return CompiledModel(
+        organization=model.name,
+        resources=tuple(sorted(catalog.applicable)),
+        actions=tuple(sorted(catalog.actions)),
+        applicable={r: tuple(sorted(a)) for r, a in sorted(catalog.applicable.items())},
+        roles=roles,
+        people=people,
+        teams=teams,
+        departments=departments,
+        inheritance_cycles=_cycles(graph),
+        department_cycles=_cycles(model.department_tree),
+    )
+
+
+def _cycles(graph: nx.DiGraph) -> tuple[tuple[str, ...], ...]:
+    found = []
+    for component in nx.strongly_connected_components(graph):
+        # A role inheriting itself (or a department its own parent) changes nothing.
+        if len(component) > 1:
+            found.append(tuple(sorted(component)))
+    return tuple(sorted(found))

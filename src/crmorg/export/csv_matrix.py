@@ -1,0 +1,26 @@
+"""The ``csv`` target: ``matrix.csv``, one row per subject × resource × action → scope.
+
+Safe to open in a spreadsheet: a cell that starts with ``= + - @`` (or a tab or carriage
+return) is prefixed with ``'`` so it is never evaluated as a formula.
+"""
+
+from __future__ import annotations
+
+from crmorg.export.access_formats import render_csv
+from crmorg.export.base import Exporter
+from crmorg.model import Model
+from crmorg.permissions.review import access_matrix
+
+MATRIX = "matrix.csv"
+
+
+def render(model: Model) -> dict[str, str]:
+    return {MATRIX: render_csv(model, access_matrix(model))}
+
+
+EXPORTER = Exporter(
+    name="csv",
+    summary="role (and person) × resource × action → scope, for spreadsheets",
+    files=(MATRIX,),
+    render=render,
+)

@@ -1,0 +1,515 @@
+"""Reading metric values for ``crmorg kpi``: CSV or YAML, with a finding for each bad row.
+
+CSV (``.csv``): a header row naming the columns ``period``, ``metric`` and ``value``
+(in any order; other columns are ignored), then one row per value::
+
+    period,metric,value
+    2026-01,opportunities_won,12
+    2026-01,opportunities_lost,30
+
+YAML (``.yaml``/``.yml``): a mapping from period to a mapping from metric to value::
+
+    2026-01: {opportunities_won: 12, opportunities_lost: 30}
+    "2026-02": {opportunities_won: 15}
+
+Values are plain decimal numbers (``12``, ``-0.5``, ``1e3``): no units, thousands
+separators or ``%`` (a percent is a fraction, ``0.85``). An empty CSV value or a YAML
+``null`` means "not measured": the period exists, the metric has no value. Every bad
+row is a ``schema`` finding at its ``file:line:column`` — an unknown metric, a value
+that is not a finite number, a second value for the same period and metric (the first
+is kept), missing columns — and bad rows are left out; the rest is still read.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import math
+import re
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from crmorg.findings import Finding, Location
+from crmorg.kpi.data import MAX_PERIOD_LENGTH, MetricData
+from crmorg.lint.catalog import make_finding
+from crmorg.loading.files import display_name
+from crmorg.loading.limits import DEFAULT_LIMITS, Limits
+from crmorg.loading.yaml_nodes import parse_yaml
+from crmorg.text import printable
+
+__all__ = ["DATA_FORMATS", "MAX_DATA_FINDINGS", "MetricDataResult", "read_metric_data"]
+
+DATA_FORMATS: Final = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}
+MAX_DATA_FINDINGS: Final = 100
+_COLUMNS: Final = ("period", "metric", "value")
+_NUMBER: Final = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_INT_KEY: Final = re.compile(r"0|[1-9][0-9]*")
+_NON_FINITE: Final = frozenset({"nan", "inf", "infinity", ".nan", ".inf"})
+csv.field_size_limit(1_000_000)
+
+
+@dataclass(frozen=True)
+class MetricDataResult:
+    """The values that could be read, and a finding for everything that could not."""
+
+    data: MetricData
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(finding.severity.value == "error" for finding in self.findings)
+
+
+def read_metric_data(
+    path: str | Path,
+    metrics: Collection[str],
+    *,
+    data_format: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> MetricDataResult:
+    """Read metric values from ``path``; ``metrics`` are the ids the model declares.
+
+    ``data_format`` is ``"csv"`` or ``"yaml"``; by default it follows the file suffix.
+    Raises ``FileNotFoundError`` when ``path`` does not exist and ``ValueError`` for a
+    format it cannot tell; every problem inside the file is a finding.
+    """
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"no such file: {file}")
+    kind = data_format or DATA_FORMATS.get(file.suffix.lower())
+    if kind not in ("csv", "yaml"):
+        raise ValueError(f"cannot tell the format of {file.name}: name it *.csv, *.yaml or *.yml")
+    reader = _Reader(display_name(file), frozenset(metrics))
+    size = file.stat().st_size
+    if size > limits.max_file_bytes:
+        reader.problem(
+            f"the data file is {size:,} bytes, over the limit of {limits.max_file_bytes:,}; "
+            "split it by period",
+            1,
+            1,
+        )
+    elif kind == "csv":
+        reader.read_csv(file)
+    else:
+        reader.read_yaml(file, limits)
+    return reader.result()
+
+
+@dataclass
+class _Reader:
+    name: str
+    metrics: frozenset[str]
+    values: dict[str, dict[str, float]] = field(default_factory=dict)
+    first_seen: dict[tuple[str, str], Location] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    dropped: int = 0
+    parser_locations: set[Location] = field(default_factory=set)
+
+    def result(self) -> MetricDataResult:
+        findings = list(self.findings)
+        if self.dropped:
+            findings.append(
+                make_finding(
+                    "schema",
+                    f"... and {self.dropped:,} more problems in this file, not shown; "
+                    "fix the ones above first",
+                    findings[-1].location,
+                )
+            )
+        return MetricDataResult(MetricData(self.values, self.name), tuple(findings))
+
+    def problem(self, message: str, line: int, column: int) -> None:
+        location = Location(self.name, line, column)
+        if location in self.parser_locations:
+            return  # the YAML reader already reported this node (e.g. an unquoted `yes`)
+        if len(self.findings) >= MAX_DATA_FINDINGS:
+            self.dropped += 1
+            return
+        self.findings.append(make_finding("schema", message, location))
+
+    # --------------------------------------------------------------- one value
+
+    def add(
+        self,
+        period: str,
+        metric: str,
+        value: float | None,
+        where: tuple[Location, Location, Location],
+    ) -> None:
+        """Record one value; ``where`` locates the period, the metric and the value."""
+        period_at, metric_at, _ = where
+        if metric not in self.metrics:
+            close = difflib.get_close_matches(metric, sorted(self.metrics), n=1)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            self.problem(
+                f"`{printable(metric)}` is not a metric of the model{hint}; "
+                "declare it under `metrics`, or fix the name",
+                metric_at.line,
+                metric_at.column,
+            )
+            return
+        key = (period, metric)
+        first = self.first_seen.get(key)
+        if first is not None:
+            self.problem(
+                f"a second value for {printable(metric)} in period {printable(period)}; "
+                f"the first is at line {first.line} and is kept: remove one",
+                period_at.line,
+                period_at.column,
+            )
+            return
+        self.first_seen[key] = period_at
+        metrics = self.values.setdefault(period, {})
+        if value is not None:
+            metrics[metric] = value
+
+    def check_period(self, period: str, at: Location) -> str | None:
+        text = period.strip()
+        problem = None
+        if not text:
+            problem = "no period: give each row a period such as 2026-01 or 2026-Q1"
+        elif len(text) > MAX_PERIOD_LENGTH:
+            problem = f"a period is at most {MAX_PERIOD_LENGTH} characters long"
+        elif not text.isprintable():
+            problem = (
+                f"the period `{printable(text)}` holds control characters; "
+                "write it like 2026-01 or 2026-Q1"
+            )
+        if problem is not None:
+            self.problem(problem, at.line, at.column)
+            return None
+        return text
+
+    def check_metric(self, metric: str, at: Location) -> str | None:
+        text = metric.strip()
+        if not text:
+            self.problem("no metric: give each row the id of a metric", at.line, at.column)
+            return None
+        return text
+
+    def number(self, raw: Any, metric: str, at: Location) -> tuple[bool, float | None]:
+        """(ok, value): a finite number, ``None`` for "not measured", or a finding."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return True, None
+        shown = printable(str(raw), 40)
+        if isinstance(raw, str):
+            text = raw.strip()
+            if text.lower().lstrip("+-") in _NON_FINITE:
+                self.problem(_not_finite(shown, metric), at.line, at.column)
+                return False, None
+            if not _NUMBER.fullmatch(text):
+                self.problem(_not_a_number(text, metric), at.line, at.column)
+                return False, None
+            value = float(text)
+        elif isinstance(raw, bool) or not isinstance(raw, int | float):
+            self.problem(
+                f"the value of {printable(metric)} must be a number, not {_kind(raw)}",
+                at.line,
+                at.column,
+            )
+            return False, None
+        else:
+            try:
+                value = float(raw)
+            except OverflowError:
+                value = math.inf
+        if not math.isfinite(value):
+            self.problem(_not_finite(shown, metric), at.line, at.column)
+            return False, None
+        return True, value
+
+    # --------------------------------------------------------------------- CSV
+
+    def read_csv(self, file: Path) -> None:
+        try:
+            with file.open(encoding="utf-8-sig", newline="") as stream:
+                self._read_csv_rows(stream)
+        except UnicodeDecodeError as error:
+            self.problem(
+                f"the file is not valid UTF-8 text ({error.reason}); save it as UTF-8",
+                1,
+                1,
+            )
+        except OSError as error:
+            self.problem(f"cannot read the file: {error.strerror}", 1, 1)
+
+    def _read_csv_rows(self, stream: Any) -> None:
+        lines = _LineTracker(stream, self.name)
+        reader = csv.reader(lines)
+        header: dict[str, int] | None = None
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                message = str(error)
+                if "NUL" in message:
+                    message = "the file holds NUL bytes: it is binary, not CSV text"
+                self.problem(f"not valid CSV: {message}", lines.row_start, 1)
+                if "NUL" in message:
+                    return
+                continue
+            starts = lines.field_starts()
+            if not any(cell.strip() for cell in row):
+                continue
+            if header is None:
+                header = self._csv_header(row, starts)
+                if header is None:
+                    return
+                continue
+            self._csv_row(row, starts, header)
+        if header is None:
+            self.problem(
+                "the file is empty: the first row is the header `period,metric,value`", 1, 1
+            )
+
+    def _csv_header(self, row: list[str], starts: list[Location]) -> dict[str, int] | None:
+        columns: dict[str, int] = {}
+        for index, cell in enumerate(row):
+            name = cell.strip().lower()
+            if name in columns and name in _COLUMNS:
+                self.problem(
+                    f"the header names column `{name}` twice; keep one",
+                    starts[index].line,
+                    starts[index].column,
+                )
+                return None
+            columns.setdefault(name, index)
+        missing = [name for name in _COLUMNS if name not in columns]
+        if missing:
+            found = ", ".join(printable(cell.strip(), 20) for cell in row)
+            self.problem(
+                f"the header lacks the column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)}; the first row must name period, metric and value "
+                f"(it has: {found})",
+                starts[0].line,
+                starts[0].column,
+            )
+            return None
+        return {name: columns[name] for name in _COLUMNS}
+
+    def _csv_row(self, row: list[str], starts: list[Location], header: dict[str, int]) -> None:
+        needed = max(header.values()) + 1
+        if len(row) < needed:
+            self.problem(
+                f"the row has {len(row)} column{'s' if len(row) != 1 else ''}, but the header "
+                f"puts {_missing_column(header, len(row))} in column {needed}: write "
+                "period,metric,value",
+                starts[0].line,
+                starts[0].column,
+            )
+            return
+        period_at, metric_at, value_at = (starts[header[name]] for name in _COLUMNS)
+        period = self.check_period(row[header["period"]], period_at)
+        if period is None:
+            return
+        # A period with only bad rows still shows, with no data, on the scorecard.
+        self.values.setdefault(period, {})
+        metric = self.check_metric(row[header["metric"]], metric_at)
+        if metric is None:
+            return
+        ok, value = self.number(row[header["value"]], metric, value_at)
+        if ok:
+            self.add(period, metric, value, (period_at, metric_at, value_at))
+
+    # -------------------------------------------------------------------- YAML
+
+    def read_yaml(self, file: Path, limits: Limits) -> None:
+        try:
+            raw = file.read_bytes()
+        except OSError as error:
+            self.problem(f"cannot read the file: {error.strerror}", 1, 1)
+            return
+        if b"\x00" in raw:
+            self.problem("the file holds NUL bytes: it is binary, not YAML text", 1, 1)
+            return
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            self.problem(
+                f"the file is not valid UTF-8 text ({error.reason}); save it as UTF-8", 1, 1
+            )
+            return
+        values: dict[tuple[str | int, ...], Location] = {}
+        keys: dict[tuple[str | int, ...], Location] = {}
+
+        def record(path: tuple[str | int, ...], value: Location, key: Location | None) -> None:
+            values[path] = value
+            if key is not None:
+                keys[path] = key
+
+        parsed = parse_yaml(text, self.name, record, limits)
+        period_keys = _integer_period_keys(text, parsed.data, keys)
+        for finding in parsed.findings:
+            # A year such as `2026:` is a number to YAML, but a fine period label.
+            if finding.rule == "schema" and finding.location in period_keys:
+                continue
+            self.parser_locations.add(finding.location)
+            if len(self.findings) < MAX_DATA_FINDINGS:
+                self.findings.append(finding)
+            else:
+                self.dropped += 1
+        data = parsed.data
+        start = Location(self.name, 1, 1)
+        if data is None:
+            if not parsed.findings:
+                self.problem(
+                    "the file is empty: write a mapping from period to metric values, "
+                    "e.g. `2026-01: {opportunities_won: 12}`",
+                    1,
+                    1,
+                )
+            return
+        if not isinstance(data, dict):
+            self.problem(
+                "the data must be a mapping from period to metric values, "
+                "e.g. `2026-01: {opportunities_won: 12}`",
+                start.line,
+                start.column,
+            )
+            return
+        for raw_period, metrics in data.items():
+            period_at = keys.get((raw_period,), start)
+            period = self.check_period(str(raw_period), period_at)
+            if period is None:
+                continue
+            self.values.setdefault(period, {})
+            if metrics is None:
+                continue
+            if not isinstance(metrics, dict):
+                where = values.get((raw_period,), period_at)
+                self.problem(
+                    f"period {printable(period)} must map metric ids to values, "
+                    f"not hold {_kind(metrics)}",
+                    where.line,
+                    where.column,
+                )
+                continue
+            for raw_metric, raw_value in metrics.items():
+                path = (raw_period, raw_metric)
+                metric_at = keys.get(path, period_at)
+                value_at = values.get(path, metric_at)
+                metric = self.check_metric(str(raw_metric), metric_at)
+                if metric is None:
+                    continue
+                ok, value = self.number(raw_value, metric, value_at)
+                if ok:
+                    self.add(period, metric, value, (metric_at, metric_at, value_at))
+
+
+class _LineTracker:
+    """Feeds lines to :mod:`csv` and remembers the raw text of the current row."""
+
+    def __init__(self, stream: Iterator[str], name: str) -> None:
+        self.stream = stream
+        self.name = name
+        self.line = 0
+        self.row_start = 1
+        self.row_text = ""
+        self._fresh = True
+
+    def __iter__(self) -> _LineTracker:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.stream)
+        self.line += 1
+        if self._fresh:
+            self.row_start = self.line
+            self.row_text = ""
+            self._fresh = False
+        self.row_text += line
+        return line
+
+    def field_starts(self) -> list[Location]:
+        """Where each field of the row just read starts; marks the row finished."""
+        self._fresh = True
+        starts: list[Location] = []
+        line, column = self.row_start, 1
+        state = _START
+        for char in self.row_text:
+            if state == _START:
+                if char in "\r\n":
+                    starts.append(Location(self.name, line, column))
+                    break
+                starts.append(Location(self.name, line, column))
+                state = _QUOTED if char == '"' else _START if char == "," else _PLAIN
+            elif state == _PLAIN:
+                if char in "\r\n":
+                    break
+                if char == ",":
+                    state = _START
+            elif state == _QUOTED:
+                if char == '"':
+                    state = _QUOTE
+            elif state == _QUOTE:  # `""` is an escaped quote; anything else closes
+                state = _QUOTED if char == '"' else _START if char == "," else _PLAIN
+                if char in "\r\n":
+                    break
+            if char == "\n":
+                line, column = line + 1, 1
+            else:
+                column += 1
+        else:
+            if state == _START:
+                starts.append(Location(self.name, line, column))
+        return starts
+
+
+_START, _PLAIN, _QUOTED, _QUOTE = range(4)
+
+
+def _missing_column(header: dict[str, int], present: int) -> str:
+    return next(name for name in _COLUMNS if header[name] >= present)
+
+
+def _not_a_number(text: str, metric: str) -> str:
+    shown = printable(text, 40)
+    hint = "write plain decimal numbers such as 1234.5"
+    if text.endswith("%"):
+        hint = "write a percent as a fraction: 0.85, not 85%"
+    elif "," in text or " " in text:
+        hint = "write numbers without thousands separators or spaces: 1234567"
+    elif any(char.isalpha() for char in text):
+        hint = "write the number alone, without units or words; leave it empty if unknown"
+    return f"the value `{shown}` of {printable(metric)} is not a number; {hint}"
+
+
+def _not_finite(shown: str, metric: str) -> str:
+    return (
+        f"the value `{shown}` of {printable(metric)} is not a finite number; "
+        "give a measured value, or leave it empty when there is none"
+    )
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return f"the boolean `{str(value).lower()}`"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text `{printable(value, 40)}`"
+    return f"`{printable(str(value), 40)}`"
+
+
+def _integer_period_keys(
+    text: str, data: object, keys: dict[tuple[str | int, ...], Location]
+) -> set[Location]:
+    """Positions of top-level keys written as plain integers (years such as 2026)."""
+    if not isinstance(data, dict):
+        return set()
+    lines = text.split("\n")
+    found: set[Location] = set()
+    for period in data:
+        at = keys.get((period,))
+        if at is None or not _INT_KEY.fullmatch(str(period)):
+            continue
+        line = lines[at.line - 1] if at.line - 1 < len(lines) else ""
+        if line[at.column - 1 : at.column - 1 + len(str(period))] == str(period):
+            found.add(at)
+    return found

@@ -1,0 +1,1 @@
+"""Tests of the foundation: safe loading, positions, decisions, the core commands."""
