@@ -22,7 +22,7 @@ def chain(length: int) -> ChartNode:
 
 
 def test_registry_names_every_renderer() -> None:
-    assert sorted(RENDERERS) == ["dot", "mermaid", "svg"]
+    assert sorted(RENDERERS) == ["dot", "html", "mermaid", "svg"]
 
 
 @pytest.mark.parametrize("bad", ["", "Sales", "a b", "a<b", 'a"b', "é", "x" * 257])

@@ -49,9 +49,7 @@ def load_error(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> tuple[Findi
     return caught.value.findings
 
 
-def at(
-    findings: Iterable[Finding], rule: str, line: int, column: int, says: str = ""
-) -> Finding:
+def at(findings: Iterable[Finding], rule: str, line: int, column: int, says: str = "") -> Finding:
     """The one finding of ``rule`` at ``line:column`` whose message holds ``says``.
 
     Fails listing every finding there is, so a wrong position is easy to see.

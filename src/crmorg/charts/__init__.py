@@ -2,7 +2,7 @@
 
 ``RENDERERS`` maps an output format name to a function turning a
 :class:`Chart` into text. It is a plain registry: adding a format means adding a
-module and one line here (the HTML renderer registers itself elsewhere).
+module and one line here.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .dot import render_dot
+from .html import render_html
 from .mermaid import render_mermaid
 from .svg import render_svg
 from .tree import (
@@ -36,6 +37,7 @@ __all__ = [
     "find_node",
     "prune",
     "render_dot",
+    "render_html",
     "render_mermaid",
     "render_svg",
     "walk",
@@ -48,4 +50,5 @@ RENDERERS: dict[str, Renderer] = {
     "mermaid": render_mermaid,
     "dot": render_dot,
     "svg": render_svg,
+    "html": render_html,
 }

@@ -10,13 +10,31 @@ from crmorg.cli.common import EXIT_USAGE, Command, UsageError
 
 
 def _commands() -> tuple[Command, ...]:
+    from crmorg.cli.chart_command import ChartCommand
+    from crmorg.cli.docs_command import DocsCommand
     from crmorg.cli.explain import ExplainCommand
+    from crmorg.cli.export_command import ExportCommand
     from crmorg.cli.init_command import InitCommand
+    from crmorg.cli.kpi_command import KpiCommand
+    from crmorg.cli.matrix import MatrixCommand
     from crmorg.cli.rules_command import RulesCommand
     from crmorg.cli.schema_command import SchemaCommand
     from crmorg.cli.validate import ValidateCommand
+    from crmorg.cli.who_can import WhoCanCommand
 
-    return (ValidateCommand(), ExplainCommand(), SchemaCommand(), InitCommand(), RulesCommand())
+    return (
+        ValidateCommand(),
+        ExplainCommand(),
+        SchemaCommand(),
+        InitCommand(),
+        RulesCommand(),
+        ChartCommand(),
+        DocsCommand(),
+        KpiCommand(),
+        ExportCommand(),
+        WhoCanCommand(),
+        MatrixCommand(),
+    )
 
 
 class _Parser(argparse.ArgumentParser):

@@ -14,7 +14,7 @@ from crmorg.reporters import REPORTERS
 
 class ValidateCommand:
     name = "validate"
-    help = "check a model for errors, conflicts and gaps"
+    help = "check a model for errors, conflicts and gaps (`crmorg rules` lists the rules)"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)
@@ -26,8 +26,9 @@ class ValidateCommand:
             action="append",
             default=[],
             metavar="RULE",
-            help="run only these rules (names, codes or families: model, conflict, gap); "
-            "repeatable or comma-separated",
+            help="run only these rules (names, codes or families: model, conflict, gap); a "
+            "rule named here runs even where settings.rules switches it off; repeatable or "
+            "comma-separated",
         )
         parser.add_argument(
             "--ignore",
@@ -41,7 +42,8 @@ class ValidateCommand:
             action="append",
             default=[],
             metavar="RULE=LEVEL",
-            help="change a rule's severity (error, warning, info, off); repeatable",
+            help="change the severity of a rule (name or code) or a family: error, warning, "
+            "info or off; repeatable",
         )
         parser.add_argument(
             "--fail-on",

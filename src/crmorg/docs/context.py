@@ -14,6 +14,7 @@ import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Protocol
 
 from jinja2 import Environment
@@ -268,9 +269,9 @@ class SiteContext:
         root = self.model.root
         shown = file
         if root and file:
-            base = root if os.path.isdir(root) else os.path.dirname(root)
+            base = Path(root) if Path(root).is_dir() else Path(root).parent
             try:
-                shown = os.path.relpath(file, base) if base else file
+                shown = os.path.relpath(file, base)
             except ValueError:  # another drive on Windows
                 shown = file
         shown = shown.replace(os.sep, "/")

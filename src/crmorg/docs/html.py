@@ -29,6 +29,10 @@ def inline_svg(svg: str) -> str:
     return svg
 
 
+def _code(value: object) -> Markup:
+    return Markup("<code>{}</code>").format(value)
+
+
 def _anchor(anchor_id: str) -> Markup:
     return Markup('<a class="anchor" id="{}"></a>').format(anchor_id)
 
@@ -49,6 +53,7 @@ class HtmlFormat:
             lstrip_blocks=True,
         )
         env.filters["anchor"] = _anchor
+        env.filters["code"] = _code
         return env
 
     def template_name(self, page: str) -> str:

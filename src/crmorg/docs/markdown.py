@@ -1,11 +1,12 @@
 """The Markdown handbook: escaping, links and inline Mermaid charts.
 
-Markdown has no autoescaping of its own, so the Markdown environment escapes every
-``{{ ... }}`` value through ``finalize``: ASCII punctuation that Markdown (CommonMark
-with GitHub tables) gives meaning to is backslash-escaped, ``<``, ``>`` and ``&``
-become entities, and line breaks become ``<br>`` so that a table row stays one line.
-Values that are already Markdown (links, charts) are :class:`MdSafe` and pass
-through unchanged.
+Jinja's autoescaping knows HTML only, so the Markdown environment escapes every
+``{{ ... }}`` value in ``finalize`` instead: ASCII punctuation that Markdown
+(CommonMark with GitHub tables) gives meaning to is backslash-escaped, ``<``, ``>``
+and ``&`` become entities, and line breaks become ``<br>`` so that a table row stays
+one line. Values that are already Markdown (links, charts, macro output) are
+:class:`MdSafe`, a :class:`~markupsafe.Markup` whose own escaping is Markdown's, and
+pass through unchanged; autoescaping stays on so that macros return such values.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from crmorg.charts.mermaid import render_mermaid
 from crmorg.charts.text import clean_text
@@ -22,10 +24,14 @@ from crmorg.charts.tree import Chart
 __all__ = ["MARKDOWN", "MarkdownFormat", "MdSafe", "md_escape"]
 
 
-class MdSafe(str):
+class MdSafe(Markup):
     """Text that is already Markdown and must not be escaped again."""
 
     __slots__ = ()
+
+    @classmethod
+    def escape(cls, s: object) -> MdSafe:
+        return cls(md_escape(s))
 
 
 # Backslash-escapable ASCII punctuation (CommonMark 2.4) that makes inline markup
@@ -33,19 +39,20 @@ class MdSafe(str):
 _SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 # What makes a block only at the start of a line: headings, lists, setext lines.
 _LINE_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))")
+_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def md_escape(value: object) -> str:
     """``value`` as literal Markdown text that also fits in one table cell."""
-    if isinstance(value, MdSafe):
-        return value
+    if hasattr(value, "__html__"):
+        return str(value)  # already Markdown: links, charts, macro output
     if value is None:
         return ""
     text = clean_text(str(value))
     text = _SPECIAL.sub(r"\\\1", text)
     text = "".join(_ENTITIES.get(char, char) for char in text)
-    text = "<br>".join(part.strip() for part in text.split("\n"))
+    text = _LINE_BREAK.sub("<br>", text)
     # Values may start a line of the page; "1." after a backslash-escaped digit run
     # would still be a list, so the escape goes on the punctuation after the digits.
     return _LINE_START.sub(_escape_line_start, text, count=1)
@@ -58,8 +65,22 @@ def _escape_line_start(match: re.Match[str]) -> str:
     return lead + "\\" + mark
 
 
+def _finalize(value: object) -> MdSafe:
+    return MdSafe(md_escape(value))
+
+
 def _join(items: Iterable[object], separator: str = ", ") -> MdSafe:
     return MdSafe(md_escape(separator).join(md_escape(item) for item in items))
+
+
+def _code(value: object) -> MdSafe:
+    """``value`` as an inline code span: literal text, one line, any backticks fenced."""
+    text = " ".join(clean_text(str(value)).split("\n"))
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+    # In a table cell "|" ends the cell even inside code; GitHub reads "\|" as "|".
+    return MdSafe(f"{fence}{pad}{text.replace('|', chr(92) + '|')}{pad}{fence}")
 
 
 def _anchor(anchor_id: str) -> MdSafe:
@@ -76,15 +97,16 @@ class MarkdownFormat:
     def environment(self) -> Environment:
         env = Environment(
             loader=PackageLoader("crmorg.docs", "templates"),
-            autoescape=False,
+            autoescape=True,
             undefined=StrictUndefined,
-            finalize=md_escape,
+            finalize=_finalize,
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
         )
         env.filters["join"] = _join
         env.filters["anchor"] = _anchor
+        env.filters["code"] = _code
         return env
 
     def template_name(self, page: str) -> str:

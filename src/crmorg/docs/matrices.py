@@ -92,6 +92,12 @@ class PermissionCell:
 
     widest: Scope
     by_scope: tuple[tuple[Scope, tuple[str, ...]], ...]
+    applicable: tuple[str, ...] = ()
+    """Every action that applies to the resource (to say "all" when all are granted)."""
+
+    def is_all(self, actions: tuple[str, ...]) -> bool:
+        """Whether ``actions`` are every action that applies to the resource."""
+        return bool(self.applicable) and set(actions) == set(self.applicable)
 
     @property
     def actions(self) -> tuple[tuple[str, Scope], ...]:
@@ -114,17 +120,16 @@ class PermissionMatrix:
 def role_resource_cell(model: Model, role_id: str, resource_id: str) -> PermissionCell | None:
     """The role's effective grants on one resource, grouped by scope."""
     grants = model.role_grants.get(role_id, {})
+    applicable = tuple(model.catalog.applicable.get(resource_id, ()))
     per_scope: dict[Scope, list[str]] = {}
-    for action in model.catalog.applicable.get(resource_id, ()):
+    for action in applicable:
         grant = grants.get((resource_id, action))
         if grant is not None and grant.scope > Scope.NONE:
             per_scope.setdefault(grant.scope, []).append(action)
     if not per_scope:
         return None
-    ordered = tuple(
-        (scope, tuple(per_scope[scope])) for scope in sorted(per_scope, reverse=True)
-    )
-    return PermissionCell(ordered[0][0], ordered)
+    ordered = tuple((scope, tuple(per_scope[scope])) for scope in sorted(per_scope, reverse=True))
+    return PermissionCell(ordered[0][0], ordered, applicable)
 
 
 def permission_matrix(model: Model) -> PermissionMatrix:

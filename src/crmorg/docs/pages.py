@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from crmorg.charts.tree import Chart, ChartNode, walk
+from crmorg.charts.views import ChartView
 from crmorg.docs.context import Page, SiteContext
 from crmorg.docs.matrices import (
     PermissionCell,
@@ -41,7 +42,7 @@ __all__ = [
     "roles_page",
 ]
 
-MAIN_CHART_VIEW = "roles"
+MAIN_CHART_VIEW: ChartView = "roles"
 """The view of the org chart on the overview page."""
 
 FULL_CHART = "org-chart.svg"
@@ -198,13 +199,13 @@ def _department_rows(model: Model) -> list[DepartmentRow]:
     for dept_id, depth in department_order(model):
         dept = model.departments[dept_id]
         roles = [r for r, role in model.roles.items() if role.department == dept_id]
-        people = {
-            p for p, depts in model.membership.person_departments.items() if dept_id in depts
-        }
+        people = {p for p, depts in model.membership.person_departments.items() if dept_id in depts}
         head = dept.head
         holders = model.holders.get(head, ()) if head is not None else ()
         rows.append(
-            DepartmentRow(dept_id, depth, head, tuple(holders), dept.parent, len(roles), len(people))
+            DepartmentRow(
+                dept_id, depth, head, tuple(holders), dept.parent, len(roles), len(people)
+            )
         )
     return rows
 
@@ -285,7 +286,9 @@ def roles_page(ctx: SiteContext) -> Iterator[Page]:
     groups: list[tuple[str | None, int, list[RoleRow]]] = []
     for dept_id, depth in department_order(model):
         rows = [
-            _role_row(model, r, heads) for r, role in model.roles.items() if role.department == dept_id
+            _role_row(model, r, heads)
+            for r, role in model.roles.items()
+            if role.department == dept_id
         ]
         groups.append((dept_id, depth, rows))
     loose = [
@@ -338,7 +341,9 @@ def department_pages(ctx: SiteContext) -> Iterator[Page]:
             head=dept.head,
             head_holders=tuple(model.holders.get(dept.head, ())) if dept.head else (),
             roles=roles,
-            teams=_team_rows(model, [t for t, team in model.teams.items() if team.department == dept_id]),
+            teams=_team_rows(
+                model, [t for t, team in model.teams.items() if team.department == dept_id]
+            ),
             responsibilities=[
                 r for r, resp in model.responsibilities.items() if resp.department == dept_id
             ],
@@ -442,6 +447,11 @@ def role_permissions(ctx: SiteContext, role_id: str) -> list[ResourcePermissions
     return result
 
 
+def _raci_rank(letters: str) -> int:
+    """Accountable first, then Responsible, Consulted, Informed."""
+    return min("ARCI".index(letter) for letter in letters)
+
+
 @dataclass(frozen=True)
 class RaciRow:
     responsibility: str
@@ -475,7 +485,9 @@ def role_pages(ctx: SiteContext) -> Iterator[Page]:
                     model.responsibilities[resp_id].critical,
                     model.responsibilities[resp_id].department,
                 )
-                for resp_id, letters in role_raci(model, role_id)
+                for resp_id, letters in sorted(
+                    role_raci(model, role_id), key=lambda item: _raci_rank(item[1])
+                )
             ],
             permissions=role_permissions(ctx, role_id),
             kpis=[kpi_row(ctx, k) for k, kpi in model.kpis.items() if kpi.owner == role_id],
@@ -534,7 +546,10 @@ def requirement_lines(ctx: SiteContext, responsibility_id: str) -> list[Requirem
             for scope in sorted(per_scope, reverse=True):
                 if per_scope[scope]:
                     sentence = describe_actions(
-                        resource_id, model.resources.get(resource_id), per_scope[scope], scope,
+                        resource_id,
+                        model.resources.get(resource_id),
+                        per_scope[scope],
+                        scope,
                         ctx.lang,
                     )
                     lines.append(RequirementLine(sentence, resource_id))
@@ -625,9 +640,7 @@ def _constraint_rows(ctx: SiteContext) -> list[ConstraintRow]:
             text = ctx.t(
                 "constraint.role_cardinality_text", role=ctx.names.role(constraint.role), range=span
             )
-            rows.append(
-                ConstraintRow(constraint.id, constraint.kind, text, (), (constraint.role,))
-            )
+            rows.append(ConstraintRow(constraint.id, constraint.kind, text, (), (constraint.role,)))
     return rows
 
 

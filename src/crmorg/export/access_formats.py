@@ -134,8 +134,10 @@ def render_table(matrix: AccessMatrix) -> str:
     header, rows = _grid(matrix)
     header[0] = "subject"
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
-             for row in [header, *rows]]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+        for row in [header, *rows]
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join([*lines, "", LEGEND]) + "\n"
 

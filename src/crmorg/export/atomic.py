@@ -60,7 +60,7 @@ def write_directory(
     ``replaceable`` (what crmorg exports), so a mistyped ``--out`` never deletes work.
     """
     given = out_dir
-    out_dir = Path(os.path.abspath(out_dir))
+    out_dir = Path(out_dir).absolute()
     _check_destination(out_dir, replaceable)
     created = [p for p in (out_dir.parent, *out_dir.parent.parents) if not p.exists()]
     staging: Path | None = None
@@ -91,13 +91,13 @@ def write_directory(
 
 def _swap_into_place(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
-        os.rename(staging, out_dir)
+        staging.rename(out_dir)
         return
     previous = _sibling(out_dir, "old")
-    os.rename(out_dir, previous)
+    out_dir.rename(previous)
     try:
-        os.rename(staging, out_dir)
+        staging.rename(out_dir)
     except BaseException:
-        os.rename(previous, out_dir)
+        previous.rename(out_dir)
         raise
     shutil.rmtree(previous, ignore_errors=True)

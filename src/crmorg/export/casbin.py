@@ -8,6 +8,8 @@ lines order the scopes, so a grant at ``department`` also answers ``own`` and ``
 
 from __future__ import annotations
 
+import itertools
+
 from crmorg.export.base import Exporter
 from crmorg.export.compiled import CompiledModel, compile_model
 from crmorg.export.errors import UnsupportedModelError
@@ -73,7 +75,7 @@ def _policy(compiled: CompiledModel) -> str:
         "# Scopes, narrowest first: a grant at a scope also covers every narrower one.",
     ]
     scopes = [s.label for s in Scope if s > Scope.NONE]
-    lines += [f"g2, {narrow}, {wide}" for narrow, wide in zip(scopes, scopes[1:], strict=False)]
+    lines += [f"g2, {narrow}, {wide}" for narrow, wide in itertools.pairwise(scopes)]
     for role in compiled.roles.values():
         lines += ["", f"# role {role.id}: {comment_text(role.name)} ({role.source})"]
         for grant in role.grants:
@@ -81,17 +83,14 @@ def _policy(compiled: CompiledModel) -> str:
                 f"# {role.id} may {grant.action} {grant.resource} at {grant.scope.label} scope "
                 f"(grant {grant.written} at {grant.source})"
             )
-            lines.append(
-                f"p, {role.id}, {grant.resource}, {grant.action}, {grant.scope.label}"
-            )
+            lines.append(f"p, {role.id}, {grant.resource}, {grant.action}, {grant.scope.label}")
         if role.ancestors:
             # Casbin's role manager follows at most ten levels of g lines, so every
             # inherited role is listed directly rather than as a chain.
             indirect = [a for a in role.ancestors if a not in role.inherits]
             through = f" and, through them, {', '.join(indirect)}" if indirect else ""
             lines.append(
-                f"# {role.id} inherits {', '.join(role.inherits)}{through}"
-                f" ({role.inherits_source})"
+                f"# {role.id} inherits {', '.join(role.inherits)}{through} ({role.inherits_source})"
             )
             lines += [f"g, {role.id}, {ancestor}" for ancestor in role.ancestors]
     people = [p for p in compiled.people.values() if p.roles]

@@ -93,7 +93,7 @@ def _policies(compiled: CompiledModel, types: dict[str, str]) -> str:
     lines = _header(compiled, "Cedar policies")
     lines += [
         "// One permit per grant written on a role, wildcards expanded. A role's parents in",
-        "// entities.json are the roles it inherits, so `principal in CRM::Role::\"r\"` also",
+        '// entities.json are the roles it inherits, so `principal in CRM::Role::"r"` also',
         "// admits the holders of every role that inherits r. A record's team and department",
         "// are its own attributes when present, and its owner's otherwise.",
     ]

@@ -185,7 +185,7 @@ def compile_model(model: Model) -> CompiledModel:
     )
 
 
-def _cycles(graph: nx.DiGraph) -> tuple[tuple[str, ...], ...]:
+def _cycles(graph: nx.DiGraph[str]) -> tuple[tuple[str, ...], ...]:
     found = []
     for component in nx.strongly_connected_components(graph):
         # A role inheriting itself (or a department its own parent) changes nothing.

@@ -1,10 +1,14 @@
 """The ``rego`` target: ``crmorg.rego`` (package ``crmorg.authz``) and ``data.json``.
 
-The policy holds what roles may do: each role's grants as written (wildcards expanded)
-and the roles it inherits. ``data.json`` holds where people sit: their roles, teams,
-departments and department reach, under ``data.crmorg.people``. Rule ``allow`` decides
-on one record (format-v1 section 7); rule ``allow_scope`` answers ``Model.allows`` for a
-role or a person at a scope.
+The policy is the decision logic of format-v1 section 3; rule ``allow`` decides on one
+record (section 7) and rule ``allow_scope`` answers ``Model.allows`` for a role or a
+person at a scope. ``data.json`` holds the model under ``data.crmorg``: each role's
+grants as written (wildcards expanded, each with its ``file:line``) and the roles it
+inherits, and each person's roles, teams, departments and department reach.
+
+Grants are data, not rule text: Rego engines evaluate a rule's object literal again for
+every query, which made each decision cost a few hundred microseconds on the reference
+model, while base documents are loaded once.
 """
 
 from __future__ import annotations
@@ -28,19 +32,20 @@ default allow_scope := false
 
 scope_rank := {"none": 0, "own": 1, "team": 2, "department": 3, "organization": 4}
 
+# object.get rather than data.crmorg.roles[role]...: engines look a bound key up much
+# faster through it (regorus: ~7 against ~45 microseconds per lookup).
+
 # The widest scope of a role on (resource, action): its own grants and inherited ones.
 role_scope(role, resource, action) := max({scope_rank[scope] |
-	some granting in role_closure[role]
-	scope := role_grants[granting][resource][action]
+	some granting in object.get(data.crmorg.roles, [role, "closure"], [])
+	scope := object.get(data.crmorg.roles, [granting, "grants", resource, action, "scope"], "none")
 } | {0})
 
-person := data.crmorg.people[input.subject]
+person := object.get(data.crmorg.people, input.subject, {})
 
 # The widest scope among the roles the person holds.
-person_scope := max({scope_rank[scope] |
-	some held in person.roles
-	some granting in role_closure[held]
-	scope := role_grants[granting][input.resource.type][input.action]
+person_scope := max({role_scope(held, input.resource.type, input.action) |
+	some held in object.get(person, "roles", [])
 } | {0})
 
 record := input.resource
@@ -56,12 +61,12 @@ record_teams contains record.team if team_given
 
 record_teams contains team if {
 	not team_given
-	some team in data.crmorg.people[record.owner].teams
+	some team in object.get(data.crmorg.people, [record.owner, "teams"], [])
 }
 
 shares_team if {
 	some team in record_teams
-	team in person.teams
+	team in object.get(person, "teams", [])
 }
 
 # Likewise its department: its own when given, otherwise any of its owner's.
@@ -69,12 +74,12 @@ record_departments contains record.department if department_given
 
 record_departments contains department if {
 	not department_given
-	some department in data.crmorg.people[record.owner].departments
+	some department in object.get(data.crmorg.people, [record.owner, "departments"], [])
 }
 
 within_departments if {
 	some department in record_departments
-	department in person.department_reach
+	department in object.get(person, "department_reach", [])
 }
 
 # A grant reaches a record when the record is within its scope (format-v1 section 3).
@@ -97,7 +102,7 @@ allow if {
 
 # A role id names the role, as in Model.allows; otherwise the subject is a person.
 subject_scope := role_scope(input.subject, input.resource.type, input.action) if {
-	role_closure[input.subject]
+	object.get(data.crmorg.roles, input.subject, null) != null
 } else := person_scope
 
 allow_scope if input.scope == "none"
@@ -124,64 +129,50 @@ def _policy(compiled: CompiledModel) -> str:
         "# allow_scope: may a role or a person act at a scope (none ... organization)?",
         '#   input {"subject": role or person, "action": action, "resource": {"type": resource},',
         '#          "scope": scope}',
-        "# data.json provides data.crmorg.people.",
+        "# data.json provides data.crmorg.roles (grants, each with its file:line, and the",
+        "# inheritance closure) and data.crmorg.people.",
         f"package {PACKAGE}",
         "",
         "import rego.v1",
         "",
         _RULES.rstrip("\n"),
         "",
-        "# The grants written on each role, wildcards expanded:",
-        "# role -> resource -> action -> scope.",
-        "role_grants := {",
+        "# The roles in data.crmorg.roles, and where the model defines them:",
     ]
-    roles = list(compiled.roles.values())
-    for index, role in enumerate(roles):
-        lines += _role_grants(role, last=index == len(roles) - 1)
-    lines += [
-        "}",
-        "",
-        "# Each role with every role it inherits, transitively: a role has the grants of all.",
-        "role_closure := {",
-    ]
-    for index, role in enumerate(roles):
-        if role.ancestors:
-            lines.append(
-                f"\t# {role.id} inherits {', '.join(role.inherits)} ({role.inherits_source})"
-            )
-        members = ", ".join(f'"{r}"' for r in sorted({role.id, *role.ancestors}))
-        comma = "," if index < len(roles) - 1 else ""
-        lines.append(f'\t"{role.id}": [{members}]{comma}')
-    lines.append("}")
+    for role in compiled.roles.values():
+        inherits = f"; inherits {', '.join(role.inherits)}" if role.inherits else ""
+        lines.append(
+            f"#   {role.id}: {comment_text(role.name)} ({role.source}); "
+            f"{len(role.grants)} grant{'s' if len(role.grants) != 1 else ''}{inherits}"
+        )
+    if not compiled.roles:
+        lines.append("#   (none)")
     return "\n".join(lines) + "\n"
 
 
-def _role_grants(role: RoleFacts, last: bool) -> list[str]:
-    comma = "" if last else ","
-    lines = [f"\t# role {role.id}: {comment_text(role.name)} ({role.source})"]
-    if not role.grants:
-        return [*lines, f'\t"{role.id}": {{}}{comma}']
-    lines.append(f'\t"{role.id}": {{')
-    by_resource: dict[str, list[str]] = {}
+def _role_data(role: RoleFacts) -> dict[str, Any]:
+    grants: dict[str, dict[str, Any]] = {}
     for grant in role.grants:
-        by_resource.setdefault(grant.resource, []).append(
-            f"\t\t\t# {role.id} may {grant.action} {grant.resource} at {grant.scope.label}"
-            f" scope (grant {grant.written} at {grant.source})\n"
-            f'\t\t\t"{grant.action}": "{grant.scope.label}"'
-        )
-    resources = list(by_resource)
-    for r_index, resource in enumerate(resources):
-        lines.append(f'\t\t"{resource}": {{')
-        lines.append(",\n".join(by_resource[resource]))
-        lines.append("\t\t}" + ("," if r_index < len(resources) - 1 else ""))
-    lines.append("\t}" + comma)
-    return lines
+        grants.setdefault(grant.resource, {})[grant.action] = {
+            "scope": grant.scope.label,
+            "grant": grant.written,
+            "source": grant.source,
+        }
+    return {
+        "name": role.name,
+        "source": role.source,
+        "inherits": list(role.inherits),
+        "closure": sorted({role.id, *role.ancestors}),
+        "grants": grants,
+    }
 
 
 def _data(compiled: CompiledModel) -> str:
+    roles = {role.id: _role_data(role) for role in compiled.roles.values()}
     people: dict[str, Any] = {
         person.id: {
             "name": person.name,
+            "source": person.source,
             "roles": list(person.roles),
             "teams": list(person.teams),
             "departments": list(person.departments),
@@ -189,7 +180,7 @@ def _data(compiled: CompiledModel) -> str:
         }
         for person in compiled.people.values()
     }
-    document = {"crmorg": {"people": people}}
+    document = {"crmorg": {"roles": roles, "people": people}}
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 

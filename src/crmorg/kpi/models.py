@@ -25,15 +25,12 @@ class Metric(BaseModel):
 
 
 class Kpi(BaseModel):
-    """A key performance indicator: a formula over metrics, a target and an owner.
-
-    ``standard`` names an entry of the standard KPI library
-    (:data:`crmorg.kpi.library.STANDARD_KPIS`); loading fills every field the model
-    leaves out from it (see :mod:`crmorg.kpi.standard`).
-    """
+    """A key performance indicator: a formula over metrics, a target and an owner."""
 
     model_config = STRICT
 
+    # `standard` names an entry of crmorg.kpi.library.STANDARD_KPIS; loading fills in
+    # every field the model leaves out from it (crmorg.kpi.standard).
     standard: Id | None = Field(
         default=None,
         description="A standard KPI to start from (`crmorg kpi --library` lists them); "

@@ -24,7 +24,7 @@ from crmorg.kpi.formula import FormulaError, parse_formula
 from crmorg.kpi.library import STANDARD_KPIS, StandardKpi
 from crmorg.kpi.models import Kpi, Metric
 
-__all__ = ["implied_metrics", "resolve_standard", "standard_kpi"]
+__all__ = ["implied_metrics", "pull_in_entry", "resolve_standard", "standard_kpi"]
 
 _COPIED_FIELDS = ("name", "description", "formula", "unit", "direction", "frequency")
 
@@ -83,3 +83,30 @@ def implied_metrics(
             entry.pop("source", None)
         implied[metric_id] = Metric.model_validate(entry)
     return implied
+
+
+def pull_in_entry(
+    standard: StandardKpi,
+    *,
+    roles: Container[str],
+    departments: Container[str],
+    fallback_owner: str | None = None,
+    fallback_department: str | None = None,
+) -> dict[str, Any]:
+    """A ``kpis:`` entry that pulls ``standard`` into a model with these roles and departments.
+
+    The library's typical owner and department are named where the model has them,
+    the fallbacks otherwise; everything else comes from the library at load time.
+    """
+    entry: dict[str, Any] = {"standard": standard.id}
+    owner = standard.typical_owner if standard.typical_owner in roles else fallback_owner
+    department = (
+        standard.typical_department
+        if standard.typical_department in departments
+        else fallback_department
+    )
+    if owner is not None:
+        entry["owner"] = owner
+    if department is not None:
+        entry["department"] = department
+    return entry

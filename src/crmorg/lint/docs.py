@@ -101,12 +101,13 @@ CONFIGURATION = """
 ## Configuration
 
 In the model, `settings.rules` maps rule names to a severity or `off`, and
-`settings.waivers` accepts risks:
+`settings.waivers` accepts risks (quote `"off"`: crmorg reports an unquoted `off`,
+which YAML 1.1 would read as false):
 
 ```yaml
 settings:
   span_of_control: 8
-  rules: {department-without-kpi: off, excess-privilege: warning}
+  rules: {department-without-kpi: "off", excess-privilege: warning}   # quote "off"
   waivers:
     - rule: privilege-escalation
       subjects: [crm_admin]

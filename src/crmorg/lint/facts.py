@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from crmorg.findings import Path
 from crmorg.model import Model
@@ -31,10 +31,20 @@ def facts(model: Model) -> Facts:
 
 
 class Facts:
-    """Derived indexes over one model; every property is computed once."""
+    """Derived indexes over one model; every property is computed once.
+
+    The facts hold their model weakly, so the cache entry goes when the model does.
+    """
 
     def __init__(self, model: Model) -> None:
-        self.model = model
+        self._model = ref(model)
+
+    @property
+    def model(self) -> Model:
+        model = self._model()
+        if model is None:
+            raise ReferenceError("the model of these facts no longer exists")
+        return model
 
     @cached_property
     def lineage(self) -> Mapping[str, frozenset[str]]:

@@ -6,7 +6,15 @@ from importlib.metadata import entry_points
 
 from crmorg.lint.catalog import CATALOG
 from crmorg.lint.rule import Rule
-from crmorg.lint.rules import conflicts, gaps, kpis, model_errors, staffing, waivers
+from crmorg.lint.rules import (
+    conflicts,
+    gaps,
+    kpi_access,
+    kpis,
+    model_errors,
+    staffing,
+    waivers,
+)
 
 BUILTIN_RULES: tuple[Rule, ...] = (
     model_errors.yaml_syntax,
@@ -38,6 +46,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     staffing.span_of_control,
     gaps.single_point_of_failure,
     gaps.excess_privilege,
+    kpi_access.kpi_owner_lacks_access,
     waivers.unused_waiver,
 )
 

@@ -37,6 +37,10 @@ class Rule:
     check: Check
     doc: str
 
+    def __post_init__(self) -> None:
+        # Docstrings arrive indented; the reference and help texts want them flush.
+        object.__setattr__(self, "doc", inspect.cleandoc(self.doc))
+
     @property
     def name(self) -> str:
         return self.info.name
@@ -46,7 +50,7 @@ def rule(name: str) -> Callable[[Check], Rule]:
     """Attach a check function to the catalogue entry ``name``; its docstring is the doc."""
 
     def wrap(check: Check) -> Rule:
-        return Rule(CATALOG[name], check, inspect.cleandoc(check.__doc__ or ""))
+        return Rule(CATALOG[name], check, check.__doc__ or "")
 
     return wrap
 

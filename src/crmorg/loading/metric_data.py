@@ -244,13 +244,13 @@ class _Reader:
                 row = next(reader)
             except StopIteration:
                 break
+            except _BinaryFileError as error:
+                self.problem(
+                    "the file holds NUL bytes: it is binary, not CSV text", error.line, 1
+                )
+                return
             except csv.Error as error:
-                message = str(error)
-                if "NUL" in message:
-                    message = "the file holds NUL bytes: it is binary, not CSV text"
-                self.problem(f"not valid CSV: {message}", lines.row_start, 1)
-                if "NUL" in message:
-                    return
+                self.problem(f"not valid CSV: {error}", lines.row_start, 1)
                 continue
             starts = lines.field_starts()
             if not any(cell.strip() for cell in row):
@@ -400,6 +400,12 @@ class _Reader:
                     self.add(period, metric, value, (metric_at, metric_at, value_at))
 
 
+class _BinaryFileError(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 class _LineTracker:
     """Feeds lines to :mod:`csv` and remembers the raw text of the current row."""
 
@@ -417,6 +423,8 @@ class _LineTracker:
     def __next__(self) -> str:
         line = next(self.stream)
         self.line += 1
+        if "\x00" in line:
+            raise _BinaryFileError(self.line)
         if self._fresh:
             self.row_start = self.line
             self.row_text = ""
@@ -471,10 +479,10 @@ def _not_a_number(text: str, metric: str) -> str:
     hint = "write plain decimal numbers such as 1234.5"
     if text.endswith("%"):
         hint = "write a percent as a fraction: 0.85, not 85%"
-    elif "," in text or " " in text:
-        hint = "write numbers without thousands separators or spaces: 1234567"
     elif any(char.isalpha() for char in text):
         hint = "write the number alone, without units or words; leave it empty if unknown"
+    elif "," in text or " " in text:
+        hint = "write numbers without thousands separators or spaces: 1234567"
     return f"the value `{shown}` of {printable(metric)} is not a number; {hint}"
 
 

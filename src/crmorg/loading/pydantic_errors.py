@@ -40,6 +40,9 @@ def schema_findings(
         kinds = {detail["type"] for detail in details}
         if at_key or kinds == {"extra_forbidden"}:
             location = source.key(full)
+        elif kinds == {"missing"} and len(full) > 1:
+            # A missing field has no node of its own: point at the entry that lacks it.
+            location = source.key(full[:-1])
         else:
             location = source.value(full)
         yield make_finding("schema", _message(what, path, details, model), location, subjects)

@@ -79,9 +79,7 @@ def access_matrix(model: Model) -> AccessMatrix:
     }
     people = {
         person_id: {
-            permission: Access(
-                "person", person_id, *permission, held.scope, held.role, held.grant
-            )
+            permission: Access("person", person_id, *permission, held.scope, held.role, held.grant)
             for permission, held in model.person_grants(person_id).items()
         }
         for person_id in model.people

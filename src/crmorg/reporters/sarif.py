@@ -99,11 +99,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
     }
     if finding.waived:
         result["suppressions"] = [
-            {
-                "kind": "external",
-                "status": "accepted",
-                "justification": finding.waiver_reason or "",
-            }
+            {"kind": "external", "justification": finding.waiver_reason or ""}
         ]
     return result
 

@@ -30,7 +30,7 @@ def sod_role_conflict(model: Model) -> Iterator[Problem]:
     wildcards. The finding names the constraint, the role and, for each permission,
     whether the role grants it itself or inherits it (and from which role).
 
-    A role whose conflict it only inherits is not reported again: the finding is on
+    A role that only inherits its conflict is not reported again: the finding is on
     the role where the conflict first arises, and its message names the roles that
     inherit it. The position is the role's own grant that completes the conflict or,
     when every permission is inherited, the role's `inherits`.
@@ -50,8 +50,7 @@ def sod_role_conflict(model: Model) -> Iterator[Problem]:
     `settings.waivers` with the control that makes it safe.
     """
     grants = model.role_grants
-    lineage = facts(model).lineage
-    heirs = facts(model).heirs
+    known = facts(model)
     for constraint, permissions in _sod_constraints(model):
         conflicting = {
             role_id
@@ -61,13 +60,11 @@ def sod_role_conflict(model: Model) -> Iterator[Problem]:
         for role_id in model.roles:
             if role_id not in conflicting:
                 continue
-            if any(parent in conflicting for parent in lineage[role_id] if parent != role_id):
+            if any(p in conflicting for p in known.lineage[role_id] if p != role_id):
                 continue
-            parts = [
-                f"{permission_text(p)} ({facts(model).origin(role_id, p)})" for p in permissions
-            ]
+            parts = [f"{permission_text(p)} ({known.origin(role_id, p)})" for p in permissions]
             sources = [grants[role_id][p].source.role for p in permissions]
-            inheriting = sorted(heirs[role_id] - {role_id})
+            inheriting = sorted(known.heirs[role_id] - {role_id})
             also = (
                 f"; {listing(inheriting)} inherit{'s' if len(inheriting) == 1 else ''} it"
                 if inheriting
@@ -77,9 +74,7 @@ def sod_role_conflict(model: Model) -> Iterator[Problem]:
             yield Problem(
                 f"role {role_id} holds every permission of separation-of-duties constraint "
                 f"{constraint.id}: {', '.join(parts)}{also}; give one of them to another role",
-                facts(model).grant_path(role_id, own[-1])
-                if own
-                else ("roles", role_id, "inherits"),
+                known.grant_path(role_id, own[-1]) if own else ("roles", role_id, "inherits"),
                 tuple(dict.fromkeys((constraint.id, role_id, *sources))),
             )
 
@@ -106,15 +101,22 @@ def sod_person_conflict(model: Model) -> Iterator[Problem]:
     the combination is caught by design.
     """
     grants = model.role_grants
-    for constraint, permissions in _sod_constraints(model):
+    constraints = list(_sod_constraints(model))
+    if not constraints:
+        return
+    several: list[tuple[str, list[str]]] = []
+    for person_id, person in model.people.items():
+        roles = [r for r in dict.fromkeys(person.roles) if r in grants]
+        if len(roles) > 1:
+            several.append((person_id, roles))
+    for constraint, permissions in constraints:
         givers = [
             {role_id for role_id, held in grants.items() if permission in held}
             for permission in permissions
         ]
         conflicting_roles = set.intersection(*givers) if givers else set()
-        for person_id, person in model.people.items():
-            roles = [r for r in dict.fromkeys(person.roles) if r in grants]
-            if len(roles) < 2 or any(r in conflicting_roles for r in roles):
+        for person_id, roles in several:
+            if any(r in conflicting_roles for r in roles):
                 continue
             if not all(any(r in giving for r in roles) for giving in givers):
                 continue
@@ -152,8 +154,14 @@ def exclusive_roles(model: Model) -> Iterator[Problem]:
     constraints = [c for c in model.constraints if isinstance(c, ExclusiveRoles)]
     if not constraints:
         return
-    for person_id in model.people:
-        held = facts(model).held_roles(person_id)
+    known = facts(model)
+    carriers = {
+        heir for c in constraints for r in c.roles if r in model.roles for heir in known.heirs[r]
+    }
+    for person_id, person in model.people.items():
+        if not any(r in carriers for r in person.roles):
+            continue
+        held = known.held_roles(person_id)
         for constraint in constraints:
             members = [r for r in dict.fromkeys(constraint.roles) if r in held]
             if len(members) <= constraint.max:
@@ -372,7 +380,8 @@ def external_overreach(model: Model) -> Iterator[Problem]:
     Checked on effective grants, so a partner that inherits `employee` is caught by
     what `employee` may do. Any scope wider than `team`, and any grant at all on a
     resource marked `sensitive`, is reported; one finding per role lists them and
-    names the resources. Only roles marked `external: true` are checked (a role that
+    names the resources, pointing at the first offending grant written on the role
+    (or at its `inherits`). Only roles marked `external: true` are checked (a role that
     inherits an external role is not itself external).
 
     Fails:
@@ -407,9 +416,10 @@ def external_overreach(model: Model) -> Iterator[Problem]:
                 f"{permission_text(p)} at {held[p].scope.label} ({why}; {known.origin(role_id, p)})"
             )
         resources = list(dict.fromkeys(p[0] for p in offending))
+        own = [p for p in offending if held[p].source.role == role_id]
         yield Problem(
             f"external role {role_id} reaches too far: {listing(parts, 8)}; external roles "
             "get at most team scope and nothing sensitive",
-            known.grant_path(role_id, offending[0]),
+            known.grant_path(role_id, own[0]) if own else ("roles", role_id, "inherits"),
             (role_id, *resources),
         )

@@ -168,9 +168,9 @@ def uncovered_action(model: Model) -> Iterator[Problem]:
         covered.update(held)
     for resource_id, actions in model.catalog.applicable.items():
         listed = model.resources[resource_id].actions
-        for action in actions:
-            if (resource_id, action) in covered:
-                continue
+        for action in dict.fromkeys(actions):
+            if (resource_id, action) in covered or action not in model.catalog.actions:
+                continue  # an undeclared action is an unknown-reference finding
             path = (
                 ("resources", resource_id, "actions", listed.index(action))
                 if listed is not None

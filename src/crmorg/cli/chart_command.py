@@ -1,0 +1,74 @@
+"""``crmorg chart``: draw the organisation as Mermaid, DOT, SVG or an HTML page."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from crmorg.charts import RENDERERS, render_html
+from crmorg.charts.views import VIEWS, build_chart
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
+from crmorg.cli.loading import load_for_command, render_load_failure
+
+LANGUAGES = ("en", "zh")
+
+
+def _depth(value: str) -> int:
+    try:
+        depth = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if depth < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {depth}")
+    return depth
+
+
+class ChartCommand:
+    name = "chart"
+    help = "draw an org chart (departments, roles, people or teams)"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        add_model_argument(parser)
+        parser.add_argument(
+            "--format",
+            default="mermaid",
+            choices=sorted(RENDERERS),
+            help="output format (default: mermaid)",
+        )
+        parser.add_argument(
+            "--view", default="roles", choices=VIEWS, help="what the chart shows (default: roles)"
+        )
+        parser.add_argument("--root", metavar="ID", help="draw only the subtree below this id")
+        parser.add_argument(
+            "--depth", type=_depth, metavar="N", help="draw at most N levels below the root(s)"
+        )
+        parser.add_argument(
+            "--lang", default="en", choices=LANGUAGES, help="language of names (default: en)"
+        )
+        parser.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+
+    def run(self, args: argparse.Namespace) -> int:
+        model, failure = load_for_command(args.path)
+        out = stdout()
+        if failure is not None:
+            out.write(render_load_failure(failure, out.colour))
+            return EXIT_FINDINGS
+        try:
+            chart = build_chart(model, args.view, args.root, args.depth, args.lang)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        # The HTML page also says which language it is in.
+        text = (
+            render_html(chart, args.lang)
+            if args.format == "html"
+            else RENDERERS[args.format](chart)
+        )
+        if args.out:
+            target = Path(args.out)
+            if target.is_dir():
+                raise UsageError(f"{target} is a directory; give a file name")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text.encode("utf-8"))
+        else:
+            out.write(text)
+        return EXIT_OK

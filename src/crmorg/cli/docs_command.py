@@ -1,0 +1,90 @@
+"""``crmorg docs``: write the onboarding handbook (HTML or Markdown, English or Chinese)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import ClassVar, TextIO
+
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
+from crmorg.cli.kpi_command import handbook_scorecard
+from crmorg.cli.loading import load_for_command, render_load_failure
+from crmorg.docs.i18n import LANGUAGES
+from crmorg.docs.site import FORMATS, SiteError, build_site, write_site
+
+
+class TerminalProgress:
+    """One self-overwriting status line on a terminal; nothing anywhere else."""
+
+    _STAGES: ClassVar[dict[str, str]] = {
+        "render": "rendering section {done}/{total}",
+        "write": "writing page {done}/{total}",
+    }
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = hasattr(stream, "isatty") and stream.isatty()
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        text = self._STAGES.get(stage, stage + " {done}/{total}").format(done=done, total=total)
+        self.stream.write(f"\r\x1b[K{text}")
+        self.stream.flush()
+        self.shown = True
+
+    def finish(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+
+class DocsCommand:
+    name = "docs"
+    help = "write the onboarding handbook: a static site of the organisation"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        add_model_argument(parser)
+        parser.add_argument("--out", required=True, metavar="DIR", help="the site's directory")
+        parser.add_argument(
+            "--format",
+            default="html",
+            choices=sorted(FORMATS),
+            help="output format (default: html)",
+        )
+        parser.add_argument(
+            "--lang", default="en", choices=LANGUAGES, help="language of the handbook (default: en)"
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="replace DIR even if it holds files crmorg did not write",
+        )
+        parser.add_argument(
+            "--kpi-data",
+            metavar="FILE",
+            help="metric values, as for `crmorg kpi --data`: add a KPI scorecard page",
+        )
+
+    def run(self, args: argparse.Namespace) -> int:
+        model, failure = load_for_command(args.path)
+        out = stdout()
+        if failure is not None:
+            out.write(render_load_failure(failure, out.colour))
+            return EXIT_FINDINGS
+        extra, data_failed = handbook_scorecard(args.kpi_data, model)
+        progress = TerminalProgress(sys.stderr)
+        try:
+            files = build_site(
+                model, fmt=args.format, lang=args.lang, progress=progress, extra_sections=extra
+            )
+            write_site(files, args.out, force=args.force, progress=progress)
+        except SiteError as exc:
+            raise UsageError(str(exc)) from None
+        finally:
+            progress.finish()
+        index = "index.html" if args.format == "html" else "index.md"
+        out.write(f"wrote {len(files)} files to {args.out} (start at {index})\n")
+        return EXIT_FINDINGS if data_failed else EXIT_OK

@@ -1,0 +1,69 @@
+"""``crmorg export``: compile a model into a target's policy or matrix files."""
+
+from __future__ import annotations
+
+import argparse
+
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, add_model_argument, stderr, stdout
+from crmorg.cli.loading import load_for_command, render_load_failure
+from crmorg.export import (
+    EXPORTERS,
+    ExportError,
+    ExportRefused,
+    available_exporters,
+    export_model,
+)
+from crmorg.lint.engine import Report
+from crmorg.reporters import text
+
+
+class ExportCommand:
+    name = "export"
+    help = "compile the model into policies for an authorization engine, or a matrix"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        add_model_argument(parser)
+        targets = available_exporters()
+        parser.add_argument(
+            "--target",
+            "-t",
+            required=True,
+            choices=sorted(targets),
+            help="; ".join(f"{name}: {targets[name].summary}" for name in sorted(targets)),
+        )
+        parser.add_argument(
+            "--out",
+            "-o",
+            required=True,
+            metavar="DIR",
+            help="the directory to write; replaced whole if it holds an earlier export",
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="export even though validation finds errors",
+        )
+
+    def run(self, args: argparse.Namespace) -> int:
+        model, failure = load_for_command(args.path)
+        out, err = stdout(), stderr()
+        if failure is not None:
+            err.write(render_load_failure(failure, err.colour))
+            return EXIT_FINDINGS
+        try:
+            written = export_model(model, args.target, args.out, force=args.force)
+        except ExportRefused as refused:
+            err.write(text.render(Report(refused.findings), err.colour))
+            err.write(
+                f"crmorg export: refused: the model has {len(refused.findings)} error(s); "
+                "fix them, or pass --force to export anyway\n"
+            )
+            return EXIT_FINDINGS
+        except ExportError as exc:
+            err.write(f"crmorg export: {exc}\n")
+            return EXIT_FINDINGS
+        target = EXPORTERS.get(args.target) or available_exporters()[args.target]
+        out.write(f"wrote {target.name} export: {len(written)} file(s) in {args.out}\n")
+        for path in written:
+            out.write(f"  {path}\n")
+        return EXIT_OK

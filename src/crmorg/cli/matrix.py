@@ -1,0 +1,38 @@
+"""``crmorg matrix``: the access-review matrix, role × resource with scopes, and per person."""
+
+from __future__ import annotations
+
+import argparse
+
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, add_model_argument, stdout
+from crmorg.cli.loading import load_for_command, render_load_failure
+from crmorg.export.access_formats import render_csv, render_json, render_markdown, render_table
+from crmorg.permissions.review import access_matrix
+
+FORMATS = ("table", "csv", "json", "markdown")
+
+
+class MatrixCommand:
+    name = "matrix"
+    help = "print the access-review matrix: every role's and person's scopes per resource"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        add_model_argument(parser)
+        parser.add_argument("--format", choices=FORMATS, default="table")
+
+    def run(self, args: argparse.Namespace) -> int:
+        model, failure = load_for_command(args.path)
+        out = stdout()
+        if failure is not None:
+            out.write(render_load_failure(failure, out.colour))
+            return EXIT_FINDINGS
+        matrix = access_matrix(model)
+        if args.format == "json":
+            out.write(render_json(model, matrix))
+        elif args.format == "csv":
+            out.write(render_csv(model, matrix))
+        elif args.format == "markdown":
+            out.write(render_markdown(matrix))
+        else:
+            out.write(render_table(matrix))
+        return EXIT_OK

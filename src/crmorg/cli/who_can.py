@@ -1,0 +1,92 @@
+"""``crmorg who-can``: the roles and people that may do ACTION to RESOURCE."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
+from crmorg.cli.loading import load_for_command, render_load_failure
+from crmorg.export.compiled import source_of
+from crmorg.model import Model
+from crmorg.permissions.decisions import UnknownIdError
+from crmorg.permissions.review import Access, WhoCan, who_can
+from crmorg.permissions.scopes import SCOPE_NAMES
+
+
+class WhoCanCommand:
+    name = "who-can"
+    help = "list the roles and people that may do an action to a resource"
+
+    def configure(self, parser: argparse.ArgumentParser) -> None:
+        add_model_argument(parser)
+        parser.add_argument("action", help="an action id, e.g. approve")
+        parser.add_argument("resource", help="a resource id, e.g. quote")
+        parser.add_argument(
+            "--scope",
+            default="own",
+            choices=SCOPE_NAMES[1:],
+            help="the narrowest scope that counts (default: own, i.e. any grant)",
+        )
+        parser.add_argument("--format", choices=("text", "json"), default="text")
+
+    def run(self, args: argparse.Namespace) -> int:
+        model, failure = load_for_command(args.path)
+        out = stdout()
+        if failure is not None:
+            out.write(render_load_failure(failure, out.colour))
+            return EXIT_FINDINGS
+        try:
+            answer = who_can(model, args.action, args.resource, args.scope)
+        except (UnknownIdError, ValueError) as exc:
+            raise UsageError(str(exc).strip("'\"")) from None
+        out.write(
+            render_json(model, answer) if args.format == "json" else render_text(model, answer)
+        )
+        return EXIT_OK
+
+
+def _entry(model: Model, access: Access) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "id": access.subject,
+        "scope": access.scope.label,
+        "via": list(access.grant.via),
+        "source": source_of(model, access.grant.source.path),
+    }
+    if access.kind == "person":
+        entry["role"] = access.role
+    return entry
+
+
+def render_json(model: Model, answer: WhoCan) -> str:
+    data = {
+        "action": answer.action,
+        "resource": answer.resource,
+        "scope": answer.scope.label,
+        "applies": answer.applies,
+        "roles": [_entry(model, a) for a in answer.roles],
+        "people": [_entry(model, a) for a in answer.people],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _line(model: Model, access: Access, width: int) -> str:
+    where = source_of(model, access.grant.source.path)
+    path = " -> ".join(access.grant.via)
+    how = f"inherited {path}" if len(access.grant.via) > 1 else f"granted on {access.role}"
+    if access.kind == "person":
+        how = f"as {access.role}" + (f", inherited {path}" if len(access.grant.via) > 1 else "")
+    return f"  {access.subject.ljust(width)}  {access.scope.label:<12}  {how} ({where})"
+
+
+def render_text(model: Model, answer: WhoCan) -> str:
+    asked = f"{answer.action} {answer.resource} at {answer.scope.label} scope or wider"
+    if not answer.applies:
+        return f"{answer.action} does not apply to {answer.resource}: nobody may {asked}\n"
+    lines = [f"who may {asked}:"]
+    width = max((len(a.subject) for a in (*answer.roles, *answer.people)), default=0)
+    for title, entries in (("roles", answer.roles), ("people", answer.people)):
+        lines.append(f"{title} ({len(entries)}):")
+        lines += [_line(model, access, width) for access in entries] or ["  (none)"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,92 @@
+"""The scorecard as one self-contained HTML page (inline CSS, no scripts, no network).
+
+Rendered with Jinja2 from the package template ``templates/scorecard.html.j2`` with
+autoescaping on and undefined variables as errors, so every name, period and message
+from a model or data file is escaped.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from crmorg.kpi.evaluate import STATUSES, Scorecard
+from crmorg.kpi.render.context import DEFAULT_LABELS, ScorecardContext
+from crmorg.kpi.render.values import format_change, format_target, format_value
+
+__all__ = ["page_context", "render", "render_fragment", "stylesheet"]
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("crmorg.kpi", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def page_context(scorecard: Scorecard, context: ScorecardContext) -> dict[str, Any]:
+    """What the templates show: formatted text only, so they hold no logic."""
+    periods = []
+    for period in reversed(scorecard.periods):  # the latest period first
+        rows = [
+            {
+                "kpi": result.kpi,
+                "name": result.name,
+                "department": context.department(result.department),
+                "value": format_value(result.value, result.unit),
+                "target": format_target(result.target, result.direction, result.unit),
+                "status": result.status,
+                "change": format_change(result.change, result.unit),
+                "trend": (
+                    ""
+                    if result.change is None or result.change.better is None
+                    else ("better" if result.change.better else "worse")
+                ),
+                "message": result.message or "",
+            }
+            for result in scorecard.in_period(period)
+        ]
+        rollups = [
+            {
+                "department": context.department(rollup.department),
+                "met": rollup.met,
+                "total": rollup.total,
+                "counts": [rollup.counts.get(status, 0) for status in STATUSES],
+            }
+            for rollup in scorecard.rollups
+            if rollup.period == period
+        ]
+        periods.append({"period": period, "rows": rows, "rollups": rollups})
+    counts = scorecard.statuses()
+    return {
+        "title": context.title,
+        "periods": periods,
+        "statuses": list(STATUSES),
+        "labels": {key: context.label(key) for key in DEFAULT_LABELS},
+        "summary": [{"status": status, "count": counts[status]} for status in STATUSES],
+    }
+
+
+def render(scorecard: Scorecard, context: ScorecardContext) -> str:
+    """A complete HTML page."""
+    template = _environment().get_template("scorecard.html.j2")
+    return template.render(page_context(scorecard, context))
+
+
+def render_fragment(scorecard: Scorecard, context: ScorecardContext) -> str:
+    """The scorecard's body only (no ``<html>``, no styles), to embed in another page."""
+    template = _environment().get_template("scorecard_body.html.j2")
+    return template.render(page_context(scorecard, context))
+
+
+def stylesheet() -> str:
+    """The scorecard's CSS, for pages that embed :func:`render_fragment`."""
+    return resources.files("crmorg.kpi").joinpath("templates/scorecard.css").read_text("utf-8")

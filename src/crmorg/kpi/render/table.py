@@ -1,0 +1,118 @@
+"""The scorecard as an aligned plain-text table, one block per period.
+
+Percent KPIs read as percentages (``85.0%``), changes of percent KPIs in percentage
+points; hours and days carry their unit. With ``colour`` the status words are coloured
+with ANSI codes (only the CLI turns that on, for a terminal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from crmorg.kpi.evaluate import STATUSES, Scorecard, Status
+from crmorg.kpi.render.context import ScorecardContext
+from crmorg.kpi.render.values import format_change, format_target, format_value
+
+__all__ = ["render"]
+
+_HEADER: Final = ("KPI", "Department", "Value", "Target", "Status", "Change", "Note")
+_RIGHT: Final = frozenset({2, 3, 5})
+_COLOURS: Final[dict[Status, str]] = {
+    "met": "\033[32m",
+    "missed": "\033[31m",
+    "no-data": "\033[33m",
+    "error": "\033[35m",
+}
+_RESET: Final = "\033[0m"
+_BOLD: Final = "\033[1m"
+_GAP: Final = "  "
+
+
+def render(scorecard: Scorecard, context: ScorecardContext) -> str:
+    rows_by_period = {
+        period: [
+            (
+                result.kpi,
+                context.department(result.department),
+                format_value(result.value, result.unit),
+                format_target(result.target, result.direction, result.unit),
+                result.status,
+                format_change(result.change, result.unit),
+                result.message or "",
+            )
+            for result in scorecard.in_period(period)
+        ]
+        for period in scorecard.periods
+    }
+    all_rows = [row for rows in rows_by_period.values() for row in rows]
+    widths = [
+        max([len(_HEADER[column]), *(len(row[column]) for row in all_rows)])
+        for column in range(len(_HEADER) - 1)
+    ]
+    lines = [_title(scorecard, context), ""]
+    for period, rows in rows_by_period.items():
+        lines.append(_bold(f"Period {period}", context.colour))
+        lines.append(_line(_HEADER, widths, context.colour, header=True))
+        lines.extend(_line(row, widths, context.colour) for row in rows)
+        lines.append("")
+        lines.extend(_rollup_lines(scorecard, period, context))
+        lines.append("")
+    lines.append(_summary(scorecard))
+    return "\n".join(lines) + "\n"
+
+
+def _title(scorecard: Scorecard, context: ScorecardContext) -> str:
+    periods = scorecard.periods
+    what = f"KPI scorecard: {context.title}" if context.title else "KPI scorecard"
+    if not periods:
+        return f"{what} (no periods in the data)"
+    span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+    count = f"{len(periods)} period{'s' if len(periods) != 1 else ''}"
+    return _bold(f"{what} ({count}: {span})", context.colour)
+
+
+def _line(
+    cells: Sequence[str], widths: Sequence[int], colour: bool, *, header: bool = False
+) -> str:
+    parts: list[str] = []
+    for column, cell in enumerate(cells[:-1]):
+        padded = cell.rjust(widths[column]) if column in _RIGHT else cell.ljust(widths[column])
+        if column == 4 and colour and not header:
+            padded = _COLOURS.get(cell, "") + padded + _RESET  # type: ignore[call-overload]
+        parts.append(padded)
+    parts.append(cells[-1])
+    return _GAP.join(parts).rstrip()
+
+
+def _rollup_lines(scorecard: Scorecard, period: str, context: ScorecardContext) -> list[str]:
+    rollups = [rollup for rollup in scorecard.rollups if rollup.period == period]
+    if not rollups:
+        return []
+    names = [context.department(rollup.department) for rollup in rollups]
+    heading = ("By department", "Met", "Missed", "No data", "Error")
+    rows = [
+        (
+            name,
+            f"{rollup.met}/{rollup.total}",
+            *(str(rollup.counts.get(s, 0)) for s in STATUSES if s != "met"),
+        )
+        for name, rollup in zip(names, rollups, strict=True)
+    ]
+    widths = [max(len(row[i]) for row in (heading, *rows)) for i in range(len(heading))]
+    lines = []
+    for row in (heading, *rows):
+        cells = [row[0].ljust(widths[0])] + [
+            cell.rjust(widths[i + 1]) for i, cell in enumerate(row[1:])
+        ]
+        lines.append("  " + _GAP.join(cells).rstrip())
+    return lines
+
+
+def _summary(scorecard: Scorecard) -> str:
+    counts = scorecard.statuses()
+    return "Results: " + ", ".join(f"{counts[status]} {status}" for status in STATUSES)
+
+
+def _bold(text: str, colour: bool) -> str:
+    return f"{_BOLD}{text}{_RESET}" if colour else text

@@ -1,0 +1,98 @@
+"""Ownership of KPIs: the owner must be able to read what the KPI is computed from."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from crmorg.kpi.formula import FormulaError, parse_formula
+from crmorg.lint.facts import listing
+from crmorg.lint.rule import Problem, rule
+from crmorg.model import Model
+from crmorg.permissions.scopes import Scope
+
+
+def required_scope(model: Model, owner: str, department: str) -> Scope:
+    """How wide the owner's read grant must be to reach ``department``'s records.
+
+    ``department`` scope reaches the records of the role's own department and of every
+    department below it; a KPI of any other department needs ``organization``.
+    """
+    home = model.roles[owner].department
+    if home is None or home not in model.departments:
+        return Scope.ORGANIZATION
+    below = model.membership.department_below.get(home, frozenset({home}))
+    return Scope.DEPARTMENT if department in below else Scope.ORGANIZATION
+
+
+@rule("kpi-owner-lacks-access")
+def kpi_owner_lacks_access(model: Model) -> Iterator[Problem]:
+    """A KPI's owner cannot read the records one of its metrics is computed from.
+
+    A metric may name its `source`, the resource its values are counted from. The
+    owner role of a KPI is accountable for the number, so it must be able to read
+    that resource across the KPI's department: at `department` scope when the KPI's
+    department is the owner's own department or one below it, and at `organization`
+    scope when it lies elsewhere (department scope would not reach it). KPIs without
+    an owner or department, and metrics without a source, are not checked.
+
+    Fails:
+    ```yaml
+    roles:
+      crm_manager:
+        department: crm
+        grants: {account: {read: own}}     # only its own accounts
+    metrics:
+      customers_lost: {unit: count, source: account}
+    kpis:
+      churn_rate:
+        department: crm
+        owner: crm_manager
+        formula: customers_lost / customers_at_start
+    ```
+    Fix: `grants: {account: {read: department}}` for `crm_manager`, or make the role
+    that can read the accounts the KPI's owner.
+    """
+    for kpi_id, kpi in model.kpis.items():
+        owner, department = kpi.owner, kpi.department
+        if owner is None or department is None or kpi.formula is None:
+            continue
+        if owner not in model.roles or department not in model.departments:
+            continue  # unknown-reference reports these
+        try:
+            used = parse_formula(kpi.formula).metrics
+        except FormulaError:
+            continue  # a schema finding already
+        required = required_scope(model, owner, department)
+        by_resource: dict[str, list[str]] = {}
+        for metric_id in sorted(used):
+            metric = model.metrics.get(metric_id)
+            resource = metric.source if metric is not None else None
+            if resource is not None and resource in model.resources:
+                by_resource.setdefault(resource, []).append(metric_id)
+        for resource, metrics in by_resource.items():
+            if not model.catalog.applies(resource, "read"):
+                continue
+            granted = model.effective_scope(owner, "read", resource)
+            if granted >= required:
+                continue
+            where = (
+                "its department"
+                if required is Scope.DEPARTMENT
+                else f"department {department}, outside its own"
+            )
+            noun = "metric" if len(metrics) == 1 else "metrics"
+            verb = "is" if len(metrics) == 1 else "are"
+            yield Problem(
+                f"KPI {kpi_id} is owned by {owner}, which {_reach(granted, resource)}, "
+                f"but {noun} {listing(metrics)} {verb} computed from "
+                f"{resource} records across {where}: grant {owner} {resource}.read at "
+                f"{required.label} scope, or give the KPI an owner who has it",
+                ("kpis", kpi_id, "owner"),
+                (kpi_id, owner, *metrics, resource),
+            )
+
+
+def _reach(scope: Scope, resource: str) -> str:
+    if scope is Scope.NONE:
+        return f"cannot read {resource} at all"
+    return f"can read {resource} only at {scope.label} scope"

@@ -1,0 +1,100 @@
+"""A fast first parse for large, plain model files.
+
+The Rust parser ``yaml-rs`` (optional: ``pip install 'crmorg[fast]'``) reads plain YAML
+several times faster than PyYAML, but keeps no positions and follows YAML 1.2 rules. So it
+is used only where it must give exactly what the safe positioned reader
+(:mod:`crmorg.loading.yaml_nodes`) would: a cheap screen sends text with tabs, anchors,
+aliases, tags, directives, merge keys, several documents or digit separators to that
+reader, and a walk of the parsed data sends back files holding YAML 1.1 booleans
+(``no``, ``on``...) or nesting deeper than the limit. Anything the fast parser rejects
+goes the same way, so every finding keeps its exact position. Positions for fast-parsed
+files are recovered later, only for the entries findings point at
+(:mod:`crmorg.loading.positions`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+try:  # optional accelerator
+    import yaml_rs as _yaml_rs
+except ImportError:  # pragma: no cover - depends on the environment
+    _yaml_rs = None
+
+YAML11_BOOLEANS = frozenset(
+    word
+    for base in ("yes", "no", "on", "off", "y", "n")
+    for word in (base, base.capitalize(), base.upper())
+)
+_TOKEN_CHARS = ("&", "*", "!", "%")
+_TOKEN_BEFORE = frozenset(" \t\n[{,:-?")
+_DIGIT_SEPARATOR = re.compile(r"_\d")
+_MIN_FAST_CHARS = 64 * 1024
+
+
+def available() -> bool:
+    """Whether the fast parser is installed."""
+    return _yaml_rs is not None
+
+
+def fast_parse(text: str, max_depth: int) -> Any | None:
+    """The data of ``text``, or ``None`` when the safe positioned reader must read it.
+
+    Small files always take the positioned path: they are cheap, and their findings
+    then need no second parse.
+    """
+    if _yaml_rs is None or len(text) < _MIN_FAST_CHARS or not _plain(text):
+        return None
+    try:
+        data = _yaml_rs.loads(text, parse_datetime=False)
+    except Exception:  # any rejection: the positioned reader reports it properly
+        return None
+    if not isinstance(data, dict) or _needs_positioned_reader(data, max_depth):
+        return None
+    return data
+
+
+def _plain(text: str) -> bool:
+    if "\t" in text or "<<" in text or text.startswith(("---", "%")):
+        return False
+    if "\n---" in text or "\n..." in text:
+        return False
+    for char in _TOKEN_CHARS:
+        start = text.find(char)
+        while start != -1:
+            if start == 0 or text[start - 1] in _TOKEN_BEFORE:
+                return False
+            start = text.find(char, start + 1)
+    return all(not text[m.start() - 1].isdigit() for m in _DIGIT_SEPARATOR.finditer(text, 1))
+
+
+def _needs_positioned_reader(data: dict[str, Any], max_depth: int) -> bool:
+    """YAML 1.1 booleans must be reported, and deep nesting refused, with positions."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        kind = type(node)
+        if kind is dict:
+            if depth >= max_depth:
+                return True
+            for key, value in node.items():
+                if type(key) is not str or key in YAML11_BOOLEANS:
+                    return True
+                if type(value) is str:
+                    if value in YAML11_BOOLEANS:
+                        return True
+                elif value is not None and type(value) not in (int, float, bool):
+                    stack.append((value, depth + 1))
+        elif kind is list:
+            if depth >= max_depth:
+                return True
+            for value in node:
+                if type(value) is str:
+                    if value in YAML11_BOOLEANS:
+                        return True
+                elif value is not None and type(value) not in (int, float, bool):
+                    stack.append((value, depth + 1))
+        elif kind is not str:
+            return True  # a type the positioned reader never produces
+    return False

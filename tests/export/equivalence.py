@@ -1,0 +1,106 @@
+"""Every question of format-v1 section 3, asked of the model and of an engine."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from crmorg.model import Model
+
+from .engines import SCOPES, AllowsQuery, DecideQuery, Record
+
+
+class Engine(Protocol):
+    name: str
+
+    def allows(self, queries: Sequence[AllowsQuery]) -> list[bool]: ...
+
+    def decide(self, queries: Sequence[DecideQuery]) -> list[bool]: ...
+
+
+def subjects(model: Model) -> list[str]:
+    """Every role, and every person whose id is not also a role's (the role wins)."""
+    return [*model.roles, *(p for p in model.people if p not in model.roles)]
+
+
+def allows_queries(model: Model, scopes: Iterable[str] = SCOPES) -> list[AllowsQuery]:
+    """Every subject × resource × action (applicable or not) × scope."""
+    return [
+        (subject, action, resource, scope)
+        for subject in subjects(model)
+        for resource in model.resources
+        for action in model.catalog.actions
+        for scope in scopes
+    ]
+
+
+def records(model: Model) -> list[Record]:
+    """Every record shape: owner or none, with and without explicit team and department."""
+    return [
+        Record(owner, team, department)
+        for owner in [*model.people, None]
+        for team in [None, *model.teams]
+        for department in [None, *model.departments]
+    ]
+
+
+def decide_queries(model: Model, shapes: Sequence[Record]) -> list[DecideQuery]:
+    """Every person × record shape × applicable (resource, action)."""
+    permissions = model.catalog.permissions()
+    return [
+        (person, action, resource, record)
+        for person in model.people
+        for record in shapes
+        for resource, action in permissions
+    ]
+
+
+def sampled_decide_queries(model: Model, count: int, seed: int = 7) -> list[DecideQuery]:
+    """For big models: ``count`` random (person, record, permission) questions, plus for
+    every person and record shape one question at the boundary (a permission the
+    person holds at exactly the record's relation, or one scope short of it)."""
+    rng = random.Random(seed)
+    people = list(model.people)
+    shapes = records(model)
+    permissions = model.catalog.permissions()
+    queries: list[DecideQuery] = []
+    for _ in range(count):
+        resource, action = rng.choice(permissions)
+        queries.append((rng.choice(people), action, resource, rng.choice(shapes)))
+    for person, record in itertools.product(people, shapes):
+        relation = model.relation(person, record.owner, record.team, record.department)
+        at_boundary = [
+            (r, a)
+            for r, a in permissions
+            if model.effective_scope(person, a, r) in (relation, relation - 1)
+        ]
+        if at_boundary:
+            resource, action = rng.choice(at_boundary)
+            queries.append((person, action, resource, record))
+    return queries
+
+
+def mismatches_allows(model: Model, engine: Engine, queries: Sequence[AllowsQuery]) -> list[str]:
+    got = engine.allows(queries)
+    return [
+        f"{engine.name}: allows{query} is {answer}, the model says {not answer}"
+        for query, answer in zip(queries, got, strict=True)
+        if model.allows(query[0], query[1], query[2], query[3]) != answer
+    ]
+
+
+def mismatches_decide(model: Model, engine: Engine, queries: Sequence[DecideQuery]) -> list[str]:
+    got = engine.decide(queries)
+    found = []
+    for (person, action, resource, record), answer in zip(queries, got, strict=True):
+        expected = model.decide(
+            person, action, resource, record.owner, record.team, record.department
+        )
+        if bool(expected) != answer:
+            found.append(
+                f"{engine.name}: {person} {action} {resource} on {record} is {answer}; "
+                f"the model: {expected.reason}"
+            )
+    return found

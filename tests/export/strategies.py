@@ -1,0 +1,162 @@
+"""Hypothesis strategies for valid crmorg models, written as YAML and loaded for real.
+
+The models stay small (the engines answer every question about each one), but have
+what makes exports hard: wildcard grants and ``none``, resources with their own action
+lists and model-specific actions, ids whose PascalCase collide, inheritance chains
+deeper than ten levels and roles inheriting several others, people with several roles
+and teams, team leads who do not list their team, department trees, and free text
+full of quotes, newlines, comment markers and Chinese.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
+
+import crmorg
+from crmorg.model import Model
+
+BUILTIN = ("create", "read", "update", "delete", "assign", "share", "export", "import", "approve")
+EXTRA = ("refund", "convert")
+SCOPES = ("none", "own", "team", "department", "organization")
+RESOURCE_IDS = ("lead", "service_case", "a_1", "a1", "person", "payment", "string")
+
+HOSTILE = st.sampled_from(
+    [
+        'Say "hi"',
+        "line one\nline two",
+        "*/ } ]; drop",
+        "# not a comment",
+        "back\\slash \\u{41}",
+        "销售代表",
+        '=HYPERLINK("http://x")',
+        "+1-2",
+        "@SUM(A1)",
+        "tab\there",
+        "\u202eevil",
+        "trailing\r\n",
+        "plain name",
+    ]
+)
+# Characters a YAML file may hold (raw, or escaped in the double-quoted JSON style that
+# load_document writes); YAML has no way to write a lone surrogate.
+_YAML_CHARACTERS = st.characters(
+    blacklist_categories=("Cs",),
+    blacklist_characters=[chr(c) for c in range(0x7F, 0xA0) if c != 0x85] + ["\ufffe", "\uffff"],
+)
+TEXT = st.one_of(HOSTILE, st.text(_YAML_CHARACTERS, min_size=1, max_size=12))
+
+
+@st.composite
+def model_documents(draw: st.DrawFn, deep: bool | None = None) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "version": 1,
+        "organization": {"name": draw(TEXT)},
+        "actions": list(EXTRA),
+    }
+    # Departments: a forest, each parent defined before its children.
+    departments: dict[str, Any] = {}
+    for i in range(draw(st.integers(0, 4))):
+        dept: dict[str, Any] = {"name": draw(TEXT)}
+        if departments and draw(st.booleans()):
+            dept["parent"] = draw(st.sampled_from(sorted(departments)))
+        departments[f"d{i}"] = dept
+    doc["departments"] = departments
+    dept_ids = sorted(departments)
+
+    # Resources: some with the built-in actions, some with their own list.
+    resource_ids = draw(
+        st.lists(st.sampled_from(RESOURCE_IDS), min_size=1, max_size=3, unique=True)
+    )
+    resources: dict[str, Any] = {}
+    applicable: dict[str, list[str]] = {}
+    for resource_id in resource_ids:
+        resource: dict[str, Any] = {"name": draw(TEXT)}
+        if draw(st.integers(0, 3)):
+            actions = draw(
+                st.lists(st.sampled_from(BUILTIN + EXTRA), min_size=1, max_size=4, unique=True)
+            )
+            resource["actions"] = actions
+            applicable[resource_id] = actions
+        else:
+            applicable[resource_id] = list(BUILTIN)
+        resources[resource_id] = resource
+    doc["resources"] = resources
+
+    def grants() -> dict[str, dict[str, str]]:
+        result: dict[str, dict[str, str]] = {}
+        for _ in range(draw(st.integers(0, 3))):
+            resource_key = draw(st.sampled_from([*resource_ids, "*"]))
+            choices = ["*"] if resource_key == "*" else ["*", *applicable[resource_key]]
+            action_key = draw(st.sampled_from(choices))
+            result.setdefault(resource_key, {})[action_key] = draw(st.sampled_from(SCOPES))
+        return result
+
+    # Roles: a few, each inheriting some earlier ones, plus perhaps a long chain.
+    roles: dict[str, Any] = {}
+    for i in range(draw(st.integers(1, 5))):
+        role: dict[str, Any] = {"name": draw(TEXT), "grants": grants()}
+        if roles:
+            role["inherits"] = draw(
+                st.lists(st.sampled_from(sorted(roles)), max_size=2, unique=True)
+            )
+        if dept_ids and draw(st.booleans()):
+            role["department"] = draw(st.sampled_from(dept_ids))
+        roles[f"r{i}"] = role
+    chain_length = draw(st.integers(11, 14)) if deep else draw(st.sampled_from([0, 0, 2, 12]))
+    if deep is False:
+        chain_length = 0
+    previous: str | None = None
+    for i in range(chain_length):
+        role = {"grants": grants() if draw(st.integers(0, 2)) == 0 else {}}
+        if previous is not None:
+            role["inherits"] = [previous]
+        elif roles:
+            role["inherits"] = [draw(st.sampled_from(sorted(roles)))]
+        roles[f"c{i}"] = role
+        previous = f"c{i}"
+    doc["roles"] = roles
+    role_ids = sorted(roles)
+
+    # People and teams: several roles and teams each; leads need not list their team.
+    people_ids = [f"p{i}" for i in range(draw(st.integers(1, 4)))]
+    teams: dict[str, Any] = {}
+    for i in range(draw(st.integers(0, 3))):
+        team: dict[str, Any] = {"name": draw(TEXT)}
+        if dept_ids and draw(st.integers(0, 3)):
+            team["department"] = draw(st.sampled_from(dept_ids))
+        if draw(st.booleans()):
+            team["lead"] = draw(st.sampled_from(people_ids))
+        teams[f"t{i}"] = team
+    doc["teams"] = teams
+    people: dict[str, Any] = {}
+    deep_roles = [r for r in role_ids if r.startswith("c")][-2:]
+    for person_id in people_ids:
+        held = draw(st.lists(st.sampled_from(role_ids), max_size=3, unique=True))
+        if deep_roles and draw(st.booleans()):
+            held = list(dict.fromkeys([*held, deep_roles[-1]]))
+        people[person_id] = {
+            "name": draw(TEXT),
+            "roles": held,
+            "teams": draw(st.lists(st.sampled_from(sorted(teams)), max_size=2, unique=True))
+            if teams
+            else [],
+        }
+    doc["people"] = people
+    return doc
+
+
+def load_document(doc: dict[str, Any]) -> Model:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.yaml"
+        # JSON is YAML whose every string is quoted: no `no`/`Y` read as a boolean.
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+        return crmorg.load(path)
+
+
+def models(deep: bool | None = None) -> st.SearchStrategy[Model]:
+    return model_documents(deep).map(load_document)
