@@ -28,12 +28,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def make_engine(target: str, model: Model) -> Engine:
+def make_engine(target: str, model: Model, *, sliced: bool = False) -> Engine:
+    """The target's engine loaded with ``model``'s export.
+
+    ``sliced``: Cedar and Casbin see only the policies of each request's resource and
+    action (see their adapters for why that cannot change an answer); for big models.
+    """
     files = EXPORTERS[target].render(model)
     if target == "cedar":
-        return CedarEngine(model, files, resource_type_names(model.resources))
+        return CedarEngine(model, files, resource_type_names(model.resources), sliced=sliced)
     if target == "casbin":
-        return CasbinEngine(model, files)
+        return CasbinEngine(model, files, sliced=sliced)
     return RegoEngine(model, files)
 
 

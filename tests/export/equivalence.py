@@ -58,17 +58,30 @@ def decide_queries(model: Model, shapes: Sequence[Record]) -> list[DecideQuery]:
 
 
 def sampled_decide_queries(model: Model, count: int, seed: int = 7) -> list[DecideQuery]:
-    """For big models: ``count`` random (person, record, permission) questions, plus for
-    every person and record shape one question at the boundary (a permission the
-    person holds at exactly the record's relation, or one scope short of it)."""
+    """For big models: questions at every decision boundary, plus ``count`` random ones.
+
+    Record shapes: every owner (or none) with no team or department, with each team,
+    with each department, and with a few random pairs. For every person and shape the
+    question asked is about a permission the person holds at exactly the record's
+    relation, or one scope short of it, where a wrong relation changes the answer.
+    """
     rng = random.Random(seed)
     people = list(model.people)
-    shapes = records(model)
+    teams, departments = list(model.teams), list(model.departments)
+    shapes: list[Record] = []
+    for owner in [*people, None]:
+        shapes.append(Record(owner))
+        shapes += [Record(owner, team=t) for t in teams]
+        shapes += [Record(owner, department=d) for d in departments]
+        if teams and departments:
+            shapes += [
+                Record(owner, rng.choice(teams), rng.choice(departments)) for _ in range(3)
+            ]
     permissions = model.catalog.permissions()
     queries: list[DecideQuery] = []
     for _ in range(count):
         resource, action = rng.choice(permissions)
-        queries.append((rng.choice(people), action, resource, rng.choice(shapes)))
+        queries.append((rng.choice(people), action, resource, rng.choice(records(model))))
     for person, record in itertools.product(people, shapes):
         relation = model.relation(person, record.owner, record.team, record.department)
         at_boundary = [

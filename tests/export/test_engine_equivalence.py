@@ -43,7 +43,7 @@ def scopes_for(target: str) -> tuple[str, ...]:
 
 
 def assert_equivalent(target: str, model: Model, *, exhaustive_records: bool = True) -> None:
-    engine = make_engine(target, model)
+    engine = make_engine(target, model, sliced=not exhaustive_records)
     problems = mismatches_allows(model, engine, allows_queries(model, scopes_for(target)))
     queries = (
         decide_queries(model, records(model))
@@ -124,7 +124,7 @@ def test_reference_model(target: str, reference_model: Model) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("target", ENGINE_TARGETS)
 def test_reference_model_larger_sample(target: str, reference_model: Model) -> None:
-    engine = make_engine(target, reference_model)
+    engine = make_engine(target, reference_model, sliced=True)
     queries = sampled_decide_queries(reference_model, 60_000, seed=11)
     problems = mismatches_decide(reference_model, engine, queries)
     assert not problems, "\n".join(problems[:10])

@@ -201,3 +201,26 @@ def test_init_with_an_unknown_kpi_is_a_usage_error(
     code, _, err = _run(capsys, "init", str(tmp_path / "x"), "--kpis", "win_rat")
     assert code == 2 and "did you mean `win_rate`" in err
     assert not (tmp_path / "x").exists()
+
+
+def test_docs_with_kpi_data_adds_the_scorecard_page(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    code, out, _ = _run(capsys, "docs", REFERENCE, "--out", str(site), "--kpi-data", CSV_DATA)
+    assert code == 0, out
+    page = (site / "scorecard.html").read_text(encoding="utf-8")
+    assert "division by zero" in page and "status-no-data" in page
+    assert "scorecard.html" in (site / "index.html").read_text(encoding="utf-8")
+    code, _, _ = _run(capsys, "docs", REFERENCE, "--out", str(tmp_path / "plain"))
+    assert code == 0 and not (tmp_path / "plain" / "scorecard.html").exists()
+
+
+def test_docs_with_bad_kpi_data(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    model, data = _small(tmp_path, "period,metric,value\np1,nope,1\n")
+    site = tmp_path / "site"
+    code, _, err = _run(capsys, "docs", model, "--out", str(site), "--kpi-data", data)
+    assert code == 1 and "`nope` is not a metric" in err
+    assert (site / "scorecard.html").exists()
+    code, _, err = _run(capsys, "docs", model, "--out", str(site), "--kpi-data", "missing.csv")
+    assert code == 2 and "no such data file" in err

@@ -20,8 +20,10 @@ from crmorg.permissions.scopes import Scope
 MODEL = "model.conf"
 POLICY = "policy.csv"
 
+# Casbin evaluates the matcher once per p line, so the cheap comparisons come first:
+# a line for another resource or action is dismissed before any role lookup.
 MATCHER = (
-    'r.scope == "none" || (g(r.sub, p.sub) && r.obj == p.obj && r.act == p.act'
+    'r.scope == "none" || (r.obj == p.obj && r.act == p.act && g(r.sub, p.sub)'
     " && g2(r.scope, p.scope))"
 )
 MODEL_CONF = "\n".join(
