@@ -55,6 +55,8 @@ class Model:
         self.root = root
         self._scopes: dict[tuple[str, str, str], int] = {}
         self._indexed_people: set[str] = set()
+        self._role_rows: dict[str, list[int]] = {}
+        self._permissions: list[Permission] = []
         self._person_grants: dict[str, dict[Permission, HeldGrant]] = {}
 
     def __repr__(self) -> str:
@@ -193,13 +195,19 @@ class Model:
         Unknown ids raise :class:`UnknownIdError`; an action that does not apply to the
         resource is simply not allowed.
         """
+        # The hot path: two dict lookups. Anything unusual (an id not indexed yet, an
+        # unknown id, an action that does not apply, a bad scope) takes the slow path.
+        value = self._scopes.get((subject, resource, action))
+        rank = _RANK.get(scope)
+        if value is None or rank is None:
+            return self._allows_slow(subject, action, resource, scope)
+        return value >= rank
+
+    def _allows_slow(self, subject: str, action: str, resource: str, scope: str | Scope) -> bool:
         value = self._scopes.get((subject, resource, action))
         if value is None:
             value = self._index_miss(subject, resource, action)
-        rank = _RANK.get(scope)
-        if rank is None:
-            Scope.parse(scope)
-        return value >= _RANK[scope]
+        return value >= Scope.parse(scope)
 
     def _index_miss(self, subject: str, resource: str, action: str) -> int:
         if not self._scopes:
@@ -221,17 +229,34 @@ class Model:
             )
 
     def _index_roles(self) -> None:
-        permissions = self.catalog.permissions()
+        permissions = self._permissions = self.catalog.permissions()
+        rows: dict[str, list[int]] = {}
         for role_id, grants in self.role_grants.items():
-            for resource, action in permissions:
-                grant = grants.get((resource, action))
-                self._scopes[(role_id, resource, action)] = int(grant.scope) if grant else 0
+            row = [0] * len(permissions)
+            for index, permission in enumerate(permissions):
+                grant = grants.get(permission)
+                if grant is not None:
+                    row[index] = int(grant.scope)
+            rows[role_id] = row
+            self._scopes.update(zip([(role_id, r, a) for r, a in permissions], row, strict=True))
+        self._role_rows = rows
 
     def _index_person(self, person: str) -> None:
-        grants = self.person_grants(person)
-        for resource, action in self.catalog.permissions():
-            held = grants.get((resource, action))
-            self._scopes[(person, resource, action)] = int(held.scope) if held else 0
+        # A person's row is the widest of their roles' rows, column by column: the same
+        # as effective_person_grants(), without building a HeldGrant per permission.
+        permissions = self._permissions
+        rows = [
+            self._role_rows[r]
+            for r in dict.fromkeys(self.people[person].roles)
+            if r in self._role_rows
+        ]
+        if not rows:
+            row = [0] * len(permissions)
+        elif len(rows) == 1:
+            row = rows[0]
+        else:
+            row = list(map(max, *rows))
+        self._scopes.update(zip([(person, r, a) for r, a in permissions], row, strict=True))
         self._indexed_people.add(person)
 
     def relation(

@@ -74,21 +74,21 @@ def sampled_decide_queries(model: Model, count: int, seed: int = 7) -> list[Deci
         shapes += [Record(owner, team=t) for t in teams]
         shapes += [Record(owner, department=d) for d in departments]
         if teams and departments:
-            shapes += [
-                Record(owner, rng.choice(teams), rng.choice(departments)) for _ in range(3)
-            ]
+            shapes += [Record(owner, rng.choice(teams), rng.choice(departments)) for _ in range(3)]
     permissions = model.catalog.permissions()
+    every_shape = records(model)
     queries: list[DecideQuery] = []
     for _ in range(count):
         resource, action = rng.choice(permissions)
-        queries.append((rng.choice(people), action, resource, rng.choice(records(model))))
+        queries.append((rng.choice(people), action, resource, rng.choice(every_shape)))
+    held_at: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for person in people:
+        for resource, action in permissions:
+            scope = int(model.effective_scope(person, action, resource))
+            held_at.setdefault((person, scope), []).append((resource, action))
     for person, record in itertools.product(people, shapes):
         relation = model.relation(person, record.owner, record.team, record.department)
-        at_boundary = [
-            (r, a)
-            for r, a in permissions
-            if model.effective_scope(person, a, r) in (relation, relation - 1)
-        ]
+        at_boundary = held_at.get((person, relation), []) + held_at.get((person, relation - 1), [])
         if at_boundary:
             resource, action = rng.choice(at_boundary)
             queries.append((person, action, resource, record))

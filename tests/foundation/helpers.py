@@ -17,6 +17,50 @@ from crmorg.loading.limits import DEFAULT_LIMITS, Limits
 HEAD = "version: 1\norganization: {name: Acme Trading}\n"
 """The two lines every single-file model starts with (so a model's line 3 is its body)."""
 
+SALES_MODEL = """\
+version: 1
+organization: {name: Acme}
+actions: [refund]
+resources:
+  lead: {name: Lead}
+  deal: {name: Deal}
+  payment: {name: Payment, actions: [read, refund]}
+departments:
+  sales: {name: Sales}
+roles:
+  employee:
+    grants:
+      lead: {read: own}
+  sales_rep:
+    inherits: [employee]
+    department: sales
+    grants:
+      deal: {read: team, update: own}
+  team_leader:
+    inherits: [sales_rep]
+    grants:
+      deal: {"*": team}
+  sales_manager:
+    inherits: [team_leader]
+    grants:
+      payment: {read: department}
+  wildcard:
+    grants:
+      "*": {read: team}
+      lead: {read: team}
+teams:
+  east: {name: East, department: sales, lead: mia}
+people:
+  ann: {roles: [sales_rep], teams: [east]}
+  bob: {roles: [sales_rep], teams: [east]}
+  mia: {roles: [sales_manager]}
+  zed: {roles: []}
+  employee: {roles: [sales_rep]}
+"""
+"""A small sales organisation: an inheritance chain, a team with a lead, a person
+whose id is also a role's, a resource with its own actions."""
+
+
 TIME_BOUND = 5.0
 """Seconds any hostile input may take: a safety net against hangs, not a benchmark."""
 

@@ -17,7 +17,7 @@ import yaml
 import crmorg
 from crmorg.cli.main import _commands
 
-from .helpers import HEAD, cli, write
+from .helpers import HEAD, SALES_MODEL, cli, write
 
 SPEC = Path("/work/shared/spec/format-v1.md")
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -143,104 +143,87 @@ def test_validate_reports_an_unreadable_model_as_findings(
 
 
 # explain ------------------------------------------------------------------------------
-def test_explain_allowed_and_denied(starter: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    model = str(starter)
-    code, out, err = cli(["explain", model, "sales_rep", "read", "lead", "--scope", "team"], capsys)
+@pytest.fixture
+def sales(workdir: Path) -> str:
+    write(workdir / "model.yaml", SALES_MODEL)
+    return "model.yaml"
+
+
+def test_explain_allowed_and_denied(sales: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(["explain", sales, "sales_rep", "read", "deal", "--scope", "team"], capsys)
     assert (code, err) == (0, "")
-    assert out.startswith("ALLOWED: sales_rep may read lead at team scope")
-    assert "model.yaml:" in out
+    assert out.startswith("ALLOWED: sales_rep may read deal at team scope")
+    assert "from the grant deal: {read: team} on role sales_rep at model.yaml:18:20" in out
     code, out, _ = cli(
-        ["explain", model, "sales_rep", "read", "lead", "--scope", "department"], capsys
+        ["explain", sales, "sales_rep", "read", "deal", "--scope", "organization"], capsys
     )
     assert code == 1
-    assert out.startswith("DENIED: sales_rep may not read lead at department scope")
-    code, out, _ = cli(["explain", model, "anna", "read", "account"], capsys)
+    assert out.startswith("DENIED: sales_rep may not read deal at organization scope")
+    code, out, _ = cli(["explain", sales, "ann", "read", "lead"], capsys)
     assert code == 0
-    assert "inherited sales_rep -> employee" in out
+    assert "ann holds sales_rep, which has own scope (inherited sales_rep -> employee)" in out
 
 
-def test_explain_on_a_record(starter: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    model = str(starter)
-    # anna and li_wei share sales_team; anna may update only her own opportunities.
-    code, out, _ = cli(
-        ["explain", model, "anna", "update", "opportunity", "--owner", "li_wei"], capsys
-    )
+def test_explain_on_a_record(sales: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # ann and bob share the team east; ann may update only her own deals.
+    code, out, _ = cli(["explain", sales, "ann", "update", "deal", "--owner", "bob"], capsys)
     assert code == 1
-    assert out.startswith("DENIED: anna may not update opportunity on the record (owner li_wei")
-    code, out, _ = cli(
-        ["explain", model, "anna", "update", "opportunity", "--owner", "anna"], capsys
-    )
+    assert out.startswith("DENIED: ann may not update deal on the record (owner bob")
+    code, _, _ = cli(["explain", sales, "ann", "update", "deal", "--owner", "ann"], capsys)
     assert code == 0
-    code, out, _ = cli(
-        [
-            "explain",
-            model,
-            "li_wei",
-            "read",
-            "lead",
-            "--owner",
-            "zhang_min",
-            "--team",
-            "sales_team",
-        ],
-        capsys,
-    )
+    # mia leads east: a record of east is in her team, whoever owns it.
+    argv = ["explain", sales, "mia", "update", "deal", "--owner", "zed", "--team", "east"]
+    code, out, _ = cli(argv, capsys)
     assert code == 0
-    assert "team sales_team" in out
-    code, out, _ = cli(
-        [
-            "explain", model, "anna", "read", "lead",
-            "--owner", "zhang_min", "--department", "management",
-        ],
-        capsys,
-    )  # fmt: skip
+    assert "(owner zed, team east; mia shares its team)" in out
+    argv = ["explain", sales, "ann", "read", "deal", "--owner", "zed", "--department", "sales"]
+    code, out, _ = cli(argv, capsys)
     assert code == 1
-    assert "department management" in out
+    assert "(owner zed, department sales; its department is within ann's departments)" in out
 
 
-def test_explain_json(starter: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(
-        [
-            "explain",
-            str(starter),
-            "anna",
-            "read",
-            "opportunity",
-            "--owner",
-            "li_wei",
-            "--format",
-            "json",
-        ],
-        capsys,
-    )
+def test_explain_json(sales: str, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["explain", sales, "ann", "read", "deal", "--owner", "bob", "--format", "json"]
+    code, out, _ = cli(argv, capsys)
     assert code == 0
     data: dict[str, Any] = json.loads(out)
+    assert set(data) == {
+        "allowed", "subject", "action", "resource", "required_scope", "granted_scope",
+        "role", "via", "grant_location", "reason",
+    }  # fmt: skip
     assert data["allowed"] is True
-    assert (data["subject"], data["action"], data["resource"]) == ("anna", "read", "opportunity")
+    assert (data["subject"], data["action"], data["resource"]) == ("ann", "read", "deal")
     assert (data["required_scope"], data["granted_scope"]) == ("team", "team")
     assert data["role"] == "sales_rep"
     assert data["via"] == ["sales_rep"]
-    assert re.fullmatch(r"starter/model\.yaml:\d+:\d+", data["grant_location"])
-    assert data["reason"].startswith("anna may read opportunity")
+    assert data["grant_location"] == "model.yaml:18:20"
+    assert data["reason"].startswith("ann may read deal on the record")
+    code, out, _ = cli(["explain", sales, "zed", "read", "deal", "--format", "json"], capsys)
+    assert code == 1
+    denied = json.loads(out)
+    assert (denied["allowed"], denied["role"], denied["via"]) == (False, None, [])
+    assert denied["grant_location"] is None
 
 
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
         (["nobody", "read", "lead"], "no role or person `nobody`"),
-        (["anna", "fly", "lead"], "no action `fly`"),
-        (["anna", "read", "ghost"], "no resource `ghost`"),
-        (["sales_rep", "read", "lead", "--owner", "anna"], "`sales_rep` is a role"),
-        (["anna", "read", "lead", "--owner", "nobody"], "no person `nobody`"),
-        (["anna", "read", "lead", "--team", "nope"], "no team `nope`"),
-        (["anna", "read", "lead", "--scope", "team", "--owner", "anna"], "either --scope or"),
-        (["anna", "read", "lead", "--scope", "galaxy"], "invalid choice"),
+        (["ann", "fly", "lead"], "no action `fly`"),
+        (["ann", "read", "ghost"], "no resource `ghost`"),
+        (["sales_rep", "read", "lead", "--owner", "ann"], "`sales_rep` is a role"),
+        (["ann", "read", "lead", "--owner", "nobody"], "no person `nobody`"),
+        (["ann", "read", "lead", "--team", "nope"], "no team `nope`"),
+        (["ann", "read", "lead", "--department", "nope"], "no department `nope`"),
+        (["ann", "read", "lead", "--scope", "team", "--owner", "ann"], "either --scope or"),
+        (["ann", "read", "lead", "--scope", "galaxy"], "invalid choice"),
+        (["ann", "read"], "required"),
     ],
 )
 def test_explain_usage_errors_exit_two(
-    argv: list[str], says: str, starter: Path, capsys: pytest.CaptureFixture[str]
+    argv: list[str], says: str, sales: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = cli(["explain", str(starter), *argv], capsys)
+    code, out, err = cli(["explain", sales, *argv], capsys)
     assert code == 2
     assert out == ""
     assert says in err
@@ -261,6 +244,17 @@ def test_explain_on_a_broken_model_shows_its_findings(
     assert code == 1
     assert err == ""
     assert re.search(r"^model\.yaml:4:\d+: error schema: role `rep`", out, re.M)
+
+
+def test_explain_json_on_a_broken_model_is_json(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(workdir / "model.yaml", HEAD + "roles:\n  rep: {grants: {lead: {read: wide}}}\n")
+    code, out, _ = cli(["explain", "model.yaml", "rep", "read", "lead", "--format", "json"], capsys)
+    assert code == 1
+    report = json.loads(out)
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [("schema", 4)]
+    assert report["summary"]["error"] == 1
 
 
 # schema -------------------------------------------------------------------------------
@@ -366,6 +360,16 @@ def test_init_into_an_existing_directory_without_yaml(
     assert cli(["validate", "docs"], capsys)[0] == 0
 
 
+def test_init_where_nothing_can_be_written(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(workdir / "taken", "x")
+    code, out, err = cli(["init", "taken/inside"], capsys)
+    assert code == 2
+    assert out == ""
+    assert err == "crmorg init: error: cannot write to taken/inside: Not a directory\n"
+
+
 def test_init_onto_a_file_is_a_usage_error(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -407,9 +411,10 @@ def test_real_process_init_validate_explain(workdir: Path) -> None:
     result = _run(["validate", "company", "--format", "json"], workdir)
     assert result.returncode == 0, result.stdout
     assert json.loads(result.stdout)["summary"]["error"] == 0
-    result = _run(["explain", "company", "anna", "delete", "lead", "--owner", "anna"], workdir)
+    write(workdir / "model.yaml", SALES_MODEL)
+    result = _run(["explain", "model.yaml", "ann", "update", "deal", "--owner", "bob"], workdir)
     assert result.returncode == 1
-    assert result.stdout.startswith("DENIED: ")
+    assert result.stdout.startswith("DENIED: ann may not update deal")
     assert result.stderr == ""
     version = _run(["--version"], workdir)
     assert version.returncode == 0

@@ -89,11 +89,30 @@ SCHEMA_CASES = {
         11,
         "expected text, or a mapping from language to text",
     ),
-    "bad locale key in a translated name": (
+    "bad locale key in a translated name points at the key": (
         "roles:\n  a:\n    name: {en: Sales, Chinese: 销售}\n",
         5,
-        11,
-        "`name`",
+        23,
+        '`name.Chinese` is "Chinese", which is not a language code',
+    ),
+    "empty translation": (
+        "roles:\n  a:\n    description: {en: Sales, zh: ''}\n",
+        5,
+        34,
+        '`description.zh` is "": String should have at least 1 character',
+    ),
+    "bad permission in a constraint": (
+        "constraints:\n  - id: c\n    kind: separation_of_duties\n"
+        "    permissions: [quote-create, quote:approve]\n",
+        6,
+        19,
+        "which is not a permission: write `resource:action`",
+    ),
+    "bad rule name in a waiver": (
+        "settings:\n  waivers:\n    - rule: Sod_Role_Conflict\n      reason: trusted\n",
+        5,
+        13,
+        "which is not a rule name",
     ),
     "an entity that is not a mapping": ("roles:\n  a: 5\n", 4, 6, "role `a`: the entry is"),
     "a section that is not a mapping": (
@@ -128,6 +147,14 @@ def test_schema_error_lands_on_the_offending_node(name: str, workdir: Path) -> N
 def test_organization_missing_its_name(workdir: Path) -> None:
     path = write(workdir / "model.yaml", "version: 1\norganization:\n  description: x\n")
     at(load_error(path), "schema", 2, 1, "organization: `name` is required")
+
+
+def test_a_bad_translation_gives_one_finding_not_one_per_alternative(workdir: Path) -> None:
+    # `name` is text or a mapping of translations; a mapping with a bad key is not
+    # also reported as "not text".
+    path = write(workdir / "model.yaml", HEAD + "roles:\n  a: {name: {en: A, EN: B}}\n")
+    findings = load_error(path)
+    assert [(f.line, f.column) for f in findings] == [(4, 21)]
 
 
 def test_schema_findings_name_the_entity(workdir: Path) -> None:

@@ -13,48 +13,8 @@ import pytest
 import crmorg
 from crmorg import Scope
 
+from .helpers import SALES_MODEL as MODEL
 from .helpers import write
-
-MODEL = """\
-version: 1
-organization: {name: Acme}
-actions: [refund]
-resources:
-  lead: {name: Lead}
-  deal: {name: Deal}
-  payment: {name: Payment, actions: [read, refund]}
-departments:
-  sales: {name: Sales}
-roles:
-  employee:
-    grants:
-      lead: {read: own}
-  sales_rep:
-    inherits: [employee]
-    department: sales
-    grants:
-      deal: {read: team, update: own}
-  team_leader:
-    inherits: [sales_rep]
-    grants:
-      deal: {"*": team}
-  sales_manager:
-    inherits: [team_leader]
-    grants:
-      payment: {read: department}
-  wildcard:
-    grants:
-      "*": {read: team}
-      lead: {read: team}
-teams:
-  east: {name: East, department: sales, lead: mia}
-people:
-  ann: {roles: [sales_rep], teams: [east]}
-  bob: {roles: [sales_rep], teams: [east]}
-  mia: {roles: [sales_manager]}
-  zed: {roles: []}
-  employee: {roles: [sales_rep]}
-"""
 
 
 @pytest.fixture
@@ -238,3 +198,19 @@ def test_scopes_may_be_given_as_enum_members(model: crmorg.Model) -> None:
     assert model.allows("sales_rep", "read", "deal", Scope.DEPARTMENT) is False
     assert model.explain("sales_rep", "read", "deal", Scope.TEAM).required is Scope.TEAM
     assert model.effective_scope("mia", "read", "payment") is Scope.DEPARTMENT
+
+
+def test_the_grant_location_names_the_file_it_is_written_in(workdir: Path) -> None:
+    root = workdir / "model"
+    write(root / "org.yaml", "version: 1\norganization: {name: Acme}\nresources: {lead: {}}\n")
+    write(
+        root / "roles" / "base.yaml",
+        "roles:\n  employee:\n    grants:\n      lead: {read: own}\n",
+    )
+    write(root / "roles" / "sales.yaml", "roles:\n  rep: {inherits: [employee]}\n")
+    write(root / "people.yaml", "people:\n  ann: {roles: [rep]}\n")
+    decision = crmorg.load(root).decide("ann", "read", "lead", owner="ann")
+    assert decision
+    assert decision.grant_location == "model/roles/base.yaml:4:20"
+    assert "(inherited rep -> employee)" in decision.reason
+    assert decision.reason.endswith("on role employee at model/roles/base.yaml:4:20")

@@ -7,8 +7,11 @@ import json
 
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
 from crmorg.cli.loading import load_for_command, render_load_failure
+from crmorg.model import Model
 from crmorg.permissions.decisions import Decision, UnknownIdError
-from crmorg.permissions.scopes import SCOPE_NAMES
+from crmorg.permissions.review import who_can
+from crmorg.permissions.scopes import SCOPE_NAMES, Scope
+from crmorg.reporters import json_report
 
 
 class ExplainCommand:
@@ -32,11 +35,22 @@ class ExplainCommand:
         model, failure = load_for_command(args.path)
         out = stdout()
         if failure is not None:
-            out.write(render_load_failure(failure, out.colour))
+            # Whoever asked for JSON gets JSON: the load findings as `validate` reports them.
+            shown = (
+                json_report.render(failure)
+                if args.format == "json"
+                else render_load_failure(failure, out.colour)
+            )
+            out.write(shown)
             return EXIT_FINDINGS
         on_record = any(v is not None for v in (args.owner, args.team, args.department))
         if on_record and args.scope:
             raise UsageError("give either --scope or a record (--owner/--team/--department)")
+        if on_record and args.subject in model.roles and args.subject not in model.people:
+            raise UsageError(
+                f"`{args.subject}` is a role, and a record decision is about a person: "
+                f"name a person who holds it, or ask about the role with --scope"
+            )
         try:
             if on_record:
                 decision = model.decide(
@@ -53,11 +67,20 @@ class ExplainCommand:
                 )
         except (UnknownIdError, ValueError) as exc:
             raise UsageError(str(exc).strip("'\"")) from None
-        out.write(_render(decision, args.format))
+        out.write(_render(decision, args.format, _would_allow(model, decision)))
         return EXIT_OK if decision.allowed else EXIT_FINDINGS
 
 
-def _render(decision: Decision, fmt: str) -> str:
+def _would_allow(model: Model, decision: Decision) -> list[str] | None:
+    """For a denial: the roles whose effective grants would allow it (what is missing);
+    None when there is nothing to say (allowed, or the action does not apply)."""
+    if decision.allowed or not model.catalog.applies(decision.resource, decision.action):
+        return None
+    answer = who_can(model, decision.action, decision.resource, max(decision.required, Scope.OWN))
+    return [access.subject for access in answer.roles]
+
+
+def _render(decision: Decision, fmt: str, would_allow: list[str] | None) -> str:
     if fmt == "json":
         data = {
             "allowed": decision.allowed,
@@ -71,6 +94,16 @@ def _render(decision: Decision, fmt: str) -> str:
             "grant_location": decision.grant_location,
             "reason": decision.reason,
         }
+        if would_allow is not None:
+            data["roles_that_would_allow"] = would_allow
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     verdict = "ALLOWED" if decision.allowed else "DENIED"
-    return f"{verdict}: {decision.reason}\n"
+    text = f"{verdict}: {decision.reason}\n"
+    if would_allow:
+        shown = ", ".join(would_allow[:8]) + (
+            f" and {len(would_allow) - 8} more" if len(would_allow) > 8 else ""
+        )
+        text += f"roles that would allow it: {shown}\n"
+    elif would_allow is not None:
+        text += "no role in the model would allow it\n"
+    return text

@@ -47,7 +47,10 @@ class InitCommand:
                 raise UsageError(str(exc)) from None
             kpis_file = standard_kpis_file(yaml.safe_load(starter), ids)
             contents["kpis.yaml"], notes = kpis_file.text, kpis_file.notes
-        written = write_files(target, contents)
+        try:
+            written = write_files(target, contents)
+        except OSError as exc:
+            raise UsageError(f"cannot write to {target}: {exc.strerror or exc}") from None
         out = stdout()
         for path in written:
             out.write(f"wrote {path}\n")

@@ -393,8 +393,7 @@ def _validate_entities(
                     "schema",
                     f"`{printable(str(entity_id))}` is not a valid {SINGULAR[section]} id: "
                     "ids are lowercase letters, digits and `_`, start with a letter and have "
-                    "at most 64 "
-                    "characters (like `sales_rep`)",
+                    "at most 64 characters (like `sales_rep`)",
                     source.key(path),
                     (str(entity_id),),
                 )

@@ -245,9 +245,7 @@ class _Reader:
             except StopIteration:
                 break
             except _BinaryFileError as error:
-                self.problem(
-                    "the file holds NUL bytes: it is binary, not CSV text", error.line, 1
-                )
+                self.problem("the file holds NUL bytes: it is binary, not CSV text", error.line, 1)
                 return
             except csv.Error as error:
                 self.problem(f"not valid CSV: {error}", lines.row_start, 1)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from crmorg.findings import Finding, Path
 from crmorg.lint.catalog import make_finding
 from crmorg.source import SourceMap
-from crmorg.text import printable
+from crmorg.text import LOCALE_PATTERN, printable
 
 _UNION_ONLY = {"str", "dict", "list", "tuple"}
 _KEY_LOC = "[key]"
@@ -36,6 +36,8 @@ def schema_findings(
         path = _data_path(raw, loc[:-1] if at_key else loc)
         by_path.setdefault((path, at_key), []).append(dict(detail))
     for (path, at_key), details in by_path.items():
+        if _explained_deeper(path, details, by_path):
+            continue
         full = (*base, *path)
         kinds = {detail["type"] for detail in details}
         if at_key or kinds == {"extra_forbidden"}:
@@ -46,6 +48,19 @@ def schema_findings(
         else:
             location = source.value(full)
         yield make_finding("schema", _message(what, path, details, model), location, subjects)
+
+
+def _explained_deeper(
+    path: Path, details: list[dict[str, Any]], by_path: dict[tuple[Path, bool], Any]
+) -> bool:
+    """A union's "not a string" is noise when the value, a mapping, is wrong inside.
+
+    ``name: {en: Sales, Chinese: 销售}`` fails both alternatives of text-or-mapping;
+    only the mapping's bad key is worth a finding.
+    """
+    if not all(str(detail["type"]).endswith("_type") for detail in details):
+        return False
+    return any(len(other) > len(path) and other[: len(path)] == path for other, _ in by_path)
 
 
 def _data_path(raw: Any, loc: Sequence[Any]) -> Path:
@@ -85,6 +100,19 @@ def _shown(value: Any) -> str:
     return type(value).__name__
 
 
+def _pattern_hint(pattern: object) -> str:
+    if pattern == LOCALE_PATTERN:
+        return "which is not a language code (like `en`, `zh` or `pt-BR`)"
+    if isinstance(pattern, str) and ":" in pattern:
+        return "which is not a permission: write `resource:action` (like `quote:approve`)"
+    if isinstance(pattern, str) and "0-9-" in pattern:
+        return "which is not a rule name (like `sod-role-conflict`)"
+    return (
+        "which is not a valid id: ids are lowercase letters, digits and `_`, start with "
+        "a letter, at most 64 characters (like `sales_rep`)"
+    )
+
+
 def _message(
     what: str, path: Path, details: list[dict[str, Any]], model: type[BaseModel] | None
 ) -> str:
@@ -105,11 +133,7 @@ def _message(
         return f"{what}: {field} is required; add it"
     given = _shown(first.get("input"))
     if kind == "string_pattern_mismatch":
-        return (
-            f"{what}: {field} is {given}, which is not a valid id: ids are lowercase "
-            "letters, digits and `_`, start with a letter, at most 64 characters "
-            "(like `sales_rep`)"
-        )
+        return f"{what}: {field} is {given}, {_pattern_hint(first.get('ctx', {}).get('pattern'))}"
     if kind == "literal_error":
         expected = first.get("ctx", {}).get("expected", "")
         return f"{what}: {field} is {given}; expected one of {expected}"

@@ -28,7 +28,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
-# The words YAML 1.1 loaders (PyYAML among them) turn into booleans. The spec's `y`
+# The words YAML 1.1 loaders (PyYAML among them) turn into booleans. YAML 1.1's `y`
 # and `n` are left out: loaders in practice read them as text, as YAML 1.2 does.
 _YAML11_BOOLS = frozenset(
     word for base in ("yes", "no", "on", "off") for word in (base, base.capitalize(), base.upper())

@@ -13,6 +13,7 @@ from typing import Final
 from crmorg.kpi.evaluate import STATUSES, Scorecard, Status
 from crmorg.kpi.render.context import ScorecardContext
 from crmorg.kpi.render.values import format_change, format_target, format_value
+from crmorg.text import printable
 
 __all__ = ["render"]
 
@@ -34,7 +35,7 @@ def render(scorecard: Scorecard, context: ScorecardContext) -> str:
         period: [
             (
                 result.kpi,
-                context.department(result.department),
+                _plain(context.department(result.department)),
                 format_value(result.value, result.unit),
                 format_target(result.target, result.direction, result.unit),
                 result.status,
@@ -52,7 +53,7 @@ def render(scorecard: Scorecard, context: ScorecardContext) -> str:
     ]
     lines = [_title(scorecard, context), ""]
     for period, rows in rows_by_period.items():
-        lines.append(_bold(f"Period {period}", context.colour))
+        lines.append(_bold(f"Period {_plain(period)}", context.colour))
         lines.append(_line(_HEADER, widths, context.colour, header=True))
         lines.extend(_line(row, widths, context.colour) for row in rows)
         lines.append("")
@@ -64,7 +65,7 @@ def render(scorecard: Scorecard, context: ScorecardContext) -> str:
 
 def _title(scorecard: Scorecard, context: ScorecardContext) -> str:
     periods = scorecard.periods
-    what = f"KPI scorecard: {context.title}" if context.title else "KPI scorecard"
+    what = f"KPI scorecard: {_plain(context.title)}" if context.title else "KPI scorecard"
     if not periods:
         return f"{what} (no periods in the data)"
     span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
@@ -89,7 +90,7 @@ def _rollup_lines(scorecard: Scorecard, period: str, context: ScorecardContext) 
     rollups = [rollup for rollup in scorecard.rollups if rollup.period == period]
     if not rollups:
         return []
-    names = [context.department(rollup.department) for rollup in rollups]
+    names = [_plain(context.department(rollup.department)) for rollup in rollups]
     heading = ("By department", "Met", "Missed", "No data", "Error")
     rows = [
         (
@@ -112,6 +113,11 @@ def _rollup_lines(scorecard: Scorecard, period: str, context: ScorecardContext) 
 def _summary(scorecard: Scorecard) -> str:
     counts = scorecard.statuses()
     return "Results: " + ", ".join(f"{counts[status]} {status}" for status in STATUSES)
+
+
+def _plain(text: str) -> str:
+    """Model text fit for a terminal: control characters (escape sequences) escaped."""
+    return printable(text, limit=200)
 
 
 def _bold(text: str, colour: bool) -> str:
