@@ -129,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
         model = crmorg.load(path)
         loaded = time.perf_counter() - started
     print(
-        f"model: {model!r}; {len(model.catalog.permissions())} permissions; loaded in {loaded:.2f} s"
+        f"model: {model!r}; {len(model.catalog.permissions())} permissions; "
+        f"loaded in {loaded:.2f} s"
     )
 
     # The index ---------------------------------------------------------------------------

@@ -53,10 +53,12 @@ class Model:
         self.source = source if source is not None else SourceMap()
         self.load_findings: tuple[Finding, ...] = tuple(load_findings)
         self.root = root
-        self._scopes: dict[tuple[str, str, str], int] = {}
-        self._indexed_people: set[str] = set()
-        self._role_rows: dict[str, list[int]] = {}
-        self._permissions: list[Permission] = []
+        # The decision index: subject -> (resource, action) -> scope rank, for every
+        # applicable permission. Role rows are built together on first use; a person's
+        # row when first asked about, shared with everyone holding the same roles.
+        self._rows: dict[str, dict[Permission, int]] = {}
+        self._rows_by_roles: dict[tuple[str, ...], dict[Permission, int]] = {}
+        self._roles_indexed = False
         self._person_grants: dict[str, dict[Permission, HeldGrant]] = {}
 
     def __repr__(self) -> str:
@@ -129,19 +131,19 @@ class Model:
         return ActionCatalog.build(self.resources, self.document.actions)
 
     @cached_property
-    def department_tree(self) -> nx.DiGraph:
+    def department_tree(self) -> nx.DiGraph[str]:
         return graphs.department_tree(self.departments)
 
     @cached_property
-    def inheritance_graph(self) -> nx.DiGraph:
+    def inheritance_graph(self) -> nx.DiGraph[str]:
         return graphs.inheritance_graph(self.roles)
 
     @cached_property
-    def role_reporting_graph(self) -> nx.DiGraph:
+    def role_reporting_graph(self) -> nx.DiGraph[str]:
         return graphs.role_reporting_graph(self.roles)
 
     @cached_property
-    def person_reporting_graph(self) -> nx.DiGraph:
+    def person_reporting_graph(self) -> nx.DiGraph[str]:
         return graphs.person_reporting_graph(self.people)
 
     @cached_property
@@ -184,10 +186,7 @@ class Model:
     # Decisions ------------------------------------------------------------------------
     def effective_scope(self, subject: str, action: str, resource: str) -> Scope:
         """The widest scope at which ``subject`` (role or person) may act."""
-        value = self._scopes.get((subject, resource, action))
-        if value is None:
-            value = self._index_miss(subject, resource, action)
-        return Scope(value)
+        return Scope(self._lookup(subject, resource, action))
 
     def allows(self, subject: str, action: str, resource: str, scope: str | Scope = "own") -> bool:
         """Whether ``subject`` (a role or person id) may ``action`` ``resource`` at ``scope``.
@@ -195,30 +194,25 @@ class Model:
         Unknown ids raise :class:`UnknownIdError`; an action that does not apply to the
         resource is simply not allowed.
         """
-        # The hot path: two dict lookups. Anything unusual (an id not indexed yet, an
-        # unknown id, an action that does not apply, a bad scope) takes the slow path.
-        value = self._scopes.get((subject, resource, action))
+        # The hot path: three dict lookups. Anything unusual (a subject not indexed yet,
+        # an unknown id, an action that does not apply, a bad scope) takes the slow path.
+        row = self._rows.get(subject)
         rank = _RANK.get(scope)
-        if value is None or rank is None:
-            return self._allows_slow(subject, action, resource, scope)
-        return value >= rank
+        if row is not None and rank is not None:
+            value = row.get((resource, action))
+            if value is not None:
+                return value >= rank
+        return self._lookup(subject, resource, action) >= Scope.parse(scope)
 
-    def _allows_slow(self, subject: str, action: str, resource: str, scope: str | Scope) -> bool:
-        value = self._scopes.get((subject, resource, action))
+    def _lookup(self, subject: str, resource: str, action: str) -> int:
+        row = self._rows.get(subject)
+        if row is None:
+            row = self._index_subject(subject)
+        value = row.get((resource, action))
         if value is None:
-            value = self._index_miss(subject, resource, action)
-        return value >= Scope.parse(scope)
-
-    def _index_miss(self, subject: str, resource: str, action: str) -> int:
-        if not self._scopes:
-            self._index_roles()
-        if subject in self.people and subject not in self.roles:
-            if subject not in self._indexed_people:
-                self._index_person(subject)
-        elif subject not in self.roles:
-            raise UnknownIdError(f"no role or person `{subject}` in the model")
-        self._require_permission(resource, action)
-        return self._scopes.get((subject, resource, action), 0)
+            self._require_permission(resource, action)
+            return 0  # the action does not apply to the resource
+        return value
 
     def _require_permission(self, resource: str, action: str) -> None:
         if resource not in self.resources:
@@ -228,36 +222,38 @@ class Model:
                 f"no action `{action}`; the actions are: {', '.join(self.catalog.actions)}"
             )
 
-    def _index_roles(self) -> None:
-        permissions = self._permissions = self.catalog.permissions()
-        rows: dict[str, list[int]] = {}
-        for role_id, grants in self.role_grants.items():
-            row = [0] * len(permissions)
-            for index, permission in enumerate(permissions):
-                grant = grants.get(permission)
-                if grant is not None:
-                    row[index] = int(grant.scope)
-            rows[role_id] = row
-            self._scopes.update(zip([(role_id, r, a) for r, a in permissions], row, strict=True))
-        self._role_rows = rows
+    def _index_subject(self, subject: str) -> dict[Permission, int]:
+        """The row of a subject not indexed yet; a role id means the role."""
+        if not self._roles_indexed:
+            self._index_roles()
+            found = self._rows.get(subject)
+            if found is not None:
+                return found
+        if subject not in self.people:
+            raise UnknownIdError(f"no role or person `{subject}` in the model")
+        # A person's row is the widest of their roles' rows, permission by permission:
+        # what effective_person_grants() gives, without a HeldGrant per permission.
+        # Rows for no role and for each single role are there already.
+        roles = tuple(sorted({r for r in self.people[subject].roles if r in self.roles}))
+        row = self._rows_by_roles.get(roles)
+        if row is None:
+            rows = [self._rows[r] for r in roles]  # all in the same key order
+            row = dict(zip(rows[0], map(max, *(r.values() for r in rows)), strict=True))
+            self._rows_by_roles[roles] = row
+        self._rows[subject] = row
+        return row
 
-    def _index_person(self, person: str) -> None:
-        # A person's row is the widest of their roles' rows, column by column: the same
-        # as effective_person_grants(), without building a HeldGrant per permission.
-        permissions = self._permissions
-        rows = [
-            self._role_rows[r]
-            for r in dict.fromkeys(self.people[person].roles)
-            if r in self._role_rows
-        ]
-        if not rows:
-            row = [0] * len(permissions)
-        elif len(rows) == 1:
-            row = rows[0]
-        else:
-            row = list(map(max, *rows))
-        self._scopes.update(zip([(person, r, a) for r, a in permissions], row, strict=True))
-        self._indexed_people.add(person)
+    def _index_roles(self) -> None:
+        zero = dict.fromkeys(self.catalog.permissions(), 0)
+        self._rows_by_roles[()] = zero
+        for role_id, grants in self.role_grants.items():
+            row = dict(zero)
+            for permission, grant in grants.items():
+                if permission in row:
+                    row[permission] = int(grant.scope)
+            self._rows[role_id] = row
+            self._rows_by_roles[(role_id,)] = row
+        self._roles_indexed = True
 
     def relation(
         self,

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Protocol
 
 from crmorg.findings import Location, Path
+
+Recorder = Callable[[Path, Location, Location | None], None]
+
+
+class PositionSource(Protocol):
+    """Recovers positions of one file on demand (see ``crmorg.loading.positions``)."""
+
+    def materialize(self, path: Path, record: Recorder) -> None: ...
 
 
 class SourceMap:
@@ -19,6 +28,9 @@ class SourceMap:
         self._values: dict[Path, Location] = {}
         self._keys: dict[Path, Location] = {}
         self._files: list[str] = []
+        self._lazy: dict[str, PositionSource] = {}
+        self._owner: dict[Path, str] = {}
+        self._default: str | None = None
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -32,9 +44,31 @@ class SourceMap:
         if key is not None:
             self._keys[path] = key
 
-    def update(self, other: SourceMap, prefix_map: Iterable[tuple[Path, Path]] = ()) -> None:
-        self._values.update(other._values)
-        self._keys.update(other._keys)
+    def attach_lazy(self, file: str, positions: PositionSource) -> None:
+        """Positions of ``file`` are recovered on demand; paths not claimed otherwise are its."""
+        self._lazy[file] = positions
+        self._default = file
+
+    def claim(self, prefix: Path, file: str) -> None:
+        """Paths below ``prefix`` were written in ``file`` (a lazily positioned one)."""
+        self._owner[prefix] = file
+
+    def update(self, other: SourceMap, skip: Iterable[Path] = ()) -> None:
+        """Take over ``other``'s positions, except below the ``skip`` prefixes."""
+        skipped = tuple(skip)
+
+        def kept(path: Path) -> bool:
+            return not any(path[: len(prefix)] == prefix for prefix in skipped)
+
+        if skipped:
+            self._values.update((p, v) for p, v in other._values.items() if kept(p))
+            self._keys.update((p, k) for p, k in other._keys.items() if kept(p))
+            self._owner.update((p, f) for p, f in other._owner.items() if kept(p))
+        else:
+            self._values.update(other._values)
+            self._keys.update(other._keys)
+            self._owner.update(other._owner)
+        self._lazy.update(other._lazy)
         for file in other._files:
             if file not in self._files:
                 self._files.append(file)
@@ -42,8 +76,16 @@ class SourceMap:
     def has(self, path: Path) -> bool:
         return path in self._values
 
+    def _materialize(self, path: Path) -> None:
+        file = self._owner.get(path[:2]) or self._owner.get(path[:1]) or self._default
+        positions = self._lazy.get(file) if file is not None else None
+        if positions is not None:
+            positions.materialize(path, self.record)
+
     def value(self, path: Path) -> Location:
         """Position of the value at ``path``, or of its nearest recorded ancestor."""
+        if self._lazy and path not in self._values:
+            self._materialize(path)
         for end in range(len(path), 0, -1):
             found = self._values.get(path[:end])
             if found is not None:
@@ -52,6 +94,8 @@ class SourceMap:
 
     def key(self, path: Path) -> Location:
         """Position of the key that introduces ``path`` (falls back to the value)."""
+        if self._lazy and path not in self._keys:
+            self._materialize(path)
         found = self._keys.get(path)
         return found if found is not None else self.value(path)
 

@@ -362,3 +362,13 @@ def test_every_kpi_gets_one_result_per_period(values: dict[str, dict[str, float]
         assert (result.value is None) == (result.status in ("no-data", "error")) or (
             result.status == "error" and result.value is not None
         )
+
+
+def test_table_escapes_terminal_control_sequences() -> None:
+    card = evaluate({"k": _kpi()}, MetricData({"2026-01": {"won": 1, "lost": 1}}))
+    context = ScorecardContext(
+        title="Evil\x1b[2J", department_names={"sales": "Sales\x1b]0;pwned\x07"}
+    )
+    text = render(card, "table", context)
+    assert "\x1b" not in text and "\x07" not in text
+    assert "Sales\\x1b]0;pwned\\x07" in text

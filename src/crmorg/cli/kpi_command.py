@@ -41,7 +41,7 @@ class KpiCommand:
             "--format",
             choices=sorted({*RENDERERS, *LIBRARY_RENDERERS}),
             default="table",
-            help="scorecard: table, json, csv or html; --library: table, json or yaml",
+            help="scorecard: table, json, csv, html or markdown; --library: table, json or yaml",
         )
         parser.add_argument(
             "--period",

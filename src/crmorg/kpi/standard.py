@@ -21,17 +21,12 @@ from collections.abc import Container
 from typing import Any
 
 from crmorg.kpi.formula import FormulaError, parse_formula
-from crmorg.kpi.library import STANDARD_KPIS, StandardKpi
+from crmorg.kpi.library import StandardKpi
 from crmorg.kpi.models import Kpi, Metric
 
-__all__ = ["implied_metrics", "pull_in_entry", "resolve_standard", "standard_kpi"]
+__all__ = ["implied_metrics", "pull_in_entry", "resolve_standard"]
 
 _COPIED_FIELDS = ("name", "description", "formula", "unit", "direction", "frequency")
-
-
-def standard_kpi(standard_id: str) -> StandardKpi | None:
-    """The library entry ``standard_id``, or ``None`` when there is none."""
-    return STANDARD_KPIS.get(standard_id)
 
 
 def resolve_standard(

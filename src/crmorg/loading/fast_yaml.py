@@ -14,22 +14,22 @@ files are recovered later, only for the entries findings point at
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+_yaml_rs: Any
 try:  # optional accelerator
     import yaml_rs as _yaml_rs
 except ImportError:  # pragma: no cover - depends on the environment
     _yaml_rs = None
 
 YAML11_BOOLEANS = frozenset(
-    word
-    for base in ("yes", "no", "on", "off", "y", "n")
-    for word in (base, base.capitalize(), base.upper())
+    word for base in ("yes", "no", "on", "off") for word in (base, base.capitalize(), base.upper())
 )
+"""The words the positioned reader reports (it follows PyYAML, which reads y/n as text)."""
 _TOKEN_CHARS = ("&", "*", "!", "%")
 _TOKEN_BEFORE = frozenset(" \t\n[{,:-?")
-_DIGIT_SEPARATOR = re.compile(r"_\d")
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_DIGIT_SEPARATORS = (b"0_0", b" _0", b"[_0", b",_0", b"{_0")
 _MIN_FAST_CHARS = 64 * 1024
 
 
@@ -66,7 +66,10 @@ def _plain(text: str) -> bool:
             if start == 0 or text[start - 1] in _TOKEN_BEFORE:
                 return False
             start = text.find(char, start + 1)
-    return all(not text[m.start() - 1].isdigit() for m in _DIGIT_SEPARATOR.finditer(text, 1))
+    # ``1_000`` and even ``_1`` are numbers to yaml-rs: leave such text to the reader
+    # whose rules the findings follow. Digits are folded to 0 for plain substring tests.
+    folded = text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZERO)
+    return not any(pattern in folded for pattern in _DIGIT_SEPARATORS)
 
 
 def _needs_positioned_reader(data: dict[str, Any], max_depth: int) -> bool:

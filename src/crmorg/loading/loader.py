@@ -24,7 +24,9 @@ from crmorg.loading.files import display_name, model_files, read_source
 from crmorg.loading.kpis import complete_kpis
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
 from crmorg.loading.pydantic_errors import schema_findings
-from crmorg.loading.yaml_nodes import parse_yaml
+from crmorg.loading.fast_yaml import fast_parse
+from crmorg.loading.positions import LazyPositions
+from crmorg.loading.yaml_nodes import ParsedYaml, parse_yaml
 from crmorg.permissions.models import (
     Constraint,
     ExclusiveRoles,
@@ -161,7 +163,13 @@ def _gather_file(
             path = (path[0], path[1] + list_offsets[str(path[0])], *path[2:])
         local.record(path, value, key)
 
-    parsed = parse_yaml(text, name, record, limits)
+    fast = fast_parse(text, limits.max_depth)
+    if fast is not None:
+        parsed = ParsedYaml(fast)
+        local.attach_lazy(name, LazyPositions(name, text, dict(list_offsets), limits))
+        _claim_entries(local, name, fast, list_offsets)
+    else:
+        parsed = parse_yaml(text, name, record, limits)
     findings.extend(parsed.findings)
     source.add_file(name)
     start = Location(name, 1, 1)
@@ -247,17 +255,22 @@ def _gather_file(
             _merge_settings(value, gathered, source, local, findings, skip)
         else:
             _merge_entities(section, value, gathered, source, local, findings, skip)
-    source.update(_without(local, skip))
+    source.update(local, skip)
 
 
-def _without(local: SourceMap, skip: set[DocPath]) -> SourceMap:
-    if not skip:
-        return local
-    kept = SourceMap()
-    for path, value in local._values.items():
-        if not any(path[: len(prefix)] == prefix for prefix in skip):
-            kept.record(path, value, local._keys.get(path))
-    return kept
+def _claim_entries(
+    local: SourceMap, name: str, data: dict[str, Any], list_offsets: dict[str, int]
+) -> None:
+    """Record which file each top-level entry of a fast-parsed file came from."""
+    for section, value in data.items():
+        local.claim((section,), name)
+        if isinstance(value, dict):
+            for entry in value:
+                local.claim((section, entry), name)
+        elif isinstance(value, list) and section in list_offsets:
+            offset = list_offsets[section]
+            for index in range(len(value)):
+                local.claim((section, offset + index), name)
 
 
 def _merge_settings(

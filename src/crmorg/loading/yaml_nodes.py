@@ -33,8 +33,9 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 _YAML11_BOOLS = frozenset(
     word for base in ("yes", "no", "on", "off") for word in (base, base.capitalize(), base.upper())
 )
-_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_INT = re.compile(r"[-+]?[0-9]+")
 _HEX = re.compile(r"0x[0-9a-fA-F]+")
+_OCT = re.compile(r"0o[0-7]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _SPECIAL_FLOATS = {
     ".inf": float("inf"), ".Inf": float("inf"), ".INF": float("inf"),
@@ -249,7 +250,7 @@ class _Converter:
                     self.convert(item, (*path, index), depth + 1)
                     for index, item in enumerate(node.value)
                 ]
-            return self.scalar(node)
+            return self.scalar(node, path)
         finally:
             if alias:
                 self.in_alias -= 1
@@ -303,7 +304,7 @@ class _Converter:
             result[key] = self.convert(value_node, (*path, key), depth + 1, key_location)
         return result
 
-    def scalar(self, node: Any) -> Any:
+    def scalar(self, node: Any, path: Path = ()) -> Any:
         value: str = node.value
         if len(value) > self.limits.max_scalar_chars:
             self.fail(
@@ -319,7 +320,7 @@ class _Converter:
             return True
         if value in _FALSE:
             return False
-        if value in _YAML11_BOOLS:
+        if value in _YAML11_BOOLS and not _level_word(path, value):
             self.schema(
                 f"unquoted `{value}` is ambiguous: YAML 1.1 reads it as a boolean. "
                 f'Write "{value}" in quotes for text, or true/false for a yes/no flag',
@@ -330,8 +331,15 @@ class _Converter:
             return int(value)
         if _HEX.fullmatch(value):
             return int(value, 16)
+        if _OCT.fullmatch(value):
+            return int(value[2:], 8)
         if _FLOAT.fullmatch(value):
             return float(value)
         if value in _SPECIAL_FLOATS:
             return _SPECIAL_FLOATS[value]
         return value
+
+
+def _level_word(path: Path, value: str) -> bool:
+    """``off`` is the documented level in ``settings.rules``: it is text there, not a flag."""
+    return value == "off" and len(path) == 3 and path[:2] == ("settings", "rules")

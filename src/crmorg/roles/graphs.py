@@ -9,9 +9,9 @@ import networkx as nx
 from crmorg.roles.models import Department, Person, Role
 
 
-def department_tree(departments: Mapping[str, Department]) -> nx.DiGraph:
+def department_tree(departments: Mapping[str, Department]) -> nx.DiGraph[str]:
     """Edges run from a parent department to each child."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(departments)
     graph.add_edges_from(
         (dept.parent, dept_id)
@@ -21,9 +21,9 @@ def department_tree(departments: Mapping[str, Department]) -> nx.DiGraph:
     return graph
 
 
-def inheritance_graph(roles: Mapping[str, Role]) -> nx.DiGraph:
+def inheritance_graph(roles: Mapping[str, Role]) -> nx.DiGraph[str]:
     """Edges run from a role to each role it inherits from."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(roles)
     graph.add_edges_from(
         (role_id, parent)
@@ -34,9 +34,9 @@ def inheritance_graph(roles: Mapping[str, Role]) -> nx.DiGraph:
     return graph
 
 
-def role_reporting_graph(roles: Mapping[str, Role]) -> nx.DiGraph:
+def role_reporting_graph(roles: Mapping[str, Role]) -> nx.DiGraph[str]:
     """Edges run from a role to the role it reports to."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(roles)
     graph.add_edges_from(
         (role_id, role.reports_to)
@@ -46,9 +46,9 @@ def role_reporting_graph(roles: Mapping[str, Role]) -> nx.DiGraph:
     return graph
 
 
-def person_reporting_graph(people: Mapping[str, Person]) -> nx.DiGraph:
+def person_reporting_graph(people: Mapping[str, Person]) -> nx.DiGraph[str]:
     """Edges run from a person to the person they report to."""
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(people)
     graph.add_edges_from(
         (person_id, person.reports_to)
@@ -58,7 +58,7 @@ def person_reporting_graph(people: Mapping[str, Person]) -> nx.DiGraph:
     return graph
 
 
-def cycles(graph: nx.DiGraph) -> list[list[str]]:
+def cycles(graph: "nx.DiGraph[str]") -> list[list[str]]:
     """Every cycle as the members of one strongly connected component, in a stable order.
 
     Linear in the graph's size; a component is reported once however many distinct
@@ -75,7 +75,7 @@ def cycles(graph: nx.DiGraph) -> list[list[str]]:
     return sorted(found)
 
 
-def _cycle_order(graph: nx.DiGraph, component: Iterable[str]) -> list[str]:
+def _cycle_order(graph: nx.DiGraph[str], component: Iterable[str]) -> list[str]:
     """Members in the order one circuit visits them, starting at the smallest id."""
     members = set(component)
     start = min(members)
@@ -91,3 +91,27 @@ def _cycle_order(graph: nx.DiGraph, component: Iterable[str]) -> list[str]:
         seen.add(current)
     order.extend(sorted(members - seen))
     return order
+
+
+def parent_cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
+    """The cycles of a relation in which each node has at most one parent.
+
+    Reporting lines and the department tree are such relations; following each chain
+    once finds their cycles in linear time with no graph to build. Each cycle starts at
+    its smallest id and follows the parent links; the result equals :func:`cycles` on
+    the same relation as a graph.
+    """
+    state: dict[str, int] = {}  # node -> the walk that reached it
+    found: list[list[str]] = []
+    for walk, start in enumerate(parents):
+        node: str | None = start
+        chain: list[str] = []
+        while node is not None and node in parents and node not in state:
+            state[node] = walk
+            chain.append(node)
+            node = parents[node]
+        if node is not None and state.get(node) == walk:
+            members = chain[chain.index(node) :]
+            first = members.index(min(members))
+            found.append(members[first:] + members[:first])
+    return sorted(found)

@@ -37,7 +37,7 @@ def build_membership(
     teams: Mapping[str, Team],
     roles: Mapping[str, Role],
     departments: Mapping[str, Department],
-    tree: nx.DiGraph,
+    tree: nx.DiGraph[str],
 ) -> Membership:
     person_teams: dict[str, set[str]] = {person_id: set() for person_id in people}
     for person_id, person in people.items():

@@ -9,7 +9,7 @@ from crmorg.findings import Path
 from crmorg.lint.catalog import CATALOG
 from crmorg.lint.rule import Problem, Rule, no_check, rule
 from crmorg.model import Model
-from crmorg.roles.graphs import cycles
+from crmorg.roles.graphs import cycles, parent_cycles
 
 
 def _loader_rule(name: str, doc: str) -> Rule:
@@ -469,12 +469,8 @@ def department_cycle(model: Model) -> Iterator[Problem]:
     ```
     Fix: give one of them the parent it really has (often `management`), or none.
     """
-    yield from _cycle_problems(
-        "departments nest",
-        cycles(model.department_tree.reverse(copy=False)),
-        "departments",
-        "parent",
-    )
+    parents = {dept_id: dept.parent for dept_id, dept in model.departments.items()}
+    yield from _cycle_problems("departments nest", parent_cycles(parents), "departments", "parent")
 
 
 @rule("reporting-cycle")
@@ -489,9 +485,11 @@ def reporting_cycle(model: Model) -> Iterator[Problem]:
     ```
     Fix: someone is at the top: remove or change one `reports_to`.
     """
+    role_lines = {role_id: role.reports_to for role_id, role in model.roles.items()}
+    person_lines = {person_id: person.reports_to for person_id, person in model.people.items()}
     yield from _cycle_problems(
-        "role reporting lines run", cycles(model.role_reporting_graph), "roles", "reports_to"
+        "role reporting lines run", parent_cycles(role_lines), "roles", "reports_to"
     )
     yield from _cycle_problems(
-        "reporting lines run", cycles(model.person_reporting_graph), "people", "reports_to"
+        "reporting lines run", parent_cycles(person_lines), "people", "reports_to"
     )
