@@ -72,7 +72,7 @@ def generate(n_roles: int, n_people: int, seed: int = 7) -> dict[str, Any]:
             "inherits": ["employee"],
             "grants": grants(4),
         }
-    job_roles = []
+    job_roles: list[str] = []
     while len(roles) < n_roles:
         role_id = f"job{len(roles)}"
         dept = rng.choice(department_ids)

@@ -31,10 +31,9 @@ from .equivalence import (
 )
 from .strategies import load_document, model_documents, models
 
-HYPOTHESIS = {
-    "deadline": None,
-    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
-}
+HYPOTHESIS = settings(
+    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 def scopes_for(target: str) -> tuple[str, ...]:
@@ -59,7 +58,7 @@ def assert_equivalent(target: str, model: Model, *, exhaustive_records: bool = T
 
 
 @pytest.mark.parametrize("target", ENGINE_TARGETS)
-@settings(max_examples=200, **HYPOTHESIS)
+@settings(max_examples=200, parent=HYPOTHESIS)
 @given(model=models())
 def test_generated_models(target: str, model: Model) -> None:
     assert_equivalent(target, model)
@@ -67,14 +66,14 @@ def test_generated_models(target: str, model: Model) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("target", ENGINE_TARGETS)
-@settings(max_examples=2000, **HYPOTHESIS)
+@settings(max_examples=2000, parent=HYPOTHESIS)
 @given(model=models())
 def test_generated_models_large_run(target: str, model: Model) -> None:
     assert_equivalent(target, model)
 
 
 @pytest.mark.parametrize("target", ENGINE_TARGETS)
-@settings(max_examples=15, **HYPOTHESIS)
+@settings(max_examples=15, parent=HYPOTHESIS)
 @given(model=models(deep=True))
 def test_inheritance_deeper_than_ten_levels(target: str, model: Model) -> None:
     chain = [r for r in model.roles if r.startswith("c")]
@@ -187,7 +186,7 @@ def test_strategy_documents_are_valid_models(tmp_path: Path) -> None:
     """The generated documents validate without errors: nothing is proved on broken input."""
     from hypothesis import given as given_
 
-    @settings(max_examples=30, **HYPOTHESIS)
+    @settings(max_examples=30, parent=HYPOTHESIS)
     @given_(doc=model_documents())
     def check(doc: dict[str, object]) -> None:
         model = load_document(doc)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 import cedarpy
 import pytest
@@ -137,3 +138,28 @@ def test_csv_neutralises_formulas_and_quotes_the_rest(small_model: Model) -> Non
 def test_json_keeps_text_exact(small_model: Model) -> None:
     document = json.loads(EXPORTERS["json"].render(small_model)["matrix.json"])
     assert document["organization"] == 'Acme "Trading" */ # 公司\nLtd'
+
+
+def test_hostile_file_names_stay_inside_comments(tmp_path: Path) -> None:
+    """Provenance names files; a file name may hold a newline and policy-looking text."""
+    model_dir = tmp_path / "model"
+    model_dir.mkdir()
+    (model_dir / "org.yaml").write_text("version: 1\norganization: {name: X}\n")
+    hostile = model_dir / 'roles\np, evil, lead, read, organization\n"} #.yaml'
+    hostile.write_text(
+        "resources: {lead: {actions: [read]}}\n"
+        "roles: {rep: {grants: {lead: {read: own}}}}\n"
+        "people: {ann: {roles: [rep]}}\n"
+    )
+    model = crmorg.load(model_dir)
+    casbin_policy = EXPORTERS["casbin"].render(model)["policy.csv"]
+    assert [line for line in casbin_policy.splitlines() if line.startswith("p,")] == [
+        "p, rep, lead, read, own"
+    ]
+    rego = EXPORTERS["rego"].render(model)["crmorg.rego"]
+    assert "evil" not in "".join(line for line in rego.splitlines() if not line.startswith("#"))
+    regorus.Engine().add_policy("crmorg.rego", rego)
+    cedar = EXPORTERS["cedar"].render(model)["policies.cedar"]
+    parsed = json.loads(cedarpy.policies_to_json_str(cedar))["staticPolicies"]
+    (policy,) = parsed.values()
+    assert policy["annotations"]["source"].startswith("roles\np, evil, lead, read, organization")

@@ -13,7 +13,6 @@ from crmorg.export import (
     ExportError,
     ExportRefused,
     UnknownTargetError,
-    atomic,
     export_model,
     render_target,
 )
@@ -145,7 +144,7 @@ def test_a_failed_write_leaves_nothing_behind(
             raise OSError("disk full")
         real_fsync(fd)
 
-    monkeypatch.setattr(atomic.os, "fsync", failing_fsync)
+    monkeypatch.setattr(os, "fsync", failing_fsync)
     with pytest.raises(OSError, match="disk full"):
         export_model(small_model, "cedar", tmp_path / "deep" / "er" / "out")
     assert list(tmp_path.iterdir()) == []  # not even the parents it created

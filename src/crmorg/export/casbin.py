@@ -79,11 +79,14 @@ def _policy(compiled: CompiledModel) -> str:
     scopes = [s.label for s in Scope if s > Scope.NONE]
     lines += [f"g2, {narrow}, {wide}" for narrow, wide in itertools.pairwise(scopes)]
     for role in compiled.roles.values():
-        lines += ["", f"# role {role.id}: {comment_text(role.name)} ({role.source})"]
+        lines += ["", "# " + comment_text(f"role {role.id}: {role.name} ({role.source})")]
         for grant in role.grants:
             lines.append(
-                f"# {role.id} may {grant.action} {grant.resource} at {grant.scope.label} scope "
-                f"(grant {grant.written} at {grant.source})"
+                "# "
+                + comment_text(
+                    f"{role.id} may {grant.action} {grant.resource} at {grant.scope.label} "
+                    f"scope (grant {grant.written} at {grant.source})"
+                )
             )
             lines.append(f"p, {role.id}, {grant.resource}, {grant.action}, {grant.scope.label}")
         if role.ancestors:
@@ -92,14 +95,18 @@ def _policy(compiled: CompiledModel) -> str:
             indirect = [a for a in role.ancestors if a not in role.inherits]
             through = f" and, through them, {', '.join(indirect)}" if indirect else ""
             lines.append(
-                f"# {role.id} inherits {', '.join(role.inherits)}{through} ({role.inherits_source})"
+                "# "
+                + comment_text(
+                    f"{role.id} inherits {', '.join(role.inherits)}{through} "
+                    f"({role.inherits_source})"
+                )
             )
             lines += [f"g, {role.id}, {ancestor}" for ancestor in role.ancestors]
     people = [p for p in compiled.people.values() if p.roles]
     if people:
         lines += ["", "# People and the roles they hold."]
     for person in people:
-        lines.append(f"# person {person.id}: {comment_text(person.name)} ({person.source})")
+        lines.append("# " + comment_text(f"person {person.id}: {person.name} ({person.source})"))
         lines += [f"g, {person.id}, {role}" for role in person.roles]
     return "\n".join(lines) + "\n"
 

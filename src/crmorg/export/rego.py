@@ -141,9 +141,9 @@ def _policy(compiled: CompiledModel) -> str:
     ]
     for role in compiled.roles.values():
         inherits = f"; inherits {', '.join(role.inherits)}" if role.inherits else ""
+        grants = f"{len(role.grants)} grant{'s' if len(role.grants) != 1 else ''}"
         lines.append(
-            f"#   {role.id}: {comment_text(role.name)} ({role.source}); "
-            f"{len(role.grants)} grant{'s' if len(role.grants) != 1 else ''}{inherits}"
+            "#   " + comment_text(f"{role.id}: {role.name} ({role.source}); {grants}{inherits}")
         )
     if not compiled.roles:
         lines.append("#   (none)")

@@ -4,9 +4,10 @@ The Rust parser ``yaml-rs`` (optional: ``pip install 'crmorg[fast]'``) reads pla
 several times faster than PyYAML, but keeps no positions and follows YAML 1.2 rules. So it
 is used only where it must give exactly what the safe positioned reader
 (:mod:`crmorg.loading.yaml_nodes`) would: a cheap screen sends text with tabs, anchors,
-aliases, tags, directives, merge keys, several documents or digit separators to that
-reader, and a walk of the parsed data sends back files holding YAML 1.1 booleans
-(``no``, ``on``...) or nesting deeper than the limit. Anything the fast parser rejects
+aliases, tags, directives, block scalars, merge keys, several documents, digit separators
+or lines longer than the longest value allowed to that
+reader, and a scan of the parsed data sends back files holding YAML 1.1 booleans
+(``no``, ``on``...). Anything the fast parser rejects
 goes the same way, so every finding keeps its exact position. Positions for fast-parsed
 files are recovered later, only for the entries findings point at
 (:mod:`crmorg.loading.positions`).
@@ -14,6 +15,7 @@ files are recovered later, only for the entries findings point at
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _yaml_rs: Any
@@ -26,7 +28,8 @@ YAML11_BOOLEANS = frozenset(
     word for base in ("yes", "no", "on", "off") for word in (base, base.capitalize(), base.upper())
 )
 """The words the positioned reader reports (it follows PyYAML, which reads y/n as text)."""
-_TOKEN_CHARS = ("&", "*", "!", "%")
+_QUOTED_YAML11_WORD = re.compile("'(?:" + "|".join(sorted(YAML11_BOOLEANS)) + ")'")
+_TOKEN_CHARS = ("&", "*", "!", "%", "|", ">")
 _TOKEN_BEFORE = frozenset(" \t\n[{,:-?")
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _DIGIT_SEPARATORS = (b"0_0", b" _0", b"[_0", b",_0", b"{_0")
@@ -38,7 +41,7 @@ def available() -> bool:
     return _yaml_rs is not None
 
 
-def fast_parse(text: str, max_depth: int) -> Any | None:
+def fast_parse(text: str, max_scalar_chars: int) -> Any | None:
     """The data of ``text``, or ``None`` when the safe positioned reader must read it.
 
     Small files always take the positioned path: they are cheap, and their findings
@@ -46,11 +49,13 @@ def fast_parse(text: str, max_depth: int) -> Any | None:
     """
     if _yaml_rs is None or len(text) < _MIN_FAST_CHARS or not _plain(text):
         return None
+    if max(map(len, text.split("\n"))) > max_scalar_chars:
+        return None  # a value may be over the limit: the positioned reader says where
     try:
         data = _yaml_rs.loads(text, parse_datetime=False)
     except Exception:  # any rejection: the positioned reader reports it properly
         return None
-    if not isinstance(data, dict) or _needs_positioned_reader(data, max_depth):
+    if not isinstance(data, dict) or _needs_positioned_reader(data):
         return None
     return data
 
@@ -72,32 +77,17 @@ def _plain(text: str) -> bool:
     return not any(pattern in folded for pattern in _DIGIT_SEPARATORS)
 
 
-def _needs_positioned_reader(data: dict[str, Any], max_depth: int) -> bool:
-    """YAML 1.1 booleans must be reported, and deep nesting refused, with positions."""
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        node, depth = stack.pop()
-        kind = type(node)
-        if kind is dict:
-            if depth >= max_depth:
-                return True
-            for key, value in node.items():
-                if type(key) is not str or key in YAML11_BOOLEANS:
-                    return True
-                if type(value) is str:
-                    if value in YAML11_BOOLEANS:
-                        return True
-                elif value is not None and type(value) not in (int, float, bool):
-                    stack.append((value, depth + 1))
-        elif kind is list:
-            if depth >= max_depth:
-                return True
-            for value in node:
-                if type(value) is str:
-                    if value in YAML11_BOOLEANS:
-                        return True
-                elif value is not None and type(value) not in (int, float, bool):
-                    stack.append((value, depth + 1))
-        elif kind is not str:
-            return True  # a type the positioned reader never produces
-    return False
+def _needs_positioned_reader(data: dict[str, Any]) -> bool:
+    """YAML 1.1 booleans (``no``, ``on``...) must be reported, with their positions.
+
+    ``repr`` walks the data in C; every text value appears in it quoted, so a regular
+    expression finds the words at C speed. A quoted ``"no"`` in the YAML also matches:
+    that file merely takes the positioned path. Deep nesting needs no check here:
+    yaml-rs refuses very deep input itself, and no field of the format nests deeper
+    than a few levels, so schema validation reports anything deeper.
+    """
+    try:
+        text = repr(data)
+    except RecursionError:
+        return True
+    return _QUOTED_YAML11_WORD.search(text) is not None

@@ -20,12 +20,12 @@ from crmorg.findings import Finding, Location
 from crmorg.findings import Path as DocPath
 from crmorg.kpi.models import Kpi, Metric
 from crmorg.lint.catalog import make_finding
+from crmorg.loading.fast_yaml import fast_parse
 from crmorg.loading.files import display_name, model_files, read_source
 from crmorg.loading.kpis import complete_kpis
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
-from crmorg.loading.pydantic_errors import schema_findings
-from crmorg.loading.fast_yaml import fast_parse
 from crmorg.loading.positions import LazyPositions
+from crmorg.loading.pydantic_errors import schema_findings
 from crmorg.loading.yaml_nodes import ParsedYaml, parse_yaml
 from crmorg.permissions.models import (
     Constraint,
@@ -163,7 +163,7 @@ def _gather_file(
             path = (path[0], path[1] + list_offsets[str(path[0])], *path[2:])
         local.record(path, value, key)
 
-    fast = fast_parse(text, limits.max_depth)
+    fast = fast_parse(text, limits.max_scalar_chars)
     if fast is not None:
         parsed = ParsedYaml(fast)
         local.attach_lazy(name, LazyPositions(name, text, dict(list_offsets), limits))

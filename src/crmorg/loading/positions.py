@@ -91,7 +91,7 @@ class LazyPositions:
         padded = "\n" + self.text
         for match in _SECTION.finditer(padded):
             if match.group(1) == section:
-                line = self._line_of(match.start())
+                line = self.text.count("\n", 0, match.start())
                 column = match.end() - match.start()
                 record(
                     (section,),

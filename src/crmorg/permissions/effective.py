@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple
 
 from crmorg.findings import Path
 from crmorg.permissions.catalog import ActionCatalog
@@ -16,9 +17,12 @@ Permission = tuple[str, str]
 """(resource, action)."""
 
 
-@dataclass(frozen=True)
-class GrantSource:
-    """A grant as written: the role it is written on and the keys used."""
+class GrantSource(NamedTuple):
+    """A grant as written: the role it is written on and the keys used.
+
+    Grants are created by the hundred thousand in large models, so these records are
+    named tuples (cheap to create), not dataclasses.
+    """
 
     role: str
     resource_key: str
@@ -30,8 +34,7 @@ class GrantSource:
         return ("roles", self.role, "grants", self.resource_key, self.action_key)
 
 
-@dataclass(frozen=True)
-class EffectiveGrant:
+class EffectiveGrant(NamedTuple):
     """The winning grant for one permission of one role.
 
     ``via`` is the inheritance path from the role asked about to the role where the
@@ -41,6 +44,12 @@ class EffectiveGrant:
     scope: Scope
     source: GrantSource
     via: tuple[str, ...]
+
+
+# Named tuples built through tuple.__new__ skip the generated Python __new__: this runs
+# once per permission of every role, hundreds of thousands of times in a large model.
+_source = partial(tuple.__new__, GrantSource)
+_effective = partial(tuple.__new__, EffectiveGrant)
 
 
 def expand_grants(
@@ -81,7 +90,7 @@ def effective_role_grants(
     """
     own = {
         role_id: {
-            permission: GrantSource(role_id, resource_key, action_key, scope)
+            permission: _source((role_id, resource_key, action_key, scope))
             for permission, (scope, resource_key, action_key) in expand_grants(
                 role.grants, catalog
             ).items()
@@ -95,7 +104,7 @@ def effective_role_grants(
     effective: dict[str, dict[Permission, EffectiveGrant]] = {}
     for role_id in order:
         merged = {
-            permission: EffectiveGrant(source.scope, source, (role_id,))
+            permission: _effective((source.scope, source, (role_id,)))
             for permission, source in own[role_id].items()
         }
         for parent in roles[role_id].inherits:
@@ -106,8 +115,8 @@ def effective_role_grants(
                     or grant.scope > current.scope
                     or (grant.scope == current.scope and len(grant.via) + 1 < len(current.via))
                 ):
-                    merged[permission] = EffectiveGrant(
-                        grant.scope, grant.source, (role_id, *grant.via)
+                    merged[permission] = _effective(
+                        (grant.scope, grant.source, (role_id, *grant.via))
                     )
         effective[role_id] = merged
     return effective
@@ -156,8 +165,7 @@ def _breadth_first(
     return merged
 
 
-@dataclass(frozen=True)
-class HeldGrant:
+class HeldGrant(NamedTuple):
     """A person's winning grant for one permission: which role of theirs gives it."""
 
     role: str

@@ -58,7 +58,7 @@ def person_reporting_graph(people: Mapping[str, Person]) -> nx.DiGraph[str]:
     return graph
 
 
-def cycles(graph: "nx.DiGraph[str]") -> list[list[str]]:
+def cycles(graph: nx.DiGraph[str]) -> list[list[str]]:
     """Every cycle as the members of one strongly connected component, in a stable order.
 
     Linear in the graph's size; a component is reported once however many distinct

@@ -66,7 +66,7 @@ class Person(BaseModel):
     model_config = STRICT
 
     name: Text | None = None
-    email: str | None = None
+    email: str | None = Field(default=None, max_length=320)
     title: Text | None = None
     roles: list[Id] = Field(default_factory=list)
     teams: list[Id] = Field(default_factory=list)

@@ -3,26 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 
 from crmorg.roles.models import Department, Person, Role, Team
 
 
-@dataclass(frozen=True)
 class Membership:
-    """Precomputed membership facts used by decisions and exports.
+    """Membership facts used by decisions and exports, computed on first use.
 
     A team's members are the people who list it, plus its lead. A person's
     departments are those of their teams and of their roles; their *reach* adds every
-    department below those.
+    department below those. ``department_below`` is cheap and built at once; the
+    per-person facts take one pass over the people when first asked for.
     """
 
-    team_members: Mapping[str, frozenset[str]]
-    person_teams: Mapping[str, frozenset[str]]
-    person_departments: Mapping[str, frozenset[str]]
-    department_below: Mapping[str, frozenset[str]]
+    def __init__(
+        self,
+        people: Mapping[str, Person],
+        teams: Mapping[str, Team],
+        roles: Mapping[str, Role],
+        departments: Mapping[str, Department],
+        department_below: Mapping[str, frozenset[str]],
+    ) -> None:
+        self._people = people
+        self._teams = teams
+        self._roles = roles
+        self._departments = departments
+        self.department_below = department_below
+
+    @cached_property
+    def person_teams(self) -> Mapping[str, frozenset[str]]:
+        return self._people_facts[0]
+
+    @cached_property
+    def person_departments(self) -> Mapping[str, frozenset[str]]:
+        return self._people_facts[1]
+
+    @cached_property
+    def team_members(self) -> Mapping[str, frozenset[str]]:
+        return self._people_facts[2]
 
     def reach(self, person: str) -> frozenset[str]:
         """The person's departments and every department below them."""
@@ -30,6 +51,38 @@ class Membership:
         for dept in self.person_departments.get(person, ()):
             reach |= self.department_below.get(dept, frozenset({dept}))
         return frozenset(reach)
+
+    @cached_property
+    def _people_facts(
+        self,
+    ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+        """(person -> teams, person -> departments, team -> members) in one pass."""
+        people, teams, departments = self._people, self._teams, self._departments
+        led: dict[str, list[str]] = {}
+        for team_id, team in teams.items():
+            if team.lead is not None and team.lead in people:
+                led.setdefault(team.lead, []).append(team_id)
+        team_department = {t: team.department for t, team in teams.items()}
+        role_department = {r: role.department for r, role in self._roles.items()}
+        person_teams: dict[str, frozenset[str]] = {}
+        person_departments: dict[str, frozenset[str]] = {}
+        members: dict[str, list[str]] = {team_id: [] for team_id in teams}
+        for person_id, person in people.items():
+            member_of = frozenset(t for t in person.teams if t in team_department)
+            if person_id in led:
+                member_of = member_of.union(led[person_id])
+            person_teams[person_id] = member_of
+            depts: set[str | None] = set()
+            for team_id in member_of:
+                members[team_id].append(person_id)
+                depts.add(team_department[team_id])
+            for role_id in person.roles:
+                depts.add(role_department.get(role_id))
+            person_departments[person_id] = frozenset(
+                d for d in depts if d is not None and d in departments
+            )
+        team_members = {t: frozenset(m) for t, m in members.items()}
+        return person_teams, person_departments, team_members
 
 
 def build_membership(
@@ -39,27 +92,20 @@ def build_membership(
     departments: Mapping[str, Department],
     tree: nx.DiGraph[str],
 ) -> Membership:
-    person_teams: dict[str, set[str]] = {person_id: set() for person_id in people}
-    for person_id, person in people.items():
-        person_teams[person_id].update(team for team in person.teams if team in teams)
-    for team_id, team in teams.items():
-        if team.lead is not None and team.lead in person_teams:
-            person_teams[team.lead].add(team_id)
-    team_members: dict[str, set[str]] = {team_id: set() for team_id in teams}
-    for person_id, member_of in person_teams.items():
-        for team_id in member_of:
-            team_members[team_id].add(person_id)
-    person_departments: dict[str, frozenset[str]] = {}
-    for person_id, person in people.items():
-        depts = {teams[t].department for t in person_teams[person_id]}
-        depts |= {roles[r].department for r in person.roles if r in roles}
-        person_departments[person_id] = frozenset(
-            d for d in depts if d is not None and d in departments
-        )
-    below = {dept: frozenset({dept, *nx.descendants(tree, dept)}) for dept in departments}
-    return Membership(
-        team_members={t: frozenset(m) for t, m in team_members.items()},
-        person_teams={p: frozenset(t) for p, t in person_teams.items()},
-        person_departments=person_departments,
-        department_below=below,
-    )
+    """Memberships of a model; the per-person part is computed when first used."""
+    return Membership(people, teams, roles, departments, _departments_below(departments, tree))
+
+
+def _departments_below(
+    departments: Mapping[str, Department], tree: nx.DiGraph[str]
+) -> dict[str, frozenset[str]]:
+    """Each department with every department below it, children before parents."""
+    if not nx.is_directed_acyclic_graph(tree):  # a cycle (reported elsewhere): the plain way
+        return {d: frozenset({d, *nx.descendants(tree, d)}) for d in departments}
+    below: dict[str, frozenset[str]] = {}
+    for dept in nx.dfs_postorder_nodes(tree):
+        gathered = {dept}
+        for child in tree.successors(dept):
+            gathered |= below[child]
+        below[dept] = frozenset(gathered)
+    return {d: below.get(d, frozenset({d})) for d in departments}

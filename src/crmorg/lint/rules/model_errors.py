@@ -273,7 +273,18 @@ def unknown_reference(model: Model) -> Iterator[Problem]:
                 "person",
                 f"team {team_id} is led by",
             )
+    # People are the bulk of a large model: check them with set operations first and
+    # look closer only at the few that name something unknown.
+    known_roles = set(doc.roles) | doc.rejected.get("roles", frozenset())
+    known_teams = set(doc.teams) | doc.rejected.get("teams", frozenset())
+    known_people = set(doc.people) | doc.rejected.get("people", frozenset())
     for person_id, person in doc.people.items():
+        if (
+            known_roles.issuperset(person.roles)
+            and known_teams.issuperset(person.teams)
+            and (person.reports_to is None or person.reports_to in known_people)
+        ):
+            continue
         base = ("people", person_id)
         yield from _refs(
             model, (*base, "roles"), person_id, person.roles, "roles", "role", f"{person_id} holds"

@@ -1,0 +1,771 @@
+"""People and teams from HR exports: ``people.csv`` and ``teams.csv`` in a model directory.
+
+An HR system exports a table; crmorg reads it as the ``people`` or ``teams`` section
+would be written in YAML. The file is streamed row by row, every value stays text (no
+YAML 1.1 surprises: ``no``, ``0012`` and ``1e3`` are just text), and every problem is a
+finding at the ``file:line:column`` of its row and cell. ``docs/hr-csv.md`` documents
+the columns for users.
+
+How the loader uses it, for each file that :func:`hr_section` recognises::
+
+    table = read_hr_csv(path, section, limits)
+    findings.extend(table.findings)
+    if not table.complete:
+        gathered.unreadable = True   # the file could not be read to its end
+    local = SourceMap()
+    local.add_file(table.file)
+    table.attach(local)              # ("people", "li_na", "roles", 0) -> its cell, on demand
+    source.add_file(table.file)
+    skip: set[DocPath] = set()
+    _merge_entities(section, table.entries, gathered, source, local, findings, skip)
+    source.update(local, skip)
+
+``table.entries`` is exactly what the YAML section would hold, e.g.
+``{"li_na": {"name": "Li Na", "roles": ["sales_manager"], "reports_to": "zhang_wei"}}``,
+so merging, duplicate detection against YAML-defined ids and validation are the same
+as for YAML files. Ids repeated inside one CSV file are reported here.
+
+Positions are kept compactly (a line and the cells' columns per row) and turned into
+``Location`` objects only when asked: ``table.positions`` is a read-only mapping, and
+``table.attach(source_map)`` registers the table as a lazy position source, the way
+fast-parsed YAML files are. ``table.record_positions(record)`` hands over every
+position at once instead (about a million objects for 100,000 people: slow).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from itertools import accumulate
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from crmorg.findings import Finding, Location
+from crmorg.findings import Path as DocPath
+from crmorg.lint.catalog import make_finding
+from crmorg.loading.files import display_name
+from crmorg.loading.limits import DEFAULT_LIMITS, Limits
+from crmorg.text import ID_RE, LOCALE_PATTERN, printable
+
+if TYPE_CHECKING:
+    from crmorg.source import SourceMap
+
+__all__ = [
+    "COLUMNS",
+    "HR_FILES",
+    "LOCALIZED",
+    "MAX_FINDINGS",
+    "MAX_ROWS",
+    "HrPositions",
+    "HrTable",
+    "hr_section",
+    "read_hr_csv",
+]
+
+HR_FILES: Final[dict[str, str]] = {"people.csv": "people", "teams.csv": "teams"}
+"""File names read as HR exports anywhere below a model directory, and their section."""
+
+COLUMNS: Final[dict[str, tuple[str, ...]]] = {
+    "people": ("id", "name", "email", "title", "roles", "teams", "reports_to"),
+    "teams": ("id", "name", "description", "department", "lead"),
+}
+"""The documented columns of each file; ``id`` is required, the rest optional."""
+
+LOCALIZED: Final[dict[str, tuple[str, ...]]] = {
+    "people": ("name", "title"),
+    "teams": ("name", "description"),
+}
+"""Text columns that may also come per locale: ``name_zh``, ``title_en``, ..."""
+
+MAX_ROWS: Final = 1_000_000
+MAX_FINDINGS: Final = 100
+"""Findings shown per file; a systematic error in a huge export would otherwise flood."""
+
+_LIST_COLUMNS: Final = frozenset({"roles", "teams"})
+_ITEM_SEPARATORS: Final = re.compile(r"[;|,\r\n]")
+_LOCALE_RE: Final = re.compile(LOCALE_PATTERN)
+_LANGUAGE: Final = re.compile(r"[A-Za-z]*")
+# One CSV field from its first character, as the csv module's default dialect reads it:
+# a quoted field (`""` is an escaped quote; text after the closing quote is kept) or an
+# unquoted one. Group 1 is empty when the closing quote is missing.
+_FIELD: Final = re.compile(r'"(?:[^"]|"")*("?)[^,\r\n]*|[^,\r\n]*')
+_LONE_CR: Final = re.compile(r"(?<=\r)(?!\n)")
+_COLUMN_HINTS: Final[dict[str, str]] = {
+    "full_name": "name",
+    "display_name": "name",
+    "mail": "email",
+    "e-mail": "email",
+    "email_address": "email",
+    "job_title": "title",
+    "position": "title",
+    "role": "roles",
+    "team": "teams",
+    "manager": "reports_to",
+    "supervisor": "reports_to",
+    "employee_id": "id",
+    "team_id": "id",
+    "dept": "department",
+    "team_lead": "lead",
+    "leader": "lead",
+}
+_SINGULAR: Final = {"people": "person", "teams": "team"}
+_UTF8_BOM: Final = b"\xef\xbb\xbf"
+_UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
+_EXPORT_AGAIN: Final = "export it again as CSV UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')"
+
+Recorder = Callable[[DocPath, Location, Location | None], None]
+_Place = tuple[int, str | tuple[str, ...]]
+"""Where a row is: its first line and its raw text (a tuple of its lines when a quoted
+cell holds line breaks). Text is not tracked by the garbage collector and costs no more
+than a list of columns; cell positions are worked out from it when a finding needs one."""
+_TEXT, _LIST, _LOCALIZED = range(3)
+
+
+class HrPositions(Mapping[DocPath, tuple[Location, Location | None]]):
+    """Model paths of an HR export's entries -> (value location, key location).
+
+    ``(section, id)`` and its fields point at their cells (value and key alike);
+    ``(section, id, "name", "zh")`` at the ``name_zh`` cell; list items
+    ``(section, id, "roles", i)`` at the cell that lists them, with no key location.
+    Locations are built when looked up.
+    """
+
+    def __init__(self, table: HrTable) -> None:
+        self._table = table
+
+    def __getitem__(self, path: DocPath) -> tuple[Location, Location | None]:
+        if len(path) >= 2 and path[0] == self._table.section and isinstance(path[1], str):
+            entity = self._table.entries.get(path[1])
+            if entity is not None:
+                for found, value, key in self._entry(path[1], entity, path):
+                    if found == path:
+                        return value, key
+        raise KeyError(path)
+
+    def entry_items(self, entity_id: str) -> Iterator[tuple[DocPath, Location, Location | None]]:
+        """(path, value location, key location) of an entry, its fields, items and locales."""
+        return self._entry(entity_id, self._table.entries[entity_id])
+
+    def _entry(
+        self, entity_id: str, entity: dict[str, Any], only: DocPath | None = None
+    ) -> Iterator[tuple[DocPath, Location, Location | None]]:
+        table = self._table
+        section = table.section
+        cells = _cell_locations(table.file, table._place(entity_id), table._width)
+        where = cells[table._id_index]
+        yield (section, entity_id), where, where
+        for name, value in entity.items():
+            if only is not None and (len(only) < 3 or only[2] != name):
+                continue
+            if isinstance(value, dict):
+                first = cells[table._columns[(name, next(iter(value)))]]
+                yield (section, entity_id, name), first, first
+                for locale in value:
+                    where = cells[table._columns[(name, locale)]]
+                    yield (section, entity_id, name, locale), where, where
+                continue
+            where = cells[table._columns[(name, None)]]
+            yield (section, entity_id, name), where, where
+            if isinstance(value, list):
+                for number in range(len(value)):
+                    yield (section, entity_id, name, number), where, None
+
+    def __iter__(self) -> Iterator[DocPath]:
+        for entity_id in self._table.entries:
+            for path, _, _ in self.entry_items(entity_id):
+                yield path
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@dataclass
+class HrTable:
+    """What one HR export holds, as its YAML section would, with positions and findings."""
+
+    file: str
+    """The file's name as findings give it."""
+    section: str
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    complete: bool = True
+    """False when the file could not be read to its end (encoding, NUL bytes, limits)."""
+    rows: int = 0
+    """Data rows read (blank rows and the header not counted), bad ones included."""
+    header: Location | None = None
+    """Where the header row is; ``None`` when the file has none."""
+    _lines: dict[str, int] = field(default_factory=dict, repr=False)
+    """id -> the line its row starts on."""
+    _texts: dict[str, str | tuple[str, ...]] = field(default_factory=dict, repr=False)
+    """id -> its row's raw text (see ``_Place``). Two flat mappings rather than one of
+    tuples: 100,000 fewer objects for the garbage collector to walk."""
+    _columns: dict[tuple[str, str | None], int] = field(default_factory=dict, repr=False)
+    """(field, locale) -> the column it is read from."""
+    _id_index: int = 0
+    _width: int = 0
+    """How many columns the header has (unnamed ones included)."""
+
+    def _place(self, entity_id: str) -> _Place:
+        return self._lines[entity_id], self._texts[entity_id]
+
+    @property
+    def positions(self) -> HrPositions:
+        """Every entry's paths -> (value location, key location), built on lookup."""
+        return HrPositions(self)
+
+    def materialize(self, path: DocPath, record: Recorder) -> None:
+        """Record the positions of the entry ``path`` lies in (a ``PositionSource``)."""
+        if len(path) >= 2 and path[0] == self.section and path[1] in self.entries:
+            for entry_path, value, key in self.positions.entry_items(str(path[1])):
+                record(entry_path, value, key)
+
+    def attach(self, source: SourceMap) -> None:
+        """Make ``source`` ask this table for the positions of its entries, on demand."""
+        source.attach_lazy(self.file, self)
+        section = self.section
+        for entity_id in self.entries:
+            source.claim((section, entity_id), self.file)
+
+    def record_positions(self, record: Recorder) -> None:
+        """Hand every position to ``record`` (e.g. ``SourceMap.record``) at once."""
+        positions = self.positions
+        for entity_id in self.entries:
+            for path, value, key in positions.entry_items(entity_id):
+                record(path, value, key)
+
+
+def hr_section(path: Path) -> str | None:
+    """The section ``path`` holds when it is an HR export (``people.csv``), else ``None``."""
+    return HR_FILES.get(path.name)
+
+
+def read_hr_csv(
+    path: Path, section: str, limits: Limits = DEFAULT_LIMITS, *, max_rows: int = MAX_ROWS
+) -> HrTable:
+    """Read the HR export at ``path`` as the ``section`` (``"people"`` or ``"teams"``).
+
+    Never raises for what the file holds: every problem is a finding, bad rows are left
+    out and the rest is read. Raises ``ValueError`` for an unknown ``section``.
+    """
+    if section not in COLUMNS:
+        raise ValueError(f"no HR export for section {section!r}; expected one of {list(COLUMNS)}")
+    reader = _Reader(HrTable(display_name(path), section), limits, max_rows)
+    reader.read(path)
+    return reader.finish()
+
+
+# ------------------------------------------------------------------------- reading
+
+
+class _StopReading(Exception):
+    """The file cannot be read further; the finding is already recorded."""
+
+
+class _Lines:
+    """Decodes a binary stream line by line for :mod:`csv`, keeping the current row's lines.
+
+    Reading bytes and decoding each line here lets an invalid byte or a NUL be reported
+    at its own line and column, and keeps memory to one row at a time.
+    """
+
+    def __init__(self, stream: Iterator[bytes], reader: _Reader) -> None:
+        self.stream = stream
+        self.reader = reader
+        self.number = 0
+        """Lines read so far: the line number of the last one."""
+        self.size = 0
+        self.row: list[str] = []
+        """The raw lines of the row the csv reader is reading; taken after each row."""
+
+    def __iter__(self) -> Iterator[str]:
+        reader = self.reader
+        limit = reader.limits.max_file_bytes
+        first = True
+        for raw in self.stream:
+            self.number += 1
+            self.size += len(raw)
+            if first:
+                first = False
+                if raw.startswith(_UTF16_BOMS):
+                    reader.fatal(f"the file is UTF-16 text; {_EXPORT_AGAIN}", 1, 1)
+                if raw.startswith(_UTF8_BOM):
+                    raw = raw[len(_UTF8_BOM) :]
+            if self.size > limit:
+                reader.fatal(f"the file grew past {limit:,} bytes while being read", self.number, 1)
+            if b"\x00" in raw:
+                reader.fatal(
+                    f"the file holds NUL bytes: it is binary, not CSV text; {_EXPORT_AGAIN}",
+                    self.number,
+                    _column_of(raw, raw.index(b"\x00")),
+                )
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                reader.fatal(
+                    f"the file is not UTF-8 text ({error.reason}); {_EXPORT_AGAIN}",
+                    self.number,
+                    _column_of(raw, error.start),
+                )
+            if "\r" in text and _LONE_CR.search(text):
+                # Old Mac exports end lines with a lone CR: each piece is a line of its own.
+                for index, piece in enumerate(p for p in _LONE_CR.split(text) if p):
+                    self.number += 1 if index else 0
+                    self.row.append(piece)
+                    yield piece
+                continue
+            self.row.append(text)
+            yield text
+
+    def take_row(self) -> list[str]:
+        row, self.row = self.row, []
+        return row
+
+
+class _Reader:
+    def __init__(self, table: HrTable, limits: Limits, max_rows: int) -> None:
+        self.table = table
+        self.limits = limits
+        self.max_rows = max_rows
+        self.dropped = 0
+        self.plan: list[tuple[int, str, int, str | None]] = []
+        """(column, field, _TEXT/_LIST/_LOCALIZED, locale) of every column read."""
+
+    # ----------------------------------------------------------------- findings
+
+    def problem(
+        self,
+        rule: str,
+        message: str,
+        where: tuple[int, int],
+        subjects: tuple[str, ...] = (),
+        related: tuple[Location, ...] = (),
+    ) -> None:
+        if len(self.table.findings) >= MAX_FINDINGS:
+            self.dropped += 1
+            return
+        location = Location(self.table.file, *where)
+        finding = make_finding(rule, message, location, subjects)
+        self.table.findings.append(replace(finding, related=related) if related else finding)
+
+    def csv_error(self, error: csv.Error, line: int) -> None:
+        message = f"not valid CSV: {error}"
+        if "field larger than field limit" in str(error):
+            message = (
+                f"a cell is longer than {csv.field_size_limit():,} characters; is a quote "
+                'missing its closing `"`? The row is left out'
+            )
+        self.problem("schema", message, (line, 1))
+
+    def fatal(self, message: str, line: int, column: int) -> None:
+        """A problem with the whole file: it is not read further."""
+        self.table.complete = False
+        self.problem("schema", message, (line, column))
+        raise _StopReading
+
+    def finish(self) -> HrTable:
+        if self.dropped:
+            self.table.findings.append(
+                make_finding(
+                    "schema",
+                    f"... and {self.dropped:,} more problems in this file, not shown; "
+                    "fix the ones above first",
+                    self.table.findings[-1].location,
+                )
+            )
+        return self.table
+
+    # -------------------------------------------------------------------- file
+
+    def read(self, path: Path) -> None:
+        try:
+            size = path.stat().st_size
+            if size > self.limits.max_file_bytes:
+                self.table.complete = False
+                self.problem(
+                    "schema",
+                    f"the file is {size:,} bytes, over the limit of "
+                    f"{self.limits.max_file_bytes:,}; split it: every directory below the "
+                    "model may hold its own people.csv and teams.csv",
+                    (1, 1),
+                )
+                return
+            with path.open("rb") as stream:
+                self._read_rows(_Lines(stream, self))
+        except _StopReading:
+            # Text that is not UTF-8 or holds NUL bytes cannot be trusted row by row:
+            # nothing of it is used. (A file over the row limit keeps its first rows.)
+            self.table.entries.clear()
+            self.table._lines.clear()
+            self.table._texts.clear()
+        except OSError as error:
+            self.table.complete = False
+            self.problem("schema", f"cannot read the file: {error.strerror}", (1, 1))
+
+    def _read_rows(self, lines: _Lines) -> None:
+        reader = csv.reader(lines)
+        row_start = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                self.problem(
+                    "schema",
+                    "the file is empty: its first row must be a header naming the columns, "
+                    f"e.g. `{','.join(COLUMNS[self.table.section])}`",
+                    (1, 1),
+                )
+                return
+            except csv.Error as error:
+                self.csv_error(error, row_start)
+                lines.take_row()
+                row_start = lines.number + 1
+                continue
+            raw_lines = lines.take_row()
+            line = row_start
+            row_start = lines.number + 1
+            if row and "".join(row).strip():  # spreadsheets may leave blank rows anywhere
+                break
+        if self._header(row, raw_lines, line):
+            self._data_rows(reader, lines, row_start)
+
+    # ------------------------------------------------------------------ header
+
+    def _header(self, row: list[str], raw_lines: list[str], line: int) -> bool:
+        """Plan the columns from the header row; False when no row can be read."""
+        table = self.table
+        section = table.section
+        known = COLUMNS[section]
+        localized = LOCALIZED[section]
+        line_of, column_of, unclosed = _cell_starts(raw_lines, line, len(row))
+        table.header = Location(table.file, line, 1)
+        if unclosed is not None:
+            table.complete = False
+            self.problem(
+                "schema",
+                'a quoted cell of the header is never closed; add the closing `"`',
+                unclosed,
+            )
+            return False
+        self.table._width = len(row)
+        planned: list[tuple[int, str, str | None]] = []
+        has_locales: set[str] = set()
+        for index, cell in enumerate(row):
+            raw_name = cell.strip()
+            name = raw_name.lower()
+            where = (line_of[index], column_of[index])
+            if not name:
+                continue  # an unnamed column: only a value in it is a problem (see _rejected)
+            if name in known:
+                planned.append((index, name, None))
+                continue
+            base, _, locale = raw_name.partition("_")
+            base = base.lower()
+            if base in localized and locale:
+                language = _LANGUAGE.match(locale)
+                head = language.group() if language else ""
+                locale = head.lower() + locale[len(head) :]  # `ZH-Hant` -> `zh-Hant`
+                if _LOCALE_RE.fullmatch(locale):
+                    planned.append((index, base, locale))
+                    has_locales.add(base)
+                    continue
+                self.problem(
+                    "schema",
+                    f"column `{printable(raw_name)}`: `{printable(locale)}` is not a locale; "
+                    f"write {base}_<locale>, e.g. `{base}_zh` or `{base}_zh-Hant`; "
+                    "its values are ignored",
+                    where,
+                )
+                continue
+            others = ", ".join(f"{text}_<locale>" for text in localized)
+            self.problem(
+                "schema",
+                f"unknown column `{printable(raw_name)}`{_column_hint(name, known)}; "
+                f"the columns of {section}.csv are {', '.join(known)} and {others}; "
+                "its values are ignored",
+                where,
+            )
+        seen = table._columns
+        for index, name, text_locale in planned:
+            if text_locale is None and name in has_locales:
+                text_locale = "en"  # `name` beside `name_zh` is the English text
+            previous = seen.get((name, text_locale))
+            if previous is not None:
+                self.problem(
+                    "schema",
+                    f"column `{printable(row[index].strip())}` repeats column "
+                    f"`{printable(row[previous].strip())}` (column {previous + 1}); "
+                    "keep one: this one is ignored",
+                    (line_of[index], column_of[index]),
+                )
+                continue
+            seen[(name, text_locale)] = index
+            if name == "id":
+                table._id_index = index
+            else:
+                kind = (
+                    _LIST if name in _LIST_COLUMNS else _TEXT if text_locale is None else _LOCALIZED
+                )
+                self.plan.append((index, name, kind, text_locale))
+        if ("id", None) not in seen:
+            table.complete = False
+            found = ", ".join(printable(cell.strip(), 20) for cell in row)
+            self.problem(
+                "schema",
+                "the header has no `id` column, so no row can be read; the first row must "
+                f"name the columns, id among them (it has: {found})",
+                (line, 1),
+            )
+            return False
+        return True
+
+    # -------------------------------------------------------------------- rows
+
+    def _data_rows(self, reader: Iterator[list[str]], lines: _Lines, row_start: int) -> None:
+        """Read every row after the header into an entry.
+
+        This loop runs once per row of exports with 100,000 people: it builds only the
+        entry and keeps the row's raw text, from which positions are worked out when
+        asked for. Rows with a problem go to :meth:`_rejected`.
+        """
+        table = self.table
+        entries = table.entries
+        row_lines = table._lines
+        row_texts = table._texts
+        text_columns = [(index, name) for index, name, kind, _ in self.plan if kind == _TEXT]
+        list_columns = [(index, name) for index, name, kind, _ in self.plan if kind == _LIST]
+        locale_columns = [
+            (index, name, locale) for index, name, kind, locale in self.plan if kind == _LOCALIZED
+        ]
+        id_index = table._id_index
+        header_width = table._width
+        max_rows = self.max_rows
+        max_chars = self.limits.max_scalar_chars
+        is_id = ID_RE.fullmatch
+        has_separator = _ITEM_SEPARATORS.search
+        split_items = _ITEM_SEPARATORS.split
+        raw_lines: list[str] = []
+        line = row_start
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                self.csv_error(error, row_start)
+                lines.take_row()
+                row_start = lines.number + 1
+                continue
+            raw_lines = lines.row
+            lines.row = []
+            line = row_start
+            row_start = lines.number + 1
+            width = len(row)
+            entity_id = row[id_index].strip() if id_index < width else ""
+            if not entity_id and not "".join(row).strip():
+                continue  # a blank row, such as spreadsheets leave at the end
+            table.rows += 1
+            if table.rows > max_rows:
+                table.complete = False
+                self.problem(
+                    "schema",
+                    f"the file has more than {max_rows:,} rows; the rest is not read: split "
+                    "it (every directory below the model may hold its own "
+                    f"{table.section}.csv)",
+                    (line, 1),
+                )
+                return
+            text = raw_lines[0] if len(raw_lines) == 1 else tuple(raw_lines)
+            if (
+                is_id(entity_id) is None
+                or entity_id in row_lines
+                or width > header_width
+                or len(raw_lines) > 1
+                or len(raw_lines[0]) > max_chars
+            ) and self._rejected(row, (line, text), entity_id):
+                continue
+            if width < header_width:
+                row += [""] * (header_width - width)
+            entity: dict[str, Any] = {}
+            for index, name in text_columns:
+                cell = row[index].strip()
+                if cell:
+                    entity[name] = cell
+            for index, name in list_columns:
+                cell = row[index].strip()
+                if not cell:
+                    continue
+                if has_separator(cell) is None:
+                    entity[name] = [cell]
+                else:
+                    items = [item for item in map(str.strip, split_items(cell)) if item]
+                    if items:
+                        entity[name] = items
+            for index, name, locale in locale_columns:
+                cell = row[index].strip()
+                if cell:
+                    by_locale = entity.get(name)
+                    if by_locale is None:
+                        entity[name] = {locale: cell}
+                    else:
+                        by_locale[locale] = cell
+            entries[entity_id] = entity
+            row_lines[entity_id] = line
+            row_texts[entity_id] = text
+        self._check_last_row(raw_lines, line)
+
+    def _rejected(self, row: list[str], place: _Place, entity_id: str) -> bool:
+        """Report the row's problem, if it has one: True when the row is left out."""
+        table = self.table
+        width = len(row)
+        header_width = table._width
+        if width > header_width and any(cell.strip() for cell in row[header_width:]):
+            extra = next(i for i in range(header_width, width) if row[i].strip())
+            self.problem(
+                "schema",
+                f"the row has {width} cells but the header names {header_width} columns; "
+                'is there a comma inside a cell? quote that cell ("Wang, Li"). '
+                "The row is left out",
+                _cell_location(place, extra),
+            )
+            return True
+        id_index = table._id_index
+        if ID_RE.fullmatch(entity_id) is None:
+            if entity_id:
+                message = (
+                    f"`{printable(entity_id)}` is not a valid id{_id_hint(entity_id)}: ids "
+                    "are lowercase letters, digits and `_`, starting with a letter, at most "
+                    "64 characters. The row is left out"
+                )
+            else:
+                message = "the row has no id; give every row an id such as `li_na`"
+            self.problem(
+                "schema",
+                message,
+                _cell_location(place, min(id_index, width - 1)),
+                (entity_id,) if entity_id else (),
+            )
+            return True
+        if entity_id in table._lines:
+            first_at = Location(table.file, *_cell_location(table._place(entity_id), id_index))
+            where = _cell_location(place, id_index)
+            self.problem(
+                "duplicate-id",
+                f"{_SINGULAR[table.section]} `{entity_id}` is defined twice in this file, in "
+                f"the rows at lines {first_at.line} and {where[0]}; the first is kept: "
+                "rename or remove one",
+                where,
+                (entity_id,),
+                (first_at,),
+            )
+            return True
+        longest = max(range(width), key=lambda i: len(row[i]))
+        if len(row[longest]) > self.limits.max_scalar_chars:
+            self.problem(
+                "schema",
+                f"a cell of {len(row[longest]):,} characters, over the limit of "
+                f"{self.limits.max_scalar_chars:,}. The row is left out",
+                _cell_location(place, longest),
+                (entity_id,),
+            )
+            return True
+        return False
+
+    def _check_last_row(self, raw_lines: list[str], line: int) -> None:
+        """An unclosed quote swallows the rest of the file, so only the last row can
+        have one: it is left out, with a finding where the quote opens."""
+        if not any('"' in text for text in raw_lines):
+            return
+        _, _, unclosed = _cell_starts(raw_lines, line, 0)
+        if unclosed is None:
+            return
+        self.problem(
+            "schema",
+            "a quoted cell is never closed, so the rest of the file was read into it; "
+            'add the closing `"`. The row is left out',
+            unclosed,
+        )
+        table = self.table
+        newest = next(reversed(table._lines.items()), None)
+        if newest is not None and newest[1] == line:
+            del table.entries[newest[0]]
+            del table._lines[newest[0]]
+            del table._texts[newest[0]]
+
+
+def _cell_location(place: _Place, index: int) -> tuple[int, int]:
+    """(line, column) of cell ``index`` of the row at ``place``."""
+    line, raw = place
+    if isinstance(raw, str) and '"' not in raw:
+        # The common case, a row on one line with no quotes: each cell is its raw text,
+        # so its column follows from the lengths of the cells before it.
+        return line, sum(len(cell) + 1 for cell in raw.split(",", index)[:index]) + 1
+    lines, columns, _ = _cell_starts([raw] if isinstance(raw, str) else list(raw), line, index + 1)
+    return lines[index], columns[index]
+
+
+def _cell_locations(file: str, place: _Place, count: int) -> list[Location]:
+    """The location of each of the (at least ``count``) cells of the row at ``place``."""
+    line, raw = place
+    lines, columns, _ = _cell_starts([raw] if isinstance(raw, str) else list(raw), line, count)
+    return [Location(file, *where) for where in zip(lines, columns, strict=True)]
+
+
+def _cell_starts(
+    raw_lines: list[str], line: int, count: int
+) -> tuple[list[int], list[int], tuple[int, int] | None]:
+    """The line and column where each of a row's ``count`` cells starts, from its raw lines.
+
+    A quoted cell may hold line breaks, so a cell after one starts on a later line: the
+    scan runs over the row's whole text and turns offsets into lines and columns. The
+    third value is where a quote that is never closed opens, if one is.
+    """
+    text = "".join(raw_lines)
+    line_starts = list(accumulate([len(piece) for piece in raw_lines[:-1]], initial=0))
+    lines: list[int] = []
+    columns: list[int] = []
+
+    def locate(offset: int) -> tuple[int, int]:
+        index = bisect_right(line_starts, offset) - 1
+        return line + index, offset - line_starts[index] + 1
+
+    offset = 0
+    while True:
+        where = locate(offset)
+        lines.append(where[0])
+        columns.append(where[1])
+        match = _FIELD.match(text, offset)
+        if match is None:  # never: the pattern matches the empty string
+            break
+        if match.group(1) == "":
+            return lines, columns, where
+        end = match.end()
+        if end >= len(text) or text[end] != ",":
+            break
+        offset = end + 1
+    while len(lines) < count:  # never expected; keeps every cell located
+        lines.append(lines[-1])
+        columns.append(columns[-1])
+    return lines, columns, None
+
+
+def _column_of(raw: bytes, offset: int) -> int:
+    """The 1-based character column of byte ``offset`` in a line of UTF-8 bytes."""
+    return len(raw[:offset].decode("utf-8", errors="replace")) + 1
+
+
+def _column_hint(name: str, known: tuple[str, ...]) -> str:
+    hinted = _COLUMN_HINTS.get(name)
+    if hinted in known:
+        return f" (did you mean `{hinted}`?)"
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def _id_hint(text: str) -> str:
+    """A valid id close to ``text`` (``Li Na`` -> ``li_na``), as a hint."""
+    candidate = re.sub(r"[^a-z0-9_]+", "_", text.strip().lower()).strip("_")
+    return f" (did you mean `{candidate}`?)" if ID_RE.fullmatch(candidate) else ""
