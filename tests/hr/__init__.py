@@ -1,0 +1,1 @@
+"""Tests of HR exports: people and teams read from CSV files."""

@@ -207,7 +207,7 @@ class HrTable:
     """(field, locale) -> the column it is read from."""
     _id_index: int = 0
     _width: int = 0
-    """How many columns the header has (unnamed ones included)."""
+    """How many columns the header names (up to the last named one)."""
 
     def _place(self, entity_id: str) -> _Place:
         return self._lines[entity_id], self._texts[entity_id]
@@ -450,7 +450,9 @@ class _Reader:
                 unclosed,
             )
             return False
-        self.table._width = len(row)
+        # Spreadsheets often end the header with empty cells: the columns end at the last
+        # named one, and a value beyond it is a row with more cells than the header.
+        table._width = max((i + 1 for i, cell in enumerate(row) if cell.strip()), default=0)
         planned: list[tuple[int, str, str | None]] = []
         has_locales: set[str] = set()
         for index, cell in enumerate(row):
@@ -458,7 +460,14 @@ class _Reader:
             name = raw_name.lower()
             where = (line_of[index], column_of[index])
             if not name:
-                continue  # an unnamed column: only a value in it is a problem (see _rejected)
+                if index < table._width:
+                    self.problem(
+                        "schema",
+                        f"column {index + 1} has no name in the header; name it, or delete "
+                        "the column: its values are ignored",
+                        where,
+                    )
+                continue
             if name in known:
                 planned.append((index, name, None))
                 continue

@@ -115,3 +115,31 @@ def parent_cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
             first = members.index(min(members))
             found.append(members[first:] + members[:first])
     return sorted(found)
+
+
+def inheritance_cycles(roles: Mapping[str, Role]) -> list[list[str]]:
+    """The cycles of role inheritance, as :func:`cycles` gives them.
+
+    Kahn's algorithm peels off every role not on or behind a cycle in linear time;
+    only what remains (usually nothing) is handed to networkx.
+    """
+    pending = {
+        role_id: sum(1 for parent in dict.fromkeys(role.inherits) if parent in roles)
+        for role_id, role in roles.items()
+    }
+    heirs: dict[str, list[str]] = {}
+    for role_id, role in roles.items():
+        for parent in dict.fromkeys(role.inherits):
+            if parent in roles:
+                heirs.setdefault(parent, []).append(role_id)
+    ready = [role_id for role_id, count in pending.items() if count == 0]
+    while ready:
+        role_id = ready.pop()
+        for heir in heirs.get(role_id, ()):
+            pending[heir] -= 1
+            if pending[heir] == 0:
+                ready.append(heir)
+    remaining = {role_id for role_id, count in pending.items() if count > 0}
+    if not remaining:
+        return []
+    return cycles(inheritance_graph({r: roles[r] for r in remaining}))

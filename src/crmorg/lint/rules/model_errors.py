@@ -9,7 +9,7 @@ from crmorg.findings import Path
 from crmorg.lint.catalog import CATALOG
 from crmorg.lint.rule import Problem, Rule, no_check, rule
 from crmorg.model import Model
-from crmorg.roles.graphs import cycles, parent_cycles
+from crmorg.roles.graphs import inheritance_cycles, parent_cycles
 
 
 def _loader_rule(name: str, doc: str) -> Rule:
@@ -464,7 +464,7 @@ def inheritance_cycle(model: Model) -> Iterator[Problem]:
     `inherits: [manager]` from `lead`.
     """
     yield from _cycle_problems(
-        "roles inherit", cycles(model.inheritance_graph), "roles", "inherits"
+        "roles inherit", inheritance_cycles(model.roles), "roles", "inherits"
     )
 
 

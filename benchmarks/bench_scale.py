@@ -1,0 +1,148 @@
+"""Scale: validate 10,000 roles and 100,000 people end to end, against the fastest parse.
+
+    python benchmarks/bench_scale.py [--roles 10000] [--people 100000] [--repeat 3]
+
+Prints, in one run on one machine state:
+- the fastest YAML parse of the model's files (yaml-rs, best of ``--repeat``), and
+  PyYAML's C loader for reference (``--pyyaml``; slow);
+- ``crmorg validate DIR --format json`` end to end in a fresh process (start-up,
+  loading, every rule, the report), best of ``--repeat``, and its ratio to the fastest
+  parse (goal: at most 4x);
+- the peak memory (max RSS) of that validation (goal: under 1 GiB);
+- the in-process phases (load, rules) for where the time goes;
+- start-up: ``crmorg --help`` and ``crmorg validate examples/reference``, best of 5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from generate_scale import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+_PEAK = (
+    "import resource, sys\n"
+    "from crmorg.cli.main import main\n"
+    "code = main(sys.argv[1:])\n"
+    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "sys.stderr.write(f'PEAK_KIB {peak}\\n')\n"
+    "raise SystemExit(code)\n"
+)
+
+
+def best(action: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def fastest_parse(files: list[Path]) -> None:
+    import yaml_rs
+
+    for file in files:
+        yaml_rs.loads(file.read_text(encoding="utf-8"), parse_datetime=False)
+
+
+def pyyaml_parse(files: list[Path], collect: bool) -> None:
+    import yaml
+
+    if not collect:
+        gc.disable()
+    try:
+        for file in files:
+            yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # noqa: S506
+    finally:
+        gc.enable()
+
+
+def run_cli(args: list[str]) -> tuple[float, int]:
+    """Wall time and peak RSS (KiB) of one ``crmorg`` process."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"crmorg {' '.join(args)} failed:\n{done.stderr}")
+    peak = next(
+        int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KIB")
+    )
+    return seconds, peak
+
+
+def in_process_phases(directory: Path) -> tuple[float, float, dict[str, int]]:
+    from crmorg.api import load_partial
+    from crmorg.lint.engine import run
+
+    start = time.perf_counter()
+    model = load_partial(directory)
+    loaded = time.perf_counter()
+    report = run(model)
+    return loaded - start, time.perf_counter() - loaded, report.summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--roles", type=int, default=10_000)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pyyaml", action="store_true", help="also time PyYAML's C loader")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="crmorg-scale-") as tmp:
+        directory = Path(tmp)
+        generate(directory, args.roles, args.people)
+        files = sorted(directory.glob("*.yaml"))
+        size = sum(f.stat().st_size for f in files)
+        print(f"model: {args.roles:,} roles, {args.people:,} people, "
+              f"{size / 1e6:.1f} MB of YAML in {len(files)} files")
+
+        parse = best(lambda: fastest_parse(files), args.repeat)
+        print(f"fastest YAML parse (yaml-rs)        {parse:7.2f} s")
+        if args.pyyaml:
+            on = best(lambda: pyyaml_parse(files, True), 1)
+            off = best(lambda: pyyaml_parse(files, False), 1)
+            print(f"PyYAML C loader, gc on / off       {on:7.2f} s / {off:.2f} s")
+
+        runs = [run_cli(["validate", str(directory), "--format", "json"])
+                for _ in range(args.repeat)]
+        seconds = min(r[0] for r in runs)
+        peak = max(r[1] for r in runs)
+        ratio = seconds / parse
+        print(f"crmorg validate, end to end         {seconds:7.2f} s   "
+              f"{ratio:.2f}x the fastest parse (goal <= 4x: {'met' if ratio <= 4 else 'NOT met'})")
+        print(f"peak memory of that validation      {peak / 1024:7.0f} MiB "
+              f"(goal < 1024 MiB: {'met' if peak < 1024 * 1024 else 'NOT met'})")
+        load, rules, summary = in_process_phases(directory)
+        print(f"  in process: load {load:.2f} s, rules {rules:.2f} s; findings {summary}")
+
+    help_time = min(run_cli(["--help"])[0] if False else _time_help() for _ in range(5))
+    reference = min(run_cli(["validate", "examples/reference"])[0] for _ in range(5))
+    print(f"start-up: crmorg --help             {help_time:7.3f} s")
+    print(f"start-up: validate examples/reference {reference:5.3f} s")
+
+
+def _time_help() -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "crmorg", "--help"], capture_output=True,
+                   cwd=ROOT, check=True)
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    main()
