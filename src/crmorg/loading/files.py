@@ -10,6 +10,8 @@ from crmorg.lint.catalog import make_finding
 from crmorg.loading.limits import Limits
 
 MODEL_SUFFIXES = (".yaml", ".yml")
+HR_FILE_NAMES = frozenset({"people.csv", "teams.csv"})
+"""HR exports read beside the YAML of a model directory (see docs/hr-csv.md)."""
 
 
 @dataclass(frozen=True)
@@ -21,13 +23,16 @@ class SourceText:
 
 
 def model_files(root: Path) -> list[Path]:
-    """The model files of ``root``: itself, or every YAML file below it in sorted order."""
+    """The model files of ``root``: itself, or every YAML file (and HR export) below it.
+
+    Files come in sorted path order; names starting with ``.`` are skipped.
+    """
     if root.is_file():
         return [root]
     found = [
         path
         for path in root.rglob("*")
-        if path.suffix in MODEL_SUFFIXES
+        if (path.suffix in MODEL_SUFFIXES or path.name in HR_FILE_NAMES)
         and path.is_file()
         and not any(part.startswith(".") for part in path.relative_to(root).parts)
     ]

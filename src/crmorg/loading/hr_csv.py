@@ -25,11 +25,11 @@ How the loader uses it, for each file that :func:`hr_section` recognises::
 so merging, duplicate detection against YAML-defined ids and validation are the same
 as for YAML files. Ids repeated inside one CSV file are reported here.
 
-Positions are kept compactly (a line and the cells' columns per row) and turned into
+Positions are kept compactly (each row's first line and raw text) and turned into
 ``Location`` objects only when asked: ``table.positions`` is a read-only mapping, and
 ``table.attach(source_map)`` registers the table as a lazy position source, the way
 fast-parsed YAML files are. ``table.record_positions(record)`` hands over every
-position at once instead (about a million objects for 100,000 people: slow).
+position at once instead (about a million objects for 100,000 people: seconds).
 """
 
 from __future__ import annotations
@@ -94,23 +94,33 @@ _LANGUAGE: Final = re.compile(r"[A-Za-z]*")
 # unquoted one. Group 1 is empty when the closing quote is missing.
 _FIELD: Final = re.compile(r'"(?:[^"]|"")*("?)[^,\r\n]*|[^,\r\n]*')
 _LONE_CR: Final = re.compile(r"(?<=\r)(?!\n)")
-_COLUMN_HINTS: Final[dict[str, str]] = {
-    "full_name": "name",
-    "display_name": "name",
-    "mail": "email",
-    "e-mail": "email",
-    "email_address": "email",
-    "job_title": "title",
-    "position": "title",
-    "role": "roles",
-    "team": "teams",
-    "manager": "reports_to",
-    "supervisor": "reports_to",
-    "employee_id": "id",
-    "team_id": "id",
-    "dept": "department",
-    "team_lead": "lead",
-    "leader": "lead",
+_COLUMN_HINTS: Final[dict[str, dict[str, str]]] = {
+    # What HR systems often call a column, where the spelling alone would not suggest it.
+    "people": {
+        "employee_id": "id",
+        "full_name": "name",
+        "display_name": "name",
+        "mail": "email",
+        "e-mail": "email",
+        "email_address": "email",
+        "job_title": "title",
+        "position": "title",
+        "role": "roles",
+        "team": "teams",
+        "team_id": "teams",
+        "manager": "reports_to",
+        "manager_id": "reports_to",
+        "supervisor": "reports_to",
+    },
+    "teams": {
+        "team_id": "id",
+        "team_name": "name",
+        "dept": "department",
+        "department_id": "department",
+        "team_lead": "lead",
+        "leader": "lead",
+        "manager": "lead",
+    },
 }
 _SINGULAR: Final = {"people": "person", "teams": "team"}
 _UTF8_BOM: Final = b"\xef\xbb\xbf"
@@ -198,15 +208,17 @@ class HrTable:
     """Data rows read (blank rows and the header not counted), bad ones included."""
     header: Location | None = None
     """Where the header row is; ``None`` when the file has none."""
-    _lines: dict[str, int] = field(default_factory=dict, repr=False)
+    _lines: dict[str, int] = field(default_factory=dict, init=False, repr=False)
     """id -> the line its row starts on."""
-    _texts: dict[str, str | tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _texts: dict[str, str | tuple[str, ...]] = field(default_factory=dict, init=False, repr=False)
     """id -> its row's raw text (see ``_Place``). Two flat mappings rather than one of
     tuples: 100,000 fewer objects for the garbage collector to walk."""
-    _columns: dict[tuple[str, str | None], int] = field(default_factory=dict, repr=False)
+    _columns: dict[tuple[str, str | None], int] = field(
+        default_factory=dict, init=False, repr=False
+    )
     """(field, locale) -> the column it is read from."""
-    _id_index: int = 0
-    _width: int = 0
+    _id_index: int = field(default=0, init=False, repr=False)
+    _width: int = field(default=0, init=False, repr=False)
     """How many columns the header names (up to the last named one)."""
 
     def _place(self, entity_id: str) -> _Place:
@@ -492,7 +504,7 @@ class _Reader:
             others = ", ".join(f"{text}_<locale>" for text in localized)
             self.problem(
                 "schema",
-                f"unknown column `{printable(raw_name)}`{_column_hint(name, known)}; "
+                f"unknown column `{printable(raw_name)}`{_column_hint(name, section)}; "
                 f"the columns of {section}.csv are {', '.join(known)} and {others}; "
                 "its values are ignored",
                 where,
@@ -650,7 +662,9 @@ class _Reader:
                     "64 characters. The row is left out"
                 )
             else:
-                message = "the row has no id; give every row an id such as `li_na`"
+                message = (
+                    "the row has no id; give every row an id such as `li_na`. The row is left out"
+                )
             self.problem(
                 "schema",
                 message,
@@ -766,11 +780,11 @@ def _column_of(raw: bytes, offset: int) -> int:
     return len(raw[:offset].decode("utf-8", errors="replace")) + 1
 
 
-def _column_hint(name: str, known: tuple[str, ...]) -> str:
-    hinted = _COLUMN_HINTS.get(name)
-    if hinted in known:
+def _column_hint(name: str, section: str) -> str:
+    hinted = _COLUMN_HINTS[section].get(name.replace(" ", "_"))
+    if hinted is not None:
         return f" (did you mean `{hinted}`?)"
-    close = difflib.get_close_matches(name, known, n=1)
+    close = difflib.get_close_matches(name, COLUMNS[section], n=1)
     return f" (did you mean `{close[0]}`?)" if close else ""
 
 

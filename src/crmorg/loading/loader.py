@@ -22,6 +22,7 @@ from crmorg.kpi.models import Kpi, Metric
 from crmorg.lint.catalog import make_finding
 from crmorg.loading.fast_yaml import fast_parse
 from crmorg.loading.files import display_name, model_files, read_source
+from crmorg.loading.hr_csv import HrTable, hr_section, read_hr_csv
 from crmorg.loading.kpis import complete_kpis
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
 from crmorg.loading.positions import LazyPositions
@@ -123,6 +124,11 @@ def load_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadResu
     total = 0
     texts: dict[str, str] = {}
     for file in files:
+        section = hr_section(file) if root.is_dir() else None
+        if section is not None:
+            total += file.stat().st_size
+            _gather_hr_table(read_hr_csv(file, section, limits), gathered, source, findings)
+            continue
         text, read_findings = read_source(file, limits)
         findings.extend(read_findings)
         if text is None:
@@ -144,6 +150,22 @@ def load_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadResu
     document, kpi_findings = complete_kpis(_validate(gathered, source, findings), source, texts)
     findings.extend(kpi_findings)
     return LoadResult(document, source, tuple(findings), display_name(root))
+
+
+def _gather_hr_table(
+    table: HrTable, gathered: _Gathered, source: SourceMap, findings: list[Finding]
+) -> None:
+    """Merge people or teams from an HR export, as if a YAML file had defined them."""
+    findings.extend(table.findings)
+    if not table.complete:
+        gathered.unreadable = True
+    local = SourceMap()
+    local.add_file(table.file)
+    table.attach(local)
+    source.add_file(table.file)
+    skip: set[DocPath] = set()
+    _merge_entities(table.section, table.entries, gathered, source, local, findings, skip)
+    source.update(local, skip)
 
 
 def _gather_file(
