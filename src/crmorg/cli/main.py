@@ -3,38 +3,39 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from crmorg.cli.common import EXIT_USAGE, Command, UsageError
 
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("validate", "validate:ValidateCommand", "check a model for errors, conflicts and gaps"),
+    ("explain", "explain:ExplainCommand", "may a role or person act on a resource, and why"),
+    ("who-can", "who_can:WhoCanCommand", "the roles and people who may act on a resource"),
+    ("matrix", "matrix:MatrixCommand", "the access-review matrix: roles and people x resources"),
+    ("export", "export_command:ExportCommand", "compile the model for authorization engines"),
+    ("chart", "chart_command:ChartCommand", "draw an org chart (Mermaid, DOT, SVG, HTML)"),
+    ("docs", "docs_command:DocsCommand", "write the onboarding handbook (HTML or Markdown)"),
+    ("kpi", "kpi_command:KpiCommand", "evaluate the KPIs on metric data: the scorecard"),
+    ("rules", "rules_command:RulesCommand", "list the validation rules"),
+    ("schema", "schema_command:SchemaCommand", "print the JSON Schema of the model format"),
+    ("init", "init_command:InitCommand", "write a starter model that validates"),
+)
+"""(name, "module:Class" in crmorg.cli, one-line help). A command's module is imported only when the
+command runs, so ``crmorg --help`` and each command start without loading the others."""
+
+
+def _load_command(target: str) -> Command:
+    module_name, _, class_name = target.partition(":")
+    module = importlib.import_module(f"crmorg.cli.{module_name}")
+    command: Command = getattr(module, class_name)()
+    return command
+
 
 def _commands() -> tuple[Command, ...]:
-    from crmorg.cli.chart_command import ChartCommand
-    from crmorg.cli.docs_command import DocsCommand
-    from crmorg.cli.explain import ExplainCommand
-    from crmorg.cli.export_command import ExportCommand
-    from crmorg.cli.init_command import InitCommand
-    from crmorg.cli.kpi_command import KpiCommand
-    from crmorg.cli.matrix import MatrixCommand
-    from crmorg.cli.rules_command import RulesCommand
-    from crmorg.cli.schema_command import SchemaCommand
-    from crmorg.cli.validate import ValidateCommand
-    from crmorg.cli.who_can import WhoCanCommand
-
-    return (
-        ValidateCommand(),
-        ExplainCommand(),
-        SchemaCommand(),
-        InitCommand(),
-        RulesCommand(),
-        ChartCommand(),
-        DocsCommand(),
-        KpiCommand(),
-        ExportCommand(),
-        WhoCanCommand(),
-        MatrixCommand(),
-    )
+    """Every command, loaded (for tools and tests; the CLI loads only the one it runs)."""
+    return tuple(_load_command(target) for _, target, _ in COMMANDS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,7 +45,8 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
+def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the ``selected`` command (all of them, if ``"*"``) is configured."""
     from crmorg import __version__
 
     parser = _Parser(
@@ -54,16 +56,20 @@ def build_parser(commands: Sequence[Command]) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"crmorg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for command in commands:
-        command_parser = sub.add_parser(command.name, help=command.help, description=command.help)
-        command.configure(command_parser)
-        command_parser.set_defaults(handler=command)
+    for name, target, help_text in COMMANDS:
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        if selected in (name, "*"):
+            command = _load_command(target)
+            command.configure(command_parser)
+            command_parser.set_defaults(handler=command)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(_commands())
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    selected = next((word for word in words if not word.startswith("-")), None)
+    parser = build_parser(selected)
+    args = parser.parse_args(words)
     handler: Command | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
