@@ -45,8 +45,10 @@ def generate(out: Path, roles: int = 10_000, people: int = 100_000, seed: int = 
         if resource == "user":
             lines.append("    grants_roles: true")
         if resource == "quote":
-            lines.append("    actions: [create, read, update, delete, assign, share, export, "
-                         "import, approve]")
+            lines.append(
+                "    actions: [create, read, update, delete, assign, share, export, "
+                "import, approve]"
+            )
         else:
             lines.append(f"    actions: [{', '.join(ACTIONS)}]")
     lines.append("departments:")
@@ -135,8 +137,15 @@ def generate(out: Path, roles: int = 10_000, people: int = 100_000, seed: int = 
     ]
     _write(out / "organization.yaml", lines)
 
-    lines = ["version: 1", "roles:", "  employee:", "    name: Employee", "    department: dept_0",
-             "    grants:", "      knowledge_article: {read: organization}"]
+    lines = [
+        "version: 1",
+        "roles:",
+        "  employee:",
+        "    name: Employee",
+        "    department: dept_0",
+        "    grants:",
+        "      knowledge_article: {read: organization}",
+    ]
     for dept in dept_ids:
         lines += [
             f"  head_{dept}:",
