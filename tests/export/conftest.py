@@ -28,16 +28,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The large runs (marked ``slow``) run only when asked for, e.g. ``-m slow``."""
-    if config.getoption("markexpr"):
-        return
-    skip = pytest.mark.skip(reason="a large run: select it with -m slow")
-    for item in items:
-        if "slow" in item.keywords and item.path.is_relative_to(HERE):
-            item.add_marker(skip)
-
-
 def make_engine(target: str, model: Model, *, sliced: bool = False) -> Engine:
     """The target's engine loaded with ``model``'s export.
 

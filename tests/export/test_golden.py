@@ -30,6 +30,7 @@ def test_small_model_matches_golden_files(target: str, request: pytest.FixtureRe
             stale.unlink()
         for name, text in files.items():
             (directory / name).write_bytes(text.encode("utf-8"))
+    assert directory.is_dir(), f"no golden files for {target}: run pytest --update-golden"
     expected = {p.name: p.read_bytes().decode("utf-8") for p in sorted(directory.iterdir())}
     assert sorted(files) == sorted(expected)
     for name, text in files.items():

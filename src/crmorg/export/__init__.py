@@ -14,7 +14,7 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from crmorg.export import casbin, cedar, csv_matrix, json_matrix, rego
+from crmorg.export import casbin, cedar, csv_matrix, json_matrix, openfga, rego, spicedb
 from crmorg.export.atomic import write_directory
 from crmorg.export.base import Exporter, RenderedFiles
 from crmorg.export.errors import (
@@ -34,6 +34,8 @@ EXPORTERS: dict[str, Exporter] = {
         rego.EXPORTER,
         json_matrix.EXPORTER,
         csv_matrix.EXPORTER,
+        openfga.EXPORTER,
+        spicedb.EXPORTER,
     )
 }
 """The built-in targets, by name."""
