@@ -1,5 +1,5 @@
 """``python -m crmorg`` runs the command line."""
 
-from crmorg.cli.main import main
+from crmorg.cli.main import entry
 
-raise SystemExit(main())
+entry()

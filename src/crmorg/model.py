@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from crmorg.document import Document
 from crmorg.findings import Finding, Location, Path
@@ -28,6 +26,9 @@ from crmorg.roles.org import Membership, build_membership
 from crmorg.settings import Organization, Settings
 from crmorg.source import SourceMap
 from crmorg.text import localize
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _RANK: dict[Any, int] = {
     **{name: int(s) for name, s in SCOPE_BY_NAME.items()},

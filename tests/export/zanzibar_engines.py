@@ -236,67 +236,75 @@ class SpiceDBEngine:
 
 
 # --- OpenFGA: fga model test ------------------------------------------------------------------
-def readable(model_json: Mapping[str, Any], start: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-    """Every (object type, relation) whose tuples a check of ``start`` can read.
+class TupleIndex:
+    """Tuples by (object, relation), and the ones a check can read.
 
-    Walks OpenFGA's rewrite rules from the model itself: a direct relation reads its
-    own tuples (and the usersets its type restrictions name); a computed userset, the
-    other relation; a tuple-to-userset, its tupleset's tuples and the computed relation
-    on every type that tupleset may point at. A tuple whose (type, relation) is not in
-    the result can never change the answer, so leaving it out of a check is sound.
+    A Zanzibar check of ``object#relation`` reads only tuples of the objects it reaches
+    through the model's rewrite rules: a direct relation reads the object's own tuples
+    for it (and follows userset subjects ``type:id#relation``); a computed userset, the
+    same object's other relation; a tuple-to-userset, the tupleset's tuples and then
+    the computed relation on every object they name; unions and intersections, every
+    child. :meth:`readable` follows the tuples that exist, so what it leaves out is a
+    tuple no evaluation of that check could read: leaving it out cannot change the
+    answer. (The model has no wildcard subjects.)
     """
-    types = {t["type"]: t for t in model_json["type_definitions"]}
-    seen: set[tuple[str, str]] = set()
-    stack = list(start)
 
-    def restrictions(kind: str, relation: str) -> list[dict[str, Any]]:
-        metadata = types[kind].get("metadata") or {}
-        found: list[dict[str, Any]] = (
-            metadata.get("relations", {}).get(relation, {}).get("directly_related_user_types", [])
-        )
-        return found
+    def __init__(self, model_json: Mapping[str, Any], tuples: Iterable[Mapping[str, str]]) -> None:
+        self.types = {t["type"]: t["relations"] for t in model_json["type_definitions"]}
+        self.by_key: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+        for t in tuples:
+            self.by_key[(t["object"], t["relation"])].append(dict(t))
 
-    while stack:
-        kind, relation = stack.pop()
-        if (kind, relation) in seen:
-            continue
-        seen.add((kind, relation))
-        rewrites = [types[kind]["relations"][relation]]
-        while rewrites:
-            rewrite = rewrites.pop()
-            if "this" in rewrite:
-                for allowed in restrictions(kind, relation):
-                    if allowed.get("relation"):
-                        stack.append((allowed["type"], allowed["relation"]))
-            elif "computedUserset" in rewrite:
-                stack.append((kind, rewrite["computedUserset"]["relation"]))
-            elif "tupleToUserset" in rewrite:
-                tupleset = rewrite["tupleToUserset"]["tupleset"]["relation"]
-                target = rewrite["tupleToUserset"]["computedUserset"]["relation"]
-                stack.append((kind, tupleset))
-                for allowed in restrictions(kind, tupleset):
-                    if target in types[allowed["type"]]["relations"]:
-                        stack.append((allowed["type"], target))
-            else:
-                (operator,) = rewrite.keys()
-                if operator == "difference":
-                    rewrites += [rewrite[operator]["base"], rewrite[operator]["subtract"]]
+    def readable(self, start: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+        seen: set[tuple[str, str]] = set()
+        found: list[dict[str, str]] = []
+        stack = list(start)
+        while stack:
+            obj, relation = stack.pop()
+            if (obj, relation) in seen:
+                continue
+            seen.add((obj, relation))
+            rewrites = [self.types[obj.split(":", 1)[0]][relation]]
+            while rewrites:
+                rewrite = rewrites.pop()
+                if "this" in rewrite:
+                    for t in self.by_key.get((obj, relation), []):
+                        found.append(t)
+                        if "#" in t["user"]:
+                            subject, subject_relation = t["user"].split("#", 1)
+                            stack.append((subject, subject_relation))
+                elif "computedUserset" in rewrite:
+                    stack.append((obj, rewrite["computedUserset"]["relation"]))
+                elif "tupleToUserset" in rewrite:
+                    tupleset = rewrite["tupleToUserset"]["tupleset"]["relation"]
+                    target = rewrite["tupleToUserset"]["computedUserset"]["relation"]
+                    for t in self.by_key.get((obj, tupleset), []):
+                        found.append(t)
+                        if target in self.types[t["user"].split(":", 1)[0]]:
+                            stack.append((t["user"], target))
                 else:
-                    rewrites += rewrite[operator]["child"]
-    return seen
+                    (operator,) = rewrite.keys()
+                    if operator == "difference":
+                        rewrites += [rewrite[operator]["base"], rewrite[operator]["subtract"]]
+                    else:
+                        rewrites += rewrite[operator]["child"]
+        unique = {(t["object"], t["relation"], t["user"]): t for t in found}
+        return [unique[key] for key in sorted(unique)]
 
 
 class OpenFGAEngine:
     """OpenFGA (the CLI's in-memory server) on model.fga and tuples.json, as exported.
 
-    Checks are grouped into the CLI's tests: one per record (with that record's tuples)
-    for ``decide``, one per (resource type, action) for ``allows``. With ``sliced``, a
-    test is given only the exported tuples its checks can read (:func:`readable`).
+    Checks are grouped into the CLI's tests, each with a store of its own: one per
+    record and action for ``decide``, one per resource and action for ``allows``. The
+    in-memory datastore scans every tuple of a store on each read, so with ``sliced`` a
+    test's store holds only the tuples its checks can read (:class:`TupleIndex`);
+    otherwise every exported tuple.
     """
 
     name = "openfga"
 
-    def __init__(self, model: Model, files: Mapping[str, str], *, sliced: bool = False) -> None:
+    def __init__(self, model: Model, files: Mapping[str, str], *, sliced: bool = True) -> None:
         self.questions = _Questions(model)
         self.dsl = files["model.fga"]
         self.model_json = json.loads(files["model.json"])
@@ -304,24 +312,24 @@ class OpenFGAEngine:
         self.sliced = sliced
         self.type_count = len(self.model_json["type_definitions"])
 
-    def _tuples_for(self, relations: set[tuple[str, str]]) -> list[dict[str, str]]:
-        if not self.sliced:
-            return []
-        start = {(kind, relation) for kind, relation in relations}
-        keep = readable(self.model_json, start)
-        return [t for t in self.tuples if (t["object"].split(":")[0], t["relation"]) in keep]
-
     def _run(self, groups: Mapping[str, tuple[list[Check], list[Tuple]]]) -> dict[Check, bool]:
+        def as_tuple(t: Tuple) -> dict[str, str]:
+            return {"user": f"{t[3]}:{t[4]}", "relation": t[2], "object": f"{t[0]}:{t[1]}"}
+
+        index = TupleIndex(
+            self.model_json,
+            self.tuples + [as_tuple(t) for _, extra in groups.values() for t in extra],
+        )
         tests = []
         for name, (checks, extra) in groups.items():
             assertions: dict[tuple[str, str], dict[str, bool]] = defaultdict(dict)
             for kind, object_id, relation, subject_kind, subject_id in checks:
                 key = (f"{subject_kind}:{subject_id}", f"{kind}:{object_id}")
                 assertions[key][relation] = False
-            tuples = self._tuples_for({(c[0], c[2]) for c in checks}) + [
-                {"user": f"{t[3]}:{t[4]}", "relation": t[2], "object": f"{t[0]}:{t[1]}"}
-                for t in extra
-            ]
+            if self.sliced:
+                tuples = index.readable({(f"{c[0]}:{c[1]}", c[2]) for c in checks})
+            else:
+                tuples = [as_tuple(t) for t in extra]
             tests.append(
                 {
                     "name": name,
@@ -338,6 +346,9 @@ class OpenFGAEngine:
             "tuples": [] if self.sliced else self.tuples,
             "tests": tests,
         }
+        return self._fga_model_test(store)
+
+    def _fga_model_test(self, store: Mapping[str, Any]) -> dict[Check, bool]:
         fga = fga_binary()
         assert fga is not None
         with tempfile.TemporaryDirectory(prefix="crmorg-fga-") as tmp:
@@ -356,7 +367,7 @@ class OpenFGAEngine:
                 ],
                 capture_output=True,
                 text=True,
-                timeout=600,
+                timeout=900,
                 check=False,
                 env={**os.environ, "HOME": tmp},
             )
@@ -381,22 +392,23 @@ class OpenFGAEngine:
 
     def allows(self, queries: Sequence[AllowsQuery]) -> list[bool]:
         checks, probes = self.questions.allows(queries)
-        groups: dict[str, tuple[list[Check], list[Tuple]]] = {}
-        by_relation: dict[tuple[str, str], list[Check]] = defaultdict(list)
+        by_permission: dict[tuple[str, str], list[Check]] = defaultdict(list)
         for check in checks:
-            action_body = check[2].split("_", 2)[2]
-            by_relation[(check[1], action_body)].append(check)
-        for index, grouped in enumerate(by_relation.values()):
-            groups[f"allows{index}"] = (grouped, probes)
-        answers = self._run(groups)
+            by_permission[(check[1], check[2].split("_", 2)[2])].append(check)
+        answers = self._run(
+            {f"allows{i}": (grouped, probes) for i, grouped in enumerate(by_permission.values())}
+        )
         return [answers[check] for check in checks]
 
     def decide(self, queries: Sequence[DecideQuery]) -> list[bool]:
         checks, records = self.questions.decide(queries)
-        by_record: dict[str, list[Check]] = defaultdict(list)
+        by_record: dict[tuple[str, str], list[Check]] = defaultdict(list)
         for check in checks:
-            by_record[check[1]].append(check)
+            by_record[(check[1], check[2])].append(check)
         answers = self._run(
-            {record_id: (grouped, records[record_id]) for record_id, grouped in by_record.items()}
+            {
+                f"{record_id}.{permission}": (grouped, records[record_id])
+                for (record_id, permission), grouped in by_record.items()
+            }
         )
         return [answers[check] for check in checks]

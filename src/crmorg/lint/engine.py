@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from crmorg.findings import Finding, Location, Severity
+from crmorg.gcpause import paused_gc
 from crmorg.lint.catalog import make_finding
 from crmorg.lint.config import ALWAYS_REPORTED, Level, LintConfig
 from crmorg.lint.registry import all_rules
@@ -55,6 +56,11 @@ def run(
     model: Model, config: LintConfig | None = None, rules: Mapping[str, Rule] | None = None
 ) -> Report:
     """Check ``model`` with every enabled rule and return the report."""
+    with paused_gc():
+        return _run(model, config, rules)
+
+
+def _run(model: Model, config: LintConfig | None, rules: Mapping[str, Rule] | None) -> Report:
     config = config or LintConfig()
     rules = rules if rules is not None else all_rules()
     model_levels = model.settings.rules

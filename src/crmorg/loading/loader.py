@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from crmorg.document import ID_SECTIONS, SECTIONS, Document
 from crmorg.findings import Finding, Location
 from crmorg.findings import Path as DocPath
+from crmorg.gcpause import paused_gc
 from crmorg.kpi.models import Kpi, Metric
 from crmorg.lint.catalog import make_finding
 from crmorg.loading.fast_yaml import fast_parse
@@ -96,7 +97,11 @@ class LoadResult:
 
 def load_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
     """Read the model at ``path``; raises ``FileNotFoundError`` only if it does not exist."""
-    root = Path(path)
+    with paused_gc():
+        return _load_document(Path(path), limits)
+
+
+def _load_document(root: Path, limits: Limits) -> LoadResult:
     if not root.exists():
         raise FileNotFoundError(f"no such file or directory: {root}")
     source = SourceMap()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from crmorg.roles.models import Department, Person, Role
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 def department_tree(departments: Mapping[str, Department]) -> nx.DiGraph[str]:
     """Edges run from a parent department to each child."""
+    import networkx as nx
+
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(departments)
     graph.add_edges_from(
@@ -23,6 +27,8 @@ def department_tree(departments: Mapping[str, Department]) -> nx.DiGraph[str]:
 
 def inheritance_graph(roles: Mapping[str, Role]) -> nx.DiGraph[str]:
     """Edges run from a role to each role it inherits from."""
+    import networkx as nx
+
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(roles)
     graph.add_edges_from(
@@ -36,6 +42,8 @@ def inheritance_graph(roles: Mapping[str, Role]) -> nx.DiGraph[str]:
 
 def role_reporting_graph(roles: Mapping[str, Role]) -> nx.DiGraph[str]:
     """Edges run from a role to the role it reports to."""
+    import networkx as nx
+
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(roles)
     graph.add_edges_from(
@@ -48,6 +56,8 @@ def role_reporting_graph(roles: Mapping[str, Role]) -> nx.DiGraph[str]:
 
 def person_reporting_graph(people: Mapping[str, Person]) -> nx.DiGraph[str]:
     """Edges run from a person to the person they report to."""
+    import networkx as nx
+
     graph: nx.DiGraph[str] = nx.DiGraph()
     graph.add_nodes_from(people)
     graph.add_edges_from(
@@ -64,6 +74,8 @@ def cycles(graph: nx.DiGraph[str]) -> list[list[str]]:
     Linear in the graph's size; a component is reported once however many distinct
     circuits run through it.
     """
+    import networkx as nx
+
     found: list[list[str]] = []
     for component in nx.strongly_connected_components(graph):
         if len(component) > 1:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from crmorg.roles.models import Department, Person, Role, Team
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class Membership:
@@ -93,19 +95,46 @@ def build_membership(
     tree: nx.DiGraph[str],
 ) -> Membership:
     """Memberships of a model; the per-person part is computed when first used."""
-    return Membership(people, teams, roles, departments, _departments_below(departments, tree))
+    return Membership(people, teams, roles, departments, _departments_below(departments))
 
 
 def _departments_below(
-    departments: Mapping[str, Department], tree: nx.DiGraph[str]
+    departments: Mapping[str, Department], tree: object = None
 ) -> dict[str, frozenset[str]]:
-    """Each department with every department below it, children before parents."""
-    if not nx.is_directed_acyclic_graph(tree):  # a cycle (reported elsewhere): the plain way
-        return {d: frozenset({d, *nx.descendants(tree, d)}) for d in departments}
+    """Each department with every department below it, children before parents.
+
+    Works from the ``parent`` links directly (no graph library); departments on a cycle
+    (reported by ``department-cycle``) get what a plain search below them reaches.
+    """
+    children: dict[str, list[str]] = {dept: [] for dept in departments}
+    roots: list[str] = []
+    for dept_id, dept in departments.items():
+        if dept.parent is not None and dept.parent in departments and dept.parent != dept_id:
+            children[dept.parent].append(dept_id)
+        else:
+            roots.append(dept_id)
     below: dict[str, frozenset[str]] = {}
-    for dept in nx.dfs_postorder_nodes(tree):
-        gathered = {dept}
-        for child in tree.successors(dept):
-            gathered |= below[child]
-        below[dept] = frozenset(gathered)
-    return {d: below.get(d, frozenset({d})) for d in departments}
+    for root in roots:  # iterative post-order: children are done before their parent
+        stack: list[tuple[str, bool]] = [(root, False)]
+        while stack:
+            dept, expanded = stack.pop()
+            if expanded:
+                gathered = {dept}
+                for child in children[dept]:
+                    gathered |= below[child]
+                below[dept] = frozenset(gathered)
+            elif dept not in below:
+                stack.append((dept, True))
+                stack.extend((child, False) for child in children[dept] if child not in below)
+    for dept in departments:
+        if dept not in below:  # on or under a cycle
+            seen = {dept}
+            frontier = [dept]
+            while frontier:
+                current = frontier.pop()
+                for child in children[current]:
+                    if child not in seen:
+                        seen.add(child)
+                        frontier.append(child)
+            below[dept] = frozenset(seen)
+    return below
