@@ -149,9 +149,7 @@ class Model:
 
     @cached_property
     def membership(self) -> Membership:
-        return build_membership(
-            self.people, self.teams, self.roles, self.departments, self.department_tree
-        )
+        return build_membership(self.people, self.teams, self.roles, self.departments)
 
     @cached_property
     def holders(self) -> Mapping[str, tuple[str, ...]]:

@@ -28,6 +28,7 @@ from crmorg.docs.i18n import LANGUAGES
 from crmorg.docs.markdown import MARKDOWN
 from crmorg.lint.engine import Report
 from crmorg.model import Model
+from crmorg.swap import swap_into_place
 
 __all__ = [
     "FORMATS",
@@ -156,23 +157,8 @@ def write_site(
             encoding="utf-8",
         )
         staging.chmod(0o755)  # mkdtemp makes it private
-        _swap_into_place(staging, out.resolve())
+        swap_into_place(staging, out.resolve())
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return [out.joinpath(*path.split("/")) for path in files]
-
-
-def _swap_into_place(staging: Path, out: Path) -> None:
-    if not out.exists():
-        staging.rename(out)
-        return
-    backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-    backup.rmdir()
-    out.rename(backup)
-    try:
-        staging.rename(out)
-    except BaseException:
-        backup.rename(out)
-        raise
-    shutil.rmtree(backup, ignore_errors=True)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from crmorg.export.errors import ExportError
+from crmorg.swap import sibling, swap_into_place
 
 
 def _check_destination(out_dir: Path, replaceable: Collection[str]) -> None:
@@ -36,10 +36,6 @@ def _check_destination(out_dir: Path, replaceable: Collection[str]) -> None:
             f"{out_dir} holds files that crmorg did not export ({shown}); it replaces the "
             "whole directory, so choose a new or empty one"
         )
-
-
-def _sibling(out_dir: Path, suffix: str) -> Path:
-    return out_dir.parent / f".{out_dir.name}.{secrets.token_hex(6)}.{suffix}"
 
 
 def _fsync_directory(path: Path) -> None:
@@ -66,7 +62,7 @@ def write_directory(
     staging: Path | None = None
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = _sibling(out_dir, "tmp")
+        staging = sibling(out_dir, "tmp")
         staging.mkdir()
         for name, text in sorted(files.items()):
             if Path(name).name != name or name in {"", ".", ".."}:
@@ -76,7 +72,7 @@ def write_directory(
                 handle.flush()
                 os.fsync(handle.fileno())
         _fsync_directory(staging)
-        _swap_into_place(staging, out_dir)
+        swap_into_place(staging, out_dir)
         staging = None
         _fsync_directory(out_dir.parent)
     except BaseException:
@@ -87,17 +83,3 @@ def write_directory(
                 directory.rmdir()
         raise
     return [given / name for name in sorted(files)]
-
-
-def _swap_into_place(staging: Path, out_dir: Path) -> None:
-    if not out_dir.exists():
-        staging.rename(out_dir)
-        return
-    previous = _sibling(out_dir, "old")
-    out_dir.rename(previous)
-    try:
-        staging.rename(out_dir)
-    except BaseException:
-        previous.rename(out_dir)
-        raise
-    shutil.rmtree(previous, ignore_errors=True)

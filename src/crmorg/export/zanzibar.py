@@ -436,9 +436,13 @@ def relationships(
 ) -> tuple[RelationshipGroup, ...]:
     """Every relationship of the static export: departments, then people, then roles."""
     groups: list[RelationshipGroup] = []
-    below = model.membership.department_below
+    above: dict[str, set[str]] = {dept: set() for dept in compiled.departments}
+    for upper, under in model.membership.department_below.items():
+        for dept_id in under:
+            if dept_id != upper and dept_id in above:
+                above[dept_id].add(upper)
     for dept in compiled.departments.values():
-        ancestors = sorted(a for a, under in below.items() if dept.id in under and a != dept.id)
+        ancestors = sorted(above[dept.id])
         if ancestors:
             entry = RelationshipEntry(
                 f"department {dept.id}: {dept.name}; below {', '.join(ancestors)}",

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from crmorg.roles.models import Department, Person, Role, Team
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 
 class Membership:
@@ -92,15 +88,12 @@ def build_membership(
     teams: Mapping[str, Team],
     roles: Mapping[str, Role],
     departments: Mapping[str, Department],
-    tree: nx.DiGraph[str],
 ) -> Membership:
     """Memberships of a model; the per-person part is computed when first used."""
     return Membership(people, teams, roles, departments, _departments_below(departments))
 
 
-def _departments_below(
-    departments: Mapping[str, Department], tree: object = None
-) -> dict[str, frozenset[str]]:
+def _departments_below(departments: Mapping[str, Department]) -> dict[str, frozenset[str]]:
     """Each department with every department below it, children before parents.
 
     Works from the ``parent`` links directly (no graph library); departments on a cycle
@@ -108,9 +101,10 @@ def _departments_below(
     """
     children: dict[str, list[str]] = {dept: [] for dept in departments}
     roots: list[str] = []
-    for dept_id, dept in departments.items():
-        if dept.parent is not None and dept.parent in departments and dept.parent != dept_id:
-            children[dept.parent].append(dept_id)
+    for dept_id, department in departments.items():
+        parent = department.parent
+        if parent is not None and parent in departments and parent != dept_id:
+            children[parent].append(dept_id)
         else:
             roots.append(dept_id)
     below: dict[str, frozenset[str]] = {}
