@@ -10,6 +10,7 @@ from crmorg.lint.catalog import CATALOG
 from crmorg.lint.rule import Problem, Rule, no_check, rule
 from crmorg.model import Model
 from crmorg.roles.graphs import inheritance_cycles, parent_cycles
+from crmorg.roles.models import Responsibility, Role
 
 
 def _loader_rule(name: str, doc: str) -> Rule:
@@ -147,6 +148,44 @@ def _grant_refs(
                 )
 
 
+class _KnownIds:
+    """Set-based checks that let the common case (nothing unknown) skip the detail."""
+
+    def __init__(self, model: Model) -> None:
+        doc = model.document
+        self.roles = set(doc.roles) | doc.rejected.get("roles", frozenset())
+        self.departments = set(doc.departments) | doc.rejected.get("departments", frozenset())
+        self.actions = frozenset(model.catalog.actions)
+        self.applicable = {r: frozenset(a) for r, a in model.catalog.applicable.items()}
+
+    def role_ok(self, role: Role) -> bool:
+        return (
+            (role.department is None or role.department in self.departments)
+            and self.roles.issuperset(role.inherits)
+            and (role.reports_to is None or role.reports_to in self.roles)
+            and self.grants_ok(role.grants)
+        )
+
+    def responsibility_ok(self, resp: Responsibility) -> bool:
+        return (
+            (resp.department is None or resp.department in self.departments)
+            and (resp.accountable is None or resp.accountable in self.roles)
+            and self.roles.issuperset(resp.responsible)
+            and self.roles.issuperset(resp.consulted)
+            and self.roles.issuperset(resp.informed)
+            and self.grants_ok(resp.requires)
+        )
+
+    def grants_ok(self, grants: Mapping[str, Mapping[str, str]]) -> bool:
+        for resource, actions in grants.items():
+            allowed = self.actions if resource == "*" else self.applicable.get(resource)
+            if allowed is None:
+                return False
+            if not all(action == "*" or action in allowed for action in actions):
+                return False
+        return True
+
+
 @rule("unknown-reference")
 def unknown_reference(model: Model) -> Iterator[Problem]:
     """A reference names an id that the model does not define.
@@ -186,7 +225,10 @@ def unknown_reference(model: Model) -> Iterator[Problem]:
                 "role",
                 f"department {dept_id} is headed by",
             )
+    known = _KnownIds(model)
     for role_id, role in doc.roles.items():
+        if known.role_ok(role):
+            continue
         base = ("roles", role_id)
         if role.department is not None:
             yield from _ref(
@@ -219,6 +261,8 @@ def unknown_reference(model: Model) -> Iterator[Problem]:
             )
         yield from _grant_refs(model, (*base, "grants"), role_id, role.grants)
     for resp_id, resp in doc.responsibilities.items():
+        if known.responsibility_ok(resp):
+            continue
         base = ("responsibilities", resp_id)
         if resp.department is not None:
             yield from _ref(
