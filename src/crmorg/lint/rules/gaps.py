@@ -297,6 +297,8 @@ def excess_privilege(model: Model) -> Iterator[Problem]:
                     if scope > into.get(permission, Scope.NONE):
                         into[permission] = scope
     for role_id, role in model.roles.items():
+        if not any(key == "*" or key in sensitive for key in role.grants):
+            continue  # nothing sensitive written on this role
         justified = needs.get(role_id, {})
         excess: dict[str, list[tuple[Permission, Scope, str, str]]] = {}
         own = expand_grants(role.grants, model.catalog)
