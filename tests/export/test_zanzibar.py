@@ -230,7 +230,7 @@ def test_openfga_engine_reference_model(reference_model: Model, fga: str) -> Non
     assert_openfga_equivalent(reference_model, 100, 100)
 
 
-@settings(max_examples=8, parent=HYPOTHESIS)
+@settings(max_examples=6, parent=HYPOTHESIS)
 @given(model=models())
 def test_openfga_engine_generated_models(model: Model, fga: str) -> None:
     assert_openfga_equivalent(model, 60, 60)
