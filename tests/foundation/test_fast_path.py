@@ -80,7 +80,9 @@ def _both(path: Path) -> Iterator[list[tuple[str, str, str, int, int]]]:
         fast_yaml._yaml_rs = saved
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     mutations=st.lists(
         st.tuples(st.integers(0, len(MUTATIONS) - 1), st.integers(0, 149)), max_size=4
