@@ -225,3 +225,15 @@ def test_empty_model_gives_an_empty_chart(tmp_path: Path) -> None:
         assert chart.roots == ()
         for render in RENDERERS.values():
             assert render(chart)
+
+
+def test_the_svg_legend_speaks_the_charts_language(model: Model) -> None:
+    from crmorg.charts.svg import render_svg
+
+    chinese = render_svg(build_chart(model, "roles", lang="zh"))
+    english = render_svg(build_chart(model, "roles"))
+    assert "角色" in chinese and ">Role<" not in chinese
+    assert ">Role<" in english and "角色</text>" not in english
+    # the legend survives pruning
+    pruned = build_chart(model, "roles", depth=0, lang="zh")
+    assert pruned.legend == build_chart(model, "roles", lang="zh").legend

@@ -161,9 +161,14 @@ def _extra(edge: ChartEdge, source: Box, target: Box, dx: float, dy: float) -> l
 
 
 def _legend(
-    kinds: AbstractSet[str], x: float, y: float, metrics: Metrics
+    kinds: AbstractSet[str],
+    x: float,
+    y: float,
+    metrics: Metrics,
+    labels: tuple[tuple[str, str], ...] = (),
 ) -> tuple[list[str], float]:
-    entries = [(kind, text) for kind, text in LEGEND if kind in kinds]
+    names = dict(labels)
+    entries = [(kind, names.get(kind, text)) for kind, text in LEGEND if kind in kinds]
     if not entries:
         return [], 0.0
     parts = [f'<g class="legend" transform="translate({_num(x)},{_num(y)})">']
@@ -171,9 +176,10 @@ def _legend(
     for kind, text in entries:
         parts.append(
             f'<g class="kind-{kind}"><rect class="box" x="{_num(cursor)}" y="0" width="22"'
-            f' height="14" rx="3" ry="3"/><text x="{_num(cursor + 28)}" y="11">{text}</text></g>'
+            f' height="14" rx="3" ry="3"/><text x="{_num(cursor + 28)}" y="11">{escape_xml(text)}'
+            "</text></g>"
         )
-        cursor += 28 + len(text) * metrics.char_width + 18
+        cursor += 28 + display_width(text) * metrics.char_width + 18
     parts.append("</g>")
     return parts, cursor
 
@@ -190,7 +196,7 @@ def render_svg(chart: Chart, metrics: Metrics | None = None) -> str:
     kinds = {kind for box in layout.boxes for kind in box.node.kinds}
     content_bottom = dy + layout.height
     legend_y = content_bottom + MARGIN
-    legend, legend_width = _legend(kinds, MARGIN, legend_y, metrics)
+    legend, legend_width = _legend(kinds, MARGIN, legend_y, metrics, chart.legend)
     bottom = legend_y + LEGEND_HEIGHT if legend else content_bottom
 
     title_width = display_width(title) * 9.5

@@ -95,6 +95,8 @@ class Chart:
     title: str
     roots: tuple[ChartNode, ...]
     extra_edges: tuple[ChartEdge, ...] = ()
+    legend: tuple[tuple[str, str], ...] = ()
+    """(kind, label) pairs for the legend, in the chart's language; empty: English."""
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -182,4 +184,4 @@ def prune(chart: Chart, root: str | None = None, depth: int | None = None) -> Ch
     kept_roots = tuple(_truncate(r, depth) for r in roots)
     kept_ids = {step.node.id for step in walk(kept_roots)}
     edges = tuple(e for e in chart.extra_edges if e.source in kept_ids and e.target in kept_ids)
-    return Chart(chart.title, kept_roots, edges)
+    return Chart(chart.title, kept_roots, edges, chart.legend)

@@ -39,6 +39,19 @@ _VIEW_TITLES: Mapping[str, Mapping[ChartView, str]] = {
     "en": {"departments": "Departments", "roles": "Roles", "people": "People", "teams": "Teams"},
     "zh": {"departments": "部门", "roles": "角色", "people": "人员", "teams": "团队"},
 }
+_LEGENDS: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "zh": (
+        ("department", "部门"),
+        ("team", "团队"),
+        ("role", "角色"),
+        ("person", "人员"),
+        ("head", "部门负责人"),
+        ("lead", "团队负责人"),
+        ("external", "外部角色"),
+        ("vacant", "空缺角色"),
+    ),
+}
+"""Legend labels by language; English, the renderers' own, needs no entry."""
 # Holders named in a role's sublabel before the rest are summed up as "+N".
 _MAX_NAMES = 3
 _NOBODY = "\u2014"  # an em dash: no holder, in any language
@@ -316,7 +329,8 @@ def build_chart(
     org = model.organization
     org_name = _name(org.name, "", lang) if org is not None else ""
     title = f"{org_name}: {titles[view]}" if org_name else titles[view]
-    chart = Chart(title, _BUILDERS[view](model, names))
+    legend = _LEGENDS.get(lang.split("-")[0].split("_")[0], ())
+    chart = Chart(title, _BUILDERS[view](model, names), legend=legend)
     if depth is not None and depth < 0:
         raise ValueError(f"depth must be >= 0, got {depth}")
     root_id = None
