@@ -8,7 +8,7 @@ from pathlib import Path
 from crmorg.charts import RENDERERS, render_html
 from crmorg.charts.views import VIEWS, build_chart
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
-from crmorg.cli.loading import load_for_command, render_load_failure
+from crmorg.cli.loading import load_or_report
 
 LANGUAGES = ("en", "zh")
 
@@ -48,10 +48,9 @@ class ChartCommand:
         parser.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
 
     def run(self, args: argparse.Namespace) -> int:
-        model, failure = load_for_command(args.path)
         out = stdout()
-        if failure is not None:
-            out.write(render_load_failure(failure, out.colour))
+        model = load_or_report(args.path, out)
+        if model is None:
             return EXIT_FINDINGS
         try:
             chart = build_chart(model, args.view, args.root, args.depth, args.lang)

@@ -8,7 +8,7 @@ from typing import ClassVar, TextIO
 
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
 from crmorg.cli.kpi_command import handbook_scorecard
-from crmorg.cli.loading import load_for_command, render_load_failure
+from crmorg.cli.loading import load_or_report
 from crmorg.docs.i18n import LANGUAGES
 from crmorg.docs.site import FORMATS, SiteError, build_site, write_site
 
@@ -69,10 +69,9 @@ class DocsCommand:
         )
 
     def run(self, args: argparse.Namespace) -> int:
-        model, failure = load_for_command(args.path)
         out = stdout()
-        if failure is not None:
-            out.write(render_load_failure(failure, out.colour))
+        model = load_or_report(args.path, out)
+        if model is None:
             return EXIT_FINDINGS
         extra, data_failed = handbook_scorecard(args.kpi_data, model)
         progress = TerminalProgress(sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, add_model_argument, stderr, stdout
-from crmorg.cli.loading import load_for_command, render_load_failure
+from crmorg.cli.loading import load_or_report
 from crmorg.export import (
     EXPORTERS,
     ExportError,
@@ -45,10 +45,9 @@ class ExportCommand:
         )
 
     def run(self, args: argparse.Namespace) -> int:
-        model, failure = load_for_command(args.path)
         out, err = stdout(), stderr()
-        if failure is not None:
-            err.write(render_load_failure(failure, err.colour))
+        model = load_or_report(args.path, err)
+        if model is None:
             return EXIT_FINDINGS
         try:
             written = export_model(model, args.target, args.out, force=args.force)

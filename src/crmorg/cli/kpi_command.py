@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stderr, stdout
-from crmorg.cli.loading import load_for_command, render_load_failure
+from crmorg.cli.loading import load_or_report
 from crmorg.docs.context import Section
 from crmorg.docs.scorecard import scorecard_section
 from crmorg.findings import Severity
@@ -65,10 +65,9 @@ class KpiCommand:
         if args.format not in RENDERERS:
             raise UsageError(f"a scorecard prints {', '.join(RENDERERS)}, not {args.format}")
         data_file = _data_file(args.data)
-        model, failure = load_for_command(args.path)
         err = stderr()
-        if failure is not None:
-            err.write(render_load_failure(failure, err.colour))
+        model = load_or_report(args.path, err)
+        if model is None:
             return EXIT_FINDINGS
         read = read_metric_data(data_file, model.metrics)
         scorecard = evaluate(model.kpis, read.data)

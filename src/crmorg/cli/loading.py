@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from crmorg.api import load_partial
-from crmorg.cli.common import UsageError
+from crmorg.cli.common import Output, UsageError
 from crmorg.findings import Severity
 from crmorg.lint.engine import Report
 from crmorg.model import Model
@@ -21,6 +21,18 @@ def load_for_command(path: str) -> tuple[Model, Report | None]:
     if errors:
         return model, Report(errors)
     return model, None
+
+
+def load_or_report(path: str, stream: Output) -> Model | None:
+    """The model, or ``None`` after writing why it could not be read to ``stream``.
+
+    Commands that need a whole model exit 1 on ``None``.
+    """
+    model, failure = load_for_command(path)
+    if failure is not None:
+        stream.write(render_load_failure(failure, stream.colour))
+        return None
+    return model
 
 
 def render_load_failure(report: Report, colour: bool) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, add_model_argument, stdout
-from crmorg.cli.loading import load_for_command, render_load_failure
+from crmorg.cli.loading import load_or_report
 from crmorg.export.access_formats import render_csv, render_json, render_markdown, render_table
 from crmorg.permissions.review import access_matrix
 
@@ -21,10 +21,9 @@ class MatrixCommand:
         parser.add_argument("--format", choices=FORMATS, default="table")
 
     def run(self, args: argparse.Namespace) -> int:
-        model, failure = load_for_command(args.path)
         out = stdout()
-        if failure is not None:
-            out.write(render_load_failure(failure, out.colour))
+        model = load_or_report(args.path, out)
+        if model is None:
             return EXIT_FINDINGS
         matrix = access_matrix(model)
         if args.format == "json":

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
-from crmorg.cli.loading import load_for_command, render_load_failure
+from crmorg.cli.loading import load_or_report
 from crmorg.export.compiled import source_of
 from crmorg.model import Model
 from crmorg.permissions.decisions import UnknownIdError
@@ -32,10 +32,9 @@ class WhoCanCommand:
         parser.add_argument("--format", choices=("text", "json"), default="text")
 
     def run(self, args: argparse.Namespace) -> int:
-        model, failure = load_for_command(args.path)
         out = stdout()
-        if failure is not None:
-            out.write(render_load_failure(failure, out.colour))
+        model = load_or_report(args.path, out)
+        if model is None:
             return EXIT_FINDINGS
         try:
             answer = who_can(model, args.action, args.resource, args.scope)
