@@ -162,6 +162,18 @@ class Model:
         return {role_id: tuple(people) for role_id, people in held.items()}
 
     @cached_property
+    def held_roles(self) -> frozenset[str]:
+        """Roles someone holds, directly or through a held role that inherits them."""
+        stack = [r for person in self.people.values() for r in person.roles if r in self.roles]
+        held: set[str] = set()
+        while stack:
+            role_id = stack.pop()
+            if role_id not in held:
+                held.add(role_id)
+                stack.extend(p for p in self.roles[role_id].inherits if p in self.roles)
+        return frozenset(held)
+
+    @cached_property
     def role_grants(self) -> Mapping[str, Mapping[Permission, EffectiveGrant]]:
         """Role id -> (resource, action) -> the winning effective grant."""
         return effective_role_grants(self.roles, self.catalog)

@@ -98,6 +98,3 @@ class SourceMap:
             self._materialize(path)
         found = self._keys.get(path)
         return found if found is not None else self.value(path)
-
-    def file_of(self, path: Path) -> str:
-        return self.value(path).file

@@ -128,18 +128,6 @@ def _head_roles(model: Model) -> set[str]:
     return {d.head for d in model.departments.values() if d.head is not None}
 
 
-def _held_roles(model: Model) -> set[str]:
-    """Roles someone holds, directly or through a held role that inherits them."""
-    stack = [r for person in model.people.values() for r in person.roles if r in model.roles]
-    held: set[str] = set()
-    while stack:
-        role_id = stack.pop()
-        if role_id not in held:
-            held.add(role_id)
-            stack.extend(p for p in model.roles[role_id].inherits if p in model.roles)
-    return held
-
-
 def _departments_view(model: Model, names: _Names) -> tuple[ChartNode, ...]:
     holders = model.holders
 
@@ -167,7 +155,7 @@ def _departments_view(model: Model, names: _Names) -> tuple[ChartNode, ...]:
 def _roles_view(model: Model, names: _Names) -> tuple[ChartNode, ...]:
     holders = model.holders
     heads = _head_roles(model)
-    held = _held_roles(model)
+    held = model.held_roles
 
     def make(role_id: str, children: tuple[ChartNode, ...]) -> ChartNode:
         role = model.roles[role_id]

@@ -86,24 +86,12 @@ def heads_of(model: Model) -> dict[str, list[str]]:
     return heads
 
 
-def held_roles(model: Model) -> frozenset[str]:
-    """Roles someone holds, directly or through a held role that inherits them."""
-    stack = [r for person in model.people.values() for r in person.roles if r in model.roles]
-    held: set[str] = set()
-    while stack:
-        role_id = stack.pop()
-        if role_id not in held:
-            held.add(role_id)
-            stack.extend(p for p in model.roles[role_id].inherits if p in model.roles)
-    return frozenset(held)
-
-
 def is_vacant(model: Model, role_id: str) -> bool:
     """A role nobody holds (not even through inheritance), where people are declared.
 
     This is how the org chart marks vacant roles too.
     """
-    return bool(model.people) and role_id not in held_roles(model)
+    return bool(model.people) and role_id not in model.held_roles
 
 
 def inherited_roles(model: Model, role_id: str) -> list[str]:

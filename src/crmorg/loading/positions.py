@@ -61,7 +61,6 @@ class LazyPositions:
     def _entry_span(self, path: Path) -> tuple[int, int] | None:
         if self._entries is None:
             self._entries = _scan_entries(self.text)
-            self._line_starts = None
         return self._entries.get((str(path[0]), str(path[1])))
 
     def _line_of(self, offset: int) -> int:
