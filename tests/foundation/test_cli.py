@@ -273,7 +273,14 @@ def _errors(validator: jsonschema.Draft202012Validator, data: Any) -> list[str]:
 
 
 def _spec_snippets() -> list[Any]:
-    blocks = re.findall(r"```yaml\n(.*?)```", SPEC.read_text(encoding="utf-8"), re.S)
+    """The YAML examples of the contract's version 1.0 (sections 1-8).
+
+    Version 1.1 (sections 9-17: baselines, fields, sharing, processes) is not yet in the
+    format; its examples join this test when it is.
+    """
+    text = SPEC.read_text(encoding="utf-8")
+    version_1_0 = text.split("# Version 1.1", 1)[0]
+    blocks = re.findall(r"```yaml\n(.*?)```", version_1_0, re.S)
     assert blocks
     return [yaml.safe_load(block) for block in blocks]
 

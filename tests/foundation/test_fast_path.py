@@ -105,3 +105,33 @@ def test_the_fast_path_is_taken_for_large_plain_files() -> None:
     assert fast_yaml.fast_parse(text, 100_000) is not None
     assert fast_yaml.fast_parse(text.replace("Person number 1\n", "no\n"), 100_000) is None
     assert fast_yaml.fast_parse(text + "x: &a [1]\ny: *a\n", 100_000) is None
+
+
+@pytest.mark.parametrize("depth", [65, 100, 200])
+def test_deep_nesting_in_a_large_file_is_the_same_finding_on_both_paths(
+    tmp_path: Path, depth: int
+) -> None:
+    """Nesting past crmorg's bound of 64 but within yaml-rs's own limit: the fast reader
+    accepts it, the format rejects it, and the file is read again by the reference reader,
+    so the finding is crmorg's depth bound at the collection that crosses it."""
+    text = _model([], duplicate=False) + "  p9999:\n    name: " + "[" * depth + "]" * depth + "\n"
+    (tmp_path / "model.yaml").write_text(text, encoding="utf-8")
+    fast, positioned = _both(tmp_path)
+    assert fast == positioned
+    assert [f[0] for f in fast] == ["yaml-syntax"]
+    assert "nesting deeper than 64 levels" in fast[0][1]
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_other_line_breaks_are_screened_as_line_feeds(newline: str) -> None:
+    """An alias after a carriage return is still an alias: the screen must see it."""
+    text = _model([], duplicate=False)
+    assert fast_yaml.fast_parse(text.replace("\n", newline), 100_000) is not None
+    aliased = (text + "x: &a [1]\ny: *a\n").replace("\n", newline)
+    assert fast_yaml.fast_parse(aliased, 100_000) is None
+
+
+@pytest.mark.parametrize("separator", ["\x85", "\u2028", "\u2029"])
+def test_yaml_1_1_line_breaks_go_to_the_reference_reader(separator: str) -> None:
+    text = _model([], duplicate=False).replace("Person number 7\n", f"Person{separator}7\n")
+    assert fast_yaml.fast_parse(text, 100_000) is None

@@ -1,6 +1,6 @@
 """A fast first parse for large, plain model files.
 
-The Rust parser ``yaml-rs`` (optional: ``pip install 'crmorg[fast]'``) reads plain YAML
+The Rust parser ``yaml-rs`` (a dependency wherever it ships wheels) reads plain YAML
 several times faster than PyYAML, but keeps no positions and follows YAML 1.2 rules. So it
 is used only where it must give exactly what the safe positioned reader
 (:mod:`crmorg.loading.yaml_nodes`) would: a cheap screen sends text with tabs, anchors,
@@ -34,6 +34,7 @@ _TOKEN_BEFORE = frozenset(" \t\n[{,:-?")
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _DIGIT_SEPARATORS = (b"0_0", b" _0", b"[_0", b",_0", b"{_0")
 _MIN_FAST_CHARS = 64 * 1024
+_YAML11_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
 def available() -> bool:
@@ -47,9 +48,13 @@ def fast_parse(text: str, max_scalar_chars: int) -> Any | None:
     Small files always take the positioned path: they are cheap, and their findings
     then need no second parse.
     """
-    if _yaml_rs is None or len(text) < _MIN_FAST_CHARS or not _plain(text):
+    if _yaml_rs is None or len(text) < _MIN_FAST_CHARS:
         return None
-    if max(map(len, text.split("\n"))) > max_scalar_chars:
+    # Every line break alike: the screen reads CR and CRLF text as it reads LF text.
+    screened = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    if not _plain(screened):
+        return None
+    if max(map(len, screened.split("\n"))) > max_scalar_chars:
         return None  # a value may be over the limit: the positioned reader says where
     try:
         data = _yaml_rs.loads(text, parse_datetime=False)
@@ -61,6 +66,8 @@ def fast_parse(text: str, max_scalar_chars: int) -> Any | None:
 
 
 def _plain(text: str) -> bool:
+    if any(brk in text for brk in _YAML11_ONLY_BREAKS):
+        return False  # line breaks to PyYAML (YAML 1.1), text to yaml-rs (YAML 1.2)
     if "\t" in text or "<<" in text or text.startswith(("---", "%")):
         return False
     if "\n---" in text or "\n..." in text:
@@ -83,8 +90,9 @@ def _needs_positioned_reader(data: dict[str, Any]) -> bool:
     ``repr`` walks the data in C; every text value appears in it quoted, so a regular
     expression finds the words at C speed. A quoted ``"no"`` in the YAML also matches:
     that file merely takes the positioned path. Deep nesting needs no check here:
-    yaml-rs refuses very deep input itself, and no field of the format nests deeper
-    than a few levels, so schema validation reports anything deeper.
+    yaml-rs refuses very deep input itself, no field of the format nests deeper than a
+    few levels, and a fast-read file with any finding is read again by the positioned
+    reader (:func:`crmorg.loading.loader.load_document`), which reports the depth.
     """
     try:
         text = repr(data)

@@ -98,10 +98,25 @@ class LoadResult:
 def load_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
     """Read the model at ``path``; raises ``FileNotFoundError`` only if it does not exist."""
     with paused_gc():
-        return _load_document(Path(path), limits)
+        fast_read: set[str] = set()
+        result = _load_document(Path(path), limits, fast_read)
+        questioned = fast_read & {finding.location.file for finding in result.findings}
+        if questioned:
+            # The fast reader is trusted only with files the format accepts as they are.
+            # Whatever is wrong with a file, the findings are those of the reference
+            # reader, which knows YAML's bounds and positions: read those files again.
+            result = _load_document(Path(path), limits, set(), positioned=questioned)
+        return result
 
 
-def _load_document(root: Path, limits: Limits) -> LoadResult:
+def _load_document(
+    root: Path,
+    limits: Limits,
+    fast_read: set[str],
+    positioned: frozenset[str] | set[str] = frozenset(),
+) -> LoadResult:
+    """Load ``root``; names of fast-parsed files go to ``fast_read``, and the files named
+    in ``positioned`` are read by the positioned reader whatever their size."""
     if not root.exists():
         raise FileNotFoundError(f"no such file or directory: {root}")
     source = SourceMap()
@@ -151,7 +166,9 @@ def _load_document(root: Path, limits: Limits) -> LoadResult:
             )
             break
         texts[text.name] = text.text
-        _gather_file(text.name, text.text, gathered, source, findings, limits)
+        _gather_file(
+            text.name, text.text, gathered, source, findings, limits, fast_read, positioned
+        )
     document, kpi_findings = complete_kpis(_validate(gathered, source, findings), source, texts)
     findings.extend(kpi_findings)
     return LoadResult(document, source, tuple(findings), display_name(root))
@@ -180,7 +197,10 @@ def _gather_file(
     source: SourceMap,
     findings: list[Finding],
     limits: Limits,
+    fast_read: set[str],
+    positioned: frozenset[str] | set[str],
 ) -> None:
+    """Merge one YAML file into ``gathered``, noting in ``fast_read`` if yaml-rs read it."""
     local = SourceMap()
     local.add_file(name)
     list_offsets = {"actions": len(gathered.actions), "constraints": len(gathered.constraints)}
@@ -190,8 +210,9 @@ def _gather_file(
             path = (path[0], path[1] + list_offsets[str(path[0])], *path[2:])
         local.record(path, value, key)
 
-    fast = fast_parse(text, limits.max_scalar_chars)
+    fast = None if name in positioned else fast_parse(text, limits.max_scalar_chars)
     if fast is not None:
+        fast_read.add(name)
         parsed = ParsedYaml(fast)
         local.attach_lazy(name, LazyPositions(name, text, dict(list_offsets), limits))
         _claim_entries(local, name, fast, list_offsets)
@@ -509,19 +530,20 @@ def _validate_constraints(
                 )
             )
             continue
-        if not isinstance(item, dict) or item.get("kind") not in _CONSTRAINT_MODELS:
-            kind = item.get("kind") if isinstance(item, dict) else None
+        kind = item.get("kind") if isinstance(item, dict) else None
+        if not isinstance(kind, str) or kind not in _CONSTRAINT_MODELS:
+            shown = repr(printable(kind)) if isinstance(kind, str) else _described(kind)
             findings.append(
                 make_finding(
                     "schema",
-                    f"{what}: `kind` is {kind!r}; expected separation_of_duties, "
+                    f"{what}: `kind` is {shown}; expected separation_of_duties, "
                     "exclusive_roles or role_cardinality",
                     source.value((*path, "kind")),
                     subjects,
                 )
             )
             continue
-        model = _CONSTRAINT_MODELS[item["kind"]]
+        model = _CONSTRAINT_MODELS[kind]
         try:
             constraint = model.model_validate(item)
         except ValidationError as error:
@@ -530,3 +552,12 @@ def _validate_constraints(
         seen[constraint.id] = index
         constraints.append(constraint)
     return tuple(constraints), seen
+
+
+def _described(value: object) -> str:
+    """A short description of a value that has the wrong type, for a message."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)

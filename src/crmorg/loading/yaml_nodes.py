@@ -9,7 +9,7 @@ silently becoming booleans, and dates and sexagesimal numbers stay text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,33 +144,81 @@ def _exceeded_bound(text: str, limits: Limits) -> tuple[Any, str] | None:
     measured here too, so that an alias bomb is reported at the alias that sets it off.
     Every node counts, keys included, so this bound is slightly stricter than the
     converter's, which stays as a second line of defence.
+
+    crmorg's bounds must not depend on the parser's release. libyaml reads up to 1,024
+    characters ahead of the last event (a flow collection may turn out to be a key), and
+    newer releases stop at a nesting limit of their own while doing so, before crmorg
+    has seen the collection that crosses its bound. When the C parser gives up where the
+    text it had not yet turned into events could hold that collection, the pure-Python
+    parser, which has no such limit, measures again up to the place the C parser
+    stopped; its verdict is the bound's, and the C parser's error stands otherwise.
     """
-    open_collections: list[tuple[str | None, int]] = []
-    anchored_sizes: dict[str, int] = {}
-    expanded = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            if len(open_collections) > limits.max_depth:
-                return event.start_mark, _too_deep_message(limits)
-            open_collections.append((event.anchor, 1))
-            continue
-        if isinstance(event, yaml.CollectionEndEvent):
-            anchor, size = open_collections.pop()
-        elif isinstance(event, yaml.ScalarEvent):
-            anchor, size = event.anchor, 1
-        elif isinstance(event, yaml.AliasEvent):
-            anchor, size = None, anchored_sizes.get(event.anchor or "", 1)
-            expanded += size
-            if expanded > limits.max_alias_nodes:
-                return event.start_mark, _alias_bomb_message(limits)
-        else:
-            continue
-        if anchor is not None:
-            anchored_sizes[anchor] = size
-        if open_collections:
-            parent_anchor, parent_size = open_collections[-1]
-            open_collections[-1] = (parent_anchor, parent_size + size)
-    return None
+    measure = _BoundMeter(limits)
+    try:
+        return measure.events(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        if _Loader is yaml.SafeLoader or mark is None or not measure.may_cross(text, mark):
+            raise
+        try:
+            found = _BoundMeter(limits).events(yaml.parse(text, Loader=yaml.SafeLoader), mark)
+        except yaml.YAMLError:
+            found = None
+        if found is None:
+            raise
+        return found
+
+
+class _BoundMeter:
+    """Measures an event stream against the depth and alias bounds."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.open_collections: list[tuple[str | None, int]] = []
+        self.last_index = 0
+
+    def may_cross(self, text: str, mark: Any) -> bool:
+        """Whether the text between the last event and ``mark`` could cross the depth bound.
+
+        Only flow collections let libyaml read that far ahead; each needs a bracket.
+        """
+        budget = self.limits.max_depth - len(self.open_collections)
+        window = slice(self.last_index, max(self.last_index, int(mark.index)) + 1)
+        ahead = text[window]
+        return ahead.count("[") + ahead.count("{") >= budget
+
+    def events(self, stream: Iterable[Any], stop: Any = None) -> tuple[Any, str] | None:
+        """The first bound ``stream`` crosses, looking no further than the mark ``stop``."""
+        limits = self.limits
+        open_collections = self.open_collections
+        anchored_sizes: dict[str, int] = {}
+        expanded = 0
+        for event in stream:
+            self.last_index = event.start_mark.index
+            if stop is not None and self.last_index > stop.index:
+                return None
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(open_collections) > limits.max_depth:
+                    return event.start_mark, _too_deep_message(limits)
+                open_collections.append((event.anchor, 1))
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                anchor, size = open_collections.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                anchor, size = event.anchor, 1
+            elif isinstance(event, yaml.AliasEvent):
+                anchor, size = None, anchored_sizes.get(event.anchor or "", 1)
+                expanded += size
+                if expanded > limits.max_alias_nodes:
+                    return event.start_mark, _alias_bomb_message(limits)
+            else:
+                continue
+            if anchor is not None:
+                anchored_sizes[anchor] = size
+            if open_collections:
+                parent_anchor, parent_size = open_collections[-1]
+                open_collections[-1] = (parent_anchor, parent_size + size)
+        return None
 
 
 def _alias_bomb_message(limits: Limits) -> str:
@@ -327,17 +375,35 @@ class _Converter:
                 node,
             )
             return value
-        if _INT.fullmatch(value):
-            return int(value)
-        if _HEX.fullmatch(value):
-            return int(value, 16)
-        if _OCT.fullmatch(value):
-            return int(value[2:], 8)
+        integer = _integer(value)
+        if integer is not None:
+            if len(value) > _MAX_INT_CHARS:
+                self.schema(
+                    f"a number of {len(value):,} characters; crmorg reads whole numbers of "
+                    f"at most {_MAX_INT_CHARS} characters: write a smaller number",
+                    node,
+                )
+                return value
+            return int(value[2:], 8) if integer == 8 else int(value, integer)
         if _FLOAT.fullmatch(value):
             return float(value)
         if value in _SPECIAL_FLOATS:
             return _SPECIAL_FLOATS[value]
         return value
+
+
+_MAX_INT_CHARS = 4_000  # below Python's limit on converting text to int (4,300 digits)
+
+
+def _integer(value: str) -> int | None:
+    """The base of ``value`` if it is a YAML 1.2 integer (10, 16 or 8), else ``None``."""
+    if _INT.fullmatch(value):
+        return 10
+    if _HEX.fullmatch(value):
+        return 16
+    if _OCT.fullmatch(value):
+        return 8
+    return None
 
 
 def _level_word(path: Path, value: str) -> bool:
