@@ -10,7 +10,8 @@ refuses such a model with one :class:`~crmorg.export.errors.UnsupportedModelErro
 A target expresses only what it lists, so a new construct (a ``subordinates`` scope,
 baselines, sharing rules, field permissions) is refused by every target until the
 target says otherwise: adding one is a :class:`Construct` in :data:`CONSTRUCTS`, and
-one flag in the ``expresses`` of each target that can express it.
+one flag in the ``expresses`` of each target that can express it
+(``EVERY_V1_CONSTRUCT | {SUBORDINATES_SCOPE}``).
 """
 
 from __future__ import annotations
@@ -94,6 +95,10 @@ SHARED_PERSON_ROLE_ID = Construct(
 
 CONSTRUCTS: tuple[Construct, ...] = (INHERITANCE_CYCLE, DEPARTMENT_CYCLE, SHARED_PERSON_ROLE_ID)
 """Every construct a target may be unable to express, in the order they are reported."""
+
+EVERY_V1_CONSTRUCT = frozenset({INHERITANCE_CYCLE, DEPARTMENT_CYCLE, SHARED_PERSON_ROLE_ID})
+"""What a target expresses if it expresses all that format v1 can say. Constructs of a
+later version are not in it, so such a target still refuses them until it lists them."""
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ shared by a person and a role.
 from __future__ import annotations
 
 from crmorg.export.capabilities import (
-    DEPARTMENT_CYCLE,
-    INHERITANCE_CYCLE,
+    EVERY_V1_CONSTRUCT,
     SHARED_PERSON_ROLE_ID,
     Capabilities,
     Question,
@@ -25,7 +24,7 @@ EXPORTER = Exporter(
     render=render,
     capabilities=Capabilities(
         answers=frozenset({Question.SUBJECT_AT_SCOPE}),
-        expresses=frozenset({INHERITANCE_CYCLE, DEPARTMENT_CYCLE}),
+        expresses=EVERY_V1_CONSTRUCT - {SHARED_PERSON_ROLE_ID},
         why_not={
             SHARED_PERSON_ROLE_ID: "Casbin names roles and people by bare id in one "
             "namespace: rename the role or the person"

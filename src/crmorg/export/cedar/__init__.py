@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from crmorg.export.capabilities import (
     DEPARTMENT_CYCLE,
+    EVERY_V1_CONSTRUCT,
     INHERITANCE_CYCLE,
-    SHARED_PERSON_ROLE_ID,
     Capabilities,
     Question,
 )
@@ -25,7 +25,7 @@ EXPORTER = Exporter(
     render=render,
     capabilities=Capabilities(
         answers=frozenset({Question.PERSON_ON_RECORD}),
-        expresses=frozenset({SHARED_PERSON_ROLE_ID}),
+        expresses=EVERY_V1_CONSTRUCT - {INHERITANCE_CYCLE, DEPARTMENT_CYCLE},
         why_not={INHERITANCE_CYCLE: _ACYCLIC, DEPARTMENT_CYCLE: _ACYCLIC},
     ),
 )

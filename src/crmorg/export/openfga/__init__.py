@@ -7,13 +7,7 @@ decides a person on a record once the application writes the record's tuples
 
 from __future__ import annotations
 
-from crmorg.export.capabilities import (
-    DEPARTMENT_CYCLE,
-    INHERITANCE_CYCLE,
-    SHARED_PERSON_ROLE_ID,
-    Capabilities,
-    Question,
-)
+from crmorg.export.capabilities import EVERY_V1_CONSTRUCT, Capabilities, Question
 from crmorg.export.openfga.render import MODEL, MODEL_JSON, TUPLES, render
 from crmorg.export.target import Exporter
 
@@ -24,6 +18,6 @@ EXPORTER = Exporter(
     render=render,
     capabilities=Capabilities(
         answers=frozenset({Question.PERSON_ON_RECORD}),
-        expresses=frozenset({INHERITANCE_CYCLE, DEPARTMENT_CYCLE, SHARED_PERSON_ROLE_ID}),
+        expresses=EVERY_V1_CONSTRUCT,
     ),
 )

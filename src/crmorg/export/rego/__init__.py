@@ -6,13 +6,7 @@ Rule ``allow`` decides a person on a record, rule ``allow_scope`` answers
 
 from __future__ import annotations
 
-from crmorg.export.capabilities import (
-    DEPARTMENT_CYCLE,
-    INHERITANCE_CYCLE,
-    SHARED_PERSON_ROLE_ID,
-    Capabilities,
-    Question,
-)
+from crmorg.export.capabilities import EVERY_V1_CONSTRUCT, Capabilities, Question
 from crmorg.export.rego.render import DATA, POLICY, render
 from crmorg.export.target import Exporter
 
@@ -23,6 +17,6 @@ EXPORTER = Exporter(
     render=render,
     capabilities=Capabilities(
         answers=frozenset({Question.SUBJECT_AT_SCOPE, Question.PERSON_ON_RECORD}),
-        expresses=frozenset({INHERITANCE_CYCLE, DEPARTMENT_CYCLE, SHARED_PERSON_ROLE_ID}),
+        expresses=EVERY_V1_CONSTRUCT,
     ),
 )

@@ -7,13 +7,7 @@ relationships (``docs/exports.md``); closures make forced cycles harmless.
 
 from __future__ import annotations
 
-from crmorg.export.capabilities import (
-    DEPARTMENT_CYCLE,
-    INHERITANCE_CYCLE,
-    SHARED_PERSON_ROLE_ID,
-    Capabilities,
-    Question,
-)
+from crmorg.export.capabilities import EVERY_V1_CONSTRUCT, Capabilities, Question
 from crmorg.export.spicedb.render import RELATIONSHIPS, SCHEMA, render
 from crmorg.export.target import Exporter
 
@@ -24,6 +18,6 @@ EXPORTER = Exporter(
     render=render,
     capabilities=Capabilities(
         answers=frozenset({Question.PERSON_ON_RECORD}),
-        expresses=frozenset({INHERITANCE_CYCLE, DEPARTMENT_CYCLE, SHARED_PERSON_ROLE_ID}),
+        expresses=EVERY_V1_CONSTRUCT,
     ),
 )
