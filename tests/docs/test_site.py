@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crmorg.docs import site as site_module
+from crmorg import output as site_module
 from crmorg.docs.context import Page, Section, SiteContext
 from crmorg.docs.i18n import LANGUAGES, STRINGS
 from crmorg.docs.site import MARKER_FILE, SiteError, build_site, write_site

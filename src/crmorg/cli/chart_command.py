@@ -9,6 +9,7 @@ from crmorg.charts import RENDERERS, render_html
 from crmorg.charts.views import VIEWS, build_chart
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
 from crmorg.cli.loading import load_or_report
+from crmorg.output import OutputError, write_file
 
 LANGUAGES = ("en", "zh")
 
@@ -64,10 +65,12 @@ class ChartCommand:
         )
         if args.out:
             target = Path(args.out)
-            if target.is_dir():
-                raise UsageError(f"{target} is a directory; give a file name")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(text.encode("utf-8"))
+            try:
+                # A symbolic link is followed, as a shell redirection would: the file it
+                # names is replaced, the link stays.
+                write_file(target.resolve() if target.is_symlink() else target, text)
+            except OutputError as exc:
+                raise UsageError(str(exc)) from None
         else:
             out.write(text)
         return EXIT_OK

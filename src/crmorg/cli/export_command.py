@@ -6,13 +6,7 @@ import argparse
 
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, add_model_argument, stderr, stdout
 from crmorg.cli.loading import load_or_report
-from crmorg.export import (
-    EXPORTERS,
-    ExportError,
-    ExportRefused,
-    available_exporters,
-    export_model,
-)
+from crmorg.export import ExportError, ExportRefused, available_exporters, export_model
 from crmorg.lint.engine import Report
 from crmorg.reporters import text
 
@@ -61,8 +55,7 @@ class ExportCommand:
         except ExportError as exc:
             err.write(f"crmorg export: {exc}\n")
             return EXIT_FINDINGS
-        target = EXPORTERS.get(args.target) or available_exporters()[args.target]
-        out.write(f"wrote {target.name} export: {len(written)} file(s) in {args.out}\n")
+        out.write(f"wrote {args.target} export: {len(written)} file(s) in {args.out}\n")
         for path in written:
             out.write(f"  {path}\n")
         return EXIT_OK

@@ -1,66 +1,38 @@
-"""Compiling a model for other systems: one module per target, registered here.
+"""Compiling a model for other systems: one package per target, registered in one place.
 
 >>> import crmorg
 >>> model = crmorg.load("examples/reference")
 >>> crmorg.export(model, "cedar", "out/cedar")      # doctest: +SKIP
 
-Adding a target means adding a module with an :class:`Exporter` and a line in
-:data:`EXPORTERS`; installed plugins may add more through the ``crmorg.exporters``
-entry-point group.
+Layout: each target is a package (``cedar/``, ``casbin/``, ``rego/``, ``openfga/``,
+``spicedb/``, ``json/``, ``csv/``) whose ``__init__`` declares its :class:`Exporter`
+(name, files, :class:`~crmorg.export.capabilities.Capabilities`) and whose modules and
+``templates/`` render it. The targets share, from the modules beside them:
+:mod:`~crmorg.export.compiled` (the facts every policy target compiles),
+:mod:`~crmorg.export.zanzibar` (the schema and tuples of OpenFGA and SpiceDB),
+:mod:`~crmorg.export.access_formats` (the access-review matrix),
+:mod:`~crmorg.export.naming` and :mod:`~crmorg.export.escaping`. The registry is
+:data:`EXPORTERS` (:mod:`~crmorg.export.registry`); adding a target means adding a
+package and a line there.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
 from pathlib import Path
 
-from crmorg.export import casbin, cedar, csv_matrix, json_matrix, openfga, rego, spicedb
-from crmorg.export.atomic import write_directory
-from crmorg.export.base import Exporter, RenderedFiles
+from crmorg.export.capabilities import Capabilities, Construct, Question, inexpressible
 from crmorg.export.errors import (
     ExportError,
     ExportRefused,
+    Inexpressible,
     UnknownTargetError,
     UnsupportedModelError,
 )
+from crmorg.export.registry import EXPORTERS, available_exporters, get_exporter
+from crmorg.export.target import Exporter, RenderedFiles
 from crmorg.findings import Severity
 from crmorg.model import Model
-
-EXPORTERS: dict[str, Exporter] = {
-    exporter.name: exporter
-    for exporter in (
-        cedar.EXPORTER,
-        casbin.EXPORTER,
-        rego.EXPORTER,
-        json_matrix.EXPORTER,
-        csv_matrix.EXPORTER,
-        openfga.EXPORTER,
-        spicedb.EXPORTER,
-    )
-}
-"""The built-in targets, by name."""
-
-ENTRY_POINT_GROUP = "crmorg.exporters"
-
-
-def available_exporters() -> dict[str, Exporter]:
-    """The built-in targets, then those that installed plugins register."""
-    exporters = dict(EXPORTERS)
-    for point in entry_points(group=ENTRY_POINT_GROUP):
-        plugin = point.load()
-        if isinstance(plugin, Exporter) and plugin.name not in exporters:
-            exporters[plugin.name] = plugin
-    return exporters
-
-
-def get_exporter(target: str) -> Exporter:
-    exporters = EXPORTERS if target in EXPORTERS else available_exporters()
-    found = exporters.get(target)
-    if found is None:
-        raise UnknownTargetError(
-            f"no export target {target!r}; the targets are: {', '.join(sorted(exporters))}"
-        )
-    return found
+from crmorg.output import KnownFiles, OutputError, write_directory
 
 
 def check_exportable(model: Model, *, force: bool = False) -> None:
@@ -82,30 +54,46 @@ def check_exportable(model: Model, *, force: bool = False) -> None:
 
 
 def render_target(model: Model, target: str, *, force: bool = False) -> RenderedFiles:
-    """Every file of ``target`` for ``model``, in memory (nothing is written)."""
+    """Every file of ``target`` for ``model``, in memory (nothing is written).
+
+    Raises :class:`UnsupportedModelError` for what the target cannot express.
+    """
     exporter = get_exporter(target)
     check_exportable(model, force=force)
+    problems = inexpressible(model, exporter.capabilities)
+    if problems:
+        raise UnsupportedModelError(problems, exporter.name)
     return exporter.render(model)
 
 
 def export_model(model: Model, target: str, out_dir: Path, *, force: bool = False) -> list[Path]:
     """Write ``target``'s files for ``model`` into ``out_dir``; returns their paths.
 
-    The directory is written whole or not at all (see :mod:`crmorg.export.atomic`).
-    Raises :class:`ExportRefused` for a model with error findings (unless ``force``),
-    :class:`UnsupportedModelError` for a model the target cannot express, and
-    :class:`ExportError` when ``out_dir`` is not safe to replace.
+    The directory is written whole or not at all (:func:`crmorg.output.write_directory`),
+    and an existing one is replaced only when it holds nothing but files that some
+    target exports. Raises :class:`ExportRefused` for a model with error findings
+    (unless ``force``), :class:`UnsupportedModelError` for a model the target cannot
+    express, and :class:`ExportError` when ``out_dir`` is not safe to replace.
     """
     files = render_target(model, target, force=force)
-    replaceable = {name for exporter in available_exporters().values() for name in exporter.files}
-    return write_directory(Path(out_dir), files, replaceable)
+    exported = KnownFiles(
+        frozenset(name for exporter in available_exporters().values() for name in exporter.files)
+    )
+    try:
+        return write_directory(Path(out_dir), files, exported)
+    except OutputError as unsafe:
+        raise ExportError(str(unsafe)) from None
 
 
 __all__ = [
     "EXPORTERS",
+    "Capabilities",
+    "Construct",
     "ExportError",
     "ExportRefused",
     "Exporter",
+    "Inexpressible",
+    "Question",
     "RenderedFiles",
     "UnknownTargetError",
     "UnsupportedModelError",

@@ -1,7 +1,8 @@
 """The access-review matrix as JSON, CSV, a terminal table and Markdown.
 
-The ``json`` and ``csv`` export targets write the first two; ``crmorg matrix`` prints
-any of them. Each is deterministic: sorted, fixed formatting, no timestamps.
+The ``json`` and ``csv`` export targets write the first two (:func:`matrix_target`);
+``crmorg matrix`` prints any of them. Each is deterministic: sorted, fixed formatting,
+no timestamps.
 """
 
 from __future__ import annotations
@@ -9,12 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from typing import Any
 
+from crmorg.export.capabilities import EVERY_V1_CONSTRUCT, Capabilities
 from crmorg.export.compiled import source_of
 from crmorg.export.escaping import spreadsheet_cell
+from crmorg.export.target import Exporter
 from crmorg.model import Model
-from crmorg.permissions.review import Access, AccessMatrix
+from crmorg.permissions.review import Access, AccessMatrix, access_matrix
 from crmorg.permissions.scopes import SCOPE_NAMES, Scope
 from crmorg.text import localize
 
@@ -148,3 +152,17 @@ def render_markdown(matrix: AccessMatrix) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
     return "\n".join([*lines, "", LEGEND]) + "\n"
+
+
+def matrix_target(
+    name: str, file: str, summary: str, write: Callable[[Model, AccessMatrix], str]
+) -> Exporter:
+    """A target that writes the matrix as one ``file``: for review, not an engine.
+
+    It decides nothing itself, and a matrix can hold whatever the model says.
+    """
+
+    def render(model: Model) -> dict[str, str]:
+        return {file: write(model, access_matrix(model))}
+
+    return Exporter(name, summary, (file,), render, Capabilities(expresses=EVERY_V1_CONSTRUCT))

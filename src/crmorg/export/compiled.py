@@ -86,8 +86,6 @@ class CompiledModel:
     people: dict[str, PersonFacts]
     teams: dict[str, TeamFacts]
     departments: dict[str, DepartmentFacts]
-    inheritance_cycles: tuple[tuple[str, ...], ...]
-    department_cycles: tuple[tuple[str, ...], ...]
 
     @property
     def grant_count(self) -> int:
@@ -180,15 +178,4 @@ def compile_model(model: Model) -> CompiledModel:
         people=people,
         teams=teams,
         departments=departments,
-        inheritance_cycles=_cycles(graph),
-        department_cycles=_cycles(model.department_tree),
     )
-
-
-def _cycles(graph: nx.DiGraph[str]) -> tuple[tuple[str, ...], ...]:
-    found = []
-    for component in nx.strongly_connected_components(graph):
-        # A role inheriting itself (or a department its own parent) changes nothing.
-        if len(component) > 1:
-            found.append(tuple(sorted(component)))
-    return tuple(sorted(found))

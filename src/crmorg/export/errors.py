@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from crmorg.findings import Finding
 
 
@@ -33,5 +35,35 @@ class ExportRefused(ExportError):
         super().__init__(f"{len(findings)} error(s) in the model; {hint}:\n{shown}{more}")
 
 
+@dataclass(frozen=True)
+class Inexpressible:
+    """One thing a model says that a target cannot express, and where it says it.
+
+    Like a finding: ``construct`` names the kind of thing (a
+    :class:`~crmorg.export.capabilities.Construct`'s name, or a target's own limit),
+    ``location`` is ``file:line`` in the model (``None`` when nothing in the model's
+    files is to blame), and ``message`` says what to change.
+    """
+
+    construct: str
+    message: str
+    location: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.construct}: {self.message}"
+
+
 class UnsupportedModelError(ExportError):
-    """The target cannot express something in this model (e.g. a forced cycle for Cedar)."""
+    """The target cannot express something in the model; ``problems`` says what and where.
+
+    The one error every target refuses a model with, forced or not (``--force``
+    overrides validation errors, not what an engine can represent).
+    """
+
+    def __init__(self, problems: tuple[Inexpressible, ...], target: str | None = None) -> None:
+        self.problems = problems
+        self.target = target
+        who = f"the {target} target" if target else "the target"
+        shown = "\n".join(f"  {problem}" for problem in problems)
+        super().__init__(f"{who} cannot express {len(problems)} thing(s) in the model:\n{shown}")

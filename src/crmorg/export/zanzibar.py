@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from crmorg.export.compiled import CompiledModel
-from crmorg.export.errors import UnsupportedModelError
+from crmorg.export.errors import Inexpressible, UnsupportedModelError
 from crmorg.model import Model
 from crmorg.permissions.scopes import Scope
 
@@ -223,10 +223,14 @@ def _assign(
         if not usable(name) or name in used:
             name = _hashed(prefix, identifier, room)
         if not usable(name) or name in used:
-            raise UnsupportedModelError(
+            # Names are built from ids alone (some actions are built in), so no line of
+            # the model is to blame.
+            problem = Inexpressible(
+                "unnameable-id",
                 f"cannot find an OpenFGA/SpiceDB name for `{identifier}`: `{name}` is taken; "
-                "rename one of them"
+                "rename one of them",
             )
+            raise UnsupportedModelError((problem,))
         names[identifier] = name
         used.add(name)
     return dict(sorted(names.items()))

@@ -1,4 +1,4 @@
-"""The ``openfga`` target: ``model.fga``, ``model.json`` and ``tuples.json``.
+"""Rendering the ``openfga`` target: ``model.fga``, ``model.json`` and ``tuples.json``.
 
 The schema and relationships of :mod:`crmorg.export.zanzibar` for OpenFGA:
 ``model.fga`` is the authorization model in OpenFGA's DSL (schema 1.1), ``model.json``
@@ -14,7 +14,6 @@ import json
 from typing import Any
 
 from crmorg.export import zanzibar
-from crmorg.export.base import Exporter
 from crmorg.export.compiled import CompiledModel, compile_model
 from crmorg.export.escaping import comment_text
 from crmorg.export.zanzibar import (
@@ -128,11 +127,3 @@ def model_json(types: tuple[TypeDef, ...]) -> dict[str, Any]:
             {"type": typedef.name, "relations": relations, "metadata": {"relations": metadata}}
         )
     return {"schema_version": SCHEMA_VERSION, "type_definitions": definitions}
-
-
-EXPORTER = Exporter(
-    name="openfga",
-    summary="OpenFGA model (DSL and JSON) and tuples (check person on record: docs/exports.md)",
-    files=(MODEL, MODEL_JSON, TUPLES),
-    render=render,
-)

@@ -1,4 +1,4 @@
-"""The ``spicedb`` target: ``schema.zed`` and ``relationships.txt``.
+"""Rendering the ``spicedb`` target: ``schema.zed`` and ``relationships.txt``.
 
 The schema and relationships of :mod:`crmorg.export.zanzibar` in SpiceDB's syntax.
 ``relationships.txt`` holds one ``type:id#relation@type:id`` per line, after a ``//``
@@ -10,7 +10,6 @@ each record's relationships itself (see ``docs/exports.md``).
 from __future__ import annotations
 
 from crmorg.export import zanzibar
-from crmorg.export.base import Exporter
 from crmorg.export.compiled import CompiledModel, compile_model
 from crmorg.export.escaping import comment_text
 from crmorg.export.zanzibar import (
@@ -106,11 +105,3 @@ def _relationships(compiled: CompiledModel, groups: tuple[zanzibar.RelationshipG
     if not groups:
         lines += ["", "// The model has no people, roles or departments to relate."]
     return "\n".join(lines) + "\n"
-
-
-EXPORTER = Exporter(
-    name="spicedb",
-    summary="SpiceDB schema and relationships (check person on record: docs/exports.md)",
-    files=(RELATIONSHIPS, SCHEMA),
-    render=render,
-)

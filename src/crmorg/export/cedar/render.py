@@ -1,4 +1,4 @@
-"""The ``cedar`` target: ``policies.cedar``, ``schema.cedarschema``, ``entities.json``.
+"""Rendering the ``cedar`` target: ``policies.cedar``, ``schema.cedarschema``, ``entities.json``.
 
 Each grant written on a role becomes one ``permit`` for the principals ``in`` that role;
 a role's parents in ``entities.json`` are the roles it inherits, so a grant reaches the
@@ -11,11 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from crmorg.export.base import Exporter
 from crmorg.export.compiled import CompiledModel, OwnGrant, compile_model
-from crmorg.export.errors import UnsupportedModelError
 from crmorg.export.escaping import cedar_string, comment_text
 from crmorg.export.naming import resource_type_names
+from crmorg.export.templates import template
 from crmorg.model import Model
 from crmorg.permissions.scopes import Scope
 
@@ -23,6 +22,9 @@ NAMESPACE = "CRM"
 POLICIES = "policies.cedar"
 SCHEMA = "schema.cedarschema"
 ENTITIES = "entities.json"
+
+ORGANIZATION_TYPES = template("crmorg.export.cedar", "organization.cedarschema")
+"""The schema's entity types for departments, teams, roles and people (inside the namespace)."""
 
 _OWN = "(resource has owner && resource.owner == principal)"
 _TEAM = (
@@ -60,25 +62,12 @@ def policy_id(grant: OwnGrant) -> str:
 
 def render(model: Model) -> dict[str, str]:
     compiled = compile_model(model)
-    _check_expressible(compiled)
     types = resource_type_names(compiled.resources)
     return {
         POLICIES: _policies(compiled, types),
         SCHEMA: _schema(compiled, types),
         ENTITIES: _entities(compiled),
     }
-
-
-def _check_expressible(compiled: CompiledModel) -> None:
-    cycles = [("inheritance", c) for c in compiled.inheritance_cycles] + [
-        ("department", c) for c in compiled.department_cycles
-    ]
-    if cycles:
-        shown = "; ".join(f"{kind} cycle {' -> '.join(ids)}" for kind, ids in cycles)
-        raise UnsupportedModelError(
-            f"Cedar's entity hierarchy must be acyclic, and this model has {shown}; "
-            "break the cycle to export to Cedar"
-        )
 
 
 def _header(compiled: CompiledModel, what: str) -> list[str]:
@@ -125,29 +114,7 @@ def _policies(compiled: CompiledModel, types: dict[str, str]) -> str:
 
 def _schema(compiled: CompiledModel, types: dict[str, str]) -> str:
     lines = _header(compiled, "Cedar schema")
-    lines += [
-        f"namespace {NAMESPACE} {{",
-        "  // Departments form a tree: a department's parent is the department above it.",
-        "  entity Department in [Department] {",
-        "    name?: String,",
-        "  };",
-        "  entity Team {",
-        "    name?: String,",
-        "    department?: Department,",
-        "  };",
-        "  // A role's parents are the roles it inherits.",
-        "  entity Role in [Role] {",
-        "    name?: String,",
-        "  };",
-        "  // A person's parents are the roles they hold and the teams they are in.",
-        "  // `department_reach` is their departments and every department below them.",
-        "  entity Person in [Role, Team] {",
-        "    name?: String,",
-        "    teams: Set<Team>,",
-        "    departments: Set<Department>,",
-        "    department_reach: Set<Department>,",
-        "  };",
-    ]
+    lines += [f"namespace {NAMESPACE} {{", *ORGANIZATION_TYPES.splitlines()]
     for resource in compiled.resources:
         lines += [
             f"  // resource {resource}",
@@ -218,11 +185,3 @@ def _entities(compiled: CompiledModel) -> str:
             attrs["department"] = entity_ref("Department", team.department)
         entities.append({"uid": _uid("Team", team.id), "attrs": attrs, "parents": []})
     return json.dumps(entities, ensure_ascii=False, indent=2) + "\n"
-
-
-EXPORTER = Exporter(
-    name="cedar",
-    summary="Cedar policies, schema and entities (namespace CRM)",
-    files=(ENTITIES, POLICIES, SCHEMA),
-    render=render,
-)

@@ -1,0 +1,33 @@
+"""The ``casbin`` target: a Casbin RBAC model and policy.
+
+``enforce(subject, resource, action, scope)`` answers ``Model.allows``; a person on a
+record is asked at the scope that the application computes (``docs/exports.md``).
+Casbin names roles and people by bare id in one role graph, so it cannot express an id
+shared by a person and a role.
+"""
+
+from __future__ import annotations
+
+from crmorg.export.capabilities import (
+    EVERY_V1_CONSTRUCT,
+    SHARED_PERSON_ROLE_ID,
+    Capabilities,
+    Question,
+)
+from crmorg.export.casbin.render import MODEL, POLICY, render
+from crmorg.export.target import Exporter
+
+EXPORTER = Exporter(
+    name="casbin",
+    summary="Casbin RBAC model and policy (enforce(subject, resource, action, scope))",
+    files=(MODEL, POLICY),
+    render=render,
+    capabilities=Capabilities(
+        answers=frozenset({Question.SUBJECT_AT_SCOPE}),
+        expresses=EVERY_V1_CONSTRUCT - {SHARED_PERSON_ROLE_ID},
+        why_not={
+            SHARED_PERSON_ROLE_ID: "Casbin names roles and people by bare id in one "
+            "namespace: rename the role or the person"
+        },
+    ),
+)

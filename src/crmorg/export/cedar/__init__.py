@@ -1,0 +1,31 @@
+"""The ``cedar`` target: Cedar policies, schema and entities (namespace ``CRM``).
+
+Cedar decides a person on a record itself. Its entity hierarchy must be acyclic, so it
+cannot express a forced inheritance or department cycle.
+"""
+
+from __future__ import annotations
+
+from crmorg.export.capabilities import (
+    DEPARTMENT_CYCLE,
+    EVERY_V1_CONSTRUCT,
+    INHERITANCE_CYCLE,
+    Capabilities,
+    Question,
+)
+from crmorg.export.cedar.render import ENTITIES, POLICIES, SCHEMA, render
+from crmorg.export.target import Exporter
+
+_ACYCLIC = "Cedar's entity hierarchy must be acyclic: break the cycle to export to Cedar"
+
+EXPORTER = Exporter(
+    name="cedar",
+    summary="Cedar policies, schema and entities (namespace CRM)",
+    files=(ENTITIES, POLICIES, SCHEMA),
+    render=render,
+    capabilities=Capabilities(
+        answers=frozenset({Question.PERSON_ON_RECORD}),
+        expresses=EVERY_V1_CONSTRUCT - {INHERITANCE_CYCLE, DEPARTMENT_CYCLE},
+        why_not={INHERITANCE_CYCLE: _ACYCLIC, DEPARTMENT_CYCLE: _ACYCLIC},
+    ),
+)

@@ -1,0 +1,23 @@
+"""The ``openfga`` target: an OpenFGA model (DSL and JSON) and relationship tuples.
+
+The schema and tuples of :mod:`crmorg.export.zanzibar` in OpenFGA's syntax. OpenFGA
+decides a person on a record once the application writes the record's tuples
+(``docs/exports.md``); closures make forced cycles harmless.
+"""
+
+from __future__ import annotations
+
+from crmorg.export.capabilities import EVERY_V1_CONSTRUCT, Capabilities, Question
+from crmorg.export.openfga.render import MODEL, MODEL_JSON, TUPLES, render
+from crmorg.export.target import Exporter
+
+EXPORTER = Exporter(
+    name="openfga",
+    summary="OpenFGA model (DSL and JSON) and tuples (check person on record: docs/exports.md)",
+    files=(MODEL, MODEL_JSON, TUPLES),
+    render=render,
+    capabilities=Capabilities(
+        answers=frozenset({Question.PERSON_ON_RECORD}),
+        expresses=EVERY_V1_CONSTRUCT,
+    ),
+)

@@ -1,0 +1,216 @@
+"""Writing crmorg's output all at once or not at all: a whole directory, or one file.
+
+Every output (an export, the handbook, a chart) is rendered in memory first and then
+written here, so one set of rules holds for all of them:
+
+- :func:`write_directory` writes every file into a fresh hidden directory beside the
+  destination (``.DIR.<random>.tmp``), flushes each to disk and renames the directory
+  into place. An existing destination is renamed away first and deleted only once the
+  new one is in place; on any failure the staging directory, and any parent directory
+  this call created, is removed and the old destination put back. A reader sees the old
+  output or the new one, never a mixture.
+- An existing directory is replaced only when crmorg recognises it as its own
+  (:class:`KnownFiles` or :class:`MarkerFile`) or the caller forces it, so a mistyped
+  ``--out`` never deletes work. A symbolic link or a file in its place is refused.
+- :func:`write_file` does the same for one file: a temporary file in the same
+  directory, flushed, then renamed over the destination.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+FilesWritten = Callable[[int, int], None]
+"""Told ``(files written so far, files in all)`` after each file."""
+
+
+class OutputError(Exception):
+    """The output cannot go where it was asked to; nothing was changed."""
+
+
+class ForeignDirectoryError(OutputError):
+    """The destination holds files that crmorg did not write; ``entries`` names them."""
+
+    def __init__(self, directory: Path, entries: list[str]) -> None:
+        self.entries = entries
+        shown = ", ".join(entries[:5]) + (" ..." if len(entries) > 5 else "")
+        super().__init__(
+            f"{directory} holds files not written by crmorg ({shown}); it is replaced "
+            "whole, so choose a new or empty directory"
+        )
+
+
+class Ownership(Protocol):
+    """How crmorg recognises a directory it wrote, which it may therefore replace."""
+
+    def foreign(self, directory: Path) -> list[str]:
+        """The entries of ``directory`` that crmorg did not write (sorted)."""
+        ...
+
+    def reserved(self) -> Mapping[str, str]:
+        """Files added to every output (name -> text); no rendered path may use them."""
+        ...
+
+
+@dataclass(frozen=True)
+class KnownFiles:
+    """Output recognised by its file names: a directory of nothing but these files."""
+
+    names: frozenset[str]
+
+    def foreign(self, directory: Path) -> list[str]:
+        return sorted(
+            entry.name
+            for entry in directory.iterdir()
+            if entry.name not in self.names or entry.is_symlink() or not entry.is_file()
+        )
+
+    def reserved(self) -> Mapping[str, str]:
+        return {}
+
+
+@dataclass(frozen=True)
+class MarkerFile:
+    """Output recognised by a marker file written into it (or an empty directory)."""
+
+    name: str
+    text: str
+
+    def foreign(self, directory: Path) -> list[str]:
+        if (directory / self.name).is_file():
+            return []
+        return sorted(entry.name for entry in directory.iterdir())
+
+    def reserved(self) -> Mapping[str, str]:
+        return {self.name: self.text}
+
+
+def check_relative_path(path: str, reserved: Collection[str] = ()) -> None:
+    """Raise ``ValueError`` unless ``path`` is a plain relative POSIX path inside the output."""
+    parts = path.split("/")
+    if (
+        not path
+        or path.startswith("/")
+        or "\\" in path
+        or any(part in ("", ".", "..") for part in parts)
+        or parts[0] in reserved
+    ):
+        raise ValueError(f"unsafe path {path!r} for a file of the output")
+
+
+def write_directory(
+    out_dir: Path,
+    files: Mapping[str, str],
+    ownership: Ownership,
+    *,
+    force: bool = False,
+    progress: FilesWritten | None = None,
+) -> list[Path]:
+    """Make ``out_dir`` hold exactly ``files`` (relative path -> text, written as UTF-8).
+
+    ``ownership`` says which existing directory may be replaced; ``force`` replaces any
+    directory. Returns the paths written, under ``out_dir`` as given, sorted.
+    """
+    reserved = ownership.reserved()
+    for path in files:
+        check_relative_path(path, reserved)
+    target = Path(out_dir).absolute()
+    _check_destination(target, ownership, force)
+    with _staged(target, lambda stage: stage.mkdir()) as staging:
+        for done, path in enumerate(sorted(files), start=1):
+            _write_file(staging.joinpath(*path.split("/")), files[path])
+            if progress is not None:
+                progress(done, len(files))
+        for name, text in reserved.items():
+            _write_file(staging / name, text)
+        _fsync_directory(staging)
+        _swap_into_place(staging, target)
+    return [Path(out_dir).joinpath(*path.split("/")) for path in sorted(files)]
+
+
+def write_file(path: Path, text: str) -> None:
+    """Replace the file ``path`` with ``text`` (UTF-8) in one rename."""
+    target = Path(path).absolute()
+    if target.is_symlink():
+        raise OutputError(f"{path} is a symbolic link; give the real file")
+    if target.is_dir():
+        raise OutputError(f"{path} is a directory; give a file name")
+    with _staged(target, lambda stage: None) as staging:
+        _write_file(staging, text)
+        staging.replace(target)
+
+
+def _check_destination(out_dir: Path, ownership: Ownership, force: bool) -> None:
+    if out_dir.is_symlink():
+        raise OutputError(f"{out_dir} is a symbolic link; give the real directory")
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise OutputError(f"{out_dir} exists and is not a directory")
+    foreign = ownership.foreign(out_dir)
+    if foreign and not force:
+        raise ForeignDirectoryError(out_dir, foreign)
+
+
+@contextlib.contextmanager
+def _staged(target: Path, make: Callable[[Path], None]) -> Iterator[Path]:
+    """A fresh hidden path beside ``target``, removed (with new parents) on failure."""
+    created = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
+    staging: Path | None = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Beside the target, so on the same file system: the final rename is atomic.
+        staging = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+        make(staging)
+        yield staging
+        staging = None
+        _fsync_directory(target.parent)
+    except BaseException:
+        if staging is not None:
+            if staging.is_dir():
+                shutil.rmtree(staging, ignore_errors=True)
+            else:
+                staging.unlink(missing_ok=True)
+        for directory in created:  # nearest first; only the ones this call made
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
+
+
+def _write_file(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync_directory(path: Path) -> None:
+    with contextlib.suppress(OSError):  # not every platform can open a directory
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _swap_into_place(staging: Path, out_dir: Path) -> None:
+    """Rename ``staging`` to ``out_dir``; the old ``out_dir`` goes only once it is in."""
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    previous = out_dir.parent / f".{out_dir.name}.{secrets.token_hex(6)}.old"
+    out_dir.rename(previous)
+    try:
+        staging.rename(out_dir)
+    except BaseException:
+        previous.rename(out_dir)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)
