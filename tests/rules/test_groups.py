@@ -20,23 +20,14 @@ from crmorg.lint.engine import Report, run
 from crmorg.lint.registry import BUILTIN_RULES, builtin_rules
 from crmorg.loading.identities import LOADER_IDENTITIES
 
+from .test_config import MODEL as CONFIG_MODEL
+
 SEEDED = Path(__file__).parent / "seeded"
 EXPECTED = yaml.safe_load((SEEDED / "expected.yaml").read_text(encoding="utf-8"))
 
-# One finding of each of raci, organisation, kpi and model, plus settings below.
-MODEL = """\
-organization: {name: T}
-departments:
-  sales: {name: Sales}
-roles:
-  rep: {}
-people:
-  ann: {roles: [rep]}
-responsibilities:
-  sell: {responsible: [rep]}
-kpis:
-  k: {department: sales, formula: "1", unit: count, direction: higher, target: 1}
-"""
+# The configuration tests' model, with one KPI finding more: raci-no-accountable,
+# department-without-head and kpi-not-measurable, one of each of three groups.
+MODEL = CONFIG_MODEL.replace(", frequency: daily", "")
 
 
 def _group(rule: str) -> str:

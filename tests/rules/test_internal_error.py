@@ -22,15 +22,7 @@ from crmorg.lint.engine import Report, run
 from crmorg.lint.rule import FirstPass, Problem, Rule, post_pass_rule, rule
 from crmorg.model import Model
 
-MODEL = """\
-organization: {name: T}
-departments:
-  sales: {name: Sales}
-roles:
-  rep: {}
-people:
-  ann: {roles: [rep]}
-"""
+from .test_config import MODEL
 
 
 @rule("broken-plugin", code="CRM901", group="access", family="gap", severity=Severity.INFO)
