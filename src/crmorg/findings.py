@@ -1,12 +1,28 @@
-"""Findings: what validation reports, and where in the model it points."""
+"""Findings: what validation reports, which rule it belongs to, and where it points.
+
+The loader and the rules both report findings, so what a finding is, and a rule's
+identity, live here, below both of them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal, get_args
 
 Path = tuple[str | int, ...]
+
+Group = Literal["model", "access", "raci", "organisation", "kpi"]
+"""What a rule is about (format-v1 section 14): the model as written, what people may
+do, responsibilities, the organisation's structure and staffing, or KPIs."""
+
+GROUPS: tuple[Group, ...] = get_args(Group)
+
+Family = Literal["model", "conflict", "gap"]
+"""What kind of problem a rule finds: the model cannot be read or does not hold
+together, the design contradicts itself, or something it needs is missing."""
+
+FAMILIES: tuple[Family, ...] = get_args(Family)
 
 
 class Severity(StrEnum):
@@ -84,3 +100,19 @@ class Finding:
         if self.waiver_reason is not None:
             data["waiver_reason"] = self.waiver_reason
         return data
+
+
+@dataclass(frozen=True)
+class RuleIdentity:
+    """Who a finding belongs to: a rule's contract name, code, group, family and default
+    severity. Declared once, beside whatever reports the rule's findings."""
+
+    name: str
+    code: str
+    group: Group
+    family: Family
+    severity: Severity
+
+    def finding(self, message: str, location: Location, subjects: tuple[str, ...] = ()) -> Finding:
+        """A finding of this rule at its default severity."""
+        return Finding(self.name, self.code, self.severity, message, location, subjects)

@@ -11,7 +11,7 @@ import pytest
 from crmorg.api import load_partial
 from crmorg.lint.engine import run
 from crmorg.lint.registry import all_rules
-from crmorg.lint.rules.kpi_access import kpi_owner_lacks_access
+from crmorg.lint.rules.kpi_owner_lacks_access import kpi_owner_lacks_access
 
 RULE = "kpi-owner-lacks-access"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from crmorg.api import load_partial
-from crmorg.lint.facts import facts, listing
+from crmorg.lint.facts import facts
+from crmorg.lint.wording import listing
 
 MODEL = """\
 organization: {name: T}

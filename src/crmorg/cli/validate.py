@@ -26,7 +26,8 @@ class ValidateCommand:
             action="append",
             default=[],
             metavar="RULE",
-            help="run only these rules (names, codes or families: model, conflict, gap); a "
+            help="run only these rules: names, codes, groups (model, access, raci, "
+            "organisation, kpi) or families (conflict, gap), e.g. `--select model,access`; a "
             "rule named here runs even where settings.rules switches it off; repeatable or "
             "comma-separated",
         )
@@ -35,15 +36,16 @@ class ValidateCommand:
             action="append",
             default=[],
             metavar="RULE",
-            help="skip these rules; repeatable or comma-separated",
+            help="skip these rules (names, codes, groups or families); repeatable or "
+            "comma-separated",
         )
         parser.add_argument(
             "--severity",
             action="append",
             default=[],
             metavar="RULE=LEVEL",
-            help="change the severity of a rule (name or code) or a family: error, warning, "
-            "info or off; repeatable",
+            help="change the severity of a rule (name or code), a group or a family: error, "
+            "warning, info or off, e.g. `--severity kpi=error`; repeatable",
         )
         parser.add_argument(
             "--fail-on",

@@ -1,1 +1,2 @@
-"""Checking a model: the rule catalogue, rule implementations and the engine."""
+"""Checking a model: the rules (one module each), their registry and catalogue, the
+configuration, and the engine that runs them."""

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal, get_args
+from typing import Literal
 
-from crmorg.findings import Severity
-from crmorg.lint.catalog import CATALOG, Family, RuleInfo
+from crmorg.findings import FAMILIES, GROUPS, RuleIdentity, Severity
+from crmorg.lint.catalog import IDENTITIES
+from crmorg.lint.rules.internal_error import INTERNAL_ERROR
+from crmorg.lint.waivers import ALWAYS_REPORTED
 
 Level = Severity | Literal["off"]
 
-FAMILIES: tuple[str, ...] = get_args(Family)
+REPORTED_FOR_ANY_SELECTION: frozenset[str] = frozenset({INTERNAL_ERROR.name})
+"""A crash of whichever rules ``--select`` chose is reported: selecting rules does not
+switch it off (ignoring it, a severity or a waiver still can)."""
 
-ALWAYS_REPORTED: frozenset[str] = frozenset({"yaml-syntax", "schema"})
-"""Rules whose findings mean the model was not read as written. They are always
-reported as errors: no selection, severity or waiver can hide an unreadable model."""
+COLLECTIONS: frozenset[str] = frozenset((*GROUPS, *FAMILIES))
+"""Names of several rules at once: groups (``access``) and families (``gap``)."""
 
 
 class ConfigError(ValueError):
@@ -26,10 +29,12 @@ class ConfigError(ValueError):
 class LintConfig:
     """Rule selection and severities; the command line's choices win over the model's.
 
-    ``select`` and ``ignore`` take rule names, codes (``CRM101``) or families
-    (``model``, ``conflict``, ``gap``); ``severities`` is keyed by rule name or family
-    (a rule's own entry wins over its family's). Selecting a rule by name or code runs
-    it even when the model's ``settings.rules`` switches it off.
+    ``select`` and ``ignore`` take rule names, codes (``CRM101``), groups (``model``,
+    ``access``, ``raci``, ``organisation``, ``kpi``) or families (``model``,
+    ``conflict``, ``gap``); ``severities`` is keyed by rule name, group or family (a
+    rule's own entry wins over its group's, which wins over its family's). Selecting a
+    rule by name or code runs it even when the model's ``settings.rules`` switches it
+    (or its group) off.
     """
 
     select: frozenset[str] | None = None
@@ -56,8 +61,7 @@ class LintConfig:
             name, sep, level = item.partition("=")
             if not sep:
                 raise ConfigError(f"--severity takes RULE=LEVEL, not {item!r}")
-            key = name.strip()
-            key = key if key in FAMILIES else _rule_name(key)
+            key = _check_selector(name.strip())
             if key in ALWAYS_REPORTED:
                 raise ConfigError(_fixed_message(key, "given another severity"))
             levels[key] = parse_level(level.strip())
@@ -67,32 +71,41 @@ class LintConfig:
             raise ConfigError(f"--fail-on takes error, warning or info, not {fail_on!r}") from None
         return cls(frozenset(chosen) if chosen else None, frozenset(ignored), levels, fail)
 
-    def level(self, info: RuleInfo, model_levels: Mapping[str, str]) -> Level:
+    def level(self, info: RuleIdentity, model_levels: Mapping[str, str]) -> Level:
         """The severity of a rule's findings, or ``"off"``.
 
         Precedence: always-reported rules keep their default; then selection (``off``
-        when not selected or ignored); then ``--severity`` for the rule, then for its
-        family; then the model's ``settings.rules``; then the catalogue default.
+        when not selected or ignored); then ``--severity`` for the rule, its group, its
+        family; then the model's ``settings.rules`` for the rule, its group; then the
+        rule's default.
         """
         if info.name in ALWAYS_REPORTED:
             return info.severity
         if not self._selected(info):
             return "off"
-        for key in (info.name, info.family):
+        for key in (info.name, info.group, info.family):
             if key in self.severities:
                 return self.severities[key]
-        if info.name in model_levels:
-            level = parse_level(model_levels[info.name])
-            if level == "off" and self.select is not None and {info.name, info.code} & self.select:
-                return info.severity
-            return level
+        for key in (info.name, info.group):
+            if key in model_levels:
+                level = parse_level(model_levels[key])
+                if level == "off" and self._named(info):
+                    return info.severity
+                return level
         return info.severity
 
-    def _selected(self, info: RuleInfo) -> bool:
-        keys = {info.name, info.code, info.family}
-        if self.select is not None and not keys & self.select:
+    def _selected(self, info: RuleIdentity) -> bool:
+        if {info.name, info.code, info.group, info.family} & self.ignore:
             return False
-        return not keys & self.ignore
+        return (
+            self.select is None
+            or info.name in REPORTED_FOR_ANY_SELECTION
+            or bool({info.name, info.code, info.group, info.family} & self.select)
+        )
+
+    def _named(self, info: RuleIdentity) -> bool:
+        """Whether ``--select`` names the rule itself, not only a group or family."""
+        return self.select is not None and bool({info.name, info.code} & self.select)
 
 
 def parse_level(level: str) -> Level:
@@ -108,16 +121,11 @@ def _fixed_message(rule: str, what: str) -> str:
     return f"{rule} findings mean the model could not be read as written; they cannot be {what}"
 
 
-def _rule_name(name: str) -> str:
-    if name in CATALOG:
-        return name
-    for info in CATALOG.values():
-        if info.code == name:
-            return info.name
-    raise ConfigError(f"no rule named {name!r}; `crmorg rules` lists them")
-
-
 def _check_selector(word: str) -> str:
-    if word in FAMILIES:
+    """A group or family as it is; a rule's name for its name or code."""
+    if word in COLLECTIONS or word in IDENTITIES:
         return word
-    return _rule_name(word)
+    for info in IDENTITIES.values():
+        if info.code == word:
+            return info.name
+    raise ConfigError(f"no rule named {word!r}; `crmorg rules` lists them")

@@ -9,18 +9,20 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from crmorg.lint.catalog import Family
-from crmorg.lint.registry import builtin_rules
+from crmorg.findings import Group
+from crmorg.lint.registry import builtin_rules, engine_rules
 from crmorg.lint.rule import Rule
 
 PROJECT_URL = "https://crmorg.dev"
 RULES_DOC_URL = f"{PROJECT_URL}/docs/rules.md"
 REGENERATE = "crmorg rules --format markdown > docs/rules.md"
 
-FAMILY_TITLES: Mapping[Family, str] = {
-    "model": "Model errors",
-    "conflict": "Conflicts",
-    "gap": "Gaps",
+GROUP_TITLES: Mapping[Group, str] = {
+    "model": "Model: can the model be read, and does it hold together",
+    "access": "Access: what people may do",
+    "raci": "RACI: who answers for the work, and who does it",
+    "organisation": "Organisation: structure and staffing",
+    "kpi": "KPIs: how the work is measured",
 }
 
 
@@ -34,12 +36,6 @@ def help_uri(rule_name: str) -> str:
     return f"{RULES_DOC_URL}#{anchor(rule_name)}"
 
 
-def summary(rule: Rule) -> str:
-    """The first paragraph of a rule's documentation, on one line."""
-    first = rule.doc.split("\n\n", 1)[0]
-    return " ".join(first.split()) or rule.info.summary
-
-
 def doc_markdown(rule: Rule) -> str:
     """A rule's docstring as markdown: the ``Fails:``/``Fix:`` labels in bold."""
     lines = []
@@ -51,9 +47,14 @@ def doc_markdown(rule: Rule) -> str:
     return "\n".join(lines)
 
 
+def documented_rules() -> dict[str, Rule]:
+    """Every rule the reference documents: the built-in ones, then the engine's own."""
+    return {**builtin_rules(), **engine_rules()}
+
+
 def render_rules_markdown(rules: Mapping[str, Rule] | None = None) -> str:
-    """The whole rule reference; by default of the built-in rules, in catalogue order."""
-    rules = rules if rules is not None else builtin_rules()
+    """The whole rule reference; by default of every documented rule, in code order."""
+    rules = rules if rules is not None else documented_rules()
     out = [
         "# Validation rules",
         "",
@@ -67,18 +68,19 @@ def render_rules_markdown(rules: Mapping[str, Rule] | None = None) -> str:
         "command line; [Configuration](#configuration) says how to select them, change",
         "their severities and waive findings.",
         "",
-        "| Rule | Code | Family | Default | What it catches |",
-        "| --- | --- | --- | --- | --- |",
+        "| Rule | Code | Group | Family | Default | What it catches |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for rule in rules.values():
         info = rule.info
-        text = summary(rule).replace("|", r"\|")
+        text = rule.summary.replace("|", r"\|")
         out.append(
-            f"| [{info.name}](#{anchor(info.name)}) | {info.code} | {info.family} | "
-            f"{info.severity.value} | {text} |"
+            f"| [{info.name}](#{anchor(info.name)}) | {info.code} | {info.group} | "
+            f"{info.family} | {info.severity.value} | {text} |"
         )
-    for family, title in FAMILY_TITLES.items():
-        members = [rule for rule in rules.values() if rule.info.family == family]
+    out += ["", GROUPS.strip()]
+    for group, title in GROUP_TITLES.items():
+        members = [rule for rule in rules.values() if rule.info.group == group]
         if not members:
             continue
         out += ["", f"## {title}"]
@@ -88,8 +90,8 @@ def render_rules_markdown(rules: Mapping[str, Rule] | None = None) -> str:
                 "",
                 f"### {info.name}",
                 "",
-                f"Code `{info.code}` · family `{info.family}` · default severity "
-                f"`{info.severity.value}`",
+                f"Code `{info.code}` · group `{info.group}` · family `{info.family}` · "
+                f"default severity `{info.severity.value}`",
                 "",
                 doc_markdown(rule),
             ]
@@ -97,17 +99,46 @@ def render_rules_markdown(rules: Mapping[str, Rule] | None = None) -> str:
     return "\n".join(out)
 
 
+GROUPS = """
+## Groups
+
+Every rule belongs to one group, by what it is about; a group's name selects all its
+rules (`--select access`, `--ignore raci,kpi`, `settings.rules: {kpi: "off"}`). To
+audit a vendor's shipped access design, run `crmorg validate PATH --select model,access`.
+
+- `model`: the model can be read and holds together: syntax, format, ids, references,
+  cycles, waivers that match nothing, and a rule that crashed.
+- `access`: what people may do: grants, separation of duties (`sod-role-conflict`,
+  `sod-person-conflict`, and `exclusive-roles`, the static form of it: roles one
+  person may not combine), privilege escalation, external roles, actions nobody can
+  perform, and sensitive grants nobody needs (`excess-privilege`).
+- `raci`: responsibilities: who is Accountable and Responsible, overlapping parts,
+  roles without work, and Responsible roles whose grants do not cover what the work
+  requires (`responsible-lacks-permission`: the fix may be a grant, but the finding is
+  that a responsibility cannot be carried out).
+- `organisation`: structure and staffing: heads, leads, vacant roles, people without
+  roles, how many people hold a role (`role-cardinality`), span of control and single
+  points of failure.
+- `kpi`: KPIs: departments without one, KPIs that cannot be measured, and owners who
+  cannot read what their KPI is computed from (`kpi-owner-lacks-access`).
+
+Each rule also has a *family*, the kind of problem it finds: `model` (the same rules
+as the `model` group), `conflict` (the design contradicts itself) or `gap` (something
+it needs is missing). Families select rules too (`--ignore gap`).
+"""
+
+
 CONFIGURATION = """
 ## Configuration
 
-In the model, `settings.rules` maps rule names to a severity or `off`, and
+In the model, `settings.rules` maps rule names or groups to a severity or `off`, and
 `settings.waivers` accepts risks (quote `"off"`: crmorg reports an unquoted `off`,
 which YAML 1.1 would read as false):
 
 ```yaml
 settings:
   span_of_control: 8
-  rules: {department-without-kpi: "off", excess-privilege: warning}   # quote "off"
+  rules: {kpi: "off", excess-privilege: warning}   # quote "off"
   waivers:
     - rule: privilege-escalation
       subjects: [crm_admin]
@@ -117,17 +148,20 @@ settings:
 On the command line, `crmorg validate PATH` takes:
 
 - `--select RULE` runs only these rules; `--ignore RULE` skips them. Both take rule
-  names, codes (`CRM101`) or families (`model`, `conflict`, `gap`), repeated or
-  comma-separated.
-- `--severity RULE=LEVEL` sets a rule's (or a family's) severity: `error`, `warning`,
-  `info` or `off`.
+  names, codes (`CRM101`), groups (`model`, `access`, `raci`, `organisation`, `kpi`)
+  or families (`model`, `conflict`, `gap`), repeated or comma-separated:
+  `--select model,access`.
+- `--severity RULE=LEVEL` sets the severity of a rule, a group or a family: `error`,
+  `warning`, `info` or `off` (`--severity kpi=error`).
 - `--fail-on error|warning|info`: the exit status is 1 when an unwaived finding is at
   least this severe (default `error`), else 0; 2 is a usage error.
 - `--format text|json|sarif|github` chooses the reporter.
 
 Precedence: the command line wins over the model. A rule's own `--severity` wins over
-its family's, which wins over `settings.rules`, which wins over the default.
-Selecting a rule by name or code runs it even where `settings.rules` switches it off.
+its group's, which wins over its family's, which wins over `settings.rules` (where a
+rule's own entry wins over its group's), which wins over the default. Selecting a
+rule by name or code runs it even where `settings.rules` switches it (or its group)
+off; selecting its group or family does not.
 `yaml-syntax` and `schema` findings mean the model could not be read as written: they
 are always reported as errors, and cannot be ignored, given another severity or waived.
 
@@ -135,7 +169,13 @@ A waiver matches a finding of its rule whose subjects include all of the waiver'
 subjects (a waiver without subjects matches every finding of its rule). Waived findings
 are reported, marked as waived with the reason, and never fail a run. A waiver that
 matches nothing is itself an `unused-waiver` warning, so waivers cannot rot; a waiver
-of a rule that does not run (switched off, or not selected) is not reported.
+of a rule that does not run (switched off, or not selected) is not reported. A waiver
+names one rule, never a group: it accepts one risk.
+
+A rule that crashes is reported as an `internal-error` finding naming the rule, and
+the other rules still run. It is reported whatever `--select` chooses; `--ignore`,
+`--severity`, `settings.rules` and waivers (without subjects: a rule's name is not a
+model id) apply to it as to a rule.
 """
 
 DESIGN_NOTES = """

@@ -1,17 +1,23 @@
-"""Run the rules over a model: positions, severities, waivers, one sorted report."""
+"""Run the rules over a model: positions, severities, waivers, one sorted report.
+
+A run has two passes: every rule that checks the model, then waivers, then the
+post-pass rules, which check what the first pass found (``unused-waiver``). A rule that
+raises is reported as an ``internal-error`` finding and the run goes on.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from crmorg.findings import Finding, Location, Severity
 from crmorg.gcpause import paused_gc
-from crmorg.lint.catalog import make_finding
-from crmorg.lint.config import ALWAYS_REPORTED, Level, LintConfig
+from crmorg.lint.config import Level, LintConfig
 from crmorg.lint.registry import all_rules
-from crmorg.lint.rule import Problem, Rule
+from crmorg.lint.rule import Check, FirstPass, PostPassCheck, PostPassRule, Problem, Rule
+from crmorg.lint.rules.internal_error import INTERNAL_ERROR, crash_finding
+from crmorg.lint.waivers import apply_waivers
 from crmorg.model import Model
 
 
@@ -64,33 +70,45 @@ def _run(model: Model, config: LintConfig | None, rules: Mapping[str, Rule] | No
     config = config or LintConfig()
     rules = rules if rules is not None else all_rules()
     model_levels = model.settings.rules
+    levels = {name: config.level(rule.info, model_levels) for name, rule in rules.items()}
+    levels[INTERNAL_ERROR.name] = config.level(INTERNAL_ERROR, model_levels)
     findings: list[Finding] = []
     for finding in model.load_findings:
-        rule = rules.get(finding.rule)
-        level = config.level(rule.info, model_levels) if rule else finding.severity
+        level = levels.get(finding.rule, finding.severity)
         if level != "off":
             findings.append(replace(finding, severity=level))
+    post_pass: list[PostPassRule] = []
     for rule in rules.values():
-        level = config.level(rule.info, model_levels)
-        if level == "off":
+        if levels[rule.name] == "off":
             continue
-        findings.extend(_run_rule(model, rule, level))
-    findings = _apply_waivers(model, findings, config, rules)
+        if isinstance(rule, PostPassRule):
+            post_pass.append(rule)
+        else:
+            findings.extend(_run_rule(model, rule, levels, rule.check))
+    if model.settings.waivers:
+        findings = apply_waivers(model.settings.waivers, findings)
+    # Post-pass rules judge the findings (and waivers) above; their own findings are
+    # final, so no waiver applies to them.
+    first_pass = FirstPass(
+        tuple(findings), frozenset(name for name, level in levels.items() if level != "off")
+    )
+    for rule in post_pass:
+        findings.extend(_run_rule(model, rule, levels, _reviewing(rule.review, first_pass)))
     findings.sort(key=Finding.sort_key)
     return Report(tuple(_unique(findings)), config.fail_on)
 
 
-def _run_rule(model: Model, rule: Rule, level: Level) -> Iterable[Finding]:
-    severity = Severity(level)
+def _run_rule(
+    model: Model, rule: Rule, levels: Mapping[str, Level], check: Check
+) -> Iterable[Finding]:
+    severity = Severity(levels[rule.name])
     try:
-        problems = list(rule.check(model))
+        problems = list(check(model))
     except Exception as exc:  # a rule bug must not hide every other finding
-        yield make_finding(
-            "schema",
-            f"internal error in rule {rule.name}: {type(exc).__name__}: {exc}; "
-            "please report this with the model that caused it",
-            Location(model.source.files[0] if model.source.files else model.root, 1, 1),
-        )
+        crash = levels[INTERNAL_ERROR.name]
+        if crash != "off":
+            where = Location(model.source.files[0] if model.source.files else model.root, 1, 1)
+            yield replace(crash_finding(rule, exc, where), severity=Severity(crash))
         return
     for problem in problems:
         yield Finding(
@@ -103,69 +121,21 @@ def _run_rule(model: Model, rule: Rule, level: Level) -> Iterable[Finding]:
         )
 
 
+def _reviewing(review: PostPassCheck, first_pass: FirstPass) -> Check:
+    """A post-pass rule's review as a check of the model alone."""
+
+    def check(model: Model) -> Iterator[Problem]:
+        return review(model, first_pass)
+
+    return check
+
+
 def _locate(model: Model, problem: Problem) -> Location:
     if problem.location is not None:
         return problem.location
     if problem.at_key:
         return model.source.key(problem.path)
     return model.source.value(problem.path)
-
-
-def _apply_waivers(
-    model: Model, findings: list[Finding], config: LintConfig, rules: Mapping[str, Rule]
-) -> list[Finding]:
-    """Mark findings that a waiver matches; report waivers that match nothing.
-
-    Every waiver that matches a finding counts as used (the first one's reason is
-    shown). Findings of always-reported rules are never waived. A waiver of a rule
-    that does not run (switched off, or not selected) is not reported as unused.
-    """
-    waivers = model.settings.waivers
-    if not waivers:
-        return findings
-    used = [False] * len(waivers)
-    result: list[Finding] = []
-    for finding in findings:
-        if finding.rule not in ALWAYS_REPORTED:
-            subjects = set(finding.subjects)
-            matching = [
-                index
-                for index, waiver in enumerate(waivers)
-                if waiver.rule == finding.rule and set(waiver.subjects) <= subjects
-            ]
-            for index in matching:
-                used[index] = True
-            if matching:
-                finding = finding.waive(waivers[matching[0]].reason)
-        result.append(finding)
-    unused = rules.get("unused-waiver")
-    level = config.level(unused.info, model.settings.rules) if unused else "off"
-    if level == "off":
-        return result
-    for index, waiver in enumerate(waivers):
-        waived_rule = rules.get(waiver.rule)
-        if used[index] or waived_rule is None:
-            continue
-        if config.level(waived_rule.info, model.settings.rules) == "off":
-            continue
-        named = ", ".join(waiver.subjects) or "anything"
-        why = (
-            f"{waiver.rule} findings mean the model could not be read; they cannot be waived"
-            if waiver.rule in ALWAYS_REPORTED
-            else "remove it, or fix its rule and subjects"
-        )
-        result.append(
-            replace(
-                make_finding(
-                    "unused-waiver",
-                    f"the waiver of {waiver.rule} for {named} matches no finding; {why}",
-                    model.source.value(("settings", "waivers", index)),
-                    tuple(waiver.subjects),
-                ),
-                severity=Severity(level),
-            )
-        )
-    return result
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:

@@ -147,19 +147,3 @@ def _walk(role_id: str, roles: Mapping[str, Role]) -> set[str]:
                 reach.add(parent)
                 pending.append(parent)
     return reach
-
-
-def permission_text(permission: Permission) -> str:
-    """``("quote", "approve")`` -> ``quote.approve``."""
-    return f"{permission[0]}.{permission[1]}"
-
-
-def listing(items: Iterable[str], limit: int = 6) -> str:
-    """``a, b and c``; past ``limit`` items, ``a, b, ... and 4 more``."""
-    values = list(items)
-    if len(values) > limit:
-        shown = values[:limit]
-        return ", ".join(shown) + f" and {len(values) - limit} more"
-    if len(values) <= 1:
-        return "".join(values)
-    return ", ".join(values[:-1]) + " and " + values[-1]

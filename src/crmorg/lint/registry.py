@@ -1,69 +1,110 @@
-"""The registry of rule implementations: one explicit tuple, plus entry-point plugins."""
+"""The registry of rules: one explicit tuple, plus entry-point plugins.
+
+Each rule declares its own identity (name, code, group, family, default severity) in
+its module under ``crmorg.lint.rules``; the catalogue, ``crmorg rules`` and
+docs/rules.md are derived from this registry. Rules run and are listed in code order.
+"""
 
 from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from crmorg.lint.catalog import CATALOG
 from crmorg.lint.rule import Rule
-from crmorg.lint.rules import (
-    conflicts,
-    gaps,
-    kpi_access,
-    kpis,
-    model_errors,
-    staffing,
-    waivers,
-)
+from crmorg.lint.rules.accountable_external import accountable_external
+from crmorg.lint.rules.department_cycle import department_cycle
+from crmorg.lint.rules.department_without_head import department_without_head
+from crmorg.lint.rules.department_without_kpi import department_without_kpi
+from crmorg.lint.rules.duplicate_id import duplicate_id
+from crmorg.lint.rules.excess_privilege import excess_privilege
+from crmorg.lint.rules.exclusive_roles import exclusive_roles
+from crmorg.lint.rules.external_overreach import external_overreach
+from crmorg.lint.rules.inheritance_cycle import inheritance_cycle
+from crmorg.lint.rules.internal_error import internal_error
+from crmorg.lint.rules.kpi_not_measurable import kpi_not_measurable
+from crmorg.lint.rules.kpi_owner_lacks_access import kpi_owner_lacks_access
+from crmorg.lint.rules.person_without_role import person_without_role
+from crmorg.lint.rules.privilege_escalation import privilege_escalation
+from crmorg.lint.rules.raci_no_accountable import raci_no_accountable
+from crmorg.lint.rules.raci_no_responsible import raci_no_responsible
+from crmorg.lint.rules.raci_role_overlap import raci_role_overlap
+from crmorg.lint.rules.reporting_cycle import reporting_cycle
+from crmorg.lint.rules.responsible_lacks_permission import responsible_lacks_permission
+from crmorg.lint.rules.role_cardinality import role_cardinality
+from crmorg.lint.rules.role_without_responsibility import role_without_responsibility
+from crmorg.lint.rules.schema import schema
+from crmorg.lint.rules.single_point_of_failure import single_point_of_failure
+from crmorg.lint.rules.sod_person_conflict import sod_person_conflict
+from crmorg.lint.rules.sod_role_conflict import sod_role_conflict
+from crmorg.lint.rules.span_of_control import span_of_control
+from crmorg.lint.rules.team_without_lead import team_without_lead
+from crmorg.lint.rules.uncovered_action import uncovered_action
+from crmorg.lint.rules.unknown_reference import unknown_reference
+from crmorg.lint.rules.unused_waiver import unused_waiver
+from crmorg.lint.rules.vacant_role import vacant_role
+from crmorg.lint.rules.yaml_syntax import yaml_syntax
 
 BUILTIN_RULES: tuple[Rule, ...] = (
-    model_errors.yaml_syntax,
-    model_errors.schema,
-    model_errors.duplicate_id,
-    model_errors.unknown_reference,
-    model_errors.inheritance_cycle,
-    model_errors.department_cycle,
-    model_errors.reporting_cycle,
-    conflicts.sod_role_conflict,
-    conflicts.sod_person_conflict,
-    conflicts.exclusive_roles,
-    conflicts.role_cardinality,
-    conflicts.raci_role_overlap,
-    conflicts.privilege_escalation,
-    conflicts.external_overreach,
-    gaps.raci_no_accountable,
-    gaps.raci_no_responsible,
-    gaps.responsible_lacks_permission,
-    gaps.accountable_external,
-    gaps.uncovered_action,
-    gaps.role_without_responsibility,
-    staffing.vacant_role,
-    staffing.person_without_role,
-    staffing.department_without_head,
-    staffing.team_without_lead,
-    kpis.department_without_kpi,
-    kpis.kpi_not_measurable,
-    staffing.span_of_control,
-    gaps.single_point_of_failure,
-    gaps.excess_privilege,
-    kpi_access.kpi_owner_lacks_access,
-    waivers.unused_waiver,
+    yaml_syntax,
+    schema,
+    duplicate_id,
+    unknown_reference,
+    inheritance_cycle,
+    department_cycle,
+    reporting_cycle,
+    sod_role_conflict,
+    sod_person_conflict,
+    exclusive_roles,
+    role_cardinality,
+    raci_role_overlap,
+    privilege_escalation,
+    external_overreach,
+    raci_no_accountable,
+    raci_no_responsible,
+    responsible_lacks_permission,
+    accountable_external,
+    uncovered_action,
+    role_without_responsibility,
+    vacant_role,
+    person_without_role,
+    department_without_head,
+    team_without_lead,
+    department_without_kpi,
+    kpi_not_measurable,
+    span_of_control,
+    single_point_of_failure,
+    excess_privilege,
+    kpi_owner_lacks_access,
+    unused_waiver,
 )
+"""The rules crmorg ships: every one of them can be seeded in a model."""
+
+ENGINE_RULES: tuple[Rule, ...] = (internal_error,)
+"""Findings the engine reports about a run rather than about the model (a rule that
+crashed). No model can cause them, so they are not listed among the rules; they are
+documented, configured and waived like rules."""
 
 ENTRY_POINT_GROUP = "crmorg.rules"
 
 
 def builtin_rules() -> dict[str, Rule]:
-    """The rules crmorg ships, in catalogue order."""
-    rules = {rule.name: rule for rule in BUILTIN_RULES}
-    return {name: rules[name] for name in CATALOG if name in rules}
+    """The rules crmorg ships, in code order."""
+    return {rule.name: rule for rule in sorted(BUILTIN_RULES, key=_code)}
 
 
 def all_rules() -> dict[str, Rule]:
-    """Built-in rules in catalogue order, then rules that installed plugins register."""
+    """Built-in rules in code order, then rules that installed plugins register."""
     ordered = builtin_rules()
     for point in entry_points(group=ENTRY_POINT_GROUP):
         plugin = point.load()
         if isinstance(plugin, Rule) and plugin.name not in ordered:
             ordered[plugin.name] = plugin
     return ordered
+
+
+def engine_rules() -> dict[str, Rule]:
+    """The engine's own findings, by name."""
+    return {rule.name: rule for rule in ENGINE_RULES}
+
+
+def _code(rule: Rule) -> str:
+    return rule.info.code

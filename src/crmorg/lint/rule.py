@@ -1,4 +1,10 @@
-"""What a rule is: an identity from the catalogue, one generator of problems, its docs."""
+"""What a rule is: its identity, how its findings arise, and its documentation.
+
+Most rules check the model (``@rule``). A post-pass rule (``@post_pass_rule``) checks
+what the other rules found, so the engine runs it after them. Some rules' findings are
+reported elsewhere (by the loader, or by the engine about itself): those rules have an
+identity and documentation but nothing to check (``reported_elsewhere``).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,7 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from crmorg.findings import Location, Path
-from crmorg.lint.catalog import CATALOG, RuleInfo
+from crmorg.findings import Family, Finding, Group, Location, Path, RuleIdentity, Severity
 from crmorg.model import Model
 
 
@@ -30,10 +35,25 @@ Check = Callable[[Model], Iterator[Problem]]
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A registered rule: catalogue identity plus its check and documentation."""
+class FirstPass:
+    """What a post-pass rule sees: the findings of every other rule, waivers applied,
+    and the names of the rules that run in this run."""
 
-    info: RuleInfo
+    findings: tuple[Finding, ...]
+    running: frozenset[str]
+
+
+PostPassCheck = Callable[[Model, FirstPass], Iterator[Problem]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: its identity, its check of the model, and its documentation.
+
+    The first paragraph of ``doc`` is the rule's one summary, wherever it is shown.
+    """
+
+    info: RuleIdentity
     check: Check
     doc: str
 
@@ -45,16 +65,53 @@ class Rule:
     def name(self) -> str:
         return self.info.name
 
+    @property
+    def summary(self) -> str:
+        """The first paragraph of the documentation, on one line."""
+        return " ".join(self.doc.split("\n\n", 1)[0].split())
 
-def rule(name: str) -> Callable[[Check], Rule]:
-    """Attach a check function to the catalogue entry ``name``; its docstring is the doc."""
+
+@dataclass(frozen=True)
+class PostPassRule(Rule):
+    """A rule over the other rules' findings; its ``check`` of the model alone finds
+    nothing, its ``review`` runs once they have all run."""
+
+    review: PostPassCheck
+
+
+def rule(
+    name: str, *, code: str, group: Group, family: Family, severity: Severity
+) -> Callable[[Check], Rule]:
+    """Declare a rule with its check: the function's docstring is its documentation."""
+    return checks(RuleIdentity(name, code, group, family, severity))
+
+
+def checks(identity: RuleIdentity) -> Callable[[Check], Rule]:
+    """Attach a check to an identity declared elsewhere (one the loader reports too)."""
 
     def wrap(check: Check) -> Rule:
-        return Rule(CATALOG[name], check, check.__doc__ or "")
+        return Rule(identity, check, check.__doc__ or "")
 
     return wrap
 
 
+def post_pass_rule(
+    name: str, *, code: str, group: Group, family: Family, severity: Severity
+) -> Callable[[PostPassCheck], PostPassRule]:
+    """Declare a post-pass rule with its review of the other rules' findings."""
+    identity = RuleIdentity(name, code, group, family, severity)
+
+    def wrap(review: PostPassCheck) -> PostPassRule:
+        return PostPassRule(identity, no_check, review.__doc__ or "", review)
+
+    return wrap
+
+
+def reported_elsewhere(identity: RuleIdentity, doc: str) -> Rule:
+    """A rule whose findings the loader or the engine reports: documentation only."""
+    return Rule(identity, no_check, doc)
+
+
 def no_check(model: Model) -> Iterator[Problem]:
-    """Rules whose findings the loader reports have nothing to check afterwards."""
+    """Nothing to check in the model: the rule's findings arise elsewhere."""
     return iter(())

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crmorg.findings import Finding, Location
-from crmorg.lint.catalog import make_finding
+from crmorg.loading.identities import make_finding
 from crmorg.loading.limits import Limits
 
 MODEL_SUFFIXES = (".yaml", ".yml")

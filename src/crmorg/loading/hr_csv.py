@@ -46,8 +46,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from crmorg.findings import Finding, Location
 from crmorg.findings import Path as DocPath
-from crmorg.lint.catalog import make_finding
 from crmorg.loading.files import display_name
+from crmorg.loading.identities import make_finding
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
 from crmorg.text import ID_RE, LOCALE_PATTERN, printable
 

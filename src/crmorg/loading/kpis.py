@@ -19,7 +19,7 @@ from crmorg.kpi.formula import FormulaError, parse_formula
 from crmorg.kpi.library import STANDARD_KPIS
 from crmorg.kpi.models import Kpi, Metric
 from crmorg.kpi.standard import implied_metrics, resolve_standard
-from crmorg.lint.catalog import make_finding
+from crmorg.loading.identities import make_finding
 from crmorg.loading.scalar_positions import locate_in_scalar
 from crmorg.source import SourceMap
 

@@ -20,10 +20,10 @@ from crmorg.findings import Finding, Location
 from crmorg.findings import Path as DocPath
 from crmorg.gcpause import paused_gc
 from crmorg.kpi.models import Kpi, Metric
-from crmorg.lint.catalog import make_finding
 from crmorg.loading.fast_yaml import fast_parse
 from crmorg.loading.files import display_name, model_files, read_source
 from crmorg.loading.hr_csv import HrTable, hr_section, read_hr_csv
+from crmorg.loading.identities import make_finding
 from crmorg.loading.kpis import complete_kpis
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
 from crmorg.loading.positions import LazyPositions

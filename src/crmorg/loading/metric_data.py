@@ -33,8 +33,8 @@ from typing import Any, Final
 
 from crmorg.findings import Finding, Location
 from crmorg.kpi.data import MAX_PERIOD_LENGTH, MetricData
-from crmorg.lint.catalog import make_finding
 from crmorg.loading.files import display_name
+from crmorg.loading.identities import make_finding
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
 from crmorg.loading.yaml_nodes import parse_yaml
 from crmorg.text import printable

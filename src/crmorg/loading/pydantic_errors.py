@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from crmorg.findings import Finding, Path
-from crmorg.lint.catalog import make_finding
+from crmorg.loading.identities import make_finding
 from crmorg.source import SourceMap
 from crmorg.text import LOCALE_PATTERN, printable
 

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from crmorg.findings import Finding, Location, Path
-from crmorg.lint.catalog import make_finding
+from crmorg.loading.identities import make_finding
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
 from crmorg.text import printable
 

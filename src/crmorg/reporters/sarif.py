@@ -15,10 +15,9 @@ from typing import Any
 from urllib.parse import quote
 
 from crmorg.findings import Finding, Severity
-from crmorg.lint.catalog import CATALOG
-from crmorg.lint.docs import PROJECT_URL, doc_markdown, help_uri, summary
+from crmorg.lint.docs import PROJECT_URL, doc_markdown, help_uri
 from crmorg.lint.engine import Report
-from crmorg.lint.registry import all_rules
+from crmorg.lint.registry import all_rules, engine_rules
 from crmorg.lint.rule import Rule
 
 SARIF_VERSION = "2.1.0"
@@ -39,6 +38,8 @@ def sarif_log(report: Report) -> dict[str, Any]:
     rules = all_rules()
     names = list(rules)
     names += [f.rule for f in report.findings if f.rule not in rules and f.rule not in names]
+    # Rules that report but are not listed (the engine's internal-error) are described too.
+    described = {**engine_rules(), **rules}
     index = {name: position for position, name in enumerate(names)}
     return {
         "$schema": SARIF_SCHEMA,
@@ -51,7 +52,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
                         "version": __version__,
                         "semanticVersion": __version__,
                         "informationUri": PROJECT_URL,
-                        "rules": [_descriptor(name, rules.get(name)) for name in names],
+                        "rules": [_descriptor(described[name]) for name in names],
                     }
                 },
                 "columnKind": "unicodeCodePoints",
@@ -61,18 +62,19 @@ def sarif_log(report: Report) -> dict[str, Any]:
     }
 
 
-def _descriptor(name: str, rule: Rule | None) -> dict[str, Any]:
-    info = rule.info if rule is not None else CATALOG[name]
+def _descriptor(rule: Rule) -> dict[str, Any]:
+    info = rule.info
     descriptor: dict[str, Any] = {
-        "id": name,
-        "name": "".join(part.capitalize() for part in name.split("-")),
-        "shortDescription": {"text": info.summary},
-        "helpUri": help_uri(name),
+        "id": info.name,
+        "name": "".join(part.capitalize() for part in info.name.split("-")),
+        "shortDescription": {"text": rule.summary},
+        "helpUri": help_uri(info.name),
         "defaultConfiguration": {"level": _LEVELS[info.severity]},
+        # The family, as before groups existed: code-scanning filters may depend on it.
         "properties": {"code": info.code, "family": info.family, "tags": [info.family]},
     }
-    if rule is not None and rule.doc:
-        descriptor["fullDescription"] = {"text": summary(rule)}
+    if rule.doc:
+        descriptor["fullDescription"] = {"text": rule.summary}
         descriptor["help"] = {"text": rule.doc, "markdown": doc_markdown(rule)}
     return descriptor
 

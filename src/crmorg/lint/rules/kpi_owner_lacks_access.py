@@ -1,12 +1,13 @@
-"""Ownership of KPIs: the owner must be able to read what the KPI is computed from."""
+"""KPI owners who cannot read what their KPI is computed from."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from crmorg.findings import Severity
 from crmorg.kpi.formula import FormulaError, parse_formula
-from crmorg.lint.facts import listing
 from crmorg.lint.rule import Problem, rule
+from crmorg.lint.wording import listing
 from crmorg.model import Model
 from crmorg.permissions.scopes import Scope
 
@@ -24,7 +25,7 @@ def required_scope(model: Model, owner: str, department: str) -> Scope:
     return Scope.DEPARTMENT if department in below else Scope.ORGANIZATION
 
 
-@rule("kpi-owner-lacks-access")
+@rule("kpi-owner-lacks-access", code="CRM216", group="kpi", family="gap", severity=Severity.WARNING)
 def kpi_owner_lacks_access(model: Model) -> Iterator[Problem]:
     """A KPI's owner cannot read the records one of its metrics is computed from.
 

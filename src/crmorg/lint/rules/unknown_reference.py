@@ -1,73 +1,15 @@
-"""Model errors: the model cannot be read or does not hold together."""
+"""References to ids that the model does not define."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator, Mapping
 
-from crmorg.findings import Path
-from crmorg.lint.catalog import CATALOG
-from crmorg.lint.rule import Problem, Rule, no_check, rule
+from crmorg.findings import GROUPS, Path
+from crmorg.lint.rule import Problem, checks
+from crmorg.loading.identities import UNKNOWN_REFERENCE
 from crmorg.model import Model
-from crmorg.roles.graphs import inheritance_cycles, parent_cycles
 from crmorg.roles.models import Responsibility, Role
-
-
-def _loader_rule(name: str, doc: str) -> Rule:
-    return Rule(CATALOG[name], no_check, doc)
-
-
-yaml_syntax = _loader_rule(
-    "yaml-syntax",
-    """The file cannot be read as safe, plain YAML.
-
-    Reported for syntax errors, tabs used for indentation, invalid UTF-8, binary files,
-    several documents in one file, YAML tags (`!!python/object` and the like, which crmorg
-    never runs), merge keys, alias bombs, absurd nesting and oversized files.
-
-    Fails:
-    ```yaml
-    roles:
-    →   sales_rep: {}        # "→" marks a tab indenting this line
-    ```
-    Fix: indent with spaces, save as UTF-8, and write values out instead of tags.
-    """,
-)
-
-schema = _loader_rule(
-    "schema",
-    """A value does not fit the model format.
-
-    Unknown fields and sections, wrong types, ids that are not `^[a-z][a-z0-9_]{0,63}$`,
-    unknown scopes, and YAML 1.1 surprises: an unquoted `no`, `yes`, `on` or `off` is
-    reported instead of silently becoming a boolean.
-
-    Fails:
-    ```yaml
-    roles:
-      sales_rep:
-        name: no             # YAML 1.1 reads this as false
-        grants: {lead: {read: everyone}}
-    ```
-    Fix: `name: "no"` (quoted), and a scope from none, own, team, department, organization.
-    """,
-)
-
-duplicate_id = _loader_rule(
-    "duplicate-id",
-    """The same id or key is defined twice: in one mapping, or in two files.
-
-    Both places are named; the first definition is kept.
-
-    Fails:
-    ```yaml
-    # roles/sales.yaml          # roles/service.yaml
-    roles:                      roles:
-      agent: {name: Agent}        agent: {name: Service agent}
-    ```
-    Fix: rename one of them (`sales_agent`, `service_agent`) or delete the copy.
-    """,
-)
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
@@ -186,7 +128,7 @@ class _KnownIds:
         return True
 
 
-@rule("unknown-reference")
+@checks(UNKNOWN_REFERENCE)
 def unknown_reference(model: Model) -> Iterator[Problem]:
     """A reference names an id that the model does not define.
 
@@ -438,6 +380,11 @@ def _constraint_refs(model: Model) -> Iterator[Problem]:
 
 
 def _settings_refs(model: Model) -> Iterator[Problem]:
+    # Imported here, not at the top: the catalogue is derived from the registry, which
+    # imports this rule.
+    from crmorg.lint.catalog import IDENTITIES
+
+    rules_or_groups = [*IDENTITIES, *GROUPS]
     known_ids: set[str] = set()
     for section in (
         "resources",
@@ -453,20 +400,20 @@ def _settings_refs(model: Model) -> Iterator[Problem]:
     known_ids.update(constraint.id for constraint in model.constraints)
     known_ids.update(model.catalog.actions)
     for rule_name in model.settings.rules:
-        if rule_name not in CATALOG:
+        if rule_name not in rules_or_groups:
             yield Problem(
                 f"settings.rules names `{rule_name}`, which is not a rule"
-                f"{_suggest(rule_name, CATALOG)}; `crmorg rules` lists them",
+                f"{_suggest(rule_name, rules_or_groups)}; `crmorg rules` lists them",
                 ("settings", "rules", rule_name),
                 (rule_name,),
                 at_key=True,
             )
     for index, waiver in enumerate(model.settings.waivers):
         base = ("settings", "waivers", index)
-        if waiver.rule not in CATALOG:
+        if waiver.rule not in IDENTITIES:
             yield Problem(
                 f"a waiver names rule `{waiver.rule}`, which does not exist"
-                f"{_suggest(waiver.rule, CATALOG)}",
+                f"{_suggest(waiver.rule, IDENTITIES)}",
                 (*base, "rule"),
                 (waiver.rule,),
             )
@@ -478,73 +425,3 @@ def _settings_refs(model: Model) -> Iterator[Problem]:
                     (*base, "subjects", position),
                     (subject,),
                 )
-
-
-def _cycle_problems(
-    kind: str, members_list: list[list[str]], section: str, field: str
-) -> Iterator[Problem]:
-    for members in members_list:
-        circle = " -> ".join([*members, members[0]])
-        yield Problem(
-            f"{kind} in a circle: {circle}; break the circle by changing one `{field}`",
-            (section, members[0], field),
-            tuple(members),
-        )
-
-
-@rule("inheritance-cycle")
-def inheritance_cycle(model: Model) -> Iterator[Problem]:
-    """Roles inherit from each other in a circle, so no role's grants are well defined.
-
-    Every member of the circle is named.
-
-    Fails:
-    ```yaml
-    roles:
-      manager: {inherits: [lead]}
-      lead: {inherits: [manager]}
-    ```
-    Fix: inheritance runs one way, from the more to the less powerful role: drop
-    `inherits: [manager]` from `lead`.
-    """
-    yield from _cycle_problems(
-        "roles inherit", inheritance_cycles(model.roles), "roles", "inherits"
-    )
-
-
-@rule("department-cycle")
-def department_cycle(model: Model) -> Iterator[Problem]:
-    """Departments are each other's parents, so they form no tree.
-
-    Fails:
-    ```yaml
-    departments:
-      sales: {name: Sales, parent: marketing}
-      marketing: {name: Marketing, parent: sales}
-    ```
-    Fix: give one of them the parent it really has (often `management`), or none.
-    """
-    parents = {dept_id: dept.parent for dept_id, dept in model.departments.items()}
-    yield from _cycle_problems("departments nest", parent_cycles(parents), "departments", "parent")
-
-
-@rule("reporting-cycle")
-def reporting_cycle(model: Model) -> Iterator[Problem]:
-    """Reporting lines (of roles or of people) run in a circle.
-
-    Fails:
-    ```yaml
-    people:
-      alice: {roles: [sales_manager], reports_to: bob}
-      bob: {roles: [sales_rep], reports_to: alice}
-    ```
-    Fix: someone is at the top: remove or change one `reports_to`.
-    """
-    role_lines = {role_id: role.reports_to for role_id, role in model.roles.items()}
-    person_lines = {person_id: person.reports_to for person_id, person in model.people.items()}
-    yield from _cycle_problems(
-        "role reporting lines run", parent_cycles(role_lines), "roles", "reports_to"
-    )
-    yield from _cycle_problems(
-        "reporting lines run", parent_cycles(person_lines), "people", "reports_to"
-    )

@@ -1,0 +1,27 @@
+"""Departments that are each other's parents."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from crmorg.findings import Severity
+from crmorg.lint.cycles import cycle_problems
+from crmorg.lint.rule import Problem, rule
+from crmorg.model import Model
+from crmorg.roles.graphs import parent_cycles
+
+
+@rule("department-cycle", code="CRM006", group="model", family="model", severity=Severity.ERROR)
+def department_cycle(model: Model) -> Iterator[Problem]:
+    """Departments are each other's parents, so they form no tree.
+
+    Fails:
+    ```yaml
+    departments:
+      sales: {name: Sales, parent: marketing}
+      marketing: {name: Marketing, parent: sales}
+    ```
+    Fix: give one of them the parent it really has (often `management`), or none.
+    """
+    parents = {dept_id: dept.parent for dept_id, dept in model.departments.items()}
+    yield from cycle_problems("departments nest", parent_cycles(parents), "departments", "parent")

@@ -1,0 +1,109 @@
+"""A role that can hand itself a stronger role."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from crmorg.findings import Severity
+from crmorg.lint.facts import facts
+from crmorg.lint.rule import Problem, rule
+from crmorg.lint.wording import listing, permission_text
+from crmorg.model import Model
+from crmorg.permissions.effective import EffectiveGrant, Permission
+from crmorg.permissions.scopes import Scope
+
+
+@rule(
+    "privilege-escalation",
+    code="CRM106",
+    group="access",
+    family="conflict",
+    severity=Severity.ERROR,
+)
+def privilege_escalation(model: Model) -> Iterator[Problem]:
+    """A role can `assign` a role-granting resource, and so reach a role stronger than itself.
+
+    A resource marked `grants_roles: true` (user accounts) gives roles to whoever it is
+    assigned to; a role that may `assign` it at any scope (even `own`: its own account)
+    can give itself any role. The finding is raised when some role's effective grants
+    exceed the assigning role's: a (resource, action) at a wider scope than it has.
+
+    One finding per assigning role, with the path: role -> `assign` on the resource
+    -> the role it can reach with the most exceeding grants (ties: model order) ->
+    those grants, sorted; other roles that also exceed it are counted. It points at
+    the `assign` grant (or `inherits`, when the grant is inherited). A role with every
+    grant at the widest scope any role has (a full administrator) cannot escalate.
+    Cost: O(assigning roles x all effective grants), with an early exit for roles that
+    nothing exceeds.
+
+    Fails:
+    ```yaml
+    resources:
+      user: {sensitive: true, grants_roles: true}
+    roles:
+      helpdesk: {grants: {user: {assign: organization}}}   # can make anyone a CFO
+      cfo: {grants: {payment: {approve: organization}}}
+    ```
+    Fix: leave `assign` on role-granting resources to an administrator role that holds
+    every grant it can hand out, or waive it with the review that keeps it safe.
+    """
+    catalog = model.catalog
+    doors = [
+        resource_id
+        for resource_id, resource in model.resources.items()
+        if resource.grants_roles and catalog.applies(resource_id, "assign")
+    ]
+    if not doors:
+        return
+    grants = model.role_grants
+    widest: dict[Permission, Scope] = {}
+    for held in grants.values():
+        for permission, grant in held.items():
+            if grant.scope > widest.get(permission, Scope.NONE):
+                widest[permission] = grant.scope
+    known = facts(model)
+    for role_id in model.roles:
+        mine = grants[role_id]
+        door = next((d for d in doors if (d, "assign") in mine), None)
+        if door is None:
+            continue
+        short = {p for p, scope in widest.items() if scope > _scope(mine, p)}
+        if not short:
+            continue
+        best: tuple[str, list[Permission]] | None = None
+        exceeding_roles = 0
+        for other_id in model.roles:
+            if other_id == role_id:
+                continue
+            held = grants[other_id]
+            over = [p for p in held if p in short and held[p].scope > _scope(mine, p)]
+            if not over:
+                continue
+            exceeding_roles += 1
+            if best is None or len(over) > len(best[1]):
+                best = (other_id, over)
+        if best is None:
+            continue
+        target, over = best
+        shown = [
+            f"{permission_text(p)} at {grants[target][p].scope.label} "
+            f"({role_id} has {_scope(mine, p).label})"
+            for p in known.sorted_permissions(over)
+        ]
+        others = exceeding_roles - 1
+        more = f"; {others} other role{'s' if others != 1 else ''} also exceed it" if others else ""
+        assign = mine[(door, "assign")]
+        yield Problem(
+            f"role {role_id} can assign {door} (which grants roles) at {assign.scope.label} "
+            f"scope ({known.origin(role_id, (door, 'assign'))}), so it can reach role "
+            f"{target}, whose grants exceed its own: {role_id} -> assign {door} -> {target} "
+            f"-> {listing(shown, 8)}{more}; keep assigning roles with an administrator "
+            "role that holds what it hands out",
+            known.grant_path(role_id, (door, "assign")),
+            (role_id, door, target),
+        )
+
+
+def _scope(grants: Mapping[Permission, EffectiveGrant], permission: Permission) -> Scope:
+    grant = grants.get(permission)
+    return grant.scope if grant is not None else Scope.NONE

@@ -1,0 +1,46 @@
+"""Roles that have no responsibility."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from crmorg.findings import Severity
+from crmorg.lint.facts import facts
+from crmorg.lint.rule import Problem, rule
+from crmorg.model import Model
+
+
+@rule(
+    "role-without-responsibility",
+    code="CRM206",
+    group="raci",
+    family="gap",
+    severity=Severity.WARNING,
+)
+def role_without_responsibility(model: Model) -> Iterator[Problem]:
+    """A role is neither Accountable nor Responsible for any responsibility.
+
+    A role *has* a responsibility when it is its Accountable or one of its Responsible
+    roles; being Consulted or Informed, or inheriting a role that has one, does not
+    count. A role without work either lacks documentation of what it is for, or is
+    not needed.
+
+    Fails:
+    ```yaml
+    roles:
+      data_analyst: {grants: {report: {"*": organization}}}
+    responsibilities: {}            # nothing names data_analyst
+    ```
+    Fix: add the responsibility it carries (`analyse_sales: {accountable:
+    sales_manager, responsible: [data_analyst]}`), or remove the role.
+    """
+    duties = facts(model).duties
+    for role_id in model.roles:
+        if not duties[role_id]:
+            yield Problem(
+                f"role {role_id} is neither Accountable nor Responsible for any "
+                "responsibility; say what it is for, or remove it",
+                ("roles", role_id),
+                (role_id,),
+                at_key=True,
+            )

@@ -1,0 +1,59 @@
+"""Critical responsibilities carried by fewer than two people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from crmorg.findings import Severity
+from crmorg.lint.facts import facts
+from crmorg.lint.rule import Problem, rule
+from crmorg.lint.wording import listing
+from crmorg.model import Model
+
+
+@rule(
+    "single-point-of-failure",
+    code="CRM214",
+    group="organisation",
+    family="gap",
+    severity=Severity.WARNING,
+)
+def single_point_of_failure(model: Model) -> Iterator[Problem]:
+    """A critical responsibility is held by fewer than two people.
+
+    A person holds a responsibility when they hold (directly, or through a role that
+    inherits it) a role that *has* it: its Accountable or a Responsible role. Checked
+    only when the model declares people. The finding names the responsibility, its
+    roles and the one person (if any) who carries it, and points at `critical`.
+
+    Fails:
+    ```yaml
+    responsibilities:
+      close_books: {accountable: finance_manager, responsible: [accountant],
+                    critical: true}
+    people:
+      fay: {roles: [finance_manager, accountant]}   # nobody else
+    ```
+    Fix: give one of those roles to a second person (a deputy), or drop `critical`.
+    """
+    if not model.people:
+        return
+    holders = facts(model).holders
+    for resp_id, resp in model.responsibilities.items():
+        if not resp.critical:
+            continue
+        roles = [
+            r
+            for r in dict.fromkeys((resp.accountable, *resp.responsible))
+            if r is not None and r in model.roles
+        ]
+        people = list(dict.fromkeys(p for r in roles for p in holders[r]))
+        if len(people) >= 2:
+            continue
+        who = f"only {people[0]}" if people else "nobody"
+        yield Problem(
+            f"critical responsibility {resp_id} is carried by {who} (through "
+            f"{listing(roles) or 'no role'}); give one of its roles to a second person",
+            ("responsibilities", resp_id, "critical"),
+            (resp_id, *roles, *people),
+        )

@@ -1,0 +1,67 @@
+"""A person whose roles together hold both sides of a separation of duties."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from crmorg.findings import Severity
+from crmorg.lint.rule import Problem, rule
+from crmorg.lint.separation_of_duties import sod_constraints
+from crmorg.lint.wording import listing, permission_text
+from crmorg.model import Model
+
+
+@rule(
+    "sod-person-conflict", code="CRM102", group="access", family="conflict", severity=Severity.ERROR
+)
+def sod_person_conflict(model: Model) -> Iterator[Problem]:
+    """A person's roles together hold every permission of a separation-of-duties constraint.
+
+    A person's grants are the union of their roles' effective grants. Reported only
+    when no single role of theirs breaks the constraint (that is a sod-role-conflict).
+    The finding names the constraint, the person, and which of their roles brings each
+    permission; it points at the person's `roles`.
+
+    Fails:
+    ```yaml
+    people:
+      sam: {roles: [sales_rep, finance_clerk]}   # sales_rep: quote:create,
+                                                 # finance_clerk: quote:approve
+    constraints:
+      - {id: quote_self_approval, kind: separation_of_duties,
+         permissions: ["quote:create", "quote:approve"]}
+    ```
+    Fix: give the roles to different people, or add an `exclusive_roles` constraint so
+    the combination is caught by design.
+    """
+    grants = model.role_grants
+    constraints = list(sod_constraints(model))
+    if not constraints:
+        return
+    several: list[tuple[str, list[str]]] = []
+    for person_id, person in model.people.items():
+        roles = [r for r in dict.fromkeys(person.roles) if r in grants]
+        if len(roles) > 1:
+            several.append((person_id, roles))
+    for constraint, permissions in constraints:
+        givers = [
+            {role_id for role_id, held in grants.items() if permission in held}
+            for permission in permissions
+        ]
+        conflicting_roles = set.intersection(*givers) if givers else set()
+        for person_id, roles in several:
+            if any(r in conflicting_roles for r in roles):
+                continue
+            if not all(any(r in giving for r in roles) for giving in givers):
+                continue
+            held = model.person_grants(person_id)
+            bringing = [held[p].role for p in permissions]
+            parts = [f"{permission_text(p)} (from {held[p].role})" for p in permissions]
+            combined = list(dict.fromkeys(bringing))
+            yield Problem(
+                f"{person_id} holds roles {listing(combined)}, which together give every "
+                f"permission of separation-of-duties constraint {constraint.id}: "
+                f"{', '.join(parts)}; give these roles to different people",
+                ("people", person_id, "roles"),
+                (constraint.id, person_id, *combined),
+            )

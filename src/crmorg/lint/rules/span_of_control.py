@@ -1,0 +1,49 @@
+"""Managers with more direct reports than the span of control allows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from crmorg.findings import Severity
+from crmorg.lint.rule import Problem, rule
+from crmorg.lint.wording import listing
+from crmorg.model import Model
+
+
+@rule(
+    "span-of-control", code="CRM213", group="organisation", family="gap", severity=Severity.WARNING
+)
+def span_of_control(model: Model) -> Iterator[Problem]:
+    """A person has more direct reports than `settings.span_of_control` (default 10).
+
+    Direct reports are the people whose `reports_to` names the person. Role-level
+    `reports_to` lines are not counted: they describe the structure, not how many
+    people one manager looks after.
+
+    Fails:
+    ```yaml
+    settings: {span_of_control: 2}
+    people:
+      dan: {roles: [sales_manager]}
+      ann: {roles: [sales_rep], reports_to: dan}
+      bob: {roles: [sales_rep], reports_to: dan}
+      cy: {roles: [sales_rep], reports_to: dan}
+    ```
+    Fix: add a level (a team leader between them), or raise `span_of_control` if the
+    work allows it.
+    """
+    limit = model.settings.span_of_control
+    reports: dict[str, list[str]] = {}
+    for person_id, person in model.people.items():
+        if person.reports_to is not None and person.reports_to in model.people:
+            reports.setdefault(person.reports_to, []).append(person_id)
+    for manager, direct in reports.items():
+        if len(direct) > limit:
+            yield Problem(
+                f"{manager} has {len(direct)} direct reports, more than the span of control "
+                f"of {limit}: {listing(direct)}; add a level between them, or raise "
+                "`settings.span_of_control`",
+                ("people", manager),
+                (manager,),
+                at_key=True,
+            )

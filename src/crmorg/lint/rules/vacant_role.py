@@ -1,0 +1,41 @@
+"""Roles nobody holds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from crmorg.findings import Severity
+from crmorg.lint.facts import facts
+from crmorg.lint.rule import Problem, rule
+from crmorg.model import Model
+
+
+@rule("vacant-role", code="CRM207", group="organisation", family="gap", severity=Severity.WARNING)
+def vacant_role(model: Model) -> Iterator[Problem]:
+    """No person holds the role, directly or through a role that inherits it.
+
+    Checked only when the model declares people: a model of roles alone describes
+    jobs, not staffing. A base role that nobody holds as such but that held roles
+    inherit (like `employee`) is not vacant.
+
+    Fails:
+    ```yaml
+    roles:
+      crm_trainer: {department: crm}
+    people:
+      ann: {roles: [crm_admin]}        # nobody is crm_trainer
+    ```
+    Fix: give the role to someone (`roles: [crm_admin, crm_trainer]`), or waive it
+    while the position is being filled.
+    """
+    if not model.people:
+        return
+    holders = facts(model).holders
+    for role_id in model.roles:
+        if not holders[role_id]:
+            yield Problem(
+                f"nobody holds role {role_id}; give it to someone, or remove it",
+                ("roles", role_id),
+                (role_id,),
+                at_key=True,
+            )
