@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from crmorg.kpi.formula import Formula, FormulaError, parse_formula
 from crmorg.kpi.models import Direction, Frequency, Kpi, Metric, Unit
@@ -127,15 +127,21 @@ class StandardLibraryError(RuntimeError):
     """The library file shipped with crmorg does not hold a valid library: a crmorg bug."""
 
 
+# Building a model's validator takes milliseconds: these wait for the first read.
+_DEFERRED: Final = ConfigDict(defer_build=True)
+
+
 class _LibraryKpi(Kpi):
     """A library entry: a model's KPI entry plus what only the library records."""
+
+    model_config = _DEFERRED
 
     metrics: tuple[Id, ...]
     definition_source: NonEmptyText
 
 
 class _LibraryFile(BaseModel):
-    model_config = STRICT
+    model_config = ConfigDict(**STRICT, **_DEFERRED)
 
     metrics: dict[Id, Metric]
     kpis: dict[Id, _LibraryKpi]
