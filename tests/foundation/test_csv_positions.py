@@ -16,6 +16,7 @@ from crmorg.loading.csv_positions import (
     cell_locations,
     cell_position,
     cell_starts,
+    csv_rows,
 )
 
 
@@ -23,12 +24,26 @@ def _rows(data: bytes) -> list[tuple[list[str], list[tuple[int, int]]]]:
     """Every row of ``data`` with the (line, column) of each of its cells."""
     lines = CsvLines(io.BytesIO(data).readlines(), max_bytes=10**6)
     found = []
-    row_start = 1
-    for row in csv.reader(lines):
-        starts = cell_starts(lines.take_row(), row_start, len(row))
+    for row, line, raw_lines in csv_rows(lines, on_error=_refuse):
+        starts = cell_starts(raw_lines, line, len(row))
         found.append((row, list(zip(starts.lines, starts.columns, strict=True))))
-        row_start = lines.number + 1
     return found
+
+
+def _refuse(error: csv.Error, line: int) -> None:
+    raise AssertionError(f"line {line}: {error}")
+
+
+def test_a_row_csv_refuses_is_reported_and_reading_goes_on() -> None:
+    refused: list[int] = []
+    previous = csv.field_size_limit(20)
+    try:
+        lines = CsvLines([b"a,b\n", b'"' + b"x" * 30 + b'"\n', b"c,d\n"], max_bytes=10**6)
+        rows = list(csv_rows(lines, lambda error, line: refused.append(line)))
+    finally:
+        csv.field_size_limit(previous)
+    assert refused == [2]
+    assert [(row, line) for row, line, _ in rows] == [(["a", "b"], 1), (["c", "d"], 3)]
 
 
 def test_plain_quoted_and_multi_line_cells() -> None:

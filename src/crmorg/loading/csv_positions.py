@@ -3,8 +3,8 @@
 :class:`CsvLines` feeds a binary stream to :func:`csv.reader` line by line: it decodes
 each line itself (so a byte that is not UTF-8, or a NUL, is reported at its own line
 and column), drops a UTF-8 BOM, refuses UTF-16, splits old Mac lines ended by a lone
-CR, and keeps the raw lines of the row being read. A reader takes them after each row
-(:meth:`CsvLines.take_row`) together with the line the row started on, and keeps them
+CR, and keeps the raw lines of the row being read. :func:`csv_rows` hands out each row
+with the line it starts on and those raw lines; a reader keeps them
 as long as it may need a position: :func:`cell_starts` and :func:`cell_position` work
 out where each cell starts, quoted cells, escaped quotes and line breaks inside
 quotes included, only when asked.
@@ -12,19 +12,16 @@ quotes included, only when asked.
 Typical use::
 
     lines = CsvLines(stream, max_bytes)
-    reader = csv.reader(lines)
-    row_start = 1
-    for row in reader:                 # CsvTextError when the text cannot be trusted
-        raw = lines.take_row()
-        starts = cell_starts(raw, row_start, len(row))
-        row_start = lines.number + 1
+    for row, line, raw in csv_rows(lines, on_error):   # CsvTextError: the text is bad
+        starts = cell_starts(raw, line, len(row))
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import Final, NamedTuple
 
@@ -37,6 +34,7 @@ __all__ = [
     "cell_locations",
     "cell_position",
     "cell_starts",
+    "csv_rows",
 ]
 
 # One CSV field from its first character, as the csv module's default dialect reads it:
@@ -66,8 +64,7 @@ class CsvTextError(Exception):
 class CsvLines:
     """Decodes a binary stream line by line for :mod:`csv`, keeping the current row's lines.
 
-    Memory stays at one row: the lines of a row are handed over by :meth:`take_row`
-    (hot loops may read and reset :attr:`row` themselves).
+    Memory stays at one row: :func:`csv_rows` takes the lines of each row as it is read.
     """
 
     def __init__(self, stream: Iterable[bytes], max_bytes: int) -> None:
@@ -124,11 +121,6 @@ class CsvLines:
             self.row.append(text)
             yield text
 
-    def take_row(self) -> list[str]:
-        """The raw lines of the row just read; the next row starts afresh."""
-        row, self.row = self.row, []
-        return row
-
 
 class CellStarts(NamedTuple):
     """Where each cell of a row starts, and where a quote that is never closed opens."""
@@ -138,6 +130,33 @@ class CellStarts(NamedTuple):
     unclosed: tuple[int, int] | None
 
 
+def csv_rows(
+    lines: CsvLines, on_error: Callable[[csv.Error, int], None]
+) -> Iterator[tuple[list[str], int, list[str]]]:
+    """Each row :mod:`csv` reads from ``lines``: its cells, its first line and its raw lines.
+
+    A row the csv module refuses goes to ``on_error`` with the line it starts on, and
+    reading goes on after it. :class:`CsvTextError` passes through. The raw lines are
+    the row's own: a reader may keep them for positions asked for later.
+    """
+    reader = csv.reader(lines)
+    row_start = 1
+    while True:
+        try:
+            # This loop runs once per row of exports with 100,000 people: the row's
+            # lines are taken without a method call.
+            for row in reader:
+                raw_lines = lines.row
+                lines.row = []
+                line, row_start = row_start, lines.number + 1
+                yield row, line, raw_lines
+            return
+        except csv.Error as error:
+            on_error(error, row_start)
+            lines.row = []
+            row_start = lines.number + 1
+
+
 def cell_starts(raw_lines: Sequence[str], line: int, count: int) -> CellStarts:
     """The line and column where each of a row's (at least ``count``) cells starts.
 
@@ -145,6 +164,13 @@ def cell_starts(raw_lines: Sequence[str], line: int, count: int) -> CellStarts:
     cell may hold line breaks, so a cell after one starts on a later line: the scan runs
     over the row's whole text and turns offsets into lines and columns.
     """
+    if len(raw_lines) == 1 and '"' not in raw_lines[0]:
+        # The common case, a row on one line with no quotes: each cell is its raw text,
+        # so the columns follow from the lengths of the cells.
+        cells = raw_lines[0].split(",")
+        starts = list(accumulate((len(cell) + 1 for cell in cells[:-1]), initial=1))
+        starts += [starts[-1]] * (count - len(starts))
+        return CellStarts([line] * len(starts), starts, None)
     text = "".join(raw_lines)
     line_starts = list(accumulate([len(piece) for piece in raw_lines[:-1]], initial=0))
     lines: list[int] = []
@@ -195,7 +221,7 @@ def cell_locations(file: str, line: int, raw: str | Sequence[str], count: int) -
     ``line`` and ``raw`` are as for :func:`cell_position`.
     """
     lines, columns, _ = cell_starts((raw,) if isinstance(raw, str) else raw, line, count)
-    return [Location(file, *where) for where in zip(lines, columns, strict=True)]
+    return [Location(file, at, column) for at, column in zip(lines, columns, strict=True)]
 
 
 def _column_of(raw: bytes, offset: int) -> int:

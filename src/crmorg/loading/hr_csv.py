@@ -51,6 +51,7 @@ from crmorg.loading.csv_positions import (
     cell_locations,
     cell_position,
     cell_starts,
+    csv_rows,
 )
 from crmorg.loading.files import display_name
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
@@ -349,31 +350,20 @@ class _Reader:
             self.problem("schema", f"cannot read the file: {error.strerror}", (1, 1))
 
     def _read_rows(self, lines: CsvLines) -> None:
-        reader = csv.reader(lines)
-        row_start = 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                self.problem(
-                    "schema",
-                    "the file is empty: its first row must be a header naming the columns, "
-                    f"e.g. `{','.join(COLUMNS[self.table.section])}`",
-                    (1, 1),
-                )
-                return
-            except csv.Error as error:
-                self.csv_error(error, row_start)
-                lines.take_row()
-                row_start = lines.number + 1
-                continue
-            raw_lines = lines.take_row()
-            line = row_start
-            row_start = lines.number + 1
-            if row and "".join(row).strip():  # spreadsheets may leave blank rows anywhere
-                break
+        rows = csv_rows(lines, self.csv_error)
+        # Spreadsheets may leave blank rows anywhere, before the header too.
+        first = next((found for found in rows if "".join(found[0]).strip()), None)
+        if first is None:
+            self.problem(
+                "schema",
+                "the file is empty: its first row must be a header naming the columns, "
+                f"e.g. `{','.join(COLUMNS[self.table.section])}`",
+                (1, 1),
+            )
+            return
+        row, line, raw_lines = first
         if self._header(row, raw_lines, line):
-            self._data_rows(reader, lines, row_start)
+            self._data_rows(rows)
 
     # ------------------------------------------------------------------ header
 
@@ -476,7 +466,7 @@ class _Reader:
 
     # -------------------------------------------------------------------- rows
 
-    def _data_rows(self, reader: Iterator[list[str]], lines: CsvLines, row_start: int) -> None:
+    def _data_rows(self, rows: Iterator[tuple[list[str], int, list[str]]]) -> None:
         """Read every row after the header into an entry.
 
         This loop runs once per row of exports with 100,000 people: it builds only the
@@ -500,21 +490,8 @@ class _Reader:
         has_separator = _ITEM_SEPARATORS.search
         split_items = _ITEM_SEPARATORS.split
         raw_lines: list[str] = []
-        line = row_start
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                self.csv_error(error, row_start)
-                lines.take_row()
-                row_start = lines.number + 1
-                continue
-            raw_lines = lines.row
-            lines.row = []
-            line = row_start
-            row_start = lines.number + 1
+        line = 0
+        for row, line, raw_lines in rows:
             width = len(row)
             entity_id = row[id_index].strip() if id_index < width else ""
             if not entity_id and not "".join(row).strip():

@@ -34,7 +34,7 @@ from typing import Any, Final
 from crmorg.findings import Finding, Location
 from crmorg.kpi.data import MAX_PERIOD_LENGTH, MetricData
 from crmorg.lint.catalog import make_finding
-from crmorg.loading.csv_positions import CsvLines, CsvTextError, cell_locations
+from crmorg.loading.csv_positions import CsvLines, CsvTextError, cell_locations, csv_rows
 from crmorg.loading.files import display_name
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
 from crmorg.loading.yaml_nodes import parse_yaml
@@ -237,21 +237,9 @@ class _Reader:
             self.problem(f"cannot read the file: {error.strerror}", 1, 1)
 
     def _read_csv_rows(self, lines: CsvLines) -> None:
-        reader = csv.reader(lines)
         header: dict[str, int] | None = None
-        row_start = 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                self.problem(f"not valid CSV: {error}", row_start, 1)
-                lines.take_row()
-                row_start = lines.number + 1
-                continue
-            starts = cell_locations(self.name, row_start, lines.take_row(), len(row))
-            row_start = lines.number + 1
+        for row, line, raw_lines in csv_rows(lines, self._csv_error):
+            starts = cell_locations(self.name, line, raw_lines, len(row))
             if not any(cell.strip() for cell in row):
                 continue
             if header is None:
@@ -264,6 +252,9 @@ class _Reader:
             self.problem(
                 "the file is empty: the first row is the header `period,metric,value`", 1, 1
             )
+
+    def _csv_error(self, error: csv.Error, line: int) -> None:
+        self.problem(f"not valid CSV: {error}", line, 1)
 
     def _csv_header(self, row: list[str], starts: list[Location]) -> dict[str, int] | None:
         columns: dict[str, int] = {}
