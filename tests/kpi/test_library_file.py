@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from crmorg.cli.main import main
 from crmorg.kpi.library import (
     STANDARD_KPIS,
     STANDARD_METRICS,
@@ -78,3 +80,24 @@ def test_an_invalid_library_is_a_clear_error(change: Any, says: str) -> None:
 def test_malformed_json_is_a_clear_error() -> None:
     with pytest.raises(StandardLibraryError, match=r"broken\.json"):
         read_library(b"{", "broken.json")
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "yaml"])
+def test_the_library_lists_as_it_did_when_it_was_code(
+    capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    """The golden files were written by the library as Python literals, before the move."""
+    assert main(["kpi", "--library", "--format", fmt]) == 0
+    assert capsys.readouterr().out == (GOLDEN / f"library.{fmt}").read_text(encoding="utf-8")
+
+
+def test_init_pulls_in_the_library_as_it_did_when_it_was_code(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["init", str(tmp_path / "model"), "--kpis", "all"]) == 0
+    capsys.readouterr()
+    written = (tmp_path / "model" / "kpis.yaml").read_text(encoding="utf-8")
+    assert written == (GOLDEN / "init-kpis-all.yaml").read_text(encoding="utf-8")
