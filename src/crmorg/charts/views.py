@@ -24,9 +24,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Literal, get_args
 
+from crmorg.catalogs import LANGUAGES, messages
 from crmorg.model import Model
 from crmorg.text import Text, localize
 
+from .svg import LEGEND
 from .tree import Chart, ChartNode, NodeKind, prune, walk
 
 __all__ = ["VIEWS", "ChartView", "build_chart"]
@@ -34,24 +36,6 @@ __all__ = ["VIEWS", "ChartView", "build_chart"]
 ChartView = Literal["departments", "roles", "people", "teams"]
 VIEWS: tuple[ChartView, ...] = get_args(ChartView)
 
-# Chart titles; other languages fall back to English.
-_VIEW_TITLES: Mapping[str, Mapping[ChartView, str]] = {
-    "en": {"departments": "Departments", "roles": "Roles", "people": "People", "teams": "Teams"},
-    "zh": {"departments": "部门", "roles": "角色", "people": "人员", "teams": "团队"},
-}
-_LEGENDS: Mapping[str, tuple[tuple[str, str], ...]] = {
-    "zh": (
-        ("department", "部门"),
-        ("team", "团队"),
-        ("role", "角色"),
-        ("person", "人员"),
-        ("head", "部门负责人"),
-        ("lead", "团队负责人"),
-        ("external", "外部角色"),
-        ("vacant", "空缺角色"),
-    ),
-}
-"""Legend labels by language; English, the renderers' own, needs no entry."""
 # Holders named in a role's sublabel before the rest are summed up as "+N".
 _MAX_NAMES = 3
 _NOBODY = "\u2014"  # an em dash: no holder, in any language
@@ -313,11 +297,18 @@ def build_chart(
     if view not in _BUILDERS:
         raise ValueError(f"unknown chart view {view!r}; the views are: {', '.join(VIEWS)}")
     names = _Names(model, lang)
-    titles = _VIEW_TITLES.get(lang.split("-")[0].split("_")[0], _VIEW_TITLES["en"])
+    language = lang.split("-")[0].split("_")[0]
+    words = messages(language if language in LANGUAGES else "en")
     org = model.organization
     org_name = _name(org.name, "", lang) if org is not None else ""
-    title = f"{org_name}: {titles[view]}" if org_name else titles[view]
-    legend = _LEGENDS.get(lang.split("-")[0].split("_")[0], ())
+    view_title = words[f"chart.title.{view}"]
+    title = f"{org_name}: {view_title}" if org_name else view_title
+    # English legends are the renderers' own; other languages name every kind.
+    legend = (
+        ()
+        if language not in LANGUAGES or language == "en"
+        else tuple((kind, words[f"legend.{kind}"]) for kind, _ in LEGEND)
+    )
     chart = Chart(title, _BUILDERS[view](model, names), legend=legend)
     if depth is not None and depth < 0:
         raise ValueError(f"depth must be >= 0, got {depth}")

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from crmorg.catalogs import LANGUAGES
 from crmorg.charts import RENDERERS, render_html
 from crmorg.charts.views import VIEWS, build_chart
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
 from crmorg.cli.loading import load_or_report
 from crmorg.output import OutputError, write_file
-
-LANGUAGES = ("en", "zh")
 
 
 def _depth(value: str) -> int:

@@ -10,67 +10,25 @@ naturally where this module knows the verb, and as "can <action> ..." /
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from crmorg.catalogs import LANGUAGES, messages
 from crmorg.permissions.models import Resource
 from crmorg.permissions.scopes import Scope
 from crmorg.text import localize
 
 __all__ = ["VERBS", "describe", "describe_actions", "resource_name", "resource_plural"]
 
-VERBS: dict[str, dict[str, str]] = {
-    "en": {
-        "create": "create",
-        "read": "view",
-        "update": "edit",
-        "delete": "delete",
-        "assign": "assign",
-        "share": "share",
-        "export": "export",
-        "import": "import",
-        "approve": "approve",
-        "convert": "convert",
-        "send": "send",
-        "refund": "refund",
-        "restore": "restore",
-        "close": "close",
-        "archive": "archive",
-        "print": "print",
-        "publish": "publish",
-        "merge": "merge",
-        "transfer": "transfer",
-        "submit": "submit",
-        "review": "review",
-        "sign": "sign",
-        "cancel": "cancel",
-    },
-    "zh": {
-        "create": "创建",
-        "read": "查看",
-        "update": "编辑",
-        "delete": "删除",
-        "assign": "分配",
-        "share": "共享",
-        "export": "导出",
-        "import": "导入",
-        "approve": "审批",
-        "convert": "转化",
-        "send": "发送",
-        "refund": "退款",
-        "restore": "恢复",
-        "close": "关闭",
-        "archive": "归档",
-        "print": "打印",
-        "publish": "发布",
-        "merge": "合并",
-        "transfer": "转移",
-        "submit": "提交",
-        "review": "审核",
-        "sign": "签署",
-        "cancel": "取消",
-    },
+VERBS: Mapping[str, Mapping[str, str]] = {
+    lang: {
+        key.removeprefix("verb."): text
+        for key, text in messages(lang).items()
+        if key.startswith("verb.")
+    }
+    for lang in LANGUAGES
 }
-"""Action id -> verb, per language. Actions not listed fall back to their id."""
+"""Action id -> verb, per language, from the message catalogs (``verb.<action>``).
+Actions not listed fall back to their id."""
 
 _SCOPE_EN = {
     Scope.OWN: "can {verbs} their own {things}",

@@ -7,53 +7,17 @@ KPIs on the given metric data in the handbook's language and embeds the scorecar
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Final
+from collections.abc import Iterator
 
 from crmorg.docs.context import Page, Section, SiteContext
-from crmorg.docs.i18n import register
 from crmorg.docs.markdown import md_escape
 from crmorg.kpi.data import MetricData
 from crmorg.kpi.evaluate import evaluate
-from crmorg.kpi.render.context import ScorecardContext
+from crmorg.kpi.render.context import DEFAULT_LABELS, ScorecardContext
 from crmorg.kpi.render.html import render_fragment, stylesheet
 from crmorg.kpi.render.markdown import render_markdown
 
 __all__ = ["scorecard_section"]
-
-register(
-    {
-        "en": {
-            "nav.scorecard": "Scorecard",
-            "scorecard.title": "KPI scorecard",
-            "scorecard.intro": "Every KPI for every period of the metric data in {source}.",
-        },
-        "zh": {
-            "nav.scorecard": "记分卡",
-            "scorecard.title": "KPI 记分卡",
-            "scorecard.intro": "{source} 中每个期间每个 KPI 的结果。",
-        },
-    }
-)
-
-_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
-    "zh": {
-        "kpi": "KPI",
-        "department": "部门",
-        "value": "数值",
-        "target": "目标",
-        "status": "状态",
-        "change": "环比变化",
-        "note": "说明",
-        "met": "达成",
-        "missed": "未达成",
-        "no-data": "无数据",
-        "error": "错误",
-        "met_total": "达成",
-        "no_department": "（无部门）",
-        "no_periods": "数据中没有任何期间。",
-    }
-}
 
 
 def scorecard_section(data: MetricData) -> Section:
@@ -66,7 +30,7 @@ def scorecard_section(data: MetricData) -> Section:
             department_names={
                 dept_id: ctx.names.department(dept_id) for dept_id in ctx.model.departments
             },
-            labels=_LABELS.get(ctx.lang, {}),
+            labels={key: ctx.t(f"scorecard.label.{key}") for key in DEFAULT_LABELS},
         )
         if ctx.fmt.name == "html":
             body = ctx.fmt.safe(render_fragment(scorecard, context))

@@ -37,15 +37,21 @@ from __future__ import annotations
 import csv
 import difflib
 import re
-from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from crmorg.findings import Finding, Location
 from crmorg.findings import Path as DocPath
+from crmorg.loading.csv_positions import (
+    CsvLines,
+    CsvTextError,
+    cell_locations,
+    cell_position,
+    cell_starts,
+    csv_rows,
+)
 from crmorg.loading.files import display_name
 from crmorg.loading.identities import make_finding
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
@@ -89,11 +95,6 @@ _LIST_COLUMNS: Final = frozenset({"roles", "teams"})
 _ITEM_SEPARATORS: Final = re.compile(r"[;|,\r\n]")
 _LOCALE_RE: Final = re.compile(LOCALE_PATTERN)
 _LANGUAGE: Final = re.compile(r"[A-Za-z]*")
-# One CSV field from its first character, as the csv module's default dialect reads it:
-# a quoted field (`""` is an escaped quote; text after the closing quote is kept) or an
-# unquoted one. Group 1 is empty when the closing quote is missing.
-_FIELD: Final = re.compile(r'"(?:[^"]|"")*("?)[^,\r\n]*|[^,\r\n]*')
-_LONE_CR: Final = re.compile(r"(?<=\r)(?!\n)")
 _COLUMN_HINTS: Final[dict[str, dict[str, str]]] = {
     # What HR systems often call a column, where the spelling alone would not suggest it.
     "people": {
@@ -123,8 +124,6 @@ _COLUMN_HINTS: Final[dict[str, dict[str, str]]] = {
     },
 }
 _SINGULAR: Final = {"people": "person", "teams": "team"}
-_UTF8_BOM: Final = b"\xef\xbb\xbf"
-_UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 _EXPORT_AGAIN: Final = "export it again as CSV UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')"
 
 Recorder = Callable[[DocPath, Location, Location | None], None]
@@ -165,7 +164,7 @@ class HrPositions(Mapping[DocPath, tuple[Location, Location | None]]):
     ) -> Iterator[tuple[DocPath, Location, Location | None]]:
         table = self._table
         section = table.section
-        cells = _cell_locations(table.file, table._place(entity_id), table._width)
+        cells = cell_locations(table.file, *table._place(entity_id), table._width)
         where = cells[table._id_index]
         yield (section, entity_id), where, where
         for name, value in entity.items():
@@ -273,70 +272,6 @@ def read_hr_csv(
 # ------------------------------------------------------------------------- reading
 
 
-class _StopReading(Exception):
-    """The file cannot be read further; the finding is already recorded."""
-
-
-class _Lines:
-    """Decodes a binary stream line by line for :mod:`csv`, keeping the current row's lines.
-
-    Reading bytes and decoding each line here lets an invalid byte or a NUL be reported
-    at its own line and column, and keeps memory to one row at a time.
-    """
-
-    def __init__(self, stream: Iterator[bytes], reader: _Reader) -> None:
-        self.stream = stream
-        self.reader = reader
-        self.number = 0
-        """Lines read so far: the line number of the last one."""
-        self.size = 0
-        self.row: list[str] = []
-        """The raw lines of the row the csv reader is reading; taken after each row."""
-
-    def __iter__(self) -> Iterator[str]:
-        reader = self.reader
-        limit = reader.limits.max_file_bytes
-        first = True
-        for raw in self.stream:
-            self.number += 1
-            self.size += len(raw)
-            if first:
-                first = False
-                if raw.startswith(_UTF16_BOMS):
-                    reader.fatal(f"the file is UTF-16 text; {_EXPORT_AGAIN}", 1, 1)
-                if raw.startswith(_UTF8_BOM):
-                    raw = raw[len(_UTF8_BOM) :]
-            if self.size > limit:
-                reader.fatal(f"the file grew past {limit:,} bytes while being read", self.number, 1)
-            if b"\x00" in raw:
-                reader.fatal(
-                    f"the file holds NUL bytes: it is binary, not CSV text; {_EXPORT_AGAIN}",
-                    self.number,
-                    _column_of(raw, raw.index(b"\x00")),
-                )
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                reader.fatal(
-                    f"the file is not UTF-8 text ({error.reason}); {_EXPORT_AGAIN}",
-                    self.number,
-                    _column_of(raw, error.start),
-                )
-            if "\r" in text and _LONE_CR.search(text):
-                # Old Mac exports end lines with a lone CR: each piece is a line of its own.
-                for index, piece in enumerate(p for p in _LONE_CR.split(text) if p):
-                    self.number += 1 if index else 0
-                    self.row.append(piece)
-                    yield piece
-                continue
-            self.row.append(text)
-            yield text
-
-    def take_row(self) -> list[str]:
-        row, self.row = self.row, []
-        return row
-
-
 class _Reader:
     def __init__(self, table: HrTable, limits: Limits, max_rows: int) -> None:
         self.table = table
@@ -372,12 +307,6 @@ class _Reader:
             )
         self.problem("schema", message, (line, 1))
 
-    def fatal(self, message: str, line: int, column: int) -> None:
-        """A problem with the whole file: it is not read further."""
-        self.table.complete = False
-        self.problem("schema", message, (line, column))
-        raise _StopReading
-
     def finish(self) -> HrTable:
         if self.dropped:
             self.table.findings.append(
@@ -406,8 +335,11 @@ class _Reader:
                 )
                 return
             with path.open("rb") as stream:
-                self._read_rows(_Lines(stream, self))
-        except _StopReading:
+                self._read_rows(CsvLines(stream, self.limits.max_file_bytes))
+        except CsvTextError as error:
+            self.table.complete = False
+            message = f"{error.message}; {_EXPORT_AGAIN}" if error.encoding else error.message
+            self.problem("schema", message, (error.line, error.column))
             # Text that is not UTF-8 or holds NUL bytes cannot be trusted row by row:
             # nothing of it is used. (A file over the row limit keeps its first rows.)
             self.table.entries.clear()
@@ -417,32 +349,21 @@ class _Reader:
             self.table.complete = False
             self.problem("schema", f"cannot read the file: {error.strerror}", (1, 1))
 
-    def _read_rows(self, lines: _Lines) -> None:
-        reader = csv.reader(lines)
-        row_start = 1
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                self.problem(
-                    "schema",
-                    "the file is empty: its first row must be a header naming the columns, "
-                    f"e.g. `{','.join(COLUMNS[self.table.section])}`",
-                    (1, 1),
-                )
-                return
-            except csv.Error as error:
-                self.csv_error(error, row_start)
-                lines.take_row()
-                row_start = lines.number + 1
-                continue
-            raw_lines = lines.take_row()
-            line = row_start
-            row_start = lines.number + 1
-            if row and "".join(row).strip():  # spreadsheets may leave blank rows anywhere
-                break
+    def _read_rows(self, lines: CsvLines) -> None:
+        rows = csv_rows(lines, self.csv_error)
+        # Spreadsheets may leave blank rows anywhere, before the header too.
+        first = next((found for found in rows if "".join(found[0]).strip()), None)
+        if first is None:
+            self.problem(
+                "schema",
+                "the file is empty: its first row must be a header naming the columns, "
+                f"e.g. `{','.join(COLUMNS[self.table.section])}`",
+                (1, 1),
+            )
+            return
+        row, line, raw_lines = first
         if self._header(row, raw_lines, line):
-            self._data_rows(reader, lines, row_start)
+            self._data_rows(rows)
 
     # ------------------------------------------------------------------ header
 
@@ -452,7 +373,7 @@ class _Reader:
         section = table.section
         known = COLUMNS[section]
         localized = LOCALIZED[section]
-        line_of, column_of, unclosed = _cell_starts(raw_lines, line, len(row))
+        line_of, column_of, unclosed = cell_starts(raw_lines, line, len(row))
         table.header = Location(table.file, line, 1)
         if unclosed is not None:
             table.complete = False
@@ -545,7 +466,7 @@ class _Reader:
 
     # -------------------------------------------------------------------- rows
 
-    def _data_rows(self, reader: Iterator[list[str]], lines: _Lines, row_start: int) -> None:
+    def _data_rows(self, rows: Iterator[tuple[list[str], int, list[str]]]) -> None:
         """Read every row after the header into an entry.
 
         This loop runs once per row of exports with 100,000 people: it builds only the
@@ -569,21 +490,8 @@ class _Reader:
         has_separator = _ITEM_SEPARATORS.search
         split_items = _ITEM_SEPARATORS.split
         raw_lines: list[str] = []
-        line = row_start
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                self.csv_error(error, row_start)
-                lines.take_row()
-                row_start = lines.number + 1
-                continue
-            raw_lines = lines.row
-            lines.row = []
-            line = row_start
-            row_start = lines.number + 1
+        line = 0
+        for row, line, raw_lines in rows:
             width = len(row)
             entity_id = row[id_index].strip() if id_index < width else ""
             if not entity_id and not "".join(row).strip():
@@ -650,7 +558,7 @@ class _Reader:
                 f"the row has {width} cells but the header names {header_width} columns; "
                 'is there a comma inside a cell? quote that cell ("Wang, Li"). '
                 "The row is left out",
-                _cell_location(place, extra),
+                cell_position(*place, extra),
             )
             return True
         id_index = table._id_index
@@ -668,13 +576,13 @@ class _Reader:
             self.problem(
                 "schema",
                 message,
-                _cell_location(place, min(id_index, width - 1)),
+                cell_position(*place, min(id_index, width - 1)),
                 (entity_id,) if entity_id else (),
             )
             return True
         if entity_id in table._lines:
-            first_at = Location(table.file, *_cell_location(table._place(entity_id), id_index))
-            where = _cell_location(place, id_index)
+            first_at = Location(table.file, *cell_position(*table._place(entity_id), id_index))
+            where = cell_position(*place, id_index)
             self.problem(
                 "duplicate-id",
                 f"{_SINGULAR[table.section]} `{entity_id}` is defined twice in this file, in "
@@ -691,7 +599,7 @@ class _Reader:
                 "schema",
                 f"a cell of {len(row[longest]):,} characters, over the limit of "
                 f"{self.limits.max_scalar_chars:,}. The row is left out",
-                _cell_location(place, longest),
+                cell_position(*place, longest),
                 (entity_id,),
             )
             return True
@@ -702,7 +610,7 @@ class _Reader:
         have one: it is left out, with a finding where the quote opens."""
         if not any('"' in text for text in raw_lines):
             return
-        _, _, unclosed = _cell_starts(raw_lines, line, 0)
+        _, _, unclosed = cell_starts(raw_lines, line, 0)
         if unclosed is None:
             return
         self.problem(
@@ -717,67 +625,6 @@ class _Reader:
             del table.entries[newest[0]]
             del table._lines[newest[0]]
             del table._texts[newest[0]]
-
-
-def _cell_location(place: _Place, index: int) -> tuple[int, int]:
-    """(line, column) of cell ``index`` of the row at ``place``."""
-    line, raw = place
-    if isinstance(raw, str) and '"' not in raw:
-        # The common case, a row on one line with no quotes: each cell is its raw text,
-        # so its column follows from the lengths of the cells before it.
-        return line, sum(len(cell) + 1 for cell in raw.split(",", index)[:index]) + 1
-    lines, columns, _ = _cell_starts([raw] if isinstance(raw, str) else list(raw), line, index + 1)
-    return lines[index], columns[index]
-
-
-def _cell_locations(file: str, place: _Place, count: int) -> list[Location]:
-    """The location of each of the (at least ``count``) cells of the row at ``place``."""
-    line, raw = place
-    lines, columns, _ = _cell_starts([raw] if isinstance(raw, str) else list(raw), line, count)
-    return [Location(file, *where) for where in zip(lines, columns, strict=True)]
-
-
-def _cell_starts(
-    raw_lines: list[str], line: int, count: int
-) -> tuple[list[int], list[int], tuple[int, int] | None]:
-    """The line and column where each of a row's ``count`` cells starts, from its raw lines.
-
-    A quoted cell may hold line breaks, so a cell after one starts on a later line: the
-    scan runs over the row's whole text and turns offsets into lines and columns. The
-    third value is where a quote that is never closed opens, if one is.
-    """
-    text = "".join(raw_lines)
-    line_starts = list(accumulate([len(piece) for piece in raw_lines[:-1]], initial=0))
-    lines: list[int] = []
-    columns: list[int] = []
-
-    def locate(offset: int) -> tuple[int, int]:
-        index = bisect_right(line_starts, offset) - 1
-        return line + index, offset - line_starts[index] + 1
-
-    offset = 0
-    while True:
-        where = locate(offset)
-        lines.append(where[0])
-        columns.append(where[1])
-        match = _FIELD.match(text, offset)
-        if match is None:  # never: the pattern matches the empty string
-            break
-        if match.group(1) == "":
-            return lines, columns, where
-        end = match.end()
-        if end >= len(text) or text[end] != ",":
-            break
-        offset = end + 1
-    while len(lines) < count:  # never expected; keeps every cell located
-        lines.append(lines[-1])
-        columns.append(columns[-1])
-    return lines, columns, None
-
-
-def _column_of(raw: bytes, offset: int) -> int:
-    """The 1-based character column of byte ``offset`` in a line of UTF-8 bytes."""
-    return len(raw[:offset].decode("utf-8", errors="replace")) + 1
 
 
 def _column_hint(name: str, section: str) -> str:

@@ -26,13 +26,14 @@ import csv
 import difflib
 import math
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 from crmorg.findings import Finding, Location
 from crmorg.kpi.data import MAX_PERIOD_LENGTH, MetricData
+from crmorg.loading.csv_positions import CsvLines, CsvTextError, cell_locations, csv_rows
 from crmorg.loading.files import display_name
 from crmorg.loading.identities import make_finding
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
@@ -91,7 +92,7 @@ def read_metric_data(
             1,
         )
     elif kind == "csv":
-        reader.read_csv(file)
+        reader.read_csv(file, limits)
     else:
         reader.read_yaml(file, limits)
     return reader.result()
@@ -222,35 +223,23 @@ class _Reader:
 
     # --------------------------------------------------------------------- CSV
 
-    def read_csv(self, file: Path) -> None:
+    def read_csv(self, file: Path, limits: Limits) -> None:
         try:
-            with file.open(encoding="utf-8-sig", newline="") as stream:
-                self._read_csv_rows(stream)
-        except UnicodeDecodeError as error:
-            self.problem(
-                f"the file is not valid UTF-8 text ({error.reason}); save it as UTF-8",
-                1,
-                1,
-            )
+            with file.open("rb") as stream:
+                self._read_csv_rows(CsvLines(stream, limits.max_file_bytes))
+        except CsvTextError as error:
+            # Text that is not UTF-8 or holds NUL bytes cannot be trusted row by row:
+            # none of its values are used.
+            self.values.clear()
+            message = f"{error.message}; save it as UTF-8" if error.encoding else error.message
+            self.problem(message, error.line, error.column)
         except OSError as error:
             self.problem(f"cannot read the file: {error.strerror}", 1, 1)
 
-    def _read_csv_rows(self, stream: Any) -> None:
-        lines = _LineTracker(stream, self.name)
-        reader = csv.reader(lines)
+    def _read_csv_rows(self, lines: CsvLines) -> None:
         header: dict[str, int] | None = None
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except _BinaryFileError as error:
-                self.problem("the file holds NUL bytes: it is binary, not CSV text", error.line, 1)
-                return
-            except csv.Error as error:
-                self.problem(f"not valid CSV: {error}", lines.row_start, 1)
-                continue
-            starts = lines.field_starts()
+        for row, line, raw_lines in csv_rows(lines, self._csv_error):
+            starts = cell_locations(self.name, line, raw_lines, len(row))
             if not any(cell.strip() for cell in row):
                 continue
             if header is None:
@@ -263,6 +252,9 @@ class _Reader:
             self.problem(
                 "the file is empty: the first row is the header `period,metric,value`", 1, 1
             )
+
+    def _csv_error(self, error: csv.Error, line: int) -> None:
+        self.problem(f"not valid CSV: {error}", line, 1)
 
     def _csv_header(self, row: list[str], starts: list[Location]) -> dict[str, int] | None:
         columns: dict[str, int] = {}
@@ -396,76 +388,6 @@ class _Reader:
                 ok, value = self.number(raw_value, metric, value_at)
                 if ok:
                     self.add(period, metric, value, (metric_at, metric_at, value_at))
-
-
-class _BinaryFileError(Exception):
-    def __init__(self, line: int) -> None:
-        super().__init__(line)
-        self.line = line
-
-
-class _LineTracker:
-    """Feeds lines to :mod:`csv` and remembers the raw text of the current row."""
-
-    def __init__(self, stream: Iterator[str], name: str) -> None:
-        self.stream = stream
-        self.name = name
-        self.line = 0
-        self.row_start = 1
-        self.row_text = ""
-        self._fresh = True
-
-    def __iter__(self) -> _LineTracker:
-        return self
-
-    def __next__(self) -> str:
-        line = next(self.stream)
-        self.line += 1
-        if "\x00" in line:
-            raise _BinaryFileError(self.line)
-        if self._fresh:
-            self.row_start = self.line
-            self.row_text = ""
-            self._fresh = False
-        self.row_text += line
-        return line
-
-    def field_starts(self) -> list[Location]:
-        """Where each field of the row just read starts; marks the row finished."""
-        self._fresh = True
-        starts: list[Location] = []
-        line, column = self.row_start, 1
-        state = _START
-        for char in self.row_text:
-            if state == _START:
-                if char in "\r\n":
-                    starts.append(Location(self.name, line, column))
-                    break
-                starts.append(Location(self.name, line, column))
-                state = _QUOTED if char == '"' else _START if char == "," else _PLAIN
-            elif state == _PLAIN:
-                if char in "\r\n":
-                    break
-                if char == ",":
-                    state = _START
-            elif state == _QUOTED:
-                if char == '"':
-                    state = _QUOTE
-            elif state == _QUOTE:  # `""` is an escaped quote; anything else closes
-                state = _QUOTED if char == '"' else _START if char == "," else _PLAIN
-                if char in "\r\n":
-                    break
-            if char == "\n":
-                line, column = line + 1, 1
-            else:
-                column += 1
-        else:
-            if state == _START:
-                starts.append(Location(self.name, line, column))
-        return starts
-
-
-_START, _PLAIN, _QUOTED, _QUOTE = range(4)
 
 
 def _missing_column(header: dict[str, int], present: int) -> str:

@@ -6,25 +6,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from crmorg.catalogs import messages
+
 __all__ = ["DEFAULT_LABELS", "ScorecardContext"]
 
+_LABEL_KEYS: Final = (
+    "kpi",
+    "department",
+    "value",
+    "target",
+    "status",
+    "change",
+    "note",
+    "met",
+    "missed",
+    "no-data",
+    "error",
+    "met_total",
+    "no_department",
+    "no_periods",
+)
 DEFAULT_LABELS: Final[Mapping[str, str]] = {
-    "kpi": "KPI",
-    "department": "Department",
-    "value": "Value",
-    "target": "Target",
-    "status": "Status",
-    "change": "Change",
-    "note": "Note",
-    "met": "met",
-    "missed": "missed",
-    "no-data": "no-data",
-    "error": "error",
-    "met_total": "Met",
-    "no_department": "(no department)",
-    "no_periods": "The data holds no periods.",
+    key: messages("en")[f"scorecard.label.{key}"] for key in _LABEL_KEYS
 }
-"""The words renderers put around the results; ``labels`` may replace any of them."""
+"""The words renderers put around the results, in English (``scorecard.label.<key>`` of
+the message catalogs); ``labels`` may replace any of them."""
 
 
 @dataclass(frozen=True)
