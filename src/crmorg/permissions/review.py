@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from crmorg.permissions.decisions import UnknownIdError
 from crmorg.permissions.effective import EffectiveGrant, Permission
 from crmorg.permissions.scopes import Scope
+from crmorg.roles.scopes import includes
 
 if TYPE_CHECKING:
     from crmorg.model import Model
@@ -118,13 +119,13 @@ def who_can(model: Model, action: str, resource: str, scope: str | Scope = "own"
     roles = [
         Access("role", role_id, resource, action, grant.scope, role_id, grant)
         for role_id, grants in model.role_grants.items()
-        if (grant := grants.get(permission)) is not None and grant.scope >= required
+        if (grant := grants.get(permission)) is not None and includes(grant.scope, required)
     ]
     people = [
         Access("person", person_id, resource, action, held.scope, held.role, held.grant)
         for person_id in model.people
         if (held := model.person_grants(person_id).get(permission)) is not None
-        and held.scope >= required
+        and includes(held.scope, required)
     ]
 
     def order(access: Access) -> tuple[int, str]:
