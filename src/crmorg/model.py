@@ -52,14 +52,7 @@ class Model:
             document.teams,
             document.responsibilities,
         )
-        self.access = AccessModel(
-            document.roles,
-            document.people,
-            document.resources,
-            document.actions,
-            self.org,
-            self.locate,
-        )
+        self.access = AccessModel(self.org, document.resources, document.actions, self.locate)
         self._rows = self.access.index.rows  # read by allows(), the hot path
 
     def __repr__(self) -> str:

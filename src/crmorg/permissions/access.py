@@ -26,7 +26,6 @@ from crmorg.permissions.effective import Permission as PermissionKey
 from crmorg.permissions.index import DecisionIndex
 from crmorg.permissions.models import Resource
 from crmorg.permissions.reasons import Finding, decision, record_context
-from crmorg.roles.models import Person, Role
 from crmorg.roles.orggraph import OrgGraph
 from crmorg.roles.scopes import BIT, Record, Scope, includes, narrowest, reaching, widest
 
@@ -49,21 +48,19 @@ class AccessModel:
 
     def __init__(
         self,
-        roles: Mapping[str, Role],
-        people: Mapping[str, Person],
+        org: OrgGraph,
         resources: Mapping[str, Resource],
         actions: tuple[str, ...],
-        org: OrgGraph,
         locate: Callable[[Path], object],
     ) -> None:
-        self._roles = roles
-        self._people = people
+        self._roles = org.roles
+        self._people = org.people
         self._resources = resources
         self._actions = actions
         self.org = org
         self._locate = locate  # a grant's file position, for reasons
         self._person_grants: dict[str, dict[PermissionKey, HeldGrant]] = {}
-        self.index = DecisionIndex(self.catalog, people, lambda: self.role_grants)
+        self.index = DecisionIndex(self.catalog, org.people, lambda: self.role_grants)
 
     @cached_property
     def catalog(self) -> ActionCatalog:

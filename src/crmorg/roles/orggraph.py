@@ -10,7 +10,6 @@ people pays only for the facets it uses, and nothing walks people x people.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping
 from functools import cached_property
 
@@ -20,7 +19,11 @@ from crmorg.roles.raci import duties_of
 
 
 class OrgGraph:
-    """Derived organisational facts of one model; every facet is computed once."""
+    """Derived organisational facts of one model; every facet is computed once.
+
+    It keeps the sections it was built from (``roles``, ``people``, ...) for those
+    building on it, such as :class:`~crmorg.permissions.access.AccessModel`.
+    """
 
     def __init__(
         self,
@@ -30,11 +33,11 @@ class OrgGraph:
         teams: Mapping[str, Team],
         responsibilities: Mapping[str, Responsibility],
     ) -> None:
-        self._roles = roles
-        self._people = people
-        self._departments = departments
-        self._teams = teams
-        self._responsibilities = responsibilities
+        self.roles = roles
+        self.people = people
+        self.departments = departments
+        self.teams = teams
+        self.responsibilities = responsibilities
 
     # Role inheritance ----------------------------------------------------------------
     @cached_property
@@ -44,12 +47,12 @@ class OrgGraph:
         One walk per role, so the cost is the size of the result (inheritance is
         shallow); a cycle, which inheritance-cycle reports, ends the walk.
         """
-        return {role_id: frozenset(self._inherited(role_id)) for role_id in self._roles}
+        return {role_id: frozenset(self._inherited(role_id)) for role_id in self.roles}
 
     @cached_property
     def heirs(self) -> Mapping[str, frozenset[str]]:
         """Role id -> the role itself and every role that inherits it, transitively."""
-        found: dict[str, set[str]] = {role_id: set() for role_id in self._roles}
+        found: dict[str, set[str]] = {role_id: set() for role_id in self.roles}
         for role_id, ancestors in self.lineage.items():
             for ancestor in ancestors:
                 found[ancestor].add(role_id)
@@ -61,7 +64,7 @@ class OrgGraph:
         Unknown inherited ids are listed too (an ``unknown-reference`` finding), as
         the handbook shows what the role says it inherits.
         """
-        roles = self._roles
+        roles = self.roles
         found: list[str] = []
         seen = {role_id}
         queue = list(roles[role_id].inherits) if role_id in roles else []
@@ -78,29 +81,11 @@ class OrgGraph:
     @cached_property
     def parents_first(self) -> tuple[str, ...] | None:
         """Roles ordered so every inherited role comes before its heirs; None on a cycle."""
-        roles = self._roles
-        pending = {
-            role_id: sum(1 for parent in role.inherits if parent in roles)
-            for role_id, role in roles.items()
-        }
-        heirs: dict[str, list[str]] = {}
-        for role_id, role in roles.items():
-            for parent in role.inherits:
-                if parent in roles:
-                    heirs.setdefault(parent, []).append(role_id)
-        queue = deque(role_id for role_id, count in pending.items() if count == 0)
-        order: list[str] = []
-        while queue:
-            role_id = queue.popleft()
-            order.append(role_id)
-            for heir in heirs.get(role_id, ()):
-                pending[heir] -= 1
-                if pending[heir] == 0:
-                    queue.append(heir)
-        return tuple(order) if len(order) == len(roles) else None
+        order, remaining = graphs.parents_first(self.roles)
+        return None if remaining else tuple(order)
 
     def _inherited(self, role_id: str) -> set[str]:
-        roles = self._roles
+        roles = self.roles
         reach = {role_id}
         pending = [role_id]
         while pending:
@@ -114,8 +99,8 @@ class OrgGraph:
     @cached_property
     def direct_holders(self) -> Mapping[str, tuple[str, ...]]:
         """Role id -> the people given it, in model order."""
-        held: dict[str, list[str]] = {role_id: [] for role_id in self._roles}
-        for person_id, person in self._people.items():
+        held: dict[str, list[str]] = {role_id: [] for role_id in self.roles}
+        for person_id, person in self.people.items():
             for role_id in dict.fromkeys(person.roles):
                 if role_id in held:
                     held[role_id].append(person_id)
@@ -124,9 +109,9 @@ class OrgGraph:
     @cached_property
     def effective_holders(self) -> Mapping[str, tuple[str, ...]]:
         """Role id -> the people who hold it, given it or a role inheriting it; model order."""
-        found: dict[str, list[str]] = {role_id: [] for role_id in self._roles}
+        found: dict[str, list[str]] = {role_id: [] for role_id in self.roles}
         lineage = self.lineage
-        for person_id, person in self._people.items():
+        for person_id, person in self.people.items():
             roles: set[str] = set()
             for given in person.roles:
                 roles |= lineage.get(given, frozenset())
@@ -137,8 +122,8 @@ class OrgGraph:
     @cached_property
     def held_roles(self) -> frozenset[str]:
         """Roles someone holds, directly or through a held role that inherits them."""
-        roles = self._roles
-        stack = [r for person in self._people.values() for r in person.roles if r in roles]
+        roles = self.roles
+        stack = [r for person in self.people.values() for r in person.roles if r in roles]
         held: set[str] = set()
         while stack:
             role_id = stack.pop()
@@ -153,7 +138,7 @@ class OrgGraph:
         A person holds a role when they are given it or a role that inherits it: a
         sales manager who inherits ``sales_rep`` is a sales rep too.
         """
-        given_roles = [r for r in self._people[person].roles if r in self._roles]
+        given_roles = [r for r in self.people[person].roles if r in self.roles]
         held = {given: given for given in given_roles}
         lineage = self.lineage
         for given in given_roles:
@@ -165,7 +150,7 @@ class OrgGraph:
     @cached_property
     def duties(self) -> Mapping[str, tuple[str, ...]]:
         """Role id -> the responsibilities it *has*: it is their Accountable or Responsible."""
-        return duties_of(self._roles, self._responsibilities)
+        return duties_of(self.roles, self.responsibilities)
 
     # Departments ---------------------------------------------------------------------------
     @cached_property
@@ -174,7 +159,7 @@ class OrgGraph:
 
         A department whose parent is unknown is a top one (``unknown-reference`` says so).
         """
-        departments = self._departments
+        departments = self.departments
         children: dict[str | None, list[str]] = {}
         for dept_id, dept in departments.items():
             parent = dept.parent if dept.parent in departments else None
@@ -196,23 +181,20 @@ class OrgGraph:
             order.append((dept_id, depth))
             stack.extend((child, depth + 1) for child in reversed(children.get(dept_id, ())))
         # Departments caught in a cycle (a department-cycle finding) still get listed.
-        order.extend((dept_id, 0) for dept_id in self._departments if dept_id not in seen)
+        order.extend((dept_id, 0) for dept_id in self.departments if dept_id not in seen)
         return tuple(order)
 
     @cached_property
     def department_below(self) -> Mapping[str, frozenset[str]]:
-        """Each department with every department below it.
-
-        Departments on a cycle (reported by ``department-cycle``) get what a plain
-        search below them reaches.
-        """
-        return _departments_below(self._departments)
+        """Each department with every department below it (and on a cycle, what a
+        search below it reaches)."""
+        return graphs.departments_below(self.departments)
 
     @cached_property
     def department_roles(self) -> Mapping[str, tuple[str, ...]]:
         """Department id -> the roles that name it, in model order."""
-        found: dict[str, list[str]] = {dept_id: [] for dept_id in self._departments}
-        for role_id, role in self._roles.items():
+        found: dict[str, list[str]] = {dept_id: [] for dept_id in self.departments}
+        for role_id, role in self.roles.items():
             if role.department in found:
                 found[role.department].append(role_id)
         return {dept_id: tuple(roles) for dept_id, roles in found.items()}
@@ -220,7 +202,7 @@ class OrgGraph:
     @cached_property
     def department_people(self) -> Mapping[str, tuple[str, ...]]:
         """Department id -> the people in it (see :attr:`person_departments`), model order."""
-        found: dict[str, list[str]] = {dept_id: [] for dept_id in self._departments}
+        found: dict[str, list[str]] = {dept_id: [] for dept_id in self.departments}
         for person_id, departments in self.person_departments.items():
             for dept_id in departments:
                 found[dept_id].append(person_id)
@@ -253,8 +235,8 @@ class OrgGraph:
     @cached_property
     def direct_reports(self) -> Mapping[str, tuple[str, ...]]:
         """Person id -> the people whose ``reports_to`` names them, in model order."""
-        found: dict[str, list[str]] = {person_id: [] for person_id in self._people}
-        for person_id, person in self._people.items():
+        found: dict[str, list[str]] = {person_id: [] for person_id in self.people}
+        for person_id, person in self.people.items():
             manager = person.reports_to
             if manager is not None and manager in found and manager != person_id:
                 found[manager].append(person_id)
@@ -281,13 +263,13 @@ class OrgGraph:
         self,
     ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], dict[str, frozenset[str]]]:
         """(person -> teams, person -> departments, team -> members) in one pass."""
-        people, teams, departments = self._people, self._teams, self._departments
+        people, teams, departments = self.people, self.teams, self.departments
         led: dict[str, list[str]] = {}
         for team_id, team in teams.items():
             if team.lead is not None and team.lead in people:
                 led.setdefault(team.lead, []).append(team_id)
         team_department = {t: team.department for t, team in teams.items()}
-        role_department = {r: role.department for r, role in self._roles.items()}
+        role_department = {r: role.department for r, role in self.roles.items()}
         person_teams: dict[str, frozenset[str]] = {}
         person_departments: dict[str, frozenset[str]] = {}
         members: dict[str, list[str]] = {team_id: [] for team_id in teams}
@@ -312,58 +294,18 @@ class OrgGraph:
     @cached_property
     def inheritance_cycles(self) -> list[list[str]]:
         """Each cycle of role inheritance, from its smallest id (see :func:`graphs.cycles`)."""
-        return graphs.inheritance_cycles(self._roles)
+        return graphs.inheritance_cycles(self.roles)
 
     @cached_property
     def department_cycles(self) -> list[list[str]]:
-        return graphs.parent_cycles({d: dept.parent for d, dept in self._departments.items()})
+        return graphs.parent_cycles({d: dept.parent for d, dept in self.departments.items()})
 
     @cached_property
     def reporting_cycles(self) -> list[list[str]]:
         """Cycles of people's ``reports_to``."""
-        return graphs.parent_cycles({p: person.reports_to for p, person in self._people.items()})
+        return graphs.parent_cycles({p: person.reports_to for p, person in self.people.items()})
 
     @cached_property
     def role_reporting_cycles(self) -> list[list[str]]:
         """Cycles of roles' ``reports_to``."""
-        return graphs.parent_cycles({r: role.reports_to for r, role in self._roles.items()})
-
-
-def _departments_below(departments: Mapping[str, Department]) -> dict[str, frozenset[str]]:
-    """Each department with every department below it, children before parents.
-
-    Works from the ``parent`` links directly (no graph library).
-    """
-    children: dict[str, list[str]] = {dept: [] for dept in departments}
-    roots: list[str] = []
-    for dept_id, department in departments.items():
-        parent = department.parent
-        if parent is not None and parent in departments and parent != dept_id:
-            children[parent].append(dept_id)
-        else:
-            roots.append(dept_id)
-    below: dict[str, frozenset[str]] = {}
-    for root in roots:  # iterative post-order: children are done before their parent
-        stack: list[tuple[str, bool]] = [(root, False)]
-        while stack:
-            dept, expanded = stack.pop()
-            if expanded:
-                gathered = {dept}
-                for child in children[dept]:
-                    gathered |= below[child]
-                below[dept] = frozenset(gathered)
-            elif dept not in below:
-                stack.append((dept, True))
-                stack.extend((child, False) for child in children[dept] if child not in below)
-    for dept in departments:
-        if dept not in below:  # on or under a cycle
-            seen = {dept}
-            frontier = [dept]
-            while frontier:
-                current = frontier.pop()
-                for child in children[current]:
-                    if child not in seen:
-                        seen.add(child)
-                        frontier.append(child)
-            below[dept] = frozenset(seen)
-    return below
+        return graphs.parent_cycles({r: role.reports_to for r, role in self.roles.items()})
