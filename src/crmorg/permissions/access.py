@@ -55,16 +55,11 @@ class AccessModel:
     ) -> None:
         self._roles = org.roles
         self._people = org.people
-        self._resources = resources
-        self._actions = actions
         self.org = org
+        self.catalog = ActionCatalog.build(resources, actions)
         self._locate = locate  # a grant's file position, for reasons
         self._person_grants: dict[str, dict[PermissionKey, HeldGrant]] = {}
         self.index = DecisionIndex(self.catalog, org.people, lambda: self.role_grants)
-
-    @cached_property
-    def catalog(self) -> ActionCatalog:
-        return ActionCatalog.build(self._resources, self._actions)
 
     # Grants ------------------------------------------------------------------------------
     @cached_property

@@ -1,5 +1,8 @@
 """The scopes of a grant, as one registry: each scope, what it includes, whom it reaches.
 
+Each entry also carries the scope's words: why a record needs it, in a decision's
+reason, and the handbook's sentence for a grant at it, in each language.
+
 Every question about scopes is answered from :data:`SCOPES`: their names, their order
 (a partial order: each scope lists the scopes it directly includes), widest-wins, and
 which scopes reach a given record. A scope is one :class:`Scope` member and one
@@ -69,6 +72,9 @@ class ScopeDefinition:
     reaches: Reach
     why: str
     """Why this is the scope a record needs, for a decision's reason (``{person}``)."""
+    words: Mapping[str, str]
+    """The handbook's sentence for a grant at this scope (``{verbs}``, ``{things}``), per
+    language; ``zh-object-first`` is the Chinese form for verbs that cannot lead."""
 
     @property
     def name(self) -> str:
@@ -98,20 +104,60 @@ def _always(org: OrgGraph, person: str, record: Record) -> bool:
 SCOPES: Mapping[Scope, ScopeDefinition] = {
     d.scope: d
     for d in (
-        ScopeDefinition(Scope.NONE, (), _never, "nothing reaches it"),
-        ScopeDefinition(Scope.OWN, (Scope.NONE,), _owner, "{person} owns it"),
-        ScopeDefinition(Scope.TEAM, (Scope.OWN,), _shared_team, "{person} shares its team"),
+        ScopeDefinition(
+            Scope.NONE,
+            (),
+            _never,
+            "nothing reaches it",
+            {
+                "en": "cannot {verbs} {things}",
+                "zh": "不可{verbs}{things}",
+                "zh-object-first": "不可对{things}执行{verbs}操作",
+            },
+        ),
+        ScopeDefinition(
+            Scope.OWN,
+            (Scope.NONE,),
+            _owner,
+            "{person} owns it",
+            {
+                "en": "can {verbs} their own {things}",
+                "zh": "可{verbs}本人的{things}",
+                "zh-object-first": "可对本人的{things}执行{verbs}操作",
+            },
+        ),
+        ScopeDefinition(
+            Scope.TEAM,
+            (Scope.OWN,),
+            _shared_team,
+            "{person} shares its team",
+            {
+                "en": "can {verbs} {things} for their team",
+                "zh": "可{verbs}本团队的{things}",
+                "zh-object-first": "可对本团队的{things}执行{verbs}操作",
+            },
+        ),
         ScopeDefinition(
             Scope.DEPARTMENT,
             (Scope.TEAM,),
             _within_reach,
             "its department is within {person}'s departments",
+            {
+                "en": "can {verbs} {things} in their department",
+                "zh": "可{verbs}本部门的{things}",
+                "zh-object-first": "可对本部门的{things}执行{verbs}操作",
+            },
         ),
         ScopeDefinition(
             Scope.ORGANIZATION,
             (Scope.DEPARTMENT,),
             _always,
             "it is outside {person}'s teams and departments",
+            {
+                "en": "can {verbs} all {things} across the organization",
+                "zh": "可{verbs}全公司的{things}",
+                "zh-object-first": "可对全公司的{things}执行{verbs}操作",
+            },
         ),
     )
 }
