@@ -19,7 +19,7 @@ grants is ``|``, and "may act at scope s" is one ``&``, whatever the order's sha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Literal, NamedTuple
@@ -192,9 +192,9 @@ BIT: Mapping[str | Scope, int] = {
 """A scope, by name or member, -> its bit: ``covered & BIT[s]`` asks "may act at s"."""
 
 
-def includes(wider: Scope, narrower: Scope) -> bool:
-    """Whether ``wider`` is ``narrower`` or includes it."""
-    return bool(COVERED[wider] & BIT[narrower])
+def includes(scope: Scope, other: Scope) -> bool:
+    """Whether ``scope`` is ``other`` or includes it."""
+    return bool(COVERED[scope] & BIT[other])
 
 
 def wider(candidate: Scope, current: Scope) -> bool:
@@ -203,14 +203,6 @@ def wider(candidate: Scope, current: Scope) -> bool:
     Effective grants ask this once per inherited permission, so it is one shift.
     """
     return _BELOW[candidate] >> current & 1 == 1
-
-
-def down_set(scopes: Iterable[Scope]) -> int:
-    """The bitmask of every scope some of ``scopes`` include."""
-    mask = COVERED[Scope.NONE]  # every subject may act at scope none
-    for scope in scopes:
-        mask |= COVERED[scope]
-    return mask
 
 
 def maximal(mask: int) -> tuple[Scope, ...]:
