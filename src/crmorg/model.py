@@ -52,7 +52,9 @@ class Model:
             document.teams,
             document.responsibilities,
         )
-        self.access = AccessModel(self.org, document.resources, document.actions, self.locate)
+        # The access model locates grants through the source map, not the model: no cycle
+        # holds a model alive once its last user lets go of it.
+        self.access = AccessModel(self.org, document.resources, document.actions, self.source.value)
         self._rows = self.access.index.rows  # read by allows(), the hot path
 
     def __repr__(self) -> str:
@@ -120,7 +122,9 @@ class Model:
         return self.source.value(path)
 
     # Derived structure ----------------------------------------------------------------
-    @property
+    # Names from before OrgGraph and AccessModel, cached so that rules reading them in
+    # loops pay one dict lookup, as before.
+    @cached_property
     def catalog(self) -> ActionCatalog:
         return self.access.catalog
 
@@ -140,22 +144,22 @@ class Model:
     def person_reporting_graph(self) -> nx.DiGraph[str]:
         return graphs.person_reporting_graph(self.people)
 
-    @property
+    @cached_property
     def membership(self) -> OrgGraph:
         """Teams, departments and reach of people: :attr:`org` (the former name)."""
         return self.org
 
-    @property
+    @cached_property
     def holders(self) -> Mapping[str, tuple[str, ...]]:
         """Role id -> the people who hold it directly: ``org.direct_holders``."""
         return self.org.direct_holders
 
-    @property
+    @cached_property
     def held_roles(self) -> frozenset[str]:
         """Roles someone holds, directly or through inheritance: ``org.held_roles``."""
         return self.org.held_roles
 
-    @property
+    @cached_property
     def role_grants(self) -> Mapping[str, Mapping[Permission, EffectiveGrant]]:
         """Role id -> (resource, action) -> the winning effective grant."""
         return self.access.role_grants

@@ -59,7 +59,7 @@ class AccessModel:
         self.catalog = ActionCatalog.build(resources, actions)
         self._locate = locate  # a grant's file position, for reasons
         self._person_grants: dict[str, dict[PermissionKey, HeldGrant]] = {}
-        self.index = DecisionIndex(self.catalog, org.people, lambda: self.role_grants)
+        self.index = DecisionIndex(self.catalog, org.people)
 
     # Grants ------------------------------------------------------------------------------
     @cached_property
@@ -91,11 +91,11 @@ class AccessModel:
     # Decisions ---------------------------------------------------------------------------
     def effective_scope(self, subject: str, action: str, resource: str) -> Scope:
         """The widest scope at which ``subject`` (role or person) may act."""
-        return widest(self.index.covered(subject, resource, action))
+        return widest(self.index.covered(subject, resource, action, self.role_grants))
 
     def allows(self, subject: str, action: str, resource: str, scope: str | Scope = "own") -> bool:
         """Whether ``subject`` (a role or person id) may ``action`` ``resource`` at ``scope``."""
-        covered = self.index.covered(subject, resource, action)
+        covered = self.index.covered(subject, resource, action, self.role_grants)
         bit = BIT.get(scope)
         return covered & (bit if bit is not None else BIT[Scope.parse(scope)]) != 0
 

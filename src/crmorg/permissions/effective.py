@@ -11,7 +11,7 @@ from crmorg.findings import Path
 from crmorg.permissions.catalog import ActionCatalog
 from crmorg.permissions.models import GrantMap
 from crmorg.roles.models import Role
-from crmorg.roles.scopes import SCOPE_BY_NAME, Scope, wider
+from crmorg.roles.scopes import BELOW, SCOPE_BY_NAME, Scope
 
 Permission = tuple[str, str]
 """(resource, action)."""
@@ -69,7 +69,7 @@ def expand_grants(
                 current = result.get(permission)
                 if (
                     current is None
-                    or wider(scope, current[0])
+                    or BELOW[scope] >> current[0] & 1  # the registry's "wider than"
                     or (scope == current[0] and specificity > _specificity(current))
                 ):
                     result[permission] = (scope, resource_key, action_key)
@@ -120,7 +120,7 @@ def effective_role_grants(
                 current = merged.get(permission)
                 if (
                     current is None
-                    or wider(grant.scope, current.scope)
+                    or BELOW[grant.scope] >> current.scope & 1  # wider, inlined
                     or (grant.scope == current.scope and len(grant.via) + 1 < len(current.via))
                 ):
                     merged[permission] = _effective(
@@ -140,7 +140,7 @@ def _breadth_first(
         current, via = queue.popleft()
         for permission, source in own.get(current, {}).items():
             existing = merged.get(permission)
-            if existing is None or wider(source.scope, existing.scope):
+            if existing is None or BELOW[source.scope] >> existing.scope & 1:
                 merged[permission] = EffectiveGrant(source.scope, source, via)
         role = roles.get(current)
         for parent in role.inherits if role is not None else ():
@@ -169,6 +169,6 @@ def effective_person_grants(
     for role_id in person_roles:
         for permission, grant in role_grants.get(role_id, {}).items():
             current = merged.get(permission)
-            if current is None or wider(grant.scope, current.scope):
+            if current is None or BELOW[grant.scope] >> current.scope & 1:
                 merged[permission] = HeldGrant(role_id, grant)
     return merged

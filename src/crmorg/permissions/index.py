@@ -7,7 +7,7 @@ the ``|`` of their roles' cells, whatever the shape of the scope order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from operator import or_
 
 from crmorg.permissions.catalog import ActionCatalog
@@ -17,6 +17,7 @@ from crmorg.roles.models import Person
 from crmorg.roles.scopes import COVERED, Scope
 
 Row = dict[Permission, int]
+RoleGrants = Mapping[str, Mapping[Permission, EffectiveGrant]]
 
 
 class DecisionIndex:
@@ -27,29 +28,24 @@ class DecisionIndex:
     :meth:`crmorg.Model.allows`, the hot path.
     """
 
-    def __init__(
-        self,
-        catalog: ActionCatalog,
-        people: Mapping[str, Person],
-        role_grants: Callable[[], Mapping[str, Mapping[Permission, EffectiveGrant]]],
-    ) -> None:
+    def __init__(self, catalog: ActionCatalog, people: Mapping[str, Person]) -> None:
         self._catalog = catalog
         self._people = people
-        self._role_grants = role_grants
         self.rows: dict[str, Row] = {}
         self._rows_by_roles: dict[tuple[str, ...], Row] = {}
         self._roles_indexed = False
         self._roles: frozenset[str] = frozenset()
 
-    def covered(self, subject: str, resource: str, action: str) -> int:
+    def covered(self, subject: str, resource: str, action: str, role_grants: RoleGrants) -> int:
         """The down-set of ``subject``'s scopes on (resource, action); a role id means the role.
 
         Raises :class:`UnknownIdError` for an unknown subject, resource or action; an
         action that does not apply to the resource gives scope ``none`` only.
+        ``role_grants`` builds the role rows the first time.
         """
         row = self.rows.get(subject)
         if row is None:
-            row = self._index_subject(subject)
+            row = self._index_subject(subject, role_grants)
         value = row.get((resource, action))
         if value is None:
             self.require_permission(resource, action)
@@ -64,9 +60,9 @@ class DecisionIndex:
                 f"no action `{action}`; the actions are: {', '.join(self._catalog.actions)}"
             )
 
-    def _index_subject(self, subject: str) -> Row:
+    def _index_subject(self, subject: str, role_grants: RoleGrants) -> Row:
         if not self._roles_indexed:
-            self._index_roles()
+            self._index_roles(role_grants)
             found = self.rows.get(subject)
             if found is not None:
                 return found
@@ -87,11 +83,10 @@ class DecisionIndex:
         self.rows[subject] = row
         return row
 
-    def _index_roles(self) -> None:
+    def _index_roles(self, role_grants: RoleGrants) -> None:
         none = COVERED[Scope.NONE]
         zero = dict.fromkeys(self._catalog.permissions(), none)
         self._rows_by_roles[()] = zero
-        role_grants = self._role_grants()
         self._roles = frozenset(role_grants)
         for role_id, grants in role_grants.items():
             row = dict(zero)

@@ -200,9 +200,9 @@ def includes(scope: Scope, other: Scope) -> bool:
 def wider(candidate: Scope, current: Scope) -> bool:
     """Whether ``candidate`` strictly includes ``current``: widest-wins replaces it.
 
-    Effective grants ask this once per inherited permission, so it is one shift.
+    Effective grants ask this per inherited permission, inlined: ``BELOW[a] >> b & 1``.
     """
-    return _BELOW[candidate] >> current & 1 == 1
+    return BELOW[candidate] >> current & 1 == 1
 
 
 def maximal(mask: int) -> tuple[Scope, ...]:
@@ -223,7 +223,7 @@ def reaching(org: OrgGraph, person: str, record: Record) -> int:
     """
     mask = 0
     for scope, definition in SCOPES.items():
-        if mask & _BELOW[scope] or definition.reaches(org, person, record):
+        if mask & BELOW[scope] or definition.reaches(org, person, record):
             mask |= BIT[scope]
     return mask
 
@@ -233,5 +233,5 @@ def narrowest(mask: int) -> Scope:
     return next(scope for scope in SCOPES if mask & BIT[scope])
 
 
-_BELOW: tuple[int, ...] = tuple(COVERED[scope] & ~BIT[scope] for scope in sorted(SCOPES))
+BELOW: tuple[int, ...] = tuple(COVERED[scope] & ~BIT[scope] for scope in sorted(SCOPES))
 """By scope value: the bitmask of the scopes strictly below it."""
