@@ -113,7 +113,7 @@ def _head_roles(model: Model) -> set[str]:
 
 
 def _departments_view(model: Model, names: _Names) -> tuple[ChartNode, ...]:
-    holders = model.holders
+    holders = model.org.direct_holders
 
     def make(dept_id: str, children: tuple[ChartNode, ...]) -> ChartNode:
         dept = model.departments[dept_id]
@@ -137,9 +137,9 @@ def _departments_view(model: Model, names: _Names) -> tuple[ChartNode, ...]:
 
 
 def _roles_view(model: Model, names: _Names) -> tuple[ChartNode, ...]:
-    holders = model.holders
+    holders = model.org.direct_holders
     heads = _head_roles(model)
-    held = model.held_roles
+    held = model.org.held_roles
 
     def make(role_id: str, children: tuple[ChartNode, ...]) -> ChartNode:
         role = model.roles[role_id]
@@ -209,7 +209,7 @@ def _people_view(model: Model, names: _Names) -> tuple[ChartNode, ...]:
 
 
 def _teams_view(model: Model, names: _Names) -> tuple[ChartNode, ...]:
-    members = model.membership.team_members
+    members = model.org.team_members
     marks = _PersonMarks(model)
     person_order = {pid: index for index, pid in enumerate(model.people)}
 

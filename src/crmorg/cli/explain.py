@@ -76,7 +76,12 @@ def _would_allow(model: Model, decision: Decision) -> list[str] | None:
     None when there is nothing to say (allowed, or the action does not apply)."""
     if decision.allowed or not model.catalog.applies(decision.resource, decision.action):
         return None
-    answer = who_can(model, decision.action, decision.resource, max(decision.required, Scope.OWN))
+    answer = who_can(
+        model,
+        decision.action,
+        decision.resource,
+        decision.required if decision.required is not Scope.NONE else Scope.OWN,
+    )
     return [access.subject for access in answer.roles]
 
 

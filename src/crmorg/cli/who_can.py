@@ -12,7 +12,7 @@ from crmorg.export.compiled import source_of
 from crmorg.model import Model
 from crmorg.permissions.decisions import UnknownIdError
 from crmorg.permissions.review import Access, WhoCan, who_can
-from crmorg.permissions.scopes import SCOPE_NAMES
+from crmorg.permissions.scopes import SCOPE_NAMES, Scope
 
 
 class WhoCanCommand:
@@ -26,7 +26,7 @@ class WhoCanCommand:
         parser.add_argument(
             "--scope",
             default="own",
-            choices=SCOPE_NAMES[1:],
+            choices=[name for name in SCOPE_NAMES if name != Scope.NONE.label],
             help="the narrowest scope that counts (default: own, i.e. any grant)",
         )
         parser.add_argument("--format", choices=("text", "json"), default="text")

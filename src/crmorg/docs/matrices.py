@@ -6,11 +6,12 @@ order of the YAML, files merged in sorted path order), so the output is stable.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crmorg.model import Model
 from crmorg.permissions.scopes import Scope
+from crmorg.roles.raci import RACI_LETTERS as RACI_LETTERS
+from crmorg.roles.raci import letters
 
 __all__ = [
     "RACI_LETTERS",
@@ -21,8 +22,6 @@ __all__ = [
     "raci_matrix",
     "role_raci",
 ]
-
-RACI_LETTERS: tuple[str, ...] = ("R", "A", "C", "I")
 
 
 @dataclass(frozen=True)
@@ -37,24 +36,6 @@ class RaciMatrix:
         return self.cells.get((responsibility, role), "")
 
 
-def _letters_of(model: Model, responsibility_id: str) -> dict[str, list[str]]:
-    """Role id -> its letters for one responsibility, in R A C I order."""
-    responsibility = model.responsibilities[responsibility_id]
-    parts: dict[str, Sequence[str]] = {
-        "R": responsibility.responsible,
-        "A": [responsibility.accountable] if responsibility.accountable else [],
-        "C": responsibility.consulted,
-        "I": responsibility.informed,
-    }
-    letters: dict[str, list[str]] = {}
-    for letter in RACI_LETTERS:
-        for role_id in parts[letter]:
-            held = letters.setdefault(role_id, [])
-            if letter not in held:
-                held.append(letter)
-    return letters
-
-
 def raci_matrix(model: Model) -> RaciMatrix:
     """Every responsibility against every role that takes part in one.
 
@@ -64,8 +45,8 @@ def raci_matrix(model: Model) -> RaciMatrix:
     cells: dict[tuple[str, str], str] = {}
     involved: set[str] = set()
     for responsibility_id in model.responsibilities:
-        for role_id, letters in _letters_of(model, responsibility_id).items():
-            cells[(responsibility_id, role_id)] = "".join(letters)
+        for role_id, held in letters(model.responsibilities[responsibility_id]).items():
+            cells[(responsibility_id, role_id)] = held
             involved.add(role_id)
     declared = [role_id for role_id in model.roles if role_id in involved]
     undeclared = sorted(involved - set(model.roles))
@@ -76,9 +57,9 @@ def role_raci(model: Model, role_id: str) -> list[tuple[str, str]]:
     """(responsibility id, letters) for each responsibility the role takes part in."""
     found: list[tuple[str, str]] = []
     for responsibility_id in model.responsibilities:
-        letters = _letters_of(model, responsibility_id).get(role_id)
-        if letters:
-            found.append((responsibility_id, "".join(letters)))
+        held = letters(model.responsibilities[responsibility_id]).get(role_id)
+        if held:
+            found.append((responsibility_id, held))
     return found
 
 
@@ -124,7 +105,7 @@ def role_resource_cell(model: Model, role_id: str, resource_id: str) -> Permissi
     per_scope: dict[Scope, list[str]] = {}
     for action in applicable:
         grant = grants.get((resource_id, action))
-        if grant is not None and grant.scope > Scope.NONE:
+        if grant is not None and grant.scope is not Scope.NONE:
             per_scope.setdefault(grant.scope, []).append(action)
     if not per_scope:
         return None

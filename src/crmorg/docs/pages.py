@@ -27,10 +27,10 @@ from crmorg.findings import Finding
 from crmorg.model import Model
 from crmorg.permissions.models import ExclusiveRoles, RoleCardinality, SeparationOfDuties
 from crmorg.permissions.scopes import Scope
+from crmorg.roles.scopes import SCOPES
 
 __all__ = [
     "chart_files",
-    "department_order",
     "department_pages",
     "index_page",
     "kpis_page",
@@ -55,28 +55,6 @@ _FORMULA_FUNCTIONS = frozenset({"min", "max", "abs", "round"})
 # --- shared facts --------------------------------------------------------------------
 
 
-def department_order(model: Model) -> list[tuple[str, int]]:
-    """Departments in tree order (parents before children), with their depth."""
-    departments = model.departments
-    children: dict[str | None, list[str]] = {}
-    for dept_id, dept in departments.items():
-        parent = dept.parent if dept.parent in departments else None
-        children.setdefault(parent, []).append(dept_id)
-    order: list[tuple[str, int]] = []
-    seen: set[str] = set()
-    stack = [(dept_id, 0) for dept_id in reversed(children.get(None, []))]
-    while stack:
-        dept_id, depth = stack.pop()
-        if dept_id in seen:
-            continue
-        seen.add(dept_id)
-        order.append((dept_id, depth))
-        stack.extend((child, depth + 1) for child in reversed(children.get(dept_id, [])))
-    # Departments caught in a cycle (a department-cycle finding) still get listed.
-    order.extend((dept_id, 0) for dept_id in departments if dept_id not in seen)
-    return order
-
-
 def heads_of(model: Model) -> dict[str, list[str]]:
     """Role id -> the departments it heads."""
     heads: dict[str, list[str]] = {}
@@ -91,24 +69,7 @@ def is_vacant(model: Model, role_id: str) -> bool:
 
     This is how the org chart marks vacant roles too.
     """
-    return bool(model.people) and role_id not in model.held_roles
-
-
-def inherited_roles(model: Model, role_id: str) -> list[str]:
-    """Every role ``role_id`` inherits from, nearest first, each once."""
-    found: list[str] = []
-    seen = {role_id}
-    queue = list(model.roles[role_id].inherits) if role_id in model.roles else []
-    while queue:
-        current = queue.pop(0)
-        if current in seen:
-            continue
-        seen.add(current)
-        found.append(current)
-        role = model.roles.get(current)
-        if role is not None:
-            queue.extend(role.inherits)
-    return found
+    return bool(model.people) and role_id not in model.org.held_roles
 
 
 def formula_metrics(formula: str | None) -> list[str]:
@@ -184,12 +145,12 @@ class DepartmentRow:
 
 def _department_rows(model: Model) -> list[DepartmentRow]:
     rows = []
-    for dept_id, depth in department_order(model):
+    for dept_id, depth in model.org.department_order:
         dept = model.departments[dept_id]
-        roles = [r for r, role in model.roles.items() if role.department == dept_id]
-        people = {p for p, depts in model.membership.person_departments.items() if dept_id in depts}
+        roles = model.org.department_roles[dept_id]
+        people = model.org.department_people[dept_id]
         head = dept.head
-        holders = model.holders.get(head, ()) if head is not None else ()
+        holders = model.org.direct_holders.get(head, ()) if head is not None else ()
         rows.append(
             DepartmentRow(
                 dept_id, depth, head, tuple(holders), dept.parent, len(roles), len(people)
@@ -259,7 +220,7 @@ def _role_row(model: Model, role_id: str, heads: dict[str, list[str]]) -> RoleRo
     role = model.roles[role_id]
     return RoleRow(
         role_id,
-        tuple(model.holders.get(role_id, ())),
+        tuple(model.org.direct_holders.get(role_id, ())),
         role.reports_to,
         tuple(heads.get(role_id, ())),
         role.external,
@@ -272,7 +233,7 @@ def roles_page(ctx: SiteContext) -> Iterator[Page]:
     model = ctx.model
     heads = heads_of(model)
     groups: list[tuple[str | None, int, list[RoleRow]]] = []
-    for dept_id, depth in department_order(model):
+    for dept_id, depth in model.org.department_order:
         rows = [
             _role_row(model, r, heads)
             for r, role in model.roles.items()
@@ -301,7 +262,7 @@ def _team_rows(model: Model, team_ids: Iterable[str]) -> list[TeamRow]:
     rows = []
     for team_id in team_ids:
         team = model.teams[team_id]
-        members = model.membership.team_members.get(team_id, frozenset())
+        members = model.org.team_members.get(team_id, frozenset())
         ordered = tuple(p for p in model.people if p in members)
         rows.append(TeamRow(team_id, team.department, team.lead, ordered))
     return rows
@@ -327,7 +288,7 @@ def department_pages(ctx: SiteContext) -> Iterator[Page]:
             parent=dept.parent,
             children=[d for d, other in model.departments.items() if other.parent == dept_id],
             head=dept.head,
-            head_holders=tuple(model.holders.get(dept.head, ())) if dept.head else (),
+            head_holders=tuple(model.org.direct_holders.get(dept.head, ())) if dept.head else (),
             roles=roles,
             teams=_team_rows(
                 model, [t for t, team in model.teams.items() if team.department == dept_id]
@@ -460,11 +421,11 @@ def role_pages(ctx: SiteContext) -> Iterator[Page]:
             role=role,
             description=ctx.names.text(role.description),
             head_of=heads.get(role_id, []),
-            holders=list(model.holders.get(role_id, ())),
+            holders=list(model.org.direct_holders.get(role_id, ())),
             vacant=is_vacant(model, role_id),
             direct_reports=[r for r, other in model.roles.items() if other.reports_to == role_id],
             inherits=list(role.inherits),
-            inherits_all=inherited_roles(model, role_id),
+            inherits_all=model.org.ancestors(role_id),
             inherited_by=[r for r, other in model.roles.items() if role_id in other.inherits],
             raci=[
                 RaciRow(
@@ -494,7 +455,7 @@ def people_page(ctx: SiteContext) -> Iterator[Page]:
         ctx.t("people.title"),
         people=list(model.people.items()),
         person_teams={
-            p: [t for t in model.teams if t in model.membership.person_teams.get(p, frozenset())]
+            p: [t for t in model.teams if t in model.org.person_teams.get(p, frozenset())]
             for p in model.people
         },
         teams=_team_rows(model, model.teams),
@@ -581,7 +542,7 @@ def _resource_rows(ctx: SiteContext) -> list[ResourceRow]:
             who = []
             for role_id, grants in model.role_grants.items():
                 grant = grants.get((resource_id, action))
-                if grant is not None and grant.scope > Scope.NONE:
+                if grant is not None and grant.scope is not Scope.NONE:
                     who.append((role_id, grant.scope))
             who.sort(key=lambda item: -item[1])
             actions.append((action, tuple(who)))
@@ -648,7 +609,7 @@ def permissions_page(ctx: SiteContext) -> Iterator[Page]:
         "permissions",
         ctx.t("permissions.title"),
         matrix=matrix,
-        scopes=[Scope.OWN, Scope.TEAM, Scope.DEPARTMENT, Scope.ORGANIZATION],
+        scopes=[scope for scope in SCOPES if scope is not Scope.NONE],
         by_role=by_role,
         resources=_resource_rows(ctx),
         constraints=_constraint_rows(ctx),

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from crmorg.catalogs import LANGUAGES, messages
 from crmorg.permissions.models import Resource
 from crmorg.permissions.scopes import Scope
+from crmorg.roles.scopes import SCOPES
 from crmorg.text import localize
 
 __all__ = ["VERBS", "describe", "describe_actions", "resource_name", "resource_plural"]
@@ -30,30 +31,8 @@ VERBS: Mapping[str, Mapping[str, str]] = {
 """Action id -> verb, per language, from the message catalogs (``verb.<action>``).
 Actions not listed fall back to their id."""
 
-_SCOPE_EN = {
-    Scope.OWN: "can {verbs} their own {things}",
-    Scope.TEAM: "can {verbs} {things} for their team",
-    Scope.DEPARTMENT: "can {verbs} {things} in their department",
-    Scope.ORGANIZATION: "can {verbs} all {things} across the organization",
-    Scope.NONE: "cannot {verbs} {things}",
-}
-_SCOPE_ZH = {
-    Scope.OWN: "可{verbs}本人的{things}",
-    Scope.TEAM: "可{verbs}本团队的{things}",
-    Scope.DEPARTMENT: "可{verbs}本部门的{things}",
-    Scope.ORGANIZATION: "可{verbs}全公司的{things}",
-    Scope.NONE: "不可{verbs}{things}",
-}
-_SCOPE_ZH_CUSTOM = {
-    Scope.OWN: "可对本人的{things}执行{verbs}操作",
-    Scope.TEAM: "可对本团队的{things}执行{verbs}操作",
-    Scope.DEPARTMENT: "可对本部门的{things}执行{verbs}操作",
-    Scope.ORGANIZATION: "可对全公司的{things}执行{verbs}操作",
-    Scope.NONE: "不可对{things}执行{verbs}操作",
-}
-
-# Verbs that do not read as "可<verb>…的<things>": the sentence becomes
-# "可对…的<things>执行<verb>操作" instead.
+# Verbs that do not read as "可<verb>…的<things>": the sentence takes the scope's
+# "zh-object-first" form, "可对…的<things>执行<verb>操作", instead.
 _ZH_OBJECT_FIRST = frozenset({"refund"})
 
 # "Account (customer company)" -> "Account": the qualifier reads badly in a sentence.
@@ -137,11 +116,12 @@ def describe_actions(
     verbs = [_verb(action, lang) for action in actions]
     if lang.split("-")[0] == "zh":
         if all(known for _, known in verbs) and not _ZH_OBJECT_FIRST & set(actions):
-            return _SCOPE_ZH[scope].format(verbs=_join([v for v, _ in verbs], lang), things=things)
-        return _SCOPE_ZH_CUSTOM[scope].format(
-            verbs=_join([v for v, _ in verbs], lang), things=things
-        )
-    return _SCOPE_EN[scope].format(verbs=_join([v for v, _ in verbs], lang), things=things)
+            sentence = SCOPES[scope].words["zh"]
+        else:
+            sentence = SCOPES[scope].words["zh-object-first"]
+    else:
+        sentence = SCOPES[scope].words["en"]
+    return sentence.format(verbs=_join([v for v, _ in verbs], lang), things=things)
 
 
 def describe(

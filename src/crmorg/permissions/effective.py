@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import NamedTuple
 
 from crmorg.findings import Path
 from crmorg.permissions.catalog import ActionCatalog
 from crmorg.permissions.models import GrantMap
-from crmorg.permissions.scopes import SCOPE_BY_NAME, Scope
 from crmorg.roles.models import Role
+from crmorg.roles.scopes import BELOW, SCOPE_BY_NAME, Scope
 
 Permission = tuple[str, str]
 """(resource, action)."""
@@ -69,7 +69,7 @@ def expand_grants(
                 current = result.get(permission)
                 if (
                     current is None
-                    or scope > current[0]
+                    or BELOW[scope] >> current[0] & 1  # the registry's "wider than"
                     or (scope == current[0] and specificity > _specificity(current))
                 ):
                     result[permission] = (scope, resource_key, action_key)
@@ -80,29 +80,37 @@ def _specificity(entry: tuple[Scope, str, str]) -> int:
     return (entry[1] != "*") + (entry[2] != "*")
 
 
-def effective_role_grants(
+def own_role_grants(
     roles: Mapping[str, Role], catalog: ActionCatalog
-) -> dict[str, dict[Permission, EffectiveGrant]]:
-    """Effective grants of every role, following ``inherits`` transitively.
-
-    Inheritance is walked breadth first from each role, so the path reported for a
-    grant is the shortest one; cycles (reported elsewhere) are tolerated.
-    """
-    own = {
+) -> dict[str, dict[Permission, GrantSource]]:
+    """Each role's grants as written, wildcards expanded: what the role itself grants."""
+    return {
         role_id: {
             permission: _source((role_id, resource_key, action_key, scope))
             for permission, (scope, resource_key, action_key) in expand_grants(
                 role.grants, catalog
             ).items()
-            if scope > Scope.NONE
+            if scope != Scope.NONE
         }
         for role_id, role in roles.items()
     }
-    order = _parents_first(roles)
-    if order is None:
+
+
+def effective_role_grants(
+    roles: Mapping[str, Role],
+    own: Mapping[str, Mapping[Permission, GrantSource]],
+    parents_first: Sequence[str] | None,
+) -> dict[str, dict[Permission, EffectiveGrant]]:
+    """Effective grants of every role, following ``inherits`` transitively.
+
+    ``parents_first`` orders the roles so each comes after what it inherits (None on
+    an inheritance cycle). The path reported for a grant is the shortest one; cycles
+    (reported elsewhere) are tolerated.
+    """
+    if parents_first is None:
         return {role_id: _breadth_first(role_id, roles, own) for role_id in roles}
     effective: dict[str, dict[Permission, EffectiveGrant]] = {}
-    for role_id in order:
+    for role_id in parents_first:
         merged = {
             permission: _effective((source.scope, source, (role_id,)))
             for permission, source in own[role_id].items()
@@ -112,7 +120,7 @@ def effective_role_grants(
                 current = merged.get(permission)
                 if (
                     current is None
-                    or grant.scope > current.scope
+                    or BELOW[grant.scope] >> current.scope & 1  # wider, inlined
                     or (grant.scope == current.scope and len(grant.via) + 1 < len(current.via))
                 ):
                     merged[permission] = _effective(
@@ -120,29 +128,6 @@ def effective_role_grants(
                     )
         effective[role_id] = merged
     return effective
-
-
-def _parents_first(roles: Mapping[str, Role]) -> list[str] | None:
-    """Roles ordered so every inherited role comes before its heirs; None on a cycle."""
-    pending = {
-        role_id: sum(1 for parent in role.inherits if parent in roles)
-        for role_id, role in roles.items()
-    }
-    heirs: dict[str, list[str]] = {}
-    for role_id, role in roles.items():
-        for parent in role.inherits:
-            if parent in roles:
-                heirs.setdefault(parent, []).append(role_id)
-    queue = deque(role_id for role_id, count in pending.items() if count == 0)
-    order: list[str] = []
-    while queue:
-        role_id = queue.popleft()
-        order.append(role_id)
-        for heir in heirs.get(role_id, ()):
-            pending[heir] -= 1
-            if pending[heir] == 0:
-                queue.append(heir)
-    return order if len(order) == len(roles) else None
 
 
 def _breadth_first(
@@ -155,7 +140,7 @@ def _breadth_first(
         current, via = queue.popleft()
         for permission, source in own.get(current, {}).items():
             existing = merged.get(permission)
-            if existing is None or source.scope > existing.scope:
+            if existing is None or BELOW[source.scope] >> existing.scope & 1:
                 merged[permission] = EffectiveGrant(source.scope, source, via)
         role = roles.get(current)
         for parent in role.inherits if role is not None else ():
@@ -184,6 +169,6 @@ def effective_person_grants(
     for role_id in person_roles:
         for permission, grant in role_grants.get(role_id, {}).items():
             current = merged.get(permission)
-            if current is None or grant.scope > current.scope:
+            if current is None or BELOW[grant.scope] >> current.scope & 1:
                 merged[permission] = HeldGrant(role_id, grant)
     return merged

@@ -1,4 +1,4 @@
-"""Resources, grants, scopes and constraints as written in a model."""
+"""Resources, actions and constraints as written in a model."""
 
 from __future__ import annotations
 
@@ -6,13 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+# A grant map is written on roles (and responsibilities); this module names it too.
+from crmorg.roles.models import WILDCARD as WILDCARD
+from crmorg.roles.models import GrantMap as GrantMap
 from crmorg.text import STRICT, Id, Text
 
-ScopeName = Literal["none", "own", "team", "department", "organization"]
-WILDCARD = "*"
-IdOrWildcard = Annotated[str, StringConstraints(pattern=r"^([a-z][a-z0-9_]{0,63}|\*)$")]
-GrantMap = dict[IdOrWildcard, dict[IdOrWildcard, ScopeName]]
-"""resource (or ``*``) -> action (or ``*``) -> scope."""
 PermissionRef = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}:[a-z][a-z0-9_]{0,63}$")
 ]

@@ -8,16 +8,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, Protocol
 
+from crmorg.permissions.catalog import ActionCatalog
 from crmorg.permissions.decisions import UnknownIdError
-from crmorg.permissions.effective import EffectiveGrant, Permission
+from crmorg.permissions.effective import EffectiveGrant, HeldGrant, Permission
 from crmorg.permissions.scopes import Scope
-
-if TYPE_CHECKING:
-    from crmorg.model import Model
+from crmorg.roles.orggraph import OrgGraph
+from crmorg.roles.scopes import includes
 
 SubjectKind = Literal["role", "person"]
+
+
+class Grants(Protocol):
+    """What a review reads: an :class:`~crmorg.permissions.access.AccessModel`, or the
+    :class:`crmorg.Model` in front of it."""
+
+    @property
+    def org(self) -> OrgGraph: ...
+    @property
+    def catalog(self) -> ActionCatalog: ...
+    @property
+    def role_grants(self) -> Mapping[str, Mapping[Permission, EffectiveGrant]]: ...
+    def person_grants(self, person: str) -> Mapping[Permission, HeldGrant]: ...
 
 
 @dataclass(frozen=True)
@@ -69,7 +82,7 @@ class AccessMatrix:
         return rows
 
 
-def access_matrix(model: Model) -> AccessMatrix:
+def access_matrix(model: Grants) -> AccessMatrix:
     roles = {
         role_id: {
             permission: Access("role", role_id, *permission, grant.scope, role_id, grant)
@@ -82,7 +95,7 @@ def access_matrix(model: Model) -> AccessMatrix:
             permission: Access("person", person_id, *permission, held.scope, held.role, held.grant)
             for permission, held in model.person_grants(person_id).items()
         }
-        for person_id in model.people
+        for person_id in model.org.people
     }
     catalog = model.catalog
     return AccessMatrix(catalog.actions, catalog.applicable, roles, people)
@@ -100,7 +113,7 @@ class WhoCan:
     people: tuple[Access, ...]
 
 
-def who_can(model: Model, action: str, resource: str, scope: str | Scope = "own") -> WhoCan:
+def who_can(model: Grants, action: str, resource: str, scope: str | Scope = "own") -> WhoCan:
     """Who may ``action`` ``resource`` at ``scope`` (or wider); widest scope first.
 
     Every subject may act at scope ``none``, so the question starts at ``own``.
@@ -108,7 +121,7 @@ def who_can(model: Model, action: str, resource: str, scope: str | Scope = "own"
     required = Scope.parse(scope)
     if required is Scope.NONE:
         raise ValueError("every role and person may act at scope none; ask about own or wider")
-    if resource not in model.resources:
+    if resource not in model.catalog.resources:
         raise UnknownIdError(f"no resource `{resource}` in the model")
     if action not in model.catalog.actions:
         raise UnknownIdError(
@@ -118,13 +131,13 @@ def who_can(model: Model, action: str, resource: str, scope: str | Scope = "own"
     roles = [
         Access("role", role_id, resource, action, grant.scope, role_id, grant)
         for role_id, grants in model.role_grants.items()
-        if (grant := grants.get(permission)) is not None and grant.scope >= required
+        if (grant := grants.get(permission)) is not None and includes(grant.scope, required)
     ]
     people = [
         Access("person", person_id, resource, action, held.scope, held.role, held.grant)
-        for person_id in model.people
+        for person_id in model.org.people
         if (held := model.person_grants(person_id).get(permission)) is not None
-        and held.scope >= required
+        and includes(held.scope, required)
     ]
 
     def order(access: Access) -> tuple[int, str]:

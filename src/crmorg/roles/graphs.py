@@ -1,7 +1,12 @@
-"""The organisation as graphs: department tree, role inheritance, reporting lines."""
+"""Walks over the organisation: graphs, cycles, inheritance order, departments below.
+
+:class:`~crmorg.roles.orggraph.OrgGraph` serves these as facts; the networkx graphs are
+for those that want a graph.
+"""
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -132,9 +137,18 @@ def parent_cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
 def inheritance_cycles(roles: Mapping[str, Role]) -> list[list[str]]:
     """The cycles of role inheritance, as :func:`cycles` gives them.
 
-    Kahn's algorithm peels off every role not on or behind a cycle in linear time;
-    only what remains (usually nothing) is handed to networkx.
+    Peeling (:func:`parents_first`) removes every role not on or behind a cycle in
+    linear time; only what remains (usually nothing) is handed to networkx.
     """
+    _, remaining = parents_first(roles)
+    if not remaining:
+        return []
+    return cycles(inheritance_graph({r: roles[r] for r in remaining}))
+
+
+def parents_first(roles: Mapping[str, Role]) -> tuple[list[str], set[str]]:
+    """Roles ordered so every inherited role comes before its heirs (Kahn's algorithm),
+    and the roles left out: those on an inheritance cycle or inheriting from one."""
     pending = {
         role_id: sum(1 for parent in dict.fromkeys(role.inherits) if parent in roles)
         for role_id, role in roles.items()
@@ -144,14 +158,54 @@ def inheritance_cycles(roles: Mapping[str, Role]) -> list[list[str]]:
         for parent in dict.fromkeys(role.inherits):
             if parent in roles:
                 heirs.setdefault(parent, []).append(role_id)
-    ready = [role_id for role_id, count in pending.items() if count == 0]
-    while ready:
-        role_id = ready.pop()
+    queue = deque(role_id for role_id, count in pending.items() if count == 0)
+    order: list[str] = []
+    while queue:
+        role_id = queue.popleft()
+        order.append(role_id)
         for heir in heirs.get(role_id, ()):
             pending[heir] -= 1
             if pending[heir] == 0:
-                ready.append(heir)
-    remaining = {role_id for role_id, count in pending.items() if count > 0}
-    if not remaining:
-        return []
-    return cycles(inheritance_graph({r: roles[r] for r in remaining}))
+                queue.append(heir)
+    return order, {role_id for role_id, count in pending.items() if count > 0}
+
+
+def departments_below(departments: Mapping[str, Department]) -> dict[str, frozenset[str]]:
+    """Each department with every department below it, children before parents.
+
+    Works from the ``parent`` links directly (no graph library); departments on a cycle
+    (reported by ``department-cycle``) get what a plain search below them reaches.
+    """
+    children: dict[str, list[str]] = {dept: [] for dept in departments}
+    roots: list[str] = []
+    for dept_id, department in departments.items():
+        parent = department.parent
+        if parent is not None and parent in departments and parent != dept_id:
+            children[parent].append(dept_id)
+        else:
+            roots.append(dept_id)
+    below: dict[str, frozenset[str]] = {}
+    for root in roots:  # iterative post-order: children are done before their parent
+        stack: list[tuple[str, bool]] = [(root, False)]
+        while stack:
+            dept, expanded = stack.pop()
+            if expanded:
+                gathered = {dept}
+                for child in children[dept]:
+                    gathered |= below[child]
+                below[dept] = frozenset(gathered)
+            elif dept not in below:
+                stack.append((dept, True))
+                stack.extend((child, False) for child in children[dept] if child not in below)
+    for dept in departments:
+        if dept not in below:  # on or under a cycle
+            seen = {dept}
+            frontier = [dept]
+            while frontier:
+                current = frontier.pop()
+                for child in children[current]:
+                    if child not in seen:
+                        seen.add(child)
+                        frontier.append(child)
+            below[dept] = frozenset(seen)
+    return below

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
 
-from crmorg.permissions.models import GrantMap
+from pydantic import BaseModel, Field, StringConstraints
+
+from crmorg.roles.scopes import ScopeName
 from crmorg.text import STRICT, Id, Text
+
+WILDCARD = "*"
+IdOrWildcard = Annotated[str, StringConstraints(pattern=r"^([a-z][a-z0-9_]{0,63}|\*)$")]
+GrantMap = dict[IdOrWildcard, dict[IdOrWildcard, ScopeName]]
+"""resource (or ``*``) -> action (or ``*``) -> scope, as written on a role."""
 
 
 class Department(BaseModel):

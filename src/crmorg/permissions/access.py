@@ -1,0 +1,201 @@
+"""The access model: grants as written, effective access per subject, and decisions.
+
+Built once from a model's roles, people and resources over its
+:class:`~crmorg.roles.orggraph.OrgGraph`; every part is computed on first use.
+:class:`crmorg.Model` is its public face and keeps the same methods.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cached_property
+from typing import NamedTuple
+
+from crmorg.findings import Path
+from crmorg.permissions.catalog import ActionCatalog
+from crmorg.permissions.decisions import Decision, UnknownIdError
+from crmorg.permissions.effective import (
+    EffectiveGrant,
+    GrantSource,
+    HeldGrant,
+    effective_person_grants,
+    effective_role_grants,
+    own_role_grants,
+)
+from crmorg.permissions.effective import Permission as PermissionKey
+from crmorg.permissions.index import DecisionIndex
+from crmorg.permissions.models import Resource
+from crmorg.permissions.reasons import Finding, decision, record_context
+from crmorg.roles.orggraph import OrgGraph
+from crmorg.roles.scopes import BIT, Record, Scope, includes, narrowest, reaching, widest
+
+
+class Permission(NamedTuple):
+    """One permission: an action on a resource (a field of it, from format v1.1)."""
+
+    resource: str
+    action: str
+    field: str | None = None
+
+    @property
+    def key(self) -> PermissionKey:
+        """The (resource, action) pair the grant tables and the index are keyed by."""
+        return (self.resource, self.action)
+
+
+class AccessModel:
+    """Who may do what: expanded grants, effective grants, the decision index."""
+
+    def __init__(
+        self,
+        org: OrgGraph,
+        resources: Mapping[str, Resource],
+        actions: tuple[str, ...],
+        locate: Callable[[Path], object],
+    ) -> None:
+        self._roles = org.roles
+        self._people = org.people
+        self.org = org
+        self.catalog = ActionCatalog.build(resources, actions)
+        self._locate = locate  # a grant's file position, for reasons
+        self._person_grants: dict[str, dict[PermissionKey, HeldGrant]] = {}
+        self.index = DecisionIndex(self.catalog, org.people)
+
+    # Grants ------------------------------------------------------------------------------
+    @cached_property
+    def own_grants(self) -> Mapping[str, Mapping[PermissionKey, GrantSource]]:
+        """Role id -> its grants as written (wildcards expanded), each with its source."""
+        return own_role_grants(self._roles, self.catalog)
+
+    @cached_property
+    def role_grants(self) -> Mapping[str, Mapping[PermissionKey, EffectiveGrant]]:
+        """Role id -> (resource, action) -> the winning effective grant."""
+        return effective_role_grants(self._roles, self.own_grants, self.org.parents_first)
+
+    def person_grants(self, person: str) -> Mapping[PermissionKey, HeldGrant]:
+        """(resource, action) -> the winning grant among the person's roles."""
+        found = self._person_grants.get(person)
+        if found is None:
+            if person not in self._people:
+                raise UnknownIdError(f"no person `{person}` in the model")
+            found = effective_person_grants(tuple(self._people[person].roles), self.role_grants)
+            self._person_grants[person] = found
+        return found
+
+    def effective_grants(self, subject: str) -> Mapping[PermissionKey, Scope]:
+        """(resource, action) -> effective scope for a role or a person."""
+        if subject in self._roles:
+            return {p: g.scope for p, g in self.role_grants[subject].items()}
+        return {p: g.scope for p, g in self.person_grants(subject).items()}
+
+    # Decisions ---------------------------------------------------------------------------
+    def effective_scope(self, subject: str, action: str, resource: str) -> Scope:
+        """The widest scope at which ``subject`` (role or person) may act."""
+        return widest(self.index.covered(subject, resource, action, self.role_grants))
+
+    def allows(self, subject: str, action: str, resource: str, scope: str | Scope = "own") -> bool:
+        """Whether ``subject`` (a role or person id) may ``action`` ``resource`` at ``scope``."""
+        covered = self.index.covered(subject, resource, action, self.role_grants)
+        bit = BIT.get(scope)
+        return covered & (bit if bit is not None else BIT[Scope.parse(scope)]) != 0
+
+    def record(
+        self, owner: str | None, team: str | None = None, department: str | None = None
+    ) -> Record:
+        """Where a record sits; where it names no team or department, the owner's."""
+        org = self.org
+        teams = {team} if team is not None else org.person_teams.get(owner or "", frozenset())
+        departments = (
+            {department}
+            if department is not None
+            else org.person_departments.get(owner or "", frozenset())
+        )
+        return Record(owner, frozenset(teams), frozenset(departments))
+
+    def relation(self, person: str, record: Record) -> Scope:
+        """The narrowest scope that reaches ``record`` for ``person`` (format-v1 section 3)."""
+        return narrowest(reaching(self.org, person, record))
+
+    def decide(
+        self,
+        person: str,
+        action: str,
+        resource: str,
+        owner: str | None,
+        team: str | None = None,
+        department: str | None = None,
+    ) -> Decision:
+        """May ``person`` do ``action`` to one ``resource`` record, and why.
+
+        The ids are known to be valid; the record's team and department default to
+        its owner's.
+        """
+        required = self.relation(person, self.record(owner, team, department))
+        context = record_context(person, required, owner, team, department)
+        return self.decision(person, action, resource, required, context, as_person=True)
+
+    def explain(
+        self, subject: str, action: str, resource: str, scope: str | Scope = "own"
+    ) -> Decision:
+        """Like :meth:`allows`, but with the reason."""
+        required = Scope.parse(scope)
+        return self.decision(subject, action, resource, required, f"at {required.label} scope")
+
+    def decision(
+        self,
+        subject: str,
+        action: str,
+        resource: str,
+        required: Scope,
+        context: str,
+        *,
+        as_person: bool = False,
+    ) -> Decision:
+        """``as_person``: ``subject`` is a person even if a role has the same id.
+
+        Otherwise (as in :meth:`allows`) a role id is read as the role.
+        """
+        role: str | None = None
+        grant: EffectiveGrant | None = None
+        if as_person or subject not in self._roles:
+            if subject not in self._people:
+                what = "person" if as_person else "role or person"
+                raise UnknownIdError(f"no {what} `{subject}` in the model")
+            self.index.require_permission(resource, action)
+            held = self.person_grants(subject).get((resource, action))
+            if held is not None:
+                role, grant = held.role, held.grant
+            granted = held.scope if held is not None else Scope.NONE
+            as_person = True
+        else:
+            granted = self.effective_scope(subject, action, resource)
+            grant = self.role_grants[subject].get((resource, action))
+            role = subject if grant else None
+        where = str(self._locate(grant.source.path)) if grant is not None else None
+        found = Finding(
+            subject,
+            action,
+            resource,
+            required,
+            granted,
+            includes(granted, required),
+            as_person,
+            role,
+            grant,
+            where,
+            self.searched(subject, as_person),
+        )
+        return decision(found, context, self.catalog)
+
+    def searched(self, subject: str, as_person: bool) -> str:
+        """Where a grant was looked for: the role and what it inherits, or the person's roles."""
+        if not as_person:
+            known = self._roles
+            chain = sorted({p for p in known[subject].inherits if p in known})
+            return f"role {subject}" + (
+                f" or what it inherits ({', '.join(chain)})" if chain else ""
+            )
+        roles = self._people[subject].roles
+        return (
+            f"{subject}'s roles ({', '.join(roles)})" if roles else f"{subject} (who holds no role)"
+        )
