@@ -1,11 +1,12 @@
-"""The shared facts rules reason with: lineage, heirs, holders and duties."""
+"""The facts rules reason with: the org graph's lineage, heirs, holders and duties, as
+rules meet them (cycles, unknown roles), and how a grant's origin is worded."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from crmorg.api import load_partial
-from crmorg.lint.facts import facts
+from crmorg.lint.grants import origin
 from crmorg.lint.wording import listing
 
 MODEL = """\
@@ -28,21 +29,21 @@ people:
 def test_facts(tmp_path: Path) -> None:
     (tmp_path / "model.yaml").write_text(MODEL, encoding="utf-8")
     model = load_partial(tmp_path / "model.yaml")
-    known = facts(model)
-    assert known.lineage["sales_manager"] == {"sales_manager", "sales_rep", "employee"}
-    assert known.lineage["loop_a"] == {"loop_a", "loop_b", "employee"}
-    assert known.heirs["employee"] == set(known.lineage)
-    assert known.holders["employee"] == ("ann", "bob")
-    assert known.holders["sales_rep"] == ("ann",)
-    assert known.held_roles("ann") == {
+    org = model.org
+    assert org.lineage["sales_manager"] == {"sales_manager", "sales_rep", "employee"}
+    assert org.lineage["loop_a"] == {"loop_a", "loop_b", "employee"}
+    assert org.heirs["employee"] == set(org.lineage)
+    assert org.effective_holders["employee"] == ("ann", "bob")
+    assert org.effective_holders["sales_rep"] == ("ann",)
+    assert org.roles_of("ann") == {
         "sales_manager": "sales_manager",
         "sales_rep": "sales_rep",
         "employee": "sales_manager",
     }
-    assert known.held_roles("cy") == {}
-    assert known.duties["sales_manager"] == ("sell",)
-    assert known.duties["employee"] == ()
-    assert known.origin("sales_manager", ("x", "y")) == "not granted"
+    assert org.roles_of("cy") == {}
+    assert org.duties["sales_manager"] == ("sell",)
+    assert org.duties["employee"] == ()
+    assert origin(model.access.role_grants["sales_manager"].get(("x", "y"))) == "not granted"
 
 
 def test_listing() -> None:

@@ -8,7 +8,6 @@ from crmorg.findings import Severity
 from crmorg.lint.cycles import cycle_problems
 from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
-from crmorg.roles.graphs import parent_cycles
 
 
 @rule("department-cycle", code="CRM006", group="model", family="model", severity=Severity.ERROR)
@@ -23,5 +22,6 @@ def department_cycle(model: Model) -> Iterator[Problem]:
     ```
     Fix: give one of them the parent it really has (often `management`), or none.
     """
-    parents = {dept_id: dept.parent for dept_id, dept in model.departments.items()}
-    yield from cycle_problems("departments nest", parent_cycles(parents), "departments", "parent")
+    yield from cycle_problems(
+        "departments nest", model.org.department_cycles, "departments", "parent"
+    )

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
-from crmorg.lint.facts import facts
+from crmorg.lint.grants import DeclarationOrder, requirements
 from crmorg.lint.rule import Problem, rule
 from crmorg.lint.wording import listing
 from crmorg.model import Model
-from crmorg.permissions.effective import Permission, expand_grants
-from crmorg.permissions.scopes import Scope
+from crmorg.permissions.effective import Permission
+from crmorg.roles.raci import owners
+from crmorg.roles.scopes import BIT, COVERED, Scope, widest
 
 
 @rule("excess-privilege", code="CRM215", group="access", family="gap", severity=Severity.INFO)
@@ -37,32 +38,33 @@ def excess_privilege(model: Model) -> Iterator[Problem]:
     Fix: remove the grant, narrow it to what is required, or add the responsibility
     that needs it (with `requires`).
     """
-    known = facts(model)
     sensitive = {r for r, resource in model.resources.items() if resource.sensitive}
     if not sensitive:
         return
-    needs: dict[str, dict[Permission, Scope]] = {}
+    access, lineage = model.access, model.org.lineage
+    # Role -> permission -> the down-set of the scopes its responsibilities require.
+    needs: dict[str, dict[Permission, int]] = {}
     for resp in model.responsibilities.values():
-        required = known.requirements(resp.requires)
-        for role_id in dict.fromkeys((resp.accountable, *resp.responsible)):
-            if role_id is None or role_id not in model.roles:
+        required = requirements(resp.requires, access.catalog)
+        for role_id in owners(resp):
+            if role_id not in model.roles:
                 continue
-            for ancestor in known.lineage[role_id]:
+            for ancestor in lineage[role_id]:
                 into = needs.setdefault(ancestor, {})
                 for permission, scope in required.items():
-                    if scope > into.get(permission, Scope.NONE):
-                        into[permission] = scope
+                    into[permission] = into.get(permission, 0) | COVERED[scope]
+    in_order = DeclarationOrder(access.catalog).sort
     for role_id, role in model.roles.items():
         if not any(key == "*" or key in sensitive for key in role.grants):
             continue  # nothing sensitive written on this role
         justified = needs.get(role_id, {})
         excess: dict[str, list[tuple[Permission, Scope, str, str]]] = {}
-        own = expand_grants(role.grants, model.catalog)
-        for permission in known.sorted_permissions(own):
-            scope, resource_key, action_key = own[permission]
-            if permission[0] in sensitive and scope > justified.get(permission, Scope.NONE):
+        own = access.own_grants[role_id]
+        for permission in in_order(own):
+            source = own[permission]
+            if permission[0] in sensitive and not justified.get(permission, 0) & BIT[source.scope]:
                 excess.setdefault(permission[0], []).append(
-                    (permission, scope, resource_key, action_key)
+                    (permission, source.scope, source.resource_key, source.action_key)
                 )
         for resource_id, grants in excess.items():
             parts = []
@@ -70,7 +72,7 @@ def excess_privilege(model: Model) -> Iterator[Problem]:
                 need = justified.get(permission)
                 parts.append(
                     f"{permission[1]} at {scope.label}"
-                    + (f" (only {need.label} is required)" if need is not None else "")
+                    + (f" (only {widest(need).label} is required)" if need is not None else "")
                 )
             _, _, resource_key, action_key = grants[0]
             yield Problem(

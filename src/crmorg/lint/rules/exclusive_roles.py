@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
-from crmorg.lint.facts import facts
 from crmorg.lint.rule import Problem, rule
 from crmorg.lint.wording import listing
 from crmorg.model import Model
@@ -33,14 +32,14 @@ def exclusive_roles(model: Model) -> Iterator[Problem]:
     constraints = [c for c in model.constraints if isinstance(c, ExclusiveRoles)]
     if not constraints:
         return
-    known = facts(model)
+    org = model.org
     carriers = {
-        heir for c in constraints for r in c.roles if r in model.roles for heir in known.heirs[r]
+        heir for c in constraints for r in c.roles if r in model.roles for heir in org.heirs[r]
     }
     for person_id, person in model.people.items():
         if not any(r in carriers for r in person.roles):
             continue
-        held = known.held_roles(person_id)
+        held = org.roles_of(person_id)
         for constraint in constraints:
             members = [r for r in dict.fromkeys(constraint.roles) if r in held]
             if len(members) <= constraint.max:

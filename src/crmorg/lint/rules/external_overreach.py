@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
-from crmorg.lint.facts import facts
+from crmorg.lint.grants import DeclarationOrder, grant_path, origin
 from crmorg.lint.rule import Problem, rule
 from crmorg.lint.wording import listing, permission_text
 from crmorg.model import Model
-from crmorg.permissions.scopes import Scope
+from crmorg.roles.scopes import Scope, includes
 
 
 @rule(
@@ -39,15 +39,16 @@ def external_overreach(model: Model) -> Iterator[Problem]:
     Fix: give external roles their own narrow grants (`own` or `team`), without
     inheriting internal roles, and nothing on sensitive resources.
     """
-    known = facts(model)
+    grants = model.access.role_grants
+    in_order = DeclarationOrder(model.access.catalog).sort
     for role_id, role in model.roles.items():
         if not role.external:
             continue
-        held = model.role_grants[role_id]
+        held = grants[role_id]
         offending = [
             p
-            for p in known.sorted_permissions(held)
-            if held[p].scope > Scope.TEAM or model.resources[p[0]].sensitive
+            for p in in_order(held)
+            if not includes(Scope.TEAM, held[p].scope) or model.resources[p[0]].sensitive
         ]
         if not offending:
             continue
@@ -55,13 +56,13 @@ def external_overreach(model: Model) -> Iterator[Problem]:
         for p in offending:
             why = "sensitive" if model.resources[p[0]].sensitive else "wider than team"
             parts.append(
-                f"{permission_text(p)} at {held[p].scope.label} ({why}; {known.origin(role_id, p)})"
+                f"{permission_text(p)} at {held[p].scope.label} ({why}; {origin(held[p])})"
             )
         resources = list(dict.fromkeys(p[0] for p in offending))
         own = [p for p in offending if held[p].source.role == role_id]
         yield Problem(
             f"external role {role_id} reaches too far: {listing(parts, 8)}; external roles "
             "get at most team scope and nothing sensitive",
-            known.grant_path(role_id, own[0]) if own else ("roles", role_id, "inherits"),
+            grant_path(role_id, held[own[0]]) if own else ("roles", role_id, "inherits"),
             (role_id, *resources),
         )

@@ -8,7 +8,6 @@ from crmorg.findings import Severity
 from crmorg.lint.cycles import cycle_problems
 from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
-from crmorg.roles.graphs import inheritance_cycles
 
 
 @rule("inheritance-cycle", code="CRM005", group="model", family="model", severity=Severity.ERROR)
@@ -26,4 +25,4 @@ def inheritance_cycle(model: Model) -> Iterator[Problem]:
     Fix: inheritance runs one way, from the more to the less powerful role: drop
     `inherits: [manager]` from `lead`.
     """
-    yield from cycle_problems("roles inherit", inheritance_cycles(model.roles), "roles", "inherits")
+    yield from cycle_problems("roles inherit", model.org.inheritance_cycles, "roles", "inherits")

@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from crmorg.findings import Severity
 from crmorg.kpi.formula import FormulaError, parse_formula
 from crmorg.lint.rule import Problem, rule
 from crmorg.lint.wording import listing
 from crmorg.model import Model
-from crmorg.permissions.scopes import Scope
+from crmorg.roles.models import Person
+from crmorg.roles.orggraph import OrgGraph
+from crmorg.roles.scopes import Record, Scope, narrowest, reaching
 
 
-def required_scope(model: Model, owner: str, department: str) -> Scope:
-    """How wide the owner's read grant must be to reach ``department``'s records.
+class OwnerReach:
+    """Where KPI owner roles reach: the organisation as someone holding one of them,
+    and nothing else, sees it, so that the scope registry says which scope a grant of
+    theirs needs to reach a department's records."""
 
-    ``department`` scope reaches the records of the role's own department and of every
-    department below it; a KPI of any other department needs ``organization``.
-    """
-    home = model.roles[owner].department
-    if home is None or home not in model.departments:
-        return Scope.ORGANIZATION
-    below = model.membership.department_below.get(home, frozenset({home}))
-    return Scope.DEPARTMENT if department in below else Scope.ORGANIZATION
+    def __init__(self, model: Model, owners: Iterable[str]) -> None:
+        holders = {_holder(role): Person(roles=[role]) for role in owners}
+        # The holders are in no team (no team can name them), so the teams are left out.
+        self._org = OrgGraph(model.roles, holders, model.departments, {}, {})
+
+    def required_scope(self, owner: str, department: str) -> Scope:
+        """How wide the owner's read grant must be to reach every record of
+        ``department``: records owned by others, in none of the owner's teams."""
+        record = Record(None, frozenset(), frozenset({department}))
+        return narrowest(reaching(self._org, _holder(owner), record))
+
+    def within(self, owner: str, department: str) -> bool:
+        """Whether ``department`` is the owner role's own department or one below it."""
+        return department in self._org.reach(_holder(owner))
+
+
+def _holder(role: str) -> str:
+    # Not an id a person can have, so no team or reporting line names it.
+    return f"holder of {role}"
 
 
 @rule("kpi-owner-lacks-access", code="CRM216", group="kpi", family="gap", severity=Severity.WARNING)
@@ -53,6 +68,9 @@ def kpi_owner_lacks_access(model: Model) -> Iterator[Problem]:
     Fix: `grants: {account: {read: department}}` for `crm_manager`, or make the role
     that can read the accounts the KPI's owner.
     """
+    access = model.access
+    owners = {kpi.owner for kpi in model.kpis.values() if kpi.owner is not None}
+    reach = OwnerReach(model, owners & model.roles.keys())
     for kpi_id, kpi in model.kpis.items():
         owner, department = kpi.owner, kpi.department
         if owner is None or department is None or kpi.formula is None:
@@ -63,7 +81,7 @@ def kpi_owner_lacks_access(model: Model) -> Iterator[Problem]:
             used = parse_formula(kpi.formula).metrics
         except FormulaError:
             continue  # a schema finding already
-        required = required_scope(model, owner, department)
+        required = reach.required_scope(owner, department)
         by_resource: dict[str, list[str]] = {}
         for metric_id in sorted(used):
             metric = model.metrics.get(metric_id)
@@ -71,14 +89,14 @@ def kpi_owner_lacks_access(model: Model) -> Iterator[Problem]:
             if resource is not None and resource in model.resources:
                 by_resource.setdefault(resource, []).append(metric_id)
         for resource, metrics in by_resource.items():
-            if not model.catalog.applies(resource, "read"):
+            if not access.catalog.applies(resource, "read"):
                 continue
-            granted = model.effective_scope(owner, "read", resource)
-            if granted >= required:
+            if access.allows(owner, "read", resource, required):
                 continue
+            granted = access.effective_scope(owner, "read", resource)
             where = (
                 "its department"
-                if required is Scope.DEPARTMENT
+                if reach.within(owner, department)
                 else f"department {department}, outside its own"
             )
             noun = "metric" if len(metrics) == 1 else "metrics"

@@ -7,14 +7,11 @@ from collections.abc import Iterator
 from crmorg.findings import Severity
 from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
+from crmorg.roles.raci import parts
 
-_PARTS = ("accountable", "responsible", "consulted", "informed")
-_PART_NAMES = {
-    "accountable": "Accountable",
-    "responsible": "Responsible",
-    "consulted": "Consulted",
-    "informed": "Informed",
-}
+_FIELDS = {"A": "accountable", "R": "responsible", "C": "consulted", "I": "informed"}
+"""Each RACI letter's field in a responsibility, Accountable first: the other parts
+are judged against it."""
 
 
 @rule(
@@ -40,29 +37,30 @@ def raci_role_overlap(model: Model) -> Iterator[Problem]:
     Fix: keep the strongest part only (`responsible: [sales_rep]`; drop the others).
     """
     for resp_id, resp in model.responsibilities.items():
-        places: dict[str, list[tuple[str, int | None]]] = {}
-        if resp.accountable is not None:
-            places[resp.accountable] = [("accountable", None)]
-        for part in _PARTS[1:]:
-            for index, role_id in enumerate(getattr(resp, part)):
+        roles_in = parts(resp)
+        places: dict[str, list[tuple[str, int]]] = {}  # role -> (letter, first index)
+        for letter in _FIELDS:
+            for index, role_id in enumerate(roles_in[letter]):
                 found = places.setdefault(role_id, [])
-                if all(place[0] != part for place in found):
-                    found.append((part, index))
+                if not found or found[-1][0] != letter:  # parts come one after the other
+                    found.append((letter, index))
         for role_id, found in places.items():
-            parts = [part for part, _ in found]
-            clash = next((i for i in range(1, len(found) + 1) if _overlap(parts[:i])), None)
+            if len(found) == 1:
+                continue  # one part is never an overlap
+            letters = [letter for letter, _ in found]
+            clash = next((i for i in range(1, len(found) + 1) if _overlap(letters[:i])), None)
             if clash is None:
                 continue
-            part, position = found[clash - 1]
-            named = " and ".join(_PART_NAMES[p] for p in parts)
+            letter, position = found[clash - 1]
+            named = " and ".join(_FIELDS[part].capitalize() for part in letters)
             yield Problem(
                 f"role {role_id} is {named} for responsibility {resp_id}; give it one part "
                 "(Accountable and Responsible together is fine)",
-                ("responsibilities", resp_id, part, position if position is not None else 0),
+                ("responsibilities", resp_id, _FIELDS[letter], position),
                 (resp_id, role_id),
             )
 
 
-def _overlap(parts: list[str]) -> bool:
-    rci = [part for part in parts if part != "accountable"]
-    return len(rci) > 1 or ("accountable" in parts and any(p != "responsible" for p in rci))
+def _overlap(letters: list[str]) -> bool:
+    rci = [letter for letter in letters if letter != "A"]
+    return len(rci) > 1 or ("A" in letters and any(letter != "R" for letter in rci))

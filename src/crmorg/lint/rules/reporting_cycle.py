@@ -8,7 +8,6 @@ from crmorg.findings import Severity
 from crmorg.lint.cycles import cycle_problems
 from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
-from crmorg.roles.graphs import parent_cycles
 
 
 @rule("reporting-cycle", code="CRM007", group="model", family="model", severity=Severity.ERROR)
@@ -23,11 +22,8 @@ def reporting_cycle(model: Model) -> Iterator[Problem]:
     ```
     Fix: someone is at the top: remove or change one `reports_to`.
     """
-    role_lines = {role_id: role.reports_to for role_id, role in model.roles.items()}
-    person_lines = {person_id: person.reports_to for person_id, person in model.people.items()}
+    org = model.org
     yield from cycle_problems(
-        "role reporting lines run", parent_cycles(role_lines), "roles", "reports_to"
+        "role reporting lines run", org.role_reporting_cycles, "roles", "reports_to"
     )
-    yield from cycle_problems(
-        "reporting lines run", parent_cycles(person_lines), "people", "reports_to"
-    )
+    yield from cycle_problems("reporting lines run", org.reporting_cycles, "people", "reports_to")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
-from crmorg.lint.facts import facts
+from crmorg.lint.grants import DeclarationOrder, requirements
 from crmorg.lint.rule import Problem, rule
 from crmorg.lint.wording import listing, permission_text
 from crmorg.model import Model
 from crmorg.permissions.effective import Permission
-from crmorg.permissions.scopes import Scope
+from crmorg.roles.scopes import Scope, includes
 
 
 @rule(
@@ -42,22 +42,24 @@ def responsible_lacks_permission(model: Model) -> Iterator[Problem]:
     Fix: grant what is required (`opportunity: {read: team, update: own}` on
     `sales_rep`, or on a role it inherits), or ask for less in `requires`.
     """
-    known = facts(model)
+    access = model.access
+    grants = access.role_grants
+    in_order = DeclarationOrder(access.catalog).sort
     for resp_id, resp in model.responsibilities.items():
-        needed = known.requirements(resp.requires)
+        needed = requirements(resp.requires, access.catalog)
         if not needed:
             continue
-        ordered = known.sorted_permissions(needed)
+        ordered = in_order(needed)
         for index, role_id in enumerate(resp.responsible):
             if role_id not in model.roles or role_id in resp.responsible[:index]:
                 continue
-            held = model.role_grants[role_id]
+            held = grants[role_id]
             missing: list[Permission] = []
             parts: list[str] = []
             for permission in ordered:
                 grant = held.get(permission)
                 scope = grant.scope if grant is not None else Scope.NONE
-                if scope >= needed[permission]:
+                if includes(scope, needed[permission]):
                     continue
                 missing.append(permission)
                 has = f"it has {scope.label}" if grant is not None else "it has none"

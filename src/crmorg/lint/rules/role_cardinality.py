@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
-from crmorg.lint.facts import facts
 from crmorg.lint.rule import Problem, rule
 from crmorg.lint.wording import listing
 from crmorg.model import Model
@@ -41,7 +40,7 @@ def role_cardinality(model: Model) -> Iterator[Problem]:
     """
     if not model.people:
         return
-    holders = facts(model).holders
+    holders = model.org.effective_holders
     for constraint in model.constraints:
         if not isinstance(constraint, RoleCardinality) or constraint.role not in model.roles:
             continue

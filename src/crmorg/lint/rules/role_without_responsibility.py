@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
-from crmorg.lint.facts import facts
 from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
@@ -34,7 +33,7 @@ def role_without_responsibility(model: Model) -> Iterator[Problem]:
     Fix: add the responsibility it carries (`analyse_sales: {accountable:
     sales_manager, responsible: [data_analyst]}`), or remove the role.
     """
-    duties = facts(model).duties
+    duties = model.org.duties
     for role_id in model.roles:
         if not duties[role_id]:
             yield Problem(

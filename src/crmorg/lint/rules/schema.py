@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crmorg.lint.rule import reported_elsewhere
 from crmorg.loading.identities import SCHEMA
+from crmorg.roles.scopes import SCOPE_NAMES
 
 schema = reported_elsewhere(
     SCHEMA,
@@ -20,6 +21,7 @@ schema = reported_elsewhere(
         name: no             # YAML 1.1 reads this as false
         grants: {lead: {read: everyone}}
     ```
-    Fix: `name: "no"` (quoted), and a scope from none, own, team, department, organization.
-    """,
+    Fix: `name: "no"` (quoted), and a scope from """
+    + ", ".join(SCOPE_NAMES)
+    + ".",
 )

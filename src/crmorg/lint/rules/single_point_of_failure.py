@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
-from crmorg.lint.facts import facts
 from crmorg.lint.rule import Problem, rule
 from crmorg.lint.wording import listing
 from crmorg.model import Model
+from crmorg.roles.raci import owners
 
 
 @rule(
@@ -38,15 +38,11 @@ def single_point_of_failure(model: Model) -> Iterator[Problem]:
     """
     if not model.people:
         return
-    holders = facts(model).holders
+    holders = model.org.effective_holders
     for resp_id, resp in model.responsibilities.items():
         if not resp.critical:
             continue
-        roles = [
-            r
-            for r in dict.fromkeys((resp.accountable, *resp.responsible))
-            if r is not None and r in model.roles
-        ]
+        roles = [r for r in owners(resp) if r in model.roles]
         people = list(dict.fromkeys(p for r in roles for p in holders[r]))
         if len(people) >= 2:
             continue

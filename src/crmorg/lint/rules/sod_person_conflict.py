@@ -34,7 +34,8 @@ def sod_person_conflict(model: Model) -> Iterator[Problem]:
     Fix: give the roles to different people, or add an `exclusive_roles` constraint so
     the combination is caught by design.
     """
-    grants = model.role_grants
+    access = model.access
+    grants = access.role_grants
     constraints = list(sod_constraints(model))
     if not constraints:
         return
@@ -54,7 +55,7 @@ def sod_person_conflict(model: Model) -> Iterator[Problem]:
                 continue
             if not all(any(r in giving for r in roles) for giving in givers):
                 continue
-            held = model.person_grants(person_id)
+            held = access.person_grants(person_id)
             bringing = [held[p].role for p in permissions]
             parts = [f"{permission_text(p)} (from {held[p].role})" for p in permissions]
             combined = list(dict.fromkeys(bringing))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
-from crmorg.lint.facts import facts
+from crmorg.lint.grants import grant_path, origin
 from crmorg.lint.rule import Problem, rule
 from crmorg.lint.separation_of_duties import sod_constraints
 from crmorg.lint.wording import listing, permission_text
@@ -41,8 +41,8 @@ def sod_role_conflict(model: Model) -> Iterator[Problem]:
     Fix: move one side to another role (approval to finance), or waive the finding in
     `settings.waivers` with the control that makes it safe.
     """
-    grants = model.role_grants
-    known = facts(model)
+    grants = model.access.role_grants
+    org = model.org
     for constraint, permissions in sod_constraints(model):
         conflicting = {
             role_id
@@ -52,20 +52,21 @@ def sod_role_conflict(model: Model) -> Iterator[Problem]:
         for role_id in model.roles:
             if role_id not in conflicting:
                 continue
-            if any(p in conflicting for p in known.lineage[role_id] if p != role_id):
+            if any(p in conflicting for p in org.lineage[role_id] if p != role_id):
                 continue
-            parts = [f"{permission_text(p)} ({known.origin(role_id, p)})" for p in permissions]
-            sources = [grants[role_id][p].source.role for p in permissions]
-            inheriting = sorted(known.heirs[role_id] - {role_id})
+            held = grants[role_id]
+            parts = [f"{permission_text(p)} ({origin(held[p])})" for p in permissions]
+            sources = [held[p].source.role for p in permissions]
+            inheriting = sorted(org.heirs[role_id] - {role_id})
             also = (
                 f"; {listing(inheriting)} inherit{'s' if len(inheriting) == 1 else ''} it"
                 if inheriting
                 else ""
             )
-            own = [p for p in permissions if grants[role_id][p].source.role == role_id]
+            own = [p for p in permissions if held[p].source.role == role_id]
             yield Problem(
                 f"role {role_id} holds every permission of separation-of-duties constraint "
                 f"{constraint.id}: {', '.join(parts)}{also}; give one of them to another role",
-                known.grant_path(role_id, own[-1]) if own else ("roles", role_id, "inherits"),
+                grant_path(role_id, held[own[-1]]) if own else ("roles", role_id, "inherits"),
                 tuple(dict.fromkeys((constraint.id, role_id, *sources))),
             )

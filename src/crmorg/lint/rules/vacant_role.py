@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
-from crmorg.lint.facts import facts
 from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
@@ -30,7 +29,7 @@ def vacant_role(model: Model) -> Iterator[Problem]:
     """
     if not model.people:
         return
-    holders = facts(model).holders
+    holders = model.org.effective_holders
     for role_id in model.roles:
         if not holders[role_id]:
             yield Problem(
