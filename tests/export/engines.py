@@ -23,9 +23,10 @@ import cedarpy
 import regorus
 
 from crmorg.model import Model
+from crmorg.roles.scopes import SCOPE_NAMES
 
-SCOPES = ("none", "own", "team", "department", "organization")
-RANK = {name: rank for rank, name in enumerate(SCOPES)}
+SCOPES = SCOPE_NAMES
+"""Every scope a question may ask about: the registry's, narrowest first."""
 
 
 @dataclass(frozen=True)
@@ -369,6 +370,7 @@ class CedarEngine:
         elif scope == "team":
             attrs = {"owner": _ref("Person", OTHER), "team": _ref("Team", PROBE_TEAM)}
         else:
+            assert scope in ("department", "organization"), f"no probe record at {scope}"
             attrs = {
                 "owner": _ref("Person", OTHER),
                 "team": _ref("Team", OTHER_TEAM),

@@ -31,7 +31,7 @@ def allows_queries(model: Model, scopes: Iterable[str] = SCOPES) -> list[AllowsQ
         (subject, action, resource, scope)
         for subject in subjects(model)
         for resource in model.resources
-        for action in model.catalog.actions
+        for action in model.access.catalog.actions
         for scope in scopes
     ]
 
@@ -48,7 +48,7 @@ def records(model: Model) -> list[Record]:
 
 def decide_queries(model: Model, shapes: Sequence[Record]) -> list[DecideQuery]:
     """Every person × record shape × applicable (resource, action)."""
-    permissions = model.catalog.permissions()
+    permissions = model.access.catalog.permissions()
     return [
         (person, action, resource, record)
         for person in model.people
@@ -75,7 +75,7 @@ def sampled_decide_queries(model: Model, count: int, seed: int = 7) -> list[Deci
         shapes += [Record(owner, department=d) for d in departments]
         if teams and departments:
             shapes += [Record(owner, rng.choice(teams), rng.choice(departments)) for _ in range(3)]
-    permissions = model.catalog.permissions()
+    permissions = model.access.catalog.permissions()
     every_shape = records(model)
     queries: list[DecideQuery] = []
     for _ in range(count):
@@ -84,7 +84,7 @@ def sampled_decide_queries(model: Model, count: int, seed: int = 7) -> list[Deci
     held_at: dict[tuple[str, int], list[tuple[str, str]]] = {}
     for person in people:
         for resource, action in permissions:
-            scope = int(model.effective_scope(person, action, resource))
+            scope = int(model.access.effective_scope(person, action, resource))
             held_at.setdefault((person, scope), []).append((resource, action))
     for person, record in itertools.product(people, shapes):
         relation = model.relation(person, record.owner, record.team, record.department)

@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 
 import crmorg
 from crmorg.model import Model
+from crmorg.roles.scopes import SCOPE_NAMES
 
 BUILTIN = ("create", "read", "update", "delete", "assign", "share", "export", "import", "approve")
 EXTRA = ("refund", "convert")
-SCOPES = ("none", "own", "team", "department", "organization")
+SCOPES = SCOPE_NAMES
 RESOURCE_IDS = ("lead", "service_case", "a_1", "a1", "person", "payment", "string")
 
 HOSTILE = st.sampled_from(

@@ -19,6 +19,7 @@ from crmorg.export import EXPORTERS
 from crmorg.export.escaping import cedar_string, comment_text, spreadsheet_cell
 from crmorg.export.naming import pascal_case, resource_type_names
 from crmorg.model import Model
+from crmorg.roles.scopes import SCOPE_NAMES
 
 from .conftest import FIXTURES
 
@@ -100,7 +101,7 @@ def test_cedar_output_parses_and_keeps_text_out_of_code(small_model: Model) -> N
 def test_casbin_policy_lines_are_ids_only(small_model: Model) -> None:
     files = EXPORTERS["casbin"].render(small_model)
     ids = set(small_model.roles) | set(small_model.people) | set(small_model.resources)
-    ids |= set(small_model.catalog.actions) | {"own", "team", "department", "organization"}
+    ids |= set(small_model.access.catalog.actions) | set(SCOPE_NAMES)
     for line in files["policy.csv"].splitlines():
         assert line.isprintable()
         if not line or line.startswith("#"):

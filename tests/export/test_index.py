@@ -17,11 +17,11 @@ from .strategies import models
 @given(model=models())
 def test_index_agrees_with_effective_grants(model: Model) -> None:
     for subject in subjects(model):
-        granted = model.effective_grants(subject)  # the HeldGrant / EffectiveGrant path
+        granted = model.access.effective_grants(subject)  # the HeldGrant / EffectiveGrant path
         for resource in model.resources:
-            for action in model.catalog.actions:
+            for action in model.access.catalog.actions:
                 expected = granted.get((resource, action), Scope.NONE)
-                assert model.effective_scope(subject, action, resource) == expected
+                assert model.access.effective_scope(subject, action, resource) == expected
                 for scope in Scope:
                     assert model.allows(subject, action, resource, scope) == (expected >= scope)
                     assert model.allows(subject, action, resource, scope.label) == (

@@ -11,7 +11,8 @@ Layout: each target is a package (``cedar/``, ``casbin/``, ``rego/``, ``openfga/
 :mod:`~crmorg.export.compiled` (the facts every policy target compiles),
 :mod:`~crmorg.export.zanzibar` (the schema and tuples of OpenFGA and SpiceDB),
 :mod:`~crmorg.export.access_formats` (the access-review matrix),
-:mod:`~crmorg.export.naming` and :mod:`~crmorg.export.escaping`. The registry is
+:mod:`~crmorg.export.scope_forms` (the registry's scopes, for a target writing their
+reach), :mod:`~crmorg.export.naming` and :mod:`~crmorg.export.escaping`. The registry is
 :data:`EXPORTERS` (:mod:`~crmorg.export.registry`); adding a target means adding a
 package and a line there.
 """

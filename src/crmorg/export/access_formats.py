@@ -19,7 +19,7 @@ from crmorg.export.escaping import spreadsheet_cell
 from crmorg.export.target import Exporter
 from crmorg.model import Model
 from crmorg.permissions.review import Access, AccessMatrix, access_matrix
-from crmorg.permissions.scopes import SCOPE_NAMES, Scope
+from crmorg.roles.scopes import SCOPE_NAMES, SCOPES, Scope
 from crmorg.text import localize
 
 FORMAT_ID = "crmorg.access-matrix/1"
@@ -34,7 +34,12 @@ CSV_HEADER = (
     "inherited_from",
     "source",
 )
-_SHORT = {Scope.OWN: "own", Scope.TEAM: "team", Scope.DEPARTMENT: "dept", Scope.ORGANIZATION: "org"}
+_ABBREVIATIONS = {Scope.DEPARTMENT: "dept", Scope.ORGANIZATION: "org"}
+"""Scopes whose name is too long for a cell of the table; the others show their name."""
+
+
+def _short(scope: Scope) -> str:
+    return _ABBREVIATIONS.get(scope, scope.label)
 
 
 def _source(model: Model, access: Access) -> str:
@@ -119,7 +124,7 @@ def _grid(matrix: AccessMatrix) -> tuple[list[str], list[list[str]]]:
             for resource in sorted({r for r, _ in entries}):
                 applicable = matrix.applicable.get(resource, ())
                 cells = [
-                    _SHORT[entries[(resource, a)].scope]
+                    _short(entries[(resource, a)].scope)
                     if (resource, a) in entries
                     else ("-" if a in applicable else "")
                     for a in matrix.actions
@@ -129,7 +134,8 @@ def _grid(matrix: AccessMatrix) -> tuple[list[str], list[list[str]]]:
 
 
 LEGEND = (
-    "own/team/dept/org: the widest scope; -: no grant; blank: the action does not apply. "
+    "/".join(_short(scope) for scope in SCOPES if scope is not Scope.NONE)
+    + ": the widest scope; -: no grant; blank: the action does not apply. "
     "Subjects without any grant are not listed."
 )
 

@@ -7,11 +7,15 @@ with the function that finds where a model says it. Each target declares its
 expresses. :func:`inexpressible` lists what a model says outside them, and the export
 refuses such a model with one :class:`~crmorg.export.errors.UnsupportedModelError`.
 
-A target expresses only what it lists, so a new construct (a ``subordinates`` scope,
-baselines, sharing rules, field permissions) is refused by every target until the
-target says otherwise: adding one is a :class:`Construct` in :data:`CONSTRUCTS`, and
-one flag in the ``expresses`` of each target that can express it
-(``EVERY_V1_CONSTRUCT | {SUBORDINATES_SCOPE}``).
+A target expresses only what it lists, so a new construct (baselines, sharing rules,
+field permissions) is refused by every target until the target says otherwise: adding
+one is a :class:`Construct` in :data:`CONSTRUCTS`, and one flag in the ``expresses`` of
+each target that can express it (``EVERY_V1_CONSTRUCT | {SHARING_RULE}``).
+
+Each scope of the registry is a construct too (:data:`SCOPE_CONSTRUCTS`, used where a
+grant is written at it), derived from the registry: a scope added there (v1.1's
+``subordinates``) is refused by a target that writes scopes' reach until the target has
+a form for its reach (:attr:`Capabilities.scope_forms`, :mod:`crmorg.export.scope_forms`).
 """
 
 from __future__ import annotations
@@ -20,12 +24,12 @@ import enum
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from crmorg.export.compiled import source_of
 from crmorg.export.errors import Inexpressible
+from crmorg.export.scope_forms import expressible
 from crmorg.findings import Path
 from crmorg.model import Model
+from crmorg.roles.scopes import SCOPES, Scope
 
 
 class Question(enum.Enum):
@@ -50,25 +54,23 @@ class Construct:
     name: str
     summary: str
     find: Callable[[Model], Iterable[Use]]
+    unexpressed: str = "the target cannot express it"
+    """The reason a refusal gives when the target says no other."""
 
 
-def _cycles(graph: nx.DiGraph[str]) -> tuple[tuple[str, ...], ...]:
-    """The cycles of ``graph`` that matter, each as its sorted ids, sorted."""
-    found = []
-    for component in nx.strongly_connected_components(graph):
-        # A role inheriting itself (or a department its own parent) changes nothing.
-        if len(component) > 1:
-            found.append(tuple(sorted(component)))
-    return tuple(sorted(found))
+def _cycles(cycles: Iterable[list[str]]) -> list[tuple[str, ...]]:
+    """The cycles that matter, each as its sorted ids, sorted."""
+    # A role inheriting itself (or a department its own parent) changes nothing.
+    return sorted(tuple(sorted(cycle)) for cycle in cycles if len(cycle) > 1)
 
 
 def _inheritance_cycles(model: Model) -> Iterator[Use]:
-    for cycle in _cycles(model.inheritance_graph):
+    for cycle in _cycles(model.org.inheritance_cycles):
         yield Use(("roles", cycle[0], "inherits"), f"inheritance cycle {' -> '.join(cycle)}")
 
 
 def _department_cycles(model: Model) -> Iterator[Use]:
-    for cycle in _cycles(model.department_tree):
+    for cycle in _cycles(model.org.department_cycles):
         yield Use(("departments", cycle[0], "parent"), f"department cycle {' -> '.join(cycle)}")
 
 
@@ -93,12 +95,46 @@ SHARED_PERSON_ROLE_ID = Construct(
     _shared_person_role_ids,
 )
 
-CONSTRUCTS: tuple[Construct, ...] = (INHERITANCE_CYCLE, DEPARTMENT_CYCLE, SHARED_PERSON_ROLE_ID)
+
+def _grants_at(scope: Scope) -> Callable[[Model], Iterator[Use]]:
+    name = SCOPES[scope].name
+
+    def find(model: Model) -> Iterator[Use]:
+        for role_id, role in model.roles.items():
+            for resource_key, actions in role.grants.items():
+                for action_key, written in actions.items():
+                    if written == name:
+                        yield Use(
+                            ("roles", role_id, "grants", resource_key, action_key),
+                            f"`{role_id}` grants {resource_key}.{action_key} at scope {name}",
+                        )
+
+    return find
+
+
+SCOPE_CONSTRUCTS: Mapping[Scope, Construct] = {
+    scope: Construct(
+        f"{definition.name}-scope",
+        f"a grant at scope `{definition.name}`",
+        _grants_at(scope),
+        "the target writes no reach for this scope, or for a scope it includes",
+    )
+    for scope, definition in SCOPES.items()
+}
+"""Per scope of the registry: grants written at it."""
+
+CONSTRUCTS: tuple[Construct, ...] = (
+    INHERITANCE_CYCLE,
+    DEPARTMENT_CYCLE,
+    SHARED_PERSON_ROLE_ID,
+    *SCOPE_CONSTRUCTS.values(),
+)
 """Every construct a target may be unable to express, in the order they are reported."""
 
 EVERY_V1_CONSTRUCT = frozenset({INHERITANCE_CYCLE, DEPARTMENT_CYCLE, SHARED_PERSON_ROLE_ID})
-"""What a target expresses if it expresses all that format v1 can say. Constructs of a
-later version are not in it, so such a target still refuses them until it lists them."""
+"""What a target expresses if it expresses all that format v1 can say besides its scopes
+(which follow from :attr:`Capabilities.scope_forms`). Constructs of a later version are
+not in it, so such a target still refuses them until it lists them."""
 
 
 @dataclass(frozen=True)
@@ -106,12 +142,25 @@ class Capabilities:
     """What one target can do: the questions it answers and the constructs it expresses.
 
     ``why_not`` gives, for a construct it cannot express, the reason and the fix that the
-    refusal shows.
+    refusal shows. ``scope_forms`` is how the target writes each scope's reach, for a
+    target that writes it (:mod:`crmorg.export.scope_forms`); ``expresses`` then holds
+    the constructs of exactly the scopes those forms express, whatever it was given. A
+    target without forms writes scopes only by name and order (a matrix, Casbin's
+    ``g2`` lines), which the registry gives for every scope, so it expresses every scope.
     """
 
     answers: frozenset[Question] = frozenset()
     expresses: frozenset[Construct] = frozenset()
     why_not: Mapping[Construct, str] = field(default_factory=dict)
+    scope_forms: Mapping[Scope, object] | None = None
+
+    def __post_init__(self) -> None:
+        # The scopes expressed follow from the forms alone (also after dataclasses.replace),
+        # so they are never declared twice nor kept from other forms.
+        scopes = SCOPES if self.scope_forms is None else expressible(self.scope_forms)
+        declared = self.expresses - frozenset(SCOPE_CONSTRUCTS.values())
+        expressed = declared | {SCOPE_CONSTRUCTS[scope] for scope in scopes}
+        object.__setattr__(self, "expresses", expressed)
 
 
 def inexpressible(model: Model, capabilities: Capabilities) -> tuple[Inexpressible, ...]:
@@ -120,7 +169,7 @@ def inexpressible(model: Model, capabilities: Capabilities) -> tuple[Inexpressib
     for construct in CONSTRUCTS:
         if construct in capabilities.expresses:
             continue
-        reason = capabilities.why_not.get(construct, "the target cannot express it")
+        reason = capabilities.why_not.get(construct, construct.unexpressed)
         found += [
             Inexpressible(construct.name, f"{use.text}; {reason}", source_of(model, use.path))
             for use in construct.find(model)

@@ -2,7 +2,9 @@
 
 The policy targets (Cedar, Casbin, Rego) keep the model's structure: each role's own
 grants (wildcards expanded), the roles it inherits, and where people sit. They render
-from this one object, so they agree on what the model says and on its order.
+from this one object, so they agree on what the model says and on its order. It reads
+the model's :class:`~crmorg.roles.orggraph.OrgGraph` (``model.org``) and the grants of
+its :class:`~crmorg.permissions.access.AccessModel` (``model.access``); it only sorts.
 """
 
 from __future__ import annotations
@@ -10,12 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-import networkx as nx
-
 from crmorg.findings import Path
 from crmorg.model import Model
-from crmorg.permissions.effective import expand_grants
-from crmorg.permissions.scopes import Scope
+from crmorg.roles.scopes import Scope
 from crmorg.text import localize
 
 
@@ -109,9 +108,8 @@ def source_of(model: Model, path: Path) -> str:
 
 
 def compile_model(model: Model) -> CompiledModel:
-    catalog = model.catalog
-    membership = model.membership
-    graph = model.inheritance_graph
+    org, catalog = model.org, model.access.catalog
+    own_grants, lineage = model.access.own_grants, org.lineage
     roles: dict[str, RoleFacts] = {}
     for role_id in sorted(model.roles):
         role = model.roles[role_id]
@@ -120,22 +118,20 @@ def compile_model(model: Model) -> CompiledModel:
                 role_id,
                 resource,
                 action,
-                scope,
-                f"{resource_key}.{action_key}",
-                source_of(model, ("roles", role_id, "grants", resource_key, action_key)),
+                source.scope,
+                f"{source.resource_key}.{source.action_key}",
+                source_of(model, source.path),
             )
-            for (resource, action), (scope, resource_key, action_key) in sorted(
-                expand_grants(role.grants, catalog).items()
-            )
-            if scope > Scope.NONE
+            for (resource, action), source in sorted(own_grants[role_id].items())
         )
         roles[role_id] = RoleFacts(
             id=role_id,
             name=localize(role.name, fallback=role_id),
             source=source_of(model, ("roles", role_id)),
             grants=grants,
+            # A role inheriting itself changes nothing, so it is never listed.
             inherits=tuple(sorted({p for p in role.inherits if p in model.roles} - {role_id})),
-            ancestors=tuple(sorted(nx.descendants(graph, role_id) - {role_id})),
+            ancestors=tuple(sorted(lineage[role_id] - {role_id})),
             inherits_source=source_of(model, ("roles", role_id, "inherits")),
         )
     people = {
@@ -144,9 +140,9 @@ def compile_model(model: Model) -> CompiledModel:
             name=localize(person.name, fallback=person_id),
             source=source_of(model, ("people", person_id)),
             roles=tuple(sorted({r for r in person.roles if r in model.roles})),
-            teams=tuple(sorted(membership.person_teams[person_id])),
-            departments=tuple(sorted(membership.person_departments[person_id])),
-            reach=tuple(sorted(membership.reach(person_id))),
+            teams=tuple(sorted(org.person_teams[person_id])),
+            departments=tuple(sorted(org.person_departments[person_id])),
+            reach=tuple(sorted(org.reach(person_id))),
         )
         for person_id, person in sorted(model.people.items())
     }
@@ -155,7 +151,7 @@ def compile_model(model: Model) -> CompiledModel:
             id=team_id,
             name=localize(team.name, fallback=team_id),
             department=team.department if team.department in model.departments else None,
-            members=tuple(sorted(membership.team_members[team_id])),
+            members=tuple(sorted(org.team_members[team_id])),
         )
         for team_id, team in sorted(model.teams.items())
     }

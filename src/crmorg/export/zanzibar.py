@@ -38,8 +38,9 @@ from typing import TypeAlias
 
 from crmorg.export.compiled import CompiledModel
 from crmorg.export.errors import Inexpressible, UnsupportedModelError
+from crmorg.export.scope_forms import Trivial, directly_wider, reaching
 from crmorg.model import Model
-from crmorg.permissions.scopes import Scope
+from crmorg.roles.scopes import SCOPE_NAMES, Scope
 
 PERSON = "person"
 TEAM = "team"
@@ -69,8 +70,6 @@ RECORD_RELATIONS = frozenset(
         RECORD_IN_DEPARTMENT,
     }
 )
-
-SCOPES = (Scope.OWN, Scope.TEAM, Scope.DEPARTMENT, Scope.ORGANIZATION)
 
 # Words that neither syntax accepts as a type or relation name, found by trying each in
 # the real parsers (OpenFGA's DSL and SpiceDB's schema); the tests try them again.
@@ -103,7 +102,7 @@ RESERVED_WORDS = frozenset(
 # OpenFGA relation names at most 50 characters.
 _NAME = re.compile(r"^[a-z][a-z0-9_]{1,48}[a-z0-9]$")
 _TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]{1,62}[a-z0-9]$")
-_LONGEST_PREFIX = len("may_organization_")
+_LONGEST_PREFIX = len(f"may_{max(SCOPE_NAMES, key=len)}_")
 _BODY_ROOM = 50 - _LONGEST_PREFIX
 _BODY = re.compile(rf"^[a-z]([a-z0-9_]{{0,{_BODY_ROOM - 2}}}[a-z0-9])?$")
 
@@ -139,7 +138,7 @@ class ZanzibarNames:
     @classmethod
     def for_model(cls, model: Model) -> ZanzibarNames:
         """The names for ``model`` (what the ``openfga`` and ``spicedb`` exports use)."""
-        catalog = model.catalog
+        catalog = model.access.catalog
         return cls.build(sorted(catalog.applicable), sorted(catalog.actions))
 
     @classmethod
@@ -264,6 +263,18 @@ class IntersectionOf:
 
 Rewrite: TypeAlias = Computed | Arrow | UnionOf | IntersectionOf
 
+RECORD_REACH: Mapping[Scope, Rewrite | Trivial] = {
+    Scope.NONE: Trivial.NO_RECORD,
+    Scope.OWN: Computed(RECORD_OWNER),
+    Scope.TEAM: Computed(RECORD_IN_TEAM),
+    Scope.DEPARTMENT: Computed(RECORD_IN_DEPARTMENT),
+    Scope.ORGANIZATION: Trivial.EVERY_RECORD,
+}
+"""Each scope's own reach: the relation of a record that holds the people it reaches."""
+
+SCOPES = reaching(RECORD_REACH)
+"""The scopes with policy relations, narrowest first: those that reach some record."""
+
 
 @dataclass(frozen=True)
 class RelationDef:
@@ -343,12 +354,11 @@ def _policy_relations(compiled: CompiledModel, names: ZanzibarNames) -> tuple[Re
     for action in compiled.actions:
         for scope in SCOPES:
             relations.append(RelationDef(names.grant_relation(action, scope), (ROLE,)))
-        wider: Rewrite | None = None
         for scope in reversed(SCOPES):
             held = Arrow(names.grant_relation(action, scope), "assignee")
-            rewrite: Rewrite = held if wider is None else UnionOf((held, wider))
+            wider = [Computed(names.may_relation(action, w)) for w in directly_wider(scope, SCOPES)]
+            rewrite = UnionOf((held, *wider)) if wider else held
             relations.append(RelationDef(names.may_relation(action, scope), rewrite=rewrite))
-            wider = Computed(names.may_relation(action, scope))
     return tuple(relations)
 
 
@@ -375,18 +385,15 @@ def _record_type(compiled: CompiledModel, names: ZanzibarNames, resource: str) -
         ),
     ]
     for action in compiled.applicable[resource]:
-        may = {scope: Arrow(RECORD_POLICY, names.may_relation(action, scope)) for scope in SCOPES}
+        reached: list[Rewrite] = []
+        for scope in SCOPES:
+            may = Arrow(RECORD_POLICY, names.may_relation(action, scope))
+            reach = RECORD_REACH[scope]  # every scope here reaches some record
+            reached.append(may if isinstance(reach, Trivial) else IntersectionOf((reach, may)))
         relations.append(
             RelationDef(
                 names.permissions[action],
-                rewrite=UnionOf(
-                    (
-                        IntersectionOf((Computed(RECORD_OWNER), may[Scope.OWN])),
-                        IntersectionOf((Computed(RECORD_IN_TEAM), may[Scope.TEAM])),
-                        IntersectionOf((Computed(RECORD_IN_DEPARTMENT), may[Scope.DEPARTMENT])),
-                        may[Scope.ORGANIZATION],
-                    )
-                ),
+                rewrite=UnionOf(tuple(reached)),
                 comment=f"action {action}" if names.permissions[action] != action else "",
             )
         )
@@ -441,7 +448,7 @@ def relationships(
     """Every relationship of the static export: departments, then people, then roles."""
     groups: list[RelationshipGroup] = []
     above: dict[str, set[str]] = {dept: set() for dept in compiled.departments}
-    for upper, under in model.membership.department_below.items():
+    for upper, under in model.org.department_below.items():
         for dept_id in under:
             if dept_id != upper and dept_id in above:
                 above[dept_id].add(upper)

@@ -3,25 +3,41 @@
 ``enforce(subject, resource, action, scope)`` with a role or person id is
 ``Model.allows(subject, action, resource, scope)``. A ``p`` line is a grant written on a
 role; ``g`` lines say which roles a person holds and which roles a role inherits; ``g2``
-lines order the scopes, so a grant at ``department`` also answers ``own`` and ``team``.
+lines are the registry's order of scopes (one per scope a scope directly includes), so a
+grant at ``department`` also answers ``own`` and ``team``. That is all Casbin needs of a
+scope: its reach is the application's to compute (``docs/exports.md``), so every scope
+of the registry is expressed, whatever its place in the order.
 """
 
 from __future__ import annotations
 
-import itertools
+from string import Template
 
 from crmorg.export.compiled import CompiledModel, compile_model
 from crmorg.export.escaping import comment_text
 from crmorg.export.templates import template
 from crmorg.model import Model
-from crmorg.permissions.scopes import Scope
+from crmorg.roles.scopes import SCOPE_NAMES, SCOPES, Scope
 
 MODEL = "model.conf"
 POLICY = "policy.csv"
 
+ALWAYS_ALLOWED = Scope.NONE
+"""Every subject may act at it: the matcher's first test, and no ``g2`` line."""
+
 # Casbin evaluates the matcher once per p line, so the matcher's cheap comparisons come
 # first: a line for another resource or action is dismissed before any role lookup.
-MODEL_CONF = template("crmorg.export.casbin", MODEL)
+MODEL_CONF = Template(template("crmorg.export.casbin", MODEL)).substitute(
+    scopes=", ".join(SCOPE_NAMES), none=ALWAYS_ALLOWED.label
+)
+
+SCOPE_ORDER = tuple(
+    f"g2, {narrower.label}, {scope.label}"
+    for scope, definition in SCOPES.items()
+    for narrower in definition.includes
+    if narrower is not ALWAYS_ALLOWED
+)
+"""``g2, narrower, wider`` for each scope a scope directly includes, narrowest first."""
 
 
 def render(model: Model) -> dict[str, str]:
@@ -37,8 +53,7 @@ def _policy(compiled: CompiledModel) -> str:
         "#",
         "# Scopes, narrowest first: a grant at a scope also covers every narrower one.",
     ]
-    scopes = [s.label for s in Scope if s > Scope.NONE]
-    lines += [f"g2, {narrow}, {wide}" for narrow, wide in itertools.pairwise(scopes)]
+    lines += SCOPE_ORDER
     for role in compiled.roles.values():
         lines += ["", "# " + comment_text(f"role {role.id}: {role.name} ({role.source})")]
         for grant in role.grants:

@@ -13,7 +13,7 @@ from crmorg.export.capabilities import (
     Capabilities,
     Question,
 )
-from crmorg.export.cedar.render import ENTITIES, POLICIES, SCHEMA, render
+from crmorg.export.cedar.render import ENTITIES, POLICIES, REACH, SCHEMA, render
 from crmorg.export.target import Exporter
 
 _ACYCLIC = "Cedar's entity hierarchy must be acyclic: break the cycle to export to Cedar"
@@ -26,6 +26,7 @@ EXPORTER = Exporter(
     capabilities=Capabilities(
         answers=frozenset({Question.PERSON_ON_RECORD}),
         expresses=EVERY_V1_CONSTRUCT - {INHERITANCE_CYCLE, DEPARTMENT_CYCLE},
+        scope_forms=REACH,
         why_not={INHERITANCE_CYCLE: _ACYCLIC, DEPARTMENT_CYCLE: _ACYCLIC},
     ),
 )

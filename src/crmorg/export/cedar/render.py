@@ -9,14 +9,16 @@ they hold. The scope becomes a ``when`` condition on the record (format-v1 secti
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from crmorg.export.compiled import CompiledModel, OwnGrant, compile_model
 from crmorg.export.escaping import cedar_string, comment_text
 from crmorg.export.naming import resource_type_names
+from crmorg.export.scope_forms import Trivial, down_set
 from crmorg.export.templates import template
 from crmorg.model import Model
-from crmorg.permissions.scopes import Scope
+from crmorg.roles.scopes import Scope
 
 NAMESPACE = "CRM"
 POLICIES = "policies.cedar"
@@ -26,7 +28,6 @@ ENTITIES = "entities.json"
 ORGANIZATION_TYPES = template("crmorg.export.cedar", "organization.cedarschema")
 """The schema's entity types for departments, teams, roles and people (inside the namespace)."""
 
-_OWN = "(resource has owner && resource.owner == principal)"
 _TEAM = (
     "(resource has team && principal in resource.team)",
     "(!(resource has team) && resource has owner &&\n"
@@ -38,22 +39,28 @@ _DEPARTMENT = (
     "     principal.department_reach.containsAny(resource.owner.departments))",
 )
 
+REACH: Mapping[Scope, tuple[str, ...] | Trivial] = {
+    Scope.NONE: Trivial.NO_RECORD,
+    Scope.OWN: ("(resource has owner && resource.owner == principal)",),
+    Scope.TEAM: _TEAM,
+    Scope.DEPARTMENT: _DEPARTMENT,
+    Scope.ORGANIZATION: Trivial.EVERY_RECORD,
+}
+"""Each scope's own reach, as the terms of a ``when`` condition. A record's team and
+department are its own when given and its owner's otherwise, so each has two terms."""
+
 
 def scope_condition(scope: Scope) -> str | None:
-    """The ``when`` condition that admits exactly the records a grant at ``scope`` reaches.
-
-    A record's team and department are its own when given and its owner's otherwise,
-    so each has two alternatives; ``organization`` needs no condition.
-    """
-    if scope is Scope.OWN:
-        terms: tuple[str, ...] = (_OWN,)
-    elif scope is Scope.TEAM:
-        terms = (_OWN, *_TEAM)
-    elif scope is Scope.DEPARTMENT:
-        terms = (_OWN, *_TEAM, *_DEPARTMENT)
-    else:
-        return None
-    return " ||\n  ".join(terms)
+    """The ``when`` condition that admits exactly the records a grant at ``scope`` reaches:
+    those that it or a scope it includes reaches. ``None`` when it reaches every record."""
+    terms: list[str] = []
+    for included in down_set(scope):
+        reach = REACH[included]
+        if reach is Trivial.EVERY_RECORD:
+            return None
+        if reach is not Trivial.NO_RECORD:
+            terms += reach
+    return " ||\n  ".join(terms) or "false"
 
 
 def policy_id(grant: OwnGrant) -> str:

@@ -7,6 +7,7 @@ decides a person on a record once the application writes the record's tuples
 
 from __future__ import annotations
 
+from crmorg.export import zanzibar
 from crmorg.export.capabilities import EVERY_V1_CONSTRUCT, Capabilities, Question
 from crmorg.export.openfga.render import MODEL, MODEL_JSON, TUPLES, render
 from crmorg.export.target import Exporter
@@ -19,5 +20,6 @@ EXPORTER = Exporter(
     capabilities=Capabilities(
         answers=frozenset({Question.PERSON_ON_RECORD}),
         expresses=EVERY_V1_CONSTRUCT,
+        scope_forms=zanzibar.RECORD_REACH,
     ),
 )

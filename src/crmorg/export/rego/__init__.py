@@ -7,7 +7,7 @@ Rule ``allow`` decides a person on a record, rule ``allow_scope`` answers
 from __future__ import annotations
 
 from crmorg.export.capabilities import EVERY_V1_CONSTRUCT, Capabilities, Question
-from crmorg.export.rego.render import DATA, POLICY, render
+from crmorg.export.rego.render import DATA, POLICY, REACH, render
 from crmorg.export.target import Exporter
 
 EXPORTER = Exporter(
@@ -18,5 +18,6 @@ EXPORTER = Exporter(
     capabilities=Capabilities(
         answers=frozenset({Question.SUBJECT_AT_SCOPE, Question.PERSON_ON_RECORD}),
         expresses=EVERY_V1_CONSTRUCT,
+        scope_forms=REACH,
     ),
 )

@@ -13,20 +13,69 @@ model, while base documents are loaded once.
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Mapping, Sequence
+from string import Template
 from typing import Any
 
 from crmorg.export.compiled import CompiledModel, RoleFacts, compile_model
 from crmorg.export.escaping import comment_text
+from crmorg.export.scope_forms import Trivial, expressible, reaching
 from crmorg.export.templates import template
 from crmorg.model import Model
+from crmorg.roles.scopes import Scope, includes
 
 POLICY = "crmorg.rego"
 DATA = "data.json"
 PACKAGE = "crmorg.authz"
 
+REACH: Mapping[Scope, str | Trivial] = {
+    Scope.NONE: Trivial.NO_RECORD,
+    Scope.OWN: "owns_record",
+    Scope.TEAM: "shares_team",
+    Scope.DEPARTMENT: "within_departments",
+    Scope.ORGANIZATION: Trivial.EVERY_RECORD,
+}
+"""Each scope's own reach: the rule of the template that holds for the records it reaches."""
+
+
+def scope_ranks(scopes: Sequence[Scope]) -> dict[Scope, int]:
+    """Each scope's rank, narrowest first from 0.
+
+    The policy compares ranks (``person_scope >= scope_rank.team``), which asks whether
+    the scope held includes the one asked only while the scopes form a chain; a scope
+    beside another (``subordinates`` beside ``team``) needs sets of scopes instead.
+    """
+    for narrower, wider in itertools.pairwise(scopes):
+        if not includes(wider, narrower):
+            raise ValueError(
+                f"the Rego policy ranks scopes, but {wider.label} does not include "
+                f"{narrower.label}: give it sets of scopes before it expresses both"
+            )
+    return {scope: rank for rank, scope in enumerate(scopes)}
+
+
+RANKED = expressible(REACH)
+RANKS = scope_ranks(RANKED)
+
+
+def _allow_rule(scope: Scope) -> str:
+    test = f"person_scope >= scope_rank.{scope.label}"
+    reach = REACH[scope]
+    if reach is Trivial.EVERY_RECORD:
+        return f"allow if {test}"
+    return f"allow if {{\n\t{test}\n\t{reach}\n}}"
+
+
 # The decision rules, after the package and import lines; the comments are the policy's.
-_RULES = template("crmorg.export.rego", "authz_rules.rego")
+# ``allow`` has one rule per scope that reaches a record, the widest first.
+_RULES = Template(template("crmorg.export.rego", "authz_rules.rego")).substitute(
+    scope_rank=json.dumps({scope.label: rank for scope, rank in RANKS.items()}),
+    none=Scope.NONE.label,
+    none_rank=RANKS[Scope.NONE],
+    allow_rules="\n\n".join(_allow_rule(s) for s in reversed(reaching(REACH))),
+)
 
 
 def render(model: Model) -> dict[str, str]:
@@ -44,7 +93,8 @@ def _policy(compiled: CompiledModel) -> str:
         '#   input {"subject": person, "action": action, "resource": {"type": resource,',
         '#          "owner": person, "team": team, "department": department}}',
         "#   team and department are optional: a record without them has its owner's.",
-        "# allow_scope: may a role or a person act at a scope (none ... organization)?",
+        "# allow_scope: may a role or a person act at a scope "
+        f"({RANKED[0].label} ... {RANKED[-1].label})?",
         '#   input {"subject": role or person, "action": action, "resource": {"type": resource},',
         '#          "scope": scope}',
         "# data.json provides data.crmorg.roles (grants, each with its file:line, and the",
