@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from functools import cached_property
 from itertools import chain
 from operator import attrgetter
@@ -170,8 +170,20 @@ class _References:
         names = self.names(ref)
         if names is None or name in names:
             return
-        subjects = (*owner, name)
-        yield Problem(_WORDING[ref.kind](self, ref, relation, name), path, subjects, at_key)
+        if ref.section is not None:
+            noun = section(ref.section).singular
+            # Suggestions come from the valid entries: a rejected one is no better.
+            suggestions: Iterable[str] = getattr(self.document, ref.section)
+        else:
+            noun, suggestions = "", names
+        message = _WORDING[ref.kind].format(
+            relation=relation,
+            name=name,
+            hint=_suggest(name, suggestions),
+            noun=noun,
+            section=ref.section,
+        )
+        yield Problem(message, path, (*owner, name), at_key)
 
     def _permission(
         self, relation: str, path: Path, owner: tuple[str, ...], permission: str
@@ -252,46 +264,17 @@ class _References:
                     )
 
 
-def _entry_wording(refs: _References, ref: Reference, relation: str, name: str) -> str:
-    assert ref.section is not None
-    declared = section(ref.section)
-    known: Iterable[str] = getattr(refs.document, ref.section)
-    return (
-        f"{relation} `{name}`, which is not a {declared.singular} in the model"
-        f"{_suggest(name, known)}; define it under `{ref.section}` or fix the id"
-    )
-
-
-def _action_wording(refs: _References, ref: Reference, relation: str, name: str) -> str:
-    return (
-        f"{relation} action `{name}`, which is neither built in nor declared"
-        f"{_suggest(name, refs.catalog.actions)}; add it to the top-level `actions:` list"
-    )
-
-
-def _rule_wording(refs: _References, ref: Reference, relation: str, name: str) -> str:
-    return f"{relation} rule `{name}`, which does not exist{_suggest(name, refs.rules)}"
-
-
-def _rule_or_group_wording(refs: _References, ref: Reference, relation: str, name: str) -> str:
-    return (
-        f"{relation} `{name}`, which is not a rule"
-        f"{_suggest(name, refs.rules_or_groups)}; `crmorg rules` lists them"
-    )
-
-
-def _any_id_wording(refs: _References, ref: Reference, relation: str, name: str) -> str:
-    return f"{relation} `{name}`, which is no id in the model{_suggest(name, refs.any_ids)}"
-
-
-_WORDING: Mapping[Kind, Callable[[_References, Reference, str, str], str]] = {
-    Kind.ENTRY: _entry_wording,
-    Kind.ACTION: _action_wording,
-    Kind.RULE: _rule_wording,
-    Kind.RULE_OR_GROUP: _rule_or_group_wording,
-    Kind.ANY_ID: _any_id_wording,
+_WORDING: Mapping[Kind, str] = {
+    Kind.ENTRY: "{relation} `{name}`, which is not a {noun} in the model{hint}; "
+    "define it under `{section}` or fix the id",
+    Kind.ACTION: "{relation} action `{name}`, which is neither built in nor declared{hint}; "
+    "add it to the top-level `actions:` list",
+    Kind.RULE: "{relation} rule `{name}`, which does not exist{hint}",
+    Kind.RULE_OR_GROUP: "{relation} `{name}`, which is not a rule{hint}; `crmorg rules` lists them",
+    Kind.ANY_ID: "{relation} `{name}`, which is no id in the model{hint}",
 }
-"""The message about an unknown name, for each kind of reference that names one id."""
+"""The message about an unknown name, for each kind of reference that names one id;
+``hint`` is the did-you-mean, ``noun`` and ``section`` those of the section named."""
 
 
 @checks(UNKNOWN_REFERENCE)
