@@ -5,24 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from crmorg.findings import Path
 from crmorg.kpi.models import Kpi, Metric
 from crmorg.permissions.models import Constraint, Resource
 from crmorg.roles.models import Department, Person, Responsibility, Role, Team
+from crmorg.sections import ID_SECTIONS, SECTION_KEYS
 from crmorg.settings import Organization, Settings
 
-SECTIONS: tuple[str, ...] = (
-    "version", "organization", "actions", "resources", "departments", "roles",
-    "responsibilities", "teams", "people", "kpis", "metrics", "constraints", "settings",
-)  # fmt: skip
-ID_SECTIONS: tuple[str, ...] = (
-    "resources", "departments", "roles", "responsibilities", "teams", "people", "kpis",
-    "metrics",
-)  # fmt: skip
+SECTIONS: tuple[str, ...] = SECTION_KEYS
+__all__ = ["ID_SECTIONS", "SECTIONS", "Document"]
 
 
 @dataclass(frozen=True)
 class Document:
-    """Every section of a model after validation, in file order.
+    """Every section of a model after validation (``crmorg.sections`` declares them;
+    ``version`` is checked while loading and not kept).
 
     ``rejected`` keeps the ids whose definitions failed validation, so that references
     to them are not reported a second time as unknown.
@@ -36,8 +33,8 @@ class Document:
     responsibilities: Mapping[str, Responsibility] = field(default_factory=dict)
     teams: Mapping[str, Team] = field(default_factory=dict)
     people: Mapping[str, Person] = field(default_factory=dict)
-    metrics: Mapping[str, Metric] = field(default_factory=dict)
     kpis: Mapping[str, Kpi] = field(default_factory=dict)
+    metrics: Mapping[str, Metric] = field(default_factory=dict)
     constraints: tuple[Constraint, ...] = ()
     settings: Settings = field(default_factory=Settings)
     rejected: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -47,3 +44,9 @@ class Document:
         """Whether ``entity_id`` is defined in ``section`` (even if it was rejected)."""
         entities: Mapping[str, object] = getattr(self, section)
         return entity_id in entities or entity_id in self.rejected.get(section, frozenset())
+
+    def path_of(self, section: str, entity_id: str) -> Path:
+        """The document path of an entry: ``(section, id)``, or its index in a list."""
+        if section == "constraints":  # the one list whose entries have ids
+            return (section, self.constraint_index.get(entity_id, 0))
+        return (section, entity_id)

@@ -63,7 +63,8 @@ class Model:
             f"{len(self.people)} people, {len(self.resources)} resources>"
         )
 
-    # Sections -----------------------------------------------------------------------
+    # Sections: one typed property per section that crmorg.sections declares (version
+    # aside); tests/core/test_sections.py checks that they agree with the declaration.
     @property
     def organization(self) -> Organization | None:
         return self.document.organization
@@ -98,12 +99,12 @@ class Model:
         return self.document.people
 
     @property
-    def metrics(self) -> Mapping[str, Metric]:
-        return self.document.metrics
-
-    @property
     def kpis(self) -> Mapping[str, Kpi]:
         return self.document.kpis
+
+    @property
+    def metrics(self) -> Mapping[str, Metric]:
+        return self.document.metrics
 
     @property
     def constraints(self) -> tuple[Constraint, ...]:
@@ -115,7 +116,7 @@ class Model:
 
     def constraint_path(self, constraint_id: str) -> Path:
         """The document path of a constraint (constraints are a list in the YAML)."""
-        return ("constraints", self.document.constraint_index.get(constraint_id, 0))
+        return self.document.path_of("constraints", constraint_id)
 
     def locate(self, path: Path) -> Location:
         """The file position of a path such as ``("roles", "sales_rep", "grants")``."""

@@ -3,37 +3,37 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from crmorg.kpi.models import Kpi, Metric
-from crmorg.permissions.models import Constraint, Resource
-from crmorg.roles.models import Department, Person, Responsibility, Role, Team
-from crmorg.settings import Organization, Settings
+from crmorg.sections import LIST, MAPPING, SECTIONS, Section
 from crmorg.text import Id
 
 SCHEMA_ID = "https://crmorg.dev/schema/format-v1.json"
 
 
-class ModelFile(BaseModel):
-    """One crmorg model file (format version 1). Every section is optional in a file."""
+def _field(declared: Section) -> tuple[Any, Any]:
+    """A section as a field of one model file: every section is optional in a file."""
+    if declared.shape == MAPPING:
+        return dict[Id, declared.entry], Field(default_factory=dict)  # type: ignore[name-defined]
+    if declared.shape == LIST:
+        return list[declared.entry], Field(  # type: ignore[name-defined]
+            default_factory=list, description=declared.description
+        )
+    if declared.default is not None:
+        return declared.entry, declared.default
+    return declared.entry | None, None
 
-    model_config = ConfigDict(extra="forbid", title="crmorg model file (format v1)")
 
-    version: Literal[1] = 1
-    organization: Organization | None = None
-    actions: list[Id] = Field(default_factory=list, description="Model-specific actions.")
-    resources: dict[Id, Resource] = Field(default_factory=dict)
-    departments: dict[Id, Department] = Field(default_factory=dict)
-    roles: dict[Id, Role] = Field(default_factory=dict)
-    responsibilities: dict[Id, Responsibility] = Field(default_factory=dict)
-    teams: dict[Id, Team] = Field(default_factory=dict)
-    people: dict[Id, Person] = Field(default_factory=dict)
-    metrics: dict[Id, Metric] = Field(default_factory=dict)
-    kpis: dict[Id, Kpi] = Field(default_factory=dict)
-    constraints: list[Constraint] = Field(default_factory=list)
-    settings: Settings | None = None
+_FIELDS: dict[str, Any] = {declared.key: _field(declared) for declared in SECTIONS}
+ModelFile: type[BaseModel] = create_model(
+    "ModelFile",
+    __config__=ConfigDict(extra="forbid", title="crmorg model file (format v1)"),
+    __doc__="One crmorg model file (format version 1). Every section is optional in a file.",
+    **_FIELDS,
+)
+"""One model file, as the JSON Schema describes it: a field per declared section."""
 
 
 def json_schema() -> dict[str, Any]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,6 +25,8 @@ from crmorg.docs.html import stylesheet
 from crmorg.docs.i18n import Translator
 from crmorg.lint.engine import Report
 from crmorg.model import Model
+from crmorg.sections import MAPPING, SECTIONS
+from crmorg.sections import Section as ModelSection
 from crmorg.text import localize
 
 __all__ = [
@@ -70,69 +72,60 @@ class Page:
     content: str
 
 
+_SECTIONS_BY_ITEM: Mapping[str, ModelSection] = {s.item: s for s in SECTIONS if s.item}
+"""The kinds of model item (``role``, ``kpi``, ...): the sections' entries."""
+
+
 class Names:
-    """Display names in one language, the id where the model gives no name."""
+    """Display names in one language, the id where the model gives no name.
+
+    ``n.role(id)``, ``n.kpi(id)``, ...: one per kind of item that ``crmorg.sections``
+    declares, each :meth:`of` that kind.
+    """
 
     def __init__(self, model: Model, lang: str) -> None:
         self.model = model
         self.lang = lang
 
-    def _of(self, section: Mapping[str, Any], item_id: str) -> str:
-        item = section.get(item_id)
-        name = getattr(item, "name", None) if item is not None else None
-        return localize(name, self.lang, item_id)
+    def of(self, kind: str, item_id: str) -> str:
+        """The display name of the item of ``kind`` with id ``item_id``."""
+        declared = _SECTIONS_BY_ITEM[kind]
+        entries = getattr(self.model.document, declared.key)
+        if declared.shape == MAPPING:
+            item = entries.get(item_id)
+        else:
+            item = next((e for e in entries if getattr(e, "id", e) == item_id), None)
+        return localize(getattr(item, "name", None), self.lang, item_id)
+
+    def __getattr__(self, kind: str) -> Callable[[str], str]:
+        if kind not in _SECTIONS_BY_ITEM:
+            raise AttributeError(kind)
+        name = partial(self.of, kind)
+        setattr(self, kind, name)  # found directly from now on
+        return name
 
     @property
     def organization(self) -> str:
         org = self.model.organization
         return localize(org.name, self.lang) if org is not None else ""
 
-    def department(self, item_id: str) -> str:
-        return self._of(self.model.departments, item_id)
-
-    def role(self, item_id: str) -> str:
-        return self._of(self.model.roles, item_id)
-
-    def person(self, item_id: str) -> str:
-        return self._of(self.model.people, item_id)
-
-    def team(self, item_id: str) -> str:
-        return self._of(self.model.teams, item_id)
-
-    def responsibility(self, item_id: str) -> str:
-        return self._of(self.model.responsibilities, item_id)
-
-    def kpi(self, item_id: str) -> str:
-        return self._of(self.model.kpis, item_id)
-
-    def metric(self, item_id: str) -> str:
-        return self._of(self.model.metrics, item_id)
-
-    def resource(self, item_id: str) -> str:
-        return self._of(self.model.resources, item_id)
-
-    def constraint(self, item_id: str) -> str:
-        for constraint in self.model.constraints:
-            if constraint.id == item_id:
-                return localize(constraint.name, self.lang, item_id)
-        return item_id
-
     def text(self, value: Any) -> str:
         """Any localisable model text (a description, a title)."""
         return localize(value, self.lang)
 
 
-# Where each kind of model item is shown: (page stem, anchor prefix or None).
+# Where each kind of model item is shown: (page stem, anchor prefix or None), the most
+# specific kind first (a finding's subject links to each kind that has its id, so).
 _TARGETS: dict[str, tuple[str, str | None]] = {
-    "department": ("departments/{id}", None),
+    "constraint": ("permissions", "constraint-"),
+    "responsibility": ("raci", "resp-"),
+    "kpi": ("kpis", "kpi-"),
     "role": ("roles/{id}", None),
     "person": ("people", "person-"),
     "team": ("people", "team-"),
-    "responsibility": ("raci", "resp-"),
-    "kpi": ("kpis", "kpi-"),
-    "metric": ("kpis", "metric-"),
+    "department": ("departments/{id}", None),
     "resource": ("permissions", "resource-"),
-    "constraint": ("permissions", "constraint-"),
+    "metric": ("kpis", "metric-"),
 }
 
 
@@ -161,41 +154,21 @@ class Links:
 
     def to(self, kind: str, item_id: str, label: str | None = None, css_class: str = "") -> str:
         """A link to a model item of ``kind``; plain text where it has no page."""
-        names = self.ctx.names
-        text = label if label is not None else getattr(names, kind)(item_id)
-        if not self.ctx.exists(kind, item_id):
+        text = label if label is not None else self.ctx.names.of(kind, item_id)
+        if kind not in _TARGETS or not self.ctx.exists(kind, item_id):
             return self.ctx.fmt.escape(text)
         stem_pattern, prefix = _TARGETS[kind]
         stem = stem_pattern.format(id=item_id)
         anchor = f"{prefix}{item_id}" if prefix is not None else None
         return self.ctx.fmt.link(text, self.url(stem, anchor), css_class)
 
-    def department(self, item_id: str) -> str:
-        return self.to("department", item_id)
-
-    def role(self, item_id: str) -> str:
-        return self.to("role", item_id)
-
-    def person(self, item_id: str) -> str:
-        return self.to("person", item_id)
-
-    def team(self, item_id: str) -> str:
-        return self.to("team", item_id)
-
-    def responsibility(self, item_id: str) -> str:
-        return self.to("responsibility", item_id)
-
-    def kpi(self, item_id: str) -> str:
-        return self.to("kpi", item_id)
-
-    def metric(self, item_id: str) -> str:
-        return self.to("metric", item_id)
-
-    def resource(self, item_id: str) -> str:
-        return self.to("resource", item_id)
-
-    def constraint(self, item_id: str) -> str:
-        return self.to("constraint", item_id)
+    def __getattr__(self, kind: str) -> Callable[[str], str]:
+        """``link.role(id)``, ``link.kpi(id)``, ...: :meth:`to` each kind of item."""
+        if kind not in _SECTIONS_BY_ITEM:
+            raise AttributeError(kind)
+        link = partial(self.to, kind)
+        setattr(self, kind, link)
+        return link
 
     def subject(self, item_id: str) -> list[str]:
         """Links to everything a finding's subject id may be (usually one thing)."""
@@ -224,45 +197,30 @@ class SiteContext:
         self.t = Translator(self.lang)
         self.names = Names(self.model, self.lang)
         self._charts: dict[tuple[str, str | None], Chart | None] = {}
+        self._section_ids: dict[str, Container[str]] = {}
 
     @cached_property
     def env(self) -> Environment:
         return self.fmt.environment()
 
-    @cached_property
-    def _constraint_ids(self) -> frozenset[str]:
-        return frozenset(c.id for c in self.model.constraints)
-
     def exists(self, kind: str, item_id: str) -> bool:
-        """Whether the site has a page or an anchor for this model item."""
-        model = self.model
-        sections: dict[str, Any] = {
-            "department": model.departments,
-            "role": model.roles,
-            "person": model.people,
-            "team": model.teams,
-            "responsibility": model.responsibilities,
-            "kpi": model.kpis,
-            "metric": model.metrics,
-            "resource": model.resources,
-            "constraint": self._constraint_ids,
-        }
-        return item_id in sections[kind]
+        """Whether the model has this item (and so the site a page or an anchor for it)."""
+        return item_id in self._ids(_SECTIONS_BY_ITEM[kind])
+
+    def _ids(self, declared: ModelSection) -> Container[str]:
+        ids = self._section_ids.get(declared.key)
+        if ids is None:
+            entries = getattr(self.model.document, declared.key)
+            if declared.shape == MAPPING:
+                ids = entries
+            else:
+                ids = frozenset(getattr(entry, "id", entry) for entry in entries)
+            self._section_ids[declared.key] = ids
+        return ids
 
     def kinds_of(self, item_id: str) -> list[str]:
         """Every kind of model item that has ``item_id``, most specific first."""
-        order = (
-            "constraint",
-            "responsibility",
-            "kpi",
-            "role",
-            "person",
-            "team",
-            "department",
-            "resource",
-            "metric",
-        )
-        return [kind for kind in order if self.exists(kind, item_id)]
+        return [kind for kind in _TARGETS if self.exists(kind, item_id)]
 
     def location(self, file: str, line: int, column: int) -> str:
         """``file:line:column`` with the file relative to the model's root."""

@@ -42,6 +42,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from crmorg import sections
 from crmorg.findings import Finding, Location
 from crmorg.findings import Path as DocPath
 from crmorg.loading.csv_positions import (
@@ -76,10 +77,10 @@ HR_FILES: Final[dict[str, str]] = {"people.csv": "people", "teams.csv": "teams"}
 """File names read as HR exports anywhere below a model directory, and their section."""
 
 COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "people": ("id", "name", "email", "title", "roles", "teams", "reports_to"),
-    "teams": ("id", "name", "description", "department", "lead"),
+    key: ("id", *sections.section(key).entry.model_fields) for key in HR_FILES.values()
 }
-"""The documented columns of each file; ``id`` is required, the rest optional."""
+"""The documented columns of each file: ``id`` (required), then the fields of an entry of
+its section (optional), in the order the model declares them."""
 
 LOCALIZED: Final[dict[str, tuple[str, ...]]] = {
     "people": ("name", "title"),
@@ -123,7 +124,6 @@ _COLUMN_HINTS: Final[dict[str, dict[str, str]]] = {
         "manager": "lead",
     },
 }
-_SINGULAR: Final = {"people": "person", "teams": "team"}
 _EXPORT_AGAIN: Final = "export it again as CSV UTF-8 (Excel: 'CSV UTF-8 (Comma delimited)')"
 
 Recorder = Callable[[DocPath, Location, Location | None], None]
@@ -583,9 +583,10 @@ class _Reader:
         if entity_id in table._lines:
             first_at = Location(table.file, *cell_position(*table._place(entity_id), id_index))
             where = cell_position(*place, id_index)
+            singular = sections.section(table.section).singular
             self.problem(
                 "duplicate-id",
-                f"{_SINGULAR[table.section]} `{entity_id}` is defined twice in this file, in "
+                f"{singular} `{entity_id}` is defined twice in this file, in "
                 f"the rows at lines {first_at.line} and {where[0]}; the first is kept: "
                 "rename or remove one",
                 where,

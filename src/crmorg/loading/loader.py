@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from crmorg import sections
 from crmorg.document import ID_SECTIONS, SECTIONS, Document
 from crmorg.findings import Finding, Location
 from crmorg.findings import Path as DocPath
 from crmorg.gcpause import paused_gc
-from crmorg.kpi.models import Kpi, Metric
 from crmorg.loading.fast_yaml import fast_parse
 from crmorg.loading.files import display_name, model_files, read_source
 from crmorg.loading.hr_csv import HrTable, hr_section, read_hr_csv
@@ -32,30 +32,15 @@ from crmorg.loading.yaml_nodes import ParsedYaml, parse_yaml
 from crmorg.permissions.models import (
     Constraint,
     ExclusiveRoles,
-    Resource,
     RoleCardinality,
     SeparationOfDuties,
 )
-from crmorg.roles.models import Department, Person, Responsibility, Role, Team
 from crmorg.settings import Organization, Settings
 from crmorg.source import SourceMap
 from crmorg.text import ID_RE, printable
 
-ENTITY_MODELS: Mapping[str, type[BaseModel]] = {
-    "resources": Resource,
-    "departments": Department,
-    "roles": Role,
-    "responsibilities": Responsibility,
-    "teams": Team,
-    "people": Person,
-    "metrics": Metric,
-    "kpis": Kpi,
-}
-SINGULAR = {
-    "resources": "resource", "departments": "department", "roles": "role",
-    "responsibilities": "responsibility", "teams": "team", "people": "person",
-    "metrics": "metric", "kpis": "KPI", "constraints": "constraint",
-}  # fmt: skip
+_LIST_SECTIONS = tuple(s.key for s in sections.SECTIONS if s.shape == sections.LIST)
+"""Sections that are lists, merged across files by appending: positions are offset."""
 _CONSTRAINT_MODELS: Mapping[
     str, type[SeparationOfDuties] | type[ExclusiveRoles] | type[RoleCardinality]
 ] = {
@@ -203,7 +188,7 @@ def _gather_file(
     """Merge one YAML file into ``gathered``, noting in ``fast_read`` if yaml-rs read it."""
     local = SourceMap()
     local.add_file(name)
-    list_offsets = {"actions": len(gathered.actions), "constraints": len(gathered.constraints)}
+    list_offsets = {key: len(getattr(gathered, key)) for key in _LIST_SECTIONS}
 
     def record(path: DocPath, value: Location, key: Location | None) -> None:
         if len(path) >= 2 and path[0] in list_offsets and isinstance(path[1], int):
@@ -287,13 +272,12 @@ def _gather_file(
                 skip.add(("organization",))
             else:
                 gathered.organization = (value, where)
-        elif section in ("actions", "constraints"):
+        elif section in _LIST_SECTIONS:
             if not isinstance(value, list):
                 findings.append(
                     make_finding(
                         "schema",
-                        f"`{section}` must be a list"
-                        + (" of action ids" if section == "actions" else " of constraints"),
+                        f"`{section}` must be a list of {sections.section(section).singular}s",
                         local.value((section,)),
                     )
                 )
@@ -361,11 +345,12 @@ def _merge_entities(
 ) -> None:
     if value is None:
         return
+    singular = sections.section(section).singular
     if not isinstance(value, dict):
         findings.append(
             make_finding(
                 "schema",
-                f"`{section}` must be a mapping from id to {SINGULAR[section]}",
+                f"`{section}` must be a mapping from id to {singular}",
                 local.value((section,)),
             )
         )
@@ -378,7 +363,7 @@ def _merge_entities(
             findings.append(
                 make_finding(
                     "duplicate-id",
-                    f"{SINGULAR[section]} `{printable(str(entity_id))}` is defined twice; "
+                    f"{singular} `{printable(str(entity_id))}` is defined twice; "
                     f"the first definition is at {first}: rename or remove one",
                     local.key(path),
                     (str(entity_id),),
@@ -391,9 +376,9 @@ def _merge_entities(
 
 def _validate(gathered: _Gathered, source: SourceMap, findings: list[Finding]) -> Document:
     rejected: dict[str, set[str]] = {section: set() for section in ID_SECTIONS}
-    sections: dict[str, dict[str, Any]] = {}
+    entities: dict[str, dict[str, Any]] = {}
     for section in ID_SECTIONS:
-        sections[section] = _validate_entities(
+        entities[section] = _validate_entities(
             section, gathered.entities[section], source, findings, rejected[section]
         )
     organization = None
@@ -431,7 +416,7 @@ def _validate(gathered: _Gathered, source: SourceMap, findings: list[Finding]) -
         settings=settings if settings is not None else Settings(),
         rejected={section: frozenset(ids) for section, ids in rejected.items()},
         constraint_index=constraint_index,
-        **sections,
+        **entities,
     )
 
 
@@ -442,17 +427,18 @@ def _validate_entities(
     findings: list[Finding],
     rejected: set[str],
 ) -> dict[str, Any]:
-    model = ENTITY_MODELS[section]
+    declared = sections.section(section)
+    model: type[BaseModel] = declared.entry
     valid: dict[str, Any] = {}
     validate: Callable[[Any], Any] = model.model_validate
     for entity_id, raw in raw_entities.items():
         path = (section, entity_id)
-        what = f"{SINGULAR[section]} `{entity_id}`"
+        what = f"{declared.singular} `{entity_id}`"
         if not isinstance(entity_id, str) or not ID_RE.fullmatch(entity_id):
             findings.append(
                 make_finding(
                     "schema",
-                    f"`{printable(str(entity_id))}` is not a valid {SINGULAR[section]} id: "
+                    f"`{printable(str(entity_id))}` is not a valid {declared.singular} id: "
                     "ids are lowercase letters, digits and `_`, start with a letter and have "
                     "at most 64 characters (like `sales_rep`)",
                     source.key(path),

@@ -1,15 +1,23 @@
-"""References to ids that the model does not define."""
+"""References to ids that the model does not define: one walk over the references that
+``crmorg.sections`` declares, each checked and worded by its kind."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from functools import cached_property
+from itertools import chain
+from operator import attrgetter
+from typing import Any
 
 from crmorg.findings import GROUPS, Path
 from crmorg.lint.rule import Problem, checks
 from crmorg.loading.identities import UNKNOWN_REFERENCE
 from crmorg.model import Model
-from crmorg.roles.models import Responsibility, Role
+from crmorg.sections import LIST, MAPPING, SECTIONS, Kind, Reference, Section, section
+
+_Entry = tuple[Path, tuple[str, ...], Any]
+"""Where an entry is, the ids that own what it names (its own id, if any), the entry."""
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
@@ -17,115 +25,256 @@ def _suggest(name: str, known: Iterable[str]) -> str:
     return f" (did you mean `{close[0]}`?)" if close else ""
 
 
-def _ref(
-    model: Model,
-    owner_path: Path,
-    owner_id: str,
-    value: str,
-    section: str,
-    what: str,
-    relation: str,
-) -> Iterator[Problem]:
-    if model.document.known(section, value):
-        return
-    entities: Mapping[str, object] = getattr(model.document, section)
-    yield Problem(
-        f"{relation} `{value}`, which is not a {what} in the model"
-        f"{_suggest(value, entities)}; define it under `{section}` or fix the id",
-        owner_path,
-        (owner_id, value),
-    )
-
-
-def _refs(
-    model: Model,
-    base: Path,
-    owner_id: str,
-    values: Iterable[str],
-    section: str,
-    what: str,
-    relation: str,
-) -> Iterator[Problem]:
-    for index, value in enumerate(values):
-        yield from _ref(model, (*base, index), owner_id, value, section, what, relation)
-
-
-def _grant_refs(
-    model: Model, base: Path, owner_id: str, grants: Mapping[str, Mapping[str, str]]
-) -> Iterator[Problem]:
-    catalog = model.catalog
-    for resource, actions in grants.items():
-        if resource != "*" and not model.document.known("resources", resource):
-            yield Problem(
-                f"{owner_id} names resource `{resource}`, which is not declared"
-                f"{_suggest(resource, model.resources)}; declare it under `resources`",
-                (*base, resource),
-                (owner_id, resource),
-                at_key=True,
-            )
-            continue
-        for action in actions:
-            if action == "*":
-                continue
-            if action not in catalog.actions:
-                yield Problem(
-                    f"{owner_id} names action `{action}`, which is neither built in nor "
-                    f"declared{_suggest(action, catalog.actions)}; add it to `actions:`",
-                    (*base, resource, action),
-                    (owner_id, action),
-                    at_key=True,
-                )
-            elif (
-                resource != "*"
-                and resource in model.resources
-                and not catalog.applies(resource, action)
-            ):
-                yield Problem(
-                    f"{owner_id} names `{resource}.{action}`, but `{action}` does not apply to "
-                    f"{resource} (its actions: {', '.join(catalog.applicable[resource])}); "
-                    "add it to the resource's `actions` or remove it here",
-                    (*base, resource, action),
-                    (owner_id, resource, action),
-                    at_key=True,
-                )
-
-
-class _KnownIds:
-    """Set-based checks that let the common case (nothing unknown) skip the detail."""
+class _References:
+    """What each kind of reference may name in one model, and the problems it finds."""
 
     def __init__(self, model: Model) -> None:
-        doc = model.document
-        self.roles = set(doc.roles) | doc.rejected.get("roles", frozenset())
-        self.departments = set(doc.departments) | doc.rejected.get("departments", frozenset())
-        self.actions = frozenset(model.catalog.actions)
-        self.applicable = {r: frozenset(a) for r, a in model.catalog.applicable.items()}
+        self.model = model
+        self.document = model.document
+        self.catalog = model.catalog
+        self._entries: dict[str, frozenset[str]] = {}
 
-    def role_ok(self, role: Role) -> bool:
-        return (
-            (role.department is None or role.department in self.departments)
-            and self.roles.issuperset(role.inherits)
-            and (role.reports_to is None or role.reports_to in self.roles)
-            and self.grants_ok(role.grants)
+    # What may be named ---------------------------------------------------------------
+    def entries(self, key: str) -> frozenset[str]:
+        """The ids of a section, rejected ones included: they are defined, only wrong."""
+        known = self._entries.get(key)
+        if known is None:
+            defined: Iterable[str] = getattr(self.document, key)
+            known = frozenset(defined) | self.document.rejected.get(key, frozenset())
+            self._entries[key] = known
+        return known
+
+    @cached_property
+    def actions(self) -> frozenset[str]:
+        return frozenset(self.catalog.actions)
+
+    @cached_property
+    def applicable(self) -> Mapping[str, frozenset[str]]:
+        return {r: frozenset(actions) for r, actions in self.catalog.applicable.items()}
+
+    @cached_property
+    def rules(self) -> frozenset[str]:
+        # Imported here, not at the top: the catalogue is derived from the registry,
+        # which imports this rule.
+        from crmorg.lint.catalog import IDENTITIES
+
+        return frozenset(IDENTITIES)
+
+    @cached_property
+    def rules_or_groups(self) -> frozenset[str]:
+        return self.rules | frozenset(GROUPS)
+
+    @cached_property
+    def any_ids(self) -> frozenset[str]:
+        """Every valid id the model defines: entries of every section, and actions."""
+        ids: set[str] = set(self.catalog.actions)
+        for declared in SECTIONS:
+            if declared.shape == MAPPING:
+                ids.update(getattr(self.document, declared.key))
+            elif declared.shape == LIST:
+                entries: Iterable[Any] = getattr(self.document, declared.key)
+                ids.update(item if isinstance(item, str) else item.id for item in entries)
+        return frozenset(ids)
+
+    def names(self, ref: Reference) -> frozenset[str] | None:
+        """The names a reference may take, where membership alone decides."""
+        if ref.kind is Kind.ENTRY:
+            assert ref.section is not None
+            return self.entries(ref.section)
+        if ref.kind is Kind.ACTION:
+            return self.actions
+        if ref.kind is Kind.RULE:
+            return self.rules
+        if ref.kind is Kind.RULE_OR_GROUP:
+            return self.rules_or_groups
+        if ref.kind is Kind.ANY_ID:
+            return self.any_ids
+        return None
+
+    # The walk --------------------------------------------------------------------------
+    def section(self, declared: Section) -> Iterator[Problem]:
+        value = getattr(self.document, declared.key)
+        if declared.shape == MAPPING:
+            entries: Collection[Any] = value.values()
+        elif declared.shape == LIST:
+            entries = value
+        else:
+            entries = () if value is None else (value,)
+        # Nearly every reference resolves: a whole section is checked with set
+        # operations first, and walked entry by entry only for what may be unknown.
+        doubtful = [ref for ref in declared.references if not self._all_known(ref, entries)]
+        if doubtful:
+            for path, owner, entry in self._located(declared, value):
+                yield from self.entry(doubtful, path, owner, entry)
+
+    def _located(self, declared: Section, value: Any) -> Iterator[_Entry]:
+        if declared.shape == MAPPING:
+            for entry_id, entry in value.items():
+                yield (declared.key, entry_id), (entry_id,), entry
+        elif declared.shape == LIST:
+            for entry in value:
+                yield self.document.path_of(declared.key, entry.id), (entry.id,), entry
+        elif value is not None:
+            yield (declared.key,), (), value
+
+    def _all_known(self, ref: Reference, entries: Collection[Any]) -> bool:
+        if ref.on is not None:
+            return False
+        values = map(attrgetter(ref.field), entries)
+        if ref.kind is Kind.GRANTS:
+            return all(map(self._grants_known, values))
+        names = self.names(ref)
+        if names is None:
+            return False
+        if ref.each or ref.keys:
+            # A missing list (None) names nothing; ids are never empty strings.
+            return names.issuperset(chain.from_iterable(filter(None, values)))
+        return names.issuperset(filter(None, values))
+
+    def entry(
+        self, refs: Iterable[Reference], path: Path, owner: tuple[str, ...], entry: Any
+    ) -> Iterator[Problem]:
+        for ref in refs:
+            if ref.on is not None and not isinstance(entry, ref.on):
+                continue
+            value = getattr(entry, ref.field)
+            if value is None:
+                continue
+            where = (*path, ref.field)
+            if ref.kind is Kind.PARTS:
+                for index, part in enumerate(value):
+                    yield from self.entry(ref.parts, (*where, index), owner, part)
+            elif ref.kind is Kind.GRANTS:
+                if not self._grants_known(value):
+                    yield from self._grants(ref, where, owner, value)
+            else:
+                names = self.names(ref)
+                if ref.each:
+                    if names is None or not names.issuperset(value):
+                        for index, name in enumerate(value):
+                            yield from self._name(ref, (*where, index), owner, name)
+                elif ref.keys:
+                    for name in value:
+                        yield from self._name(ref, (*where, name), owner, name, at_key=True)
+                elif names is None or value not in names:
+                    yield from self._name(ref, where, owner, value)
+
+    # One name, by kind -------------------------------------------------------------
+    def _name(
+        self, ref: Reference, path: Path, owner: tuple[str, ...], name: str, at_key: bool = False
+    ) -> Iterator[Problem]:
+        relation = ref.relation.format(id=owner[0]) if owner else ref.relation
+        if ref.kind is Kind.PERMISSION:
+            yield from self._permission(relation, path, owner, name)
+            return
+        names = self.names(ref)
+        if names is None or name in names:
+            return
+        if ref.section is not None:
+            noun = section(ref.section).singular
+            # Suggestions come from the valid entries: a rejected one is no better.
+            suggestions: Iterable[str] = getattr(self.document, ref.section)
+        else:
+            noun, suggestions = "", names
+        message = _WORDING[ref.kind].format(
+            relation=relation,
+            name=name,
+            hint=_suggest(name, suggestions),
+            noun=noun,
+            section=ref.section,
         )
+        yield Problem(message, path, (*owner, name), at_key)
 
-    def responsibility_ok(self, resp: Responsibility) -> bool:
-        return (
-            (resp.department is None or resp.department in self.departments)
-            and (resp.accountable is None or resp.accountable in self.roles)
-            and self.roles.issuperset(resp.responsible)
-            and self.roles.issuperset(resp.consulted)
-            and self.roles.issuperset(resp.informed)
-            and self.grants_ok(resp.requires)
-        )
+    def _permission(
+        self, relation: str, path: Path, owner: tuple[str, ...], permission: str
+    ) -> Iterator[Problem]:
+        resource, action = permission.split(":", 1)
+        if resource not in self.entries("resources"):
+            yield Problem(
+                f"{relation} resource `{resource}`, which is not declared"
+                f"{_suggest(resource, self.model.resources)}",
+                path,
+                (*owner, resource),
+            )
+        elif resource in self.model.resources and not self.catalog.applies(resource, action):
+            yield Problem(
+                f"{relation} `{permission}`, but `{action}` does not apply to {resource}",
+                path,
+                (*owner, resource, action),
+            )
 
-    def grants_ok(self, grants: Mapping[str, Mapping[str, str]]) -> bool:
+    @cached_property
+    def _grantable(self) -> Mapping[str, frozenset[str]]:
+        """Resource key of a grant map -> the action keys it may hold, ``*`` included."""
+        grantable = {r: actions | {"*"} for r, actions in self.applicable.items()}
+        grantable["*"] = self.actions | {"*"}
+        return grantable
+
+    def _grants_known(self, grants: Mapping[str, Mapping[str, str]]) -> bool:
+        grantable = self._grantable
         for resource, actions in grants.items():
-            allowed = self.actions if resource == "*" else self.applicable.get(resource)
-            if allowed is None:
-                return False
-            if not all(action == "*" or action in allowed for action in actions):
+            allowed = grantable.get(resource)
+            if allowed is None or not allowed.issuperset(actions):
                 return False
         return True
+
+    def _grants(
+        self,
+        ref: Reference,
+        base: Path,
+        owner: tuple[str, ...],
+        grants: Mapping[str, Mapping[str, str]],
+    ) -> Iterator[Problem]:
+        relation = ref.relation.format(id=owner[0])
+        catalog = self.catalog
+        resources = self.model.resources
+        for resource, actions in grants.items():
+            if resource != "*" and resource not in self.entries("resources"):
+                yield Problem(
+                    f"{relation} resource `{resource}`, which is not declared"
+                    f"{_suggest(resource, resources)}; declare it under `resources`",
+                    (*base, resource),
+                    (*owner, resource),
+                    at_key=True,
+                )
+                continue
+            for action in actions:
+                if action == "*":
+                    continue
+                if action not in self.actions:
+                    yield Problem(
+                        f"{relation} action `{action}`, which is neither built in nor "
+                        f"declared{_suggest(action, catalog.actions)}; add it to `actions:`",
+                        (*base, resource, action),
+                        (*owner, action),
+                        at_key=True,
+                    )
+                elif (
+                    resource != "*"
+                    and resource in resources
+                    and not catalog.applies(resource, action)
+                ):
+                    yield Problem(
+                        f"{relation} `{resource}.{action}`, but `{action}` does not apply to "
+                        f"{resource} (its actions: {', '.join(catalog.applicable[resource])}); "
+                        "add it to the resource's `actions` or remove it here",
+                        (*base, resource, action),
+                        (*owner, resource, action),
+                        at_key=True,
+                    )
+
+
+_WORDING: Mapping[Kind, str] = {
+    Kind.ENTRY: "{relation} `{name}`, which is not a {noun} in the model{hint}; "
+    "define it under `{section}` or fix the id",
+    Kind.ACTION: "{relation} action `{name}`, which is neither built in nor declared{hint}; "
+    "add it to the top-level `actions:` list",
+    Kind.RULE: "{relation} rule `{name}`, which does not exist{hint}",
+    Kind.RULE_OR_GROUP: "{relation} `{name}`, which is not a rule{hint}; `crmorg rules` lists them",
+    Kind.ANY_ID: "{relation} `{name}`, which is no id in the model{hint}",
+}
+"""The message about an unknown name, for each kind of reference that names one id;
+``hint`` is the did-you-mean, ``noun`` and ``section`` those of the section named."""
 
 
 @checks(UNKNOWN_REFERENCE)
@@ -144,284 +293,7 @@ def unknown_reference(model: Model) -> Iterator[Problem]:
     ```
     Fix: `inherits: [employee]`, or define the missing role.
     """
-    doc = model.document
-    for dept_id, dept in doc.departments.items():
-        base = ("departments", dept_id)
-        if dept.parent is not None:
-            yield from _ref(
-                model,
-                (*base, "parent"),
-                dept_id,
-                dept.parent,
-                "departments",
-                "department",
-                f"department {dept_id} has parent",
-            )
-        if dept.head is not None:
-            yield from _ref(
-                model,
-                (*base, "head"),
-                dept_id,
-                dept.head,
-                "roles",
-                "role",
-                f"department {dept_id} is headed by",
-            )
-    known = _KnownIds(model)
-    for role_id, role in doc.roles.items():
-        if known.role_ok(role):
-            continue
-        base = ("roles", role_id)
-        if role.department is not None:
-            yield from _ref(
-                model,
-                (*base, "department"),
-                role_id,
-                role.department,
-                "departments",
-                "department",
-                f"role {role_id} belongs to",
-            )
-        yield from _refs(
-            model,
-            (*base, "inherits"),
-            role_id,
-            role.inherits,
-            "roles",
-            "role",
-            f"role {role_id} inherits",
-        )
-        if role.reports_to is not None:
-            yield from _ref(
-                model,
-                (*base, "reports_to"),
-                role_id,
-                role.reports_to,
-                "roles",
-                "role",
-                f"role {role_id} reports to",
-            )
-        yield from _grant_refs(model, (*base, "grants"), role_id, role.grants)
-    for resp_id, resp in doc.responsibilities.items():
-        if known.responsibility_ok(resp):
-            continue
-        base = ("responsibilities", resp_id)
-        if resp.department is not None:
-            yield from _ref(
-                model,
-                (*base, "department"),
-                resp_id,
-                resp.department,
-                "departments",
-                "department",
-                f"responsibility {resp_id} belongs to",
-            )
-        if resp.accountable is not None:
-            yield from _ref(
-                model,
-                (*base, "accountable"),
-                resp_id,
-                resp.accountable,
-                "roles",
-                "role",
-                f"responsibility {resp_id} is accountable to",
-            )
-        for part in ("responsible", "consulted", "informed"):
-            yield from _refs(
-                model,
-                (*base, part),
-                resp_id,
-                getattr(resp, part),
-                "roles",
-                "role",
-                f"responsibility {resp_id} lists as {part}",
-            )
-        yield from _grant_refs(model, (*base, "requires"), resp_id, resp.requires)
-    for team_id, team in doc.teams.items():
-        base = ("teams", team_id)
-        if team.department is not None:
-            yield from _ref(
-                model,
-                (*base, "department"),
-                team_id,
-                team.department,
-                "departments",
-                "department",
-                f"team {team_id} belongs to",
-            )
-        if team.lead is not None:
-            yield from _ref(
-                model,
-                (*base, "lead"),
-                team_id,
-                team.lead,
-                "people",
-                "person",
-                f"team {team_id} is led by",
-            )
-    # People are the bulk of a large model: check them with set operations first and
-    # look closer only at the few that name something unknown.
-    known_roles = set(doc.roles) | doc.rejected.get("roles", frozenset())
-    known_teams = set(doc.teams) | doc.rejected.get("teams", frozenset())
-    known_people = set(doc.people) | doc.rejected.get("people", frozenset())
-    for person_id, person in doc.people.items():
-        if (
-            known_roles.issuperset(person.roles)
-            and known_teams.issuperset(person.teams)
-            and (person.reports_to is None or person.reports_to in known_people)
-        ):
-            continue
-        base = ("people", person_id)
-        yield from _refs(
-            model, (*base, "roles"), person_id, person.roles, "roles", "role", f"{person_id} holds"
-        )
-        yield from _refs(
-            model, (*base, "teams"), person_id, person.teams, "teams", "team", f"{person_id} is in"
-        )
-        if person.reports_to is not None:
-            yield from _ref(
-                model,
-                (*base, "reports_to"),
-                person_id,
-                person.reports_to,
-                "people",
-                "person",
-                f"{person_id} reports to",
-            )
-    for metric_id, metric in doc.metrics.items():
-        if metric.source is not None:
-            yield from _ref(
-                model,
-                ("metrics", metric_id, "source"),
-                metric_id,
-                metric.source,
-                "resources",
-                "resource",
-                f"metric {metric_id} is computed from",
-            )
-    for kpi_id, kpi in doc.kpis.items():
-        base = ("kpis", kpi_id)
-        if kpi.department is not None:
-            yield from _ref(
-                model,
-                (*base, "department"),
-                kpi_id,
-                kpi.department,
-                "departments",
-                "department",
-                f"KPI {kpi_id} belongs to",
-            )
-        if kpi.owner is not None:
-            yield from _ref(
-                model,
-                (*base, "owner"),
-                kpi_id,
-                kpi.owner,
-                "roles",
-                "role",
-                f"KPI {kpi_id} is owned by",
-            )
-    for resource_id, resource in doc.resources.items():
-        for index, action in enumerate(resource.actions or ()):
-            if action not in model.catalog.actions:
-                yield Problem(
-                    f"resource {resource_id} lists action `{action}`, which is neither built "
-                    f"in nor declared{_suggest(action, model.catalog.actions)}; add it to "
-                    "the top-level `actions:` list",
-                    ("resources", resource_id, "actions", index),
-                    (resource_id, action),
-                )
-    yield from _constraint_refs(model)
-    yield from _settings_refs(model)
-
-
-def _constraint_refs(model: Model) -> Iterator[Problem]:
-    for constraint in model.constraints:
-        base = model.constraint_path(constraint.id)
-        cid = constraint.id
-        if constraint.kind == "separation_of_duties":
-            for position, permission in enumerate(constraint.permissions):
-                resource, action = permission.split(":", 1)
-                path = (*base, "permissions", position)
-                if not model.document.known("resources", resource):
-                    yield Problem(
-                        f"constraint {cid} names resource `{resource}`, which is not declared"
-                        f"{_suggest(resource, model.resources)}",
-                        path,
-                        (cid, resource),
-                    )
-                elif resource in model.resources and not model.catalog.applies(resource, action):
-                    yield Problem(
-                        f"constraint {cid} names `{permission}`, but `{action}` does not apply "
-                        f"to {resource}",
-                        path,
-                        (cid, resource, action),
-                    )
-        elif constraint.kind == "exclusive_roles":
-            yield from _refs(
-                model,
-                (*base, "roles"),
-                cid,
-                constraint.roles,
-                "roles",
-                "role",
-                f"constraint {cid} names",
-            )
-        else:
-            yield from _ref(
-                model,
-                (*base, "role"),
-                cid,
-                constraint.role,
-                "roles",
-                "role",
-                f"constraint {cid} names",
-            )
-
-
-def _settings_refs(model: Model) -> Iterator[Problem]:
-    # Imported here, not at the top: the catalogue is derived from the registry, which
-    # imports this rule.
-    from crmorg.lint.catalog import IDENTITIES
-
-    rules_or_groups = [*IDENTITIES, *GROUPS]
-    known_ids: set[str] = set()
-    for section in (
-        "resources",
-        "departments",
-        "roles",
-        "responsibilities",
-        "teams",
-        "people",
-        "kpis",
-        "metrics",
-    ):
-        known_ids.update(getattr(model.document, section))
-    known_ids.update(constraint.id for constraint in model.constraints)
-    known_ids.update(model.catalog.actions)
-    for rule_name in model.settings.rules:
-        if rule_name not in rules_or_groups:
-            yield Problem(
-                f"settings.rules names `{rule_name}`, which is not a rule"
-                f"{_suggest(rule_name, rules_or_groups)}; `crmorg rules` lists them",
-                ("settings", "rules", rule_name),
-                (rule_name,),
-                at_key=True,
-            )
-    for index, waiver in enumerate(model.settings.waivers):
-        base = ("settings", "waivers", index)
-        if waiver.rule not in IDENTITIES:
-            yield Problem(
-                f"a waiver names rule `{waiver.rule}`, which does not exist"
-                f"{_suggest(waiver.rule, IDENTITIES)}",
-                (*base, "rule"),
-                (waiver.rule,),
-            )
-        for position, subject in enumerate(waiver.subjects):
-            if subject not in known_ids:
-                yield Problem(
-                    f"a waiver names `{subject}`, which is no id in the model"
-                    f"{_suggest(subject, known_ids)}",
-                    (*base, "subjects", position),
-                    (subject,),
-                )
+    references = _References(model)
+    for declared in SECTIONS:
+        if declared.references:
+            yield from references.section(declared)
