@@ -6,9 +6,10 @@ A subject's row is one integer: for every permission that applies, a field of
 s), and joining grants, inherited or from several roles, is one ``|`` of whole rows,
 whatever the shape of the scope order (a partial one from format v1.1 too).
 
-The whole index is built in one pass the first time a decision is asked for, so that
-loading and validating a model never pay for it and no decision pays for lazy work
-afterwards: a permission nobody holds is a field of zeros (scope ``none``), answered on
+Every role's row is built in one pass the first time a decision is asked for, so that
+loading a model never pays for it; a person's row, a few ``|`` of their roles' rows,
+when the person is first asked about, shared by everyone holding the same roles. A
+permission the subject does not hold is a field with scope ``none`` only, answered on
 the hot path like any other.
 """
 
@@ -34,7 +35,8 @@ class DecisionIndex:
     """Every role's and person's row, and the bit of every (resource, action, scope).
 
     ``rows`` (a role id read as the role) and ``bits`` are read directly by
-    :meth:`crmorg.Model.allows`, the hot path; both are empty until :meth:`build`.
+    :meth:`crmorg.Model.allows`, the hot path; both are empty until :meth:`build`, and
+    ``rows`` gains each person when first asked about.
     """
 
     def __init__(self, catalog: ActionCatalog, org: OrgGraph) -> None:
@@ -44,6 +46,9 @@ class DecisionIndex:
         self.person_rows: dict[str, int] = {}
         self.bits: dict[Question, int] = {}
         self._shift: dict[Permission, int] = {}
+        self._nothing = 0  # the row of no grant: scope `none` everywhere
+        self._role_rows: dict[str, int] = {}
+        self._by_roles: dict[frozenset[str], int] = {}  # people holding the same roles
         self.built = False
 
     def covered(self, subject: str, resource: str, action: str) -> int:
@@ -56,14 +61,14 @@ class DecisionIndex:
             self.build()
         row = self.rows.get(subject)
         if row is None:
-            raise UnknownIdError(f"no role or person `{subject}` in the model")
+            if subject not in self._org.people:
+                raise UnknownIdError(f"no role or person `{subject}` in the model")
+            row = self.person_row(subject)
         return self.field(row, resource, action)
 
     def person_covered(self, person: str, resource: str, action: str) -> int:
         """Like :meth:`covered` for a person known to the model, even if a role shares the id."""
-        if not self.built:
-            self.build()
-        return self.field(self.person_rows[person], resource, action)
+        return self.field(self.person_row(person), resource, action)
 
     def field(self, row: int, resource: str, action: str) -> int:
         shift = self._shift.get((resource, action))
@@ -81,28 +86,38 @@ class DecisionIndex:
             )
 
     def build(self) -> None:
-        """Every row, in one pass: roles' own grants, inheritance, then people."""
-        catalog, org = self._catalog, self._org
+        """Every role's row, in one pass: the roles' own grants, then inheritance."""
+        catalog = self._catalog
         self._shift = {p: i * FIELD_WIDTH for i, p in enumerate(catalog.permissions())}
         for (resource, action), shift in self._shift.items():
             for scope, bit in BIT.items():
                 self.bits[(resource, action, scope)] = bit << shift
-        nothing = self._spread(list(self._shift.values()), COVERED[Scope.NONE])
-        role_rows = self._inherit(self._own_rows(nothing))
-        # People holding the same roles share one row object (most hold one to three).
-        by_roles: dict[frozenset[str], int] = {}
-        for person_id, person in org.people.items():
-            roles = frozenset(person.roles)
-            row = by_roles.get(roles)
-            if row is None:
-                row = nothing
-                for role_id in roles:
-                    row |= role_rows.get(role_id, nothing)
-                by_roles[roles] = row
-            self.person_rows[person_id] = row
-        self.rows.update(self.person_rows)
-        self.rows.update(role_rows)  # a role id is read as the role
+        self._nothing = self._spread(list(self._shift.values()), COVERED[Scope.NONE])
+        self._role_rows = self._inherit(self._own_rows(self._nothing))
+        self.rows.update(self._role_rows)  # a role id is read as the role
         self.built = True
+
+    def person_row(self, person: str) -> int:
+        """The join of the person's roles' rows, made once per set of roles.
+
+        A few ``|`` of whole rows: made when the person is first asked about, so that
+        a rule asking about one person (validation of 100,000) makes one, not all.
+        """
+        found = self.person_rows.get(person)
+        if found is not None:
+            return found
+        if not self.built:
+            self.build()
+        roles = frozenset(self._org.people[person].roles)
+        row = self._by_roles.get(roles)
+        if row is None:
+            row = self._nothing
+            for role_id in roles:
+                row |= self._role_rows.get(role_id, 0)
+            self._by_roles[roles] = row
+        self.person_rows[person] = row
+        self.rows.setdefault(person, row)  # a role of the same id stays the subject
+        return row
 
     def _own_rows(self, nothing: int) -> dict[str, int]:
         """Each role's grants as written, wildcards expanded: one row per role."""
