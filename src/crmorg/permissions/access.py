@@ -27,7 +27,7 @@ from crmorg.permissions.index import DecisionIndex
 from crmorg.permissions.models import Resource
 from crmorg.permissions.reasons import Finding, decision, record_context
 from crmorg.roles.orggraph import OrgGraph
-from crmorg.roles.scopes import BIT, COVERED, Record, Scope, includes, narrowest, reaching, widest
+from crmorg.roles.scopes import BIT, COVERED, Record, Scope, narrowest, reaching, widest
 
 
 class Permission(NamedTuple):
@@ -60,6 +60,7 @@ class AccessModel:
         self._locate = locate  # a grant's file position, for reasons
         self._person_grants: dict[str, dict[PermissionKey, HeldGrant]] = {}
         self._role_grant: dict[tuple[str, PermissionKey], EffectiveGrant | None] = {}
+        self._found: dict[tuple[str, str, str, bool], Finding] = {}
         self.index = DecisionIndex(self.catalog, org)
 
     # Grants ------------------------------------------------------------------------------
@@ -215,37 +216,33 @@ class AccessModel:
 
         Otherwise (as in :meth:`allows`) a role id is read as the role.
         """
-        role: str | None = None
-        grant: EffectiveGrant | None = None
-        if as_person or subject not in self._roles:
-            if subject not in self._people:
+        person = as_person or subject not in self._roles
+        key = (subject, resource, action, person)
+        found = self._found.get(key)
+        if found is None:
+            if person and subject not in self._people:
                 what = "person" if as_person else "role or person"
                 raise UnknownIdError(f"no {what} `{subject}` in the model")
+            found = self._found[key] = self.finding(subject, action, resource, as_person=person)
+        return decision(found, required, context, self.catalog)
+
+    def finding(self, subject: str, action: str, resource: str, *, as_person: bool) -> Finding:
+        """What the grant tables say about a known ``subject`` and (resource, action)."""
+        role: str | None = None
+        grant: EffectiveGrant | None = None
+        if as_person:
             self.index.require_permission(resource, action)
             held = self.held_grant(subject, (resource, action))
             if held is not None:
                 role, grant = held.role, held.grant
             granted = held.scope if held is not None else Scope.NONE
-            as_person = True
         else:
             granted = self.effective_scope(subject, action, resource)
             grant = self.role_grants[subject].get((resource, action))
             role = subject if grant else None
         where = str(self._locate(grant.source.path)) if grant is not None else None
-        found = Finding(
-            subject,
-            action,
-            resource,
-            required,
-            granted,
-            includes(granted, required),
-            as_person,
-            role,
-            grant,
-            where,
-            self.searched(subject, as_person),
-        )
-        return decision(found, context, self.catalog)
+        searched = self.searched(subject, as_person)
+        return Finding(subject, action, resource, granted, as_person, role, grant, where, searched)
 
     def searched(self, subject: str, as_person: bool) -> str:
         """Where a grant was looked for: the role and what it inherits, or the person's roles."""
