@@ -27,7 +27,7 @@ from crmorg.permissions.index import DecisionIndex
 from crmorg.permissions.models import Resource
 from crmorg.permissions.reasons import Finding, decision, record_context
 from crmorg.roles.orggraph import OrgGraph
-from crmorg.roles.scopes import BIT, Record, Scope, includes, narrowest, reaching, widest
+from crmorg.roles.scopes import BIT, COVERED, Record, Scope, narrowest, reaching, widest
 
 
 class Permission(NamedTuple):
@@ -59,7 +59,9 @@ class AccessModel:
         self.catalog = ActionCatalog.build(resources, actions)
         self._locate = locate  # a grant's file position, for reasons
         self._person_grants: dict[str, dict[PermissionKey, HeldGrant]] = {}
-        self.index = DecisionIndex(self.catalog, org.people)
+        self._role_grant: dict[tuple[str, PermissionKey], EffectiveGrant | None] = {}
+        self._found: dict[tuple[str, str, str, bool], Finding] = {}
+        self.index = DecisionIndex(self.catalog, org)
 
     # Grants ------------------------------------------------------------------------------
     @cached_property
@@ -82,6 +84,65 @@ class AccessModel:
             self._person_grants[person] = found
         return found
 
+    def held_grant(self, person: str, permission: PermissionKey) -> HeldGrant | None:
+        """``person_grants(person).get(permission)``, for that permission alone if need be.
+
+        Until the grant tables are built, a decision computes the winning grant of the
+        one permission it is about, over the person's roles that grant it (the index
+        says which), so that the first decisions after load do not wait for every
+        grant of every role. The same functions pick the winner either way.
+        """
+        if "role_grants" in self.__dict__ or person in self._person_grants:
+            return self.person_grants(person).get(permission)
+        none = COVERED[Scope.NONE]
+        if self.index.person_covered(person, *permission) == none:
+            return None  # no role of theirs grants it
+        given = tuple(self._people[person].roles)
+        held = effective_person_grants(given, self._role_grants_of(given, permission))
+        return held.get(permission)
+
+    def _role_grants_of(
+        self, given: tuple[str, ...], permission: PermissionKey
+    ) -> dict[str, dict[PermissionKey, EffectiveGrant]]:
+        """The effective grant of ``permission`` for each of ``given`` that has one."""
+        memo, roles, index = self._role_grant, self._roles, self.index
+        lineage = self.org.lineage
+        todo = [r for r in given if r in roles and (r, permission) not in memo]
+        if todo:
+            none = COVERED[Scope.NONE]
+            # A role that inherits a grant of it has a field above `none` too, so the
+            # roles left out break no inheritance path to a grant.
+            granting = {
+                ancestor: roles[ancestor]
+                for role_id in todo
+                for ancestor in lineage[role_id]
+                if index.field(index.rows[ancestor], *permission) != none
+            }
+            own = own_role_grants(granting, self._catalog_of(permission))
+            order = self.org.parents_first
+            if order is not None:
+                order = tuple(sorted(granting, key=self._position.__getitem__))
+            effective = effective_role_grants(granting, own, order)
+            for role_id in {a for r in todo for a in lineage[r]}:
+                memo[(role_id, permission)] = effective.get(role_id, {}).get(permission)
+        return {
+            role_id: {permission: grant}
+            for role_id in given
+            if (grant := memo.get((role_id, permission))) is not None
+        }
+
+    def _catalog_of(self, permission: PermissionKey) -> ActionCatalog:
+        """The catalog with ``permission`` alone: grants expand to it and nothing else."""
+        resource, action = permission
+        catalog = self.catalog
+        return ActionCatalog(
+            {resource: catalog.resources[resource]}, catalog.actions, {resource: (action,)}
+        )
+
+    @cached_property
+    def _position(self) -> Mapping[str, int]:
+        return {role_id: i for i, role_id in enumerate(self.org.parents_first or ())}
+
     def effective_grants(self, subject: str) -> Mapping[PermissionKey, Scope]:
         """(resource, action) -> effective scope for a role or a person."""
         if subject in self._roles:
@@ -91,11 +152,11 @@ class AccessModel:
     # Decisions ---------------------------------------------------------------------------
     def effective_scope(self, subject: str, action: str, resource: str) -> Scope:
         """The widest scope at which ``subject`` (role or person) may act."""
-        return widest(self.index.covered(subject, resource, action, self.role_grants))
+        return widest(self.index.covered(subject, resource, action))
 
     def allows(self, subject: str, action: str, resource: str, scope: str | Scope = "own") -> bool:
         """Whether ``subject`` (a role or person id) may ``action`` ``resource`` at ``scope``."""
-        covered = self.index.covered(subject, resource, action, self.role_grants)
+        covered = self.index.covered(subject, resource, action)
         bit = BIT.get(scope)
         return covered & (bit if bit is not None else BIT[Scope.parse(scope)]) != 0
 
@@ -155,37 +216,33 @@ class AccessModel:
 
         Otherwise (as in :meth:`allows`) a role id is read as the role.
         """
-        role: str | None = None
-        grant: EffectiveGrant | None = None
-        if as_person or subject not in self._roles:
-            if subject not in self._people:
+        person = as_person or subject not in self._roles
+        key = (subject, resource, action, person)
+        found = self._found.get(key)
+        if found is None:
+            if person and subject not in self._people:
                 what = "person" if as_person else "role or person"
                 raise UnknownIdError(f"no {what} `{subject}` in the model")
+            found = self._found[key] = self.finding(subject, action, resource, as_person=person)
+        return decision(found, required, context, self.catalog)
+
+    def finding(self, subject: str, action: str, resource: str, *, as_person: bool) -> Finding:
+        """What the grant tables say about a known ``subject`` and (resource, action)."""
+        role: str | None = None
+        grant: EffectiveGrant | None = None
+        if as_person:
             self.index.require_permission(resource, action)
-            held = self.person_grants(subject).get((resource, action))
+            held = self.held_grant(subject, (resource, action))
             if held is not None:
                 role, grant = held.role, held.grant
             granted = held.scope if held is not None else Scope.NONE
-            as_person = True
         else:
             granted = self.effective_scope(subject, action, resource)
             grant = self.role_grants[subject].get((resource, action))
             role = subject if grant else None
         where = str(self._locate(grant.source.path)) if grant is not None else None
-        found = Finding(
-            subject,
-            action,
-            resource,
-            required,
-            granted,
-            includes(granted, required),
-            as_person,
-            role,
-            grant,
-            where,
-            self.searched(subject, as_person),
-        )
-        return decision(found, context, self.catalog)
+        searched = self.searched(subject, as_person)
+        return Finding(subject, action, resource, granted, as_person, role, grant, where, searched)
 
     def searched(self, subject: str, as_person: bool) -> str:
         """Where a grant was looked for: the role and what it inherits, or the person's roles."""

@@ -1,56 +1,81 @@
-"""The decision index: for each subject, (resource, action) -> the scopes it may act at.
+"""The decision index: for each subject, every (resource, action) -> the scopes it may act at.
 
-A cell is a bitmask, the down-set of the subject's effective scopes (see
-:mod:`crmorg.roles.scopes`), so that "may act at s" is one ``&`` and a person's cell is
-the ``|`` of their roles' cells, whatever the shape of the scope order.
+A subject's row is one integer: for every permission that applies, a field of
+:data:`FIELD_WIDTH` bits holding the down-set of the subject's effective scopes (see
+:mod:`crmorg.roles.scopes`). "May act at s" is one ``&`` with the bit of (permission,
+s), and joining grants, inherited or from several roles, is one ``|`` of whole rows,
+whatever the shape of the scope order (a partial one from format v1.1 too).
+
+Every role's row is built in one pass the first time a decision is asked for, so that
+loading a model never pays for it; a person's row, a few ``|`` of their roles' rows,
+when the person is first asked about, shared by everyone holding the same roles. A
+permission the subject does not hold is a field with scope ``none`` only, answered on
+the hot path like any other.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from operator import or_
 
 from crmorg.permissions.catalog import ActionCatalog
 from crmorg.permissions.decisions import UnknownIdError
-from crmorg.permissions.effective import EffectiveGrant, Permission
-from crmorg.roles.models import Person
-from crmorg.roles.scopes import COVERED, Scope
+from crmorg.permissions.effective import Permission
+from crmorg.roles.orggraph import OrgGraph
+from crmorg.roles.scopes import BIT, COVERED, SCOPE_BY_NAME, SCOPES, Scope
 
-Row = dict[Permission, int]
-RoleGrants = Mapping[str, Mapping[Permission, EffectiveGrant]]
+FIELD_WIDTH = max(SCOPES) + 1
+"""Bits per permission in a row: one per scope."""
+FIELD = (1 << FIELD_WIDTH) - 1
+
+Question = tuple[str, str, "str | Scope"]
+"""(resource, action, scope), as :meth:`crmorg.Model.allows` is asked."""
 
 
 class DecisionIndex:
-    """Rows of the index, built on first use.
+    """Every role's and person's row, and the bit of every (resource, action, scope).
 
-    Every role's row is built together on first use; a person's row when first asked
-    about, shared with everyone holding the same roles. ``rows`` is read directly by
-    :meth:`crmorg.Model.allows`, the hot path.
+    ``rows`` (a role id read as the role) and ``bits`` are read directly by
+    :meth:`crmorg.Model.allows`, the hot path; both are empty until :meth:`build`, and
+    ``rows`` gains each person when first asked about.
     """
 
-    def __init__(self, catalog: ActionCatalog, people: Mapping[str, Person]) -> None:
+    def __init__(self, catalog: ActionCatalog, org: OrgGraph) -> None:
         self._catalog = catalog
-        self._people = people
-        self.rows: dict[str, Row] = {}
-        self._rows_by_roles: dict[tuple[str, ...], Row] = {}
-        self._roles_indexed = False
-        self._roles: frozenset[str] = frozenset()
+        self._org = org
+        self.rows: dict[str, int] = {}
+        self.person_rows: dict[str, int] = {}
+        self.bits: dict[Question, int] = {}
+        self._shift: dict[Permission, int] = {}
+        self._nothing = 0  # the row of no grant: scope `none` everywhere
+        self._role_rows: dict[str, int] = {}
+        self._by_roles: dict[frozenset[str], int] = {}  # people holding the same roles
+        self.built = False
 
-    def covered(self, subject: str, resource: str, action: str, role_grants: RoleGrants) -> int:
+    def covered(self, subject: str, resource: str, action: str) -> int:
         """The down-set of ``subject``'s scopes on (resource, action); a role id means the role.
 
         Raises :class:`UnknownIdError` for an unknown subject, resource or action; an
         action that does not apply to the resource gives scope ``none`` only.
-        ``role_grants`` builds the role rows the first time.
         """
+        if not self.built:
+            self.build()
         row = self.rows.get(subject)
         if row is None:
-            row = self._index_subject(subject, role_grants)
-        value = row.get((resource, action))
-        if value is None:
+            if subject not in self._org.people:
+                raise UnknownIdError(f"no role or person `{subject}` in the model")
+            row = self.person_row(subject)
+        return self.field(row, resource, action)
+
+    def person_covered(self, person: str, resource: str, action: str) -> int:
+        """Like :meth:`covered` for a person known to the model, even if a role shares the id."""
+        return self.field(self.person_row(person), resource, action)
+
+    def field(self, row: int, resource: str, action: str) -> int:
+        shift = self._shift.get((resource, action))
+        if shift is None:
             self.require_permission(resource, action)
             return COVERED[Scope.NONE]  # the action does not apply to the resource
-        return value
+        return row >> shift & FIELD
 
     def require_permission(self, resource: str, action: str) -> None:
         if resource not in self._catalog.resources:
@@ -60,39 +85,83 @@ class DecisionIndex:
                 f"no action `{action}`; the actions are: {', '.join(self._catalog.actions)}"
             )
 
-    def _index_subject(self, subject: str, role_grants: RoleGrants) -> Row:
-        if not self._roles_indexed:
-            self._index_roles(role_grants)
-            found = self.rows.get(subject)
-            if found is not None:
-                return found
-        if subject not in self._people:
-            raise UnknownIdError(f"no role or person `{subject}` in the model")
-        # A person's row joins their roles' rows, permission by permission: what
-        # effective_person_grants() gives, without a HeldGrant per permission. Rows
-        # for no role and for each single role are there already.
-        roles = tuple(sorted({r for r in self._people[subject].roles if r in self._roles}))
-        row = self._rows_by_roles.get(roles)
+    def build(self) -> None:
+        """Every role's row, in one pass: the roles' own grants, then inheritance."""
+        catalog = self._catalog
+        self._shift = {p: i * FIELD_WIDTH for i, p in enumerate(catalog.permissions())}
+        for (resource, action), shift in self._shift.items():
+            for scope, bit in BIT.items():
+                self.bits[(resource, action, scope)] = bit << shift
+        self._nothing = self._spread(list(self._shift.values()), COVERED[Scope.NONE])
+        self._role_rows = self._inherit(self._own_rows(self._nothing))
+        self.rows.update(self._role_rows)  # a role id is read as the role
+        self.built = True
+
+    def person_row(self, person: str) -> int:
+        """The join of the person's roles' rows, made once per set of roles.
+
+        A few ``|`` of whole rows: made when the person is first asked about, so that
+        a rule asking about one person (validation of 100,000) makes one, not all.
+        """
+        found = self.person_rows.get(person)
+        if found is not None:
+            return found
+        if not self.built:
+            self.build()
+        roles = frozenset(self._org.people[person].roles)
+        row = self._by_roles.get(roles)
         if row is None:
-            rows = [self.rows[r] for r in roles]  # two or more, all in the same key order
-            cells = list(rows[0].values())
-            for other in rows[1:]:
-                cells = list(map(or_, cells, other.values()))
-            row = dict(zip(rows[0], cells, strict=True))
-            self._rows_by_roles[roles] = row
-        self.rows[subject] = row
+            row = self._nothing
+            for role_id in roles:
+                row |= self._role_rows.get(role_id, 0)
+            self._by_roles[roles] = row
+        self.person_rows[person] = row
+        self.rows.setdefault(person, row)  # a role of the same id stays the subject
         return row
 
-    def _index_roles(self, role_grants: RoleGrants) -> None:
-        none = COVERED[Scope.NONE]
-        zero = dict.fromkeys(self._catalog.permissions(), none)
-        self._rows_by_roles[()] = zero
-        self._roles = frozenset(role_grants)
-        for role_id, grants in role_grants.items():
-            row = dict(zero)
-            for permission, grant in grants.items():
-                if permission in row:
-                    row[permission] = COVERED[grant.scope]
-            self.rows[role_id] = row
-            self._rows_by_roles[(role_id,)] = row
-        self._roles_indexed = True
+    def _own_rows(self, nothing: int) -> dict[str, int]:
+        """Each role's grants as written, wildcards expanded: one row per role."""
+        units: dict[tuple[str, str], int] = {}  # a grant's key pair -> its fields' lowest bits
+        own: dict[str, int] = {}
+        for role_id, role in self._org.roles.items():
+            row = nothing
+            for resource_key, actions in role.grants.items():
+                for action_key, scope_name in actions.items():
+                    unit = units.get((resource_key, action_key))
+                    if unit is None:
+                        pairs = self._catalog.expand(resource_key, action_key)
+                        unit = self._spread([self._shift[p] for p in pairs], 1)
+                        units[(resource_key, action_key)] = unit
+                    # Fields do not overlap and a down-set fits its field: multiplying the
+                    # lowest bits by the down-set writes it into every field at once.
+                    row |= unit * COVERED[SCOPE_BY_NAME[scope_name]]
+            own[role_id] = row
+        return own
+
+    def _inherit(self, own: Mapping[str, int]) -> dict[str, int]:
+        """Each role's row joined with what it inherits, transitively (cycles tolerated)."""
+        org = self._org
+        order = org.parents_first
+        if order is None:  # an inheritance cycle: join over each role's lineage
+            rows: dict[str, int] = {}
+            for role_id, lineage in org.lineage.items():
+                row = 0
+                for ancestor in lineage:
+                    row |= own[ancestor]
+                rows[role_id] = row
+            return rows
+        rows = {}
+        roles = org.roles
+        for role_id in order:
+            row = own[role_id]
+            for parent in roles[role_id].inherits:
+                row |= rows.get(parent, 0)
+            rows[role_id] = row
+        return rows
+
+    @staticmethod
+    def _spread(shifts: list[int], value: int) -> int:
+        row = 0
+        for shift in shifts:
+            row |= value << shift
+        return row

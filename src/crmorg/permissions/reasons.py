@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from crmorg.permissions.catalog import ActionCatalog
 from crmorg.permissions.decisions import Decision
 from crmorg.permissions.effective import EffectiveGrant
-from crmorg.roles.scopes import SCOPES, Scope
+from crmorg.roles.scopes import SCOPES, Scope, includes
 
 
-@dataclass(frozen=True)
-class Finding:
-    """What a decision found: the scopes, and the winning grant if there is one.
+class Finding(NamedTuple):
+    """What the grant tables say about a subject and a permission, whatever the record.
 
-    ``as_person``: the subject was read as a person; ``role`` is then the role of
-    theirs whose grant won. ``searched`` names where a missing grant was looked for.
+    ``granted`` is the subject's effective scope; ``as_person``: the subject was read as
+    a person, and ``role`` is then the role of theirs whose grant won. ``searched`` names
+    where a missing grant was looked for. Kept per (subject, permission), so decisions
+    on further records only add what the record needs.
     """
 
     subject: str
     action: str
     resource: str
-    required: Scope
     granted: Scope
-    allowed: bool
     as_person: bool
     role: str | None
     grant: EffectiveGrant | None
@@ -31,11 +30,12 @@ class Finding:
     searched: str
 
 
-def decision(found: Finding, context: str, catalog: ActionCatalog) -> Decision:
-    """The :class:`Decision` of ``found``, its reason in words."""
+def decision(found: Finding, required: Scope, context: str, catalog: ActionCatalog) -> Decision:
+    """The :class:`Decision` of ``found`` at the ``required`` scope, its reason in words."""
     subject, action, resource = found.subject, found.action, found.resource
-    required, granted, grant = found.required, found.granted, found.grant
-    verb = "may" if found.allowed else "may not"
+    granted, grant = found.granted, found.grant
+    allowed = includes(granted, required)
+    verb = "may" if allowed else "may not"
     sentence = f"{subject} {verb} {action} {resource} {context}"
     if grant is None or found.role is None:
         if not catalog.applies(resource, action):
@@ -52,7 +52,7 @@ def decision(found: Finding, context: str, catalog: ActionCatalog) -> Decision:
         inherited = f" (inherited {path})" if len(grant.via) > 1 else ""
         holder = f"{subject} holds {found.role}, which" if found.as_person else subject
         outcome = f"{holder} has {granted.label} scope{inherited}, from the grant {written}"
-        if found.allowed:
+        if allowed:
             reason = f"{sentence}: needs {required.label} scope; {outcome}"
         else:
             reason = (
@@ -60,7 +60,7 @@ def decision(found: Finding, context: str, catalog: ActionCatalog) -> Decision:
                 f"grant {resource}.{action} at {required.label} scope or wider to allow it"
             )
     return Decision(
-        found.allowed,
+        allowed,
         subject,
         action,
         resource,
