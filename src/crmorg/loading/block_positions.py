@@ -44,19 +44,44 @@ def _flow_pattern(depth: int) -> str:
 
 
 _LINE = (
-    f"(?: *(?:#[^\\n]*)?"
-    f"| *{_KEY_PATTERN}:(?: +(?:{_WORDS_PATTERN}|{_flow_pattern(2)}))?(?: +#[^\\n]*)? *)"
+    f"(?: *{_KEY_PATTERN}:(?: +(?:{_WORDS_PATTERN}|{_flow_pattern(2)}))?(?: +#[^\\n]*)? *"
+    "| *(?:#[^\\n]*)?)"
 )
 _SIMPLE = re.compile(f"{_LINE}(?:\\n{_LINE})*")
-_KEY_LINES = re.compile(r"^( *)[^ #\n][^:\n]*:([^\n]*)", re.MULTILINE)
-_MAX_LINE_CHARS = 1000  # YAML's simple keys end within 1,024 characters
+_LONG_LINE = re.compile("[^\\n]{1000}")  # YAML's simple keys end within 1,024 characters
+
+
+def _nesting_pattern(levels: int) -> str:
+    """Entries whose key lines nest as PyYAML reads them, ``levels`` deep below the root.
+
+    Only indentation is checked here (``_SIMPLE`` checks each line): a key's children
+    are indented alike and deeper than it, after a key without a value on its line;
+    every other line is a sibling of an open mapping. Group ``i<n>`` holds the
+    indentation added at level ``n``.
+    """
+    body = ""
+    for level in range(levels, 0, -1):
+        outer = "".join(f"(?P=i{n})" for n in range(level))
+        nested = f"{_BLANKS}(?:{body})?" if body else ""
+        body = (
+            f"(?=\\n{outer}(?P<i{level}> +)[^ ])"
+            f"(?:\\n{outer}(?P=i{level}){_KEY_TO_COLON}(?:{_INLINE}|{_EMPTY}{nested}){_BLANKS})++"
+        )
+    return f"(?P<i0> +){_KEY_TO_COLON}(?:{_INLINE}|{_EMPTY}{_BLANKS}(?:{body})?){_BLANKS}"
+
+
+_KEY_TO_COLON = "[^ #\\n:][^:\\n]*:"
+_INLINE = " +[^ #\\n][^\\n]*"
+_EMPTY = "(?: +#[^\\n]*)? *(?=\\n|\\Z)"
+_BLANKS = "(?:\\n *(?:#[^\\n]*)?(?=\\n|\\Z))*+"
+_NESTING = re.compile(_nesting_pattern(3))
 
 
 class BlockEntry:
     """An entry of plain ``key: value`` lines, whose positions are found when asked for."""
 
-    def __init__(self, text: str) -> None:
-        self.lines = text.split("\n")
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
 
     @property
     def root(self) -> Point:
@@ -128,30 +153,11 @@ def simple_entry(text: str) -> BlockEntry | None:
     ``text`` starts with the entry's key line; the positions are those PyYAML records
     when it reads ``text`` alone as a document, the root mapping at path ``()``.
     """
-    if _UNSURE_CHARACTER.search(text) or not _SIMPLE.fullmatch(text):
+    if _UNSURE_CHARACTER.search(text) or _LONG_LINE.search(text) or not _SIMPLE.fullmatch(text):
+        return None  # a line outside the subset
+    if not _NESTING.fullmatch(text):
         return None
-    # Every line is blank, a comment or a `key: value` line; their indentation must
-    # nest as PyYAML reads it.
-    levels: list[int] = []
-    opens_mapping = False
-    for spaces, rest in _KEY_LINES.findall(text):
-        indent = len(spaces)
-        if not levels or (opens_mapping and indent > levels[-1]):
-            levels.append(indent)
-        else:
-            while levels[-1] > indent:
-                levels.pop()
-                if not levels:
-                    return None
-            if levels[-1] != indent or len(levels) == 1:
-                return None  # misaligned, or a second entry
-        if len(levels) >= MAX_DEPTH:
-            return None
-        stripped = rest.lstrip(" ")
-        opens_mapping = not stripped or stripped[0] == "#"
-    if not levels or max(map(len, text.split("\n"))) >= _MAX_LINE_CHARS:
-        return None
-    return BlockEntry(text)
+    return BlockEntry(text.split("\n"))
 
 
 def _flow(
