@@ -1,12 +1,19 @@
 """Write a large, realistic, nearly clean model: the subject of the scale benchmark.
 
     python benchmarks/generate_scale.py OUT_DIR [--roles 10000] [--people 100000]
+        [--seed 11] [--many-findings]
 
 Three files (``organization.yaml``, ``roles.yaml``, ``people.yaml``), block-style YAML as
 people write it. Every role is held and has a responsibility whose needs its grants
 cover, every department has a head and a KPI, every team a lead, and spans of control
 stay under the limit, so validation does all its work and reports only what a real
 large model would (information findings, one waived escalation).
+
+``--many-findings`` writes the same shape with most of it left undone, as a model under
+construction is: only a few roles have responsibilities, only a few departments have a
+KPI, and the responsibilities left do not require the sensitive grants. Validation then
+reports about one finding per role (``role-without-responsibility``), per department
+(``department-without-kpi``) and per sensitive grant (``excess-privilege``).
 """
 
 from __future__ import annotations
@@ -26,9 +33,19 @@ ACTIONS = ("create", "read", "update", "delete", "assign", "share", "export", "i
 SCOPES = ("own", "team", "department")
 
 
-def generate(out: Path, roles: int = 10_000, people: int = 100_000, seed: int = 11) -> None:
-    """Write the model's three files into ``out``."""
+def generate(
+    out: Path,
+    roles: int = 10_000,
+    people: int = 100_000,
+    seed: int = 11,
+    many_findings: bool = False,
+) -> None:
+    """Write the model's three files into ``out`` (see the module's docstring)."""
     rng = random.Random(seed)
+    # In the many-findings model one role in 50 has a responsibility, and one
+    # department in 8 a KPI; one role in 3 holds a grant on a sensitive resource.
+    kept = 50 if many_findings else 1
+    measured = 8 if many_findings else 1
     out.mkdir(parents=True, exist_ok=True)
     departments = max(4, roles // 100)
     dept_ids = [f"dept_{d}" for d in range(departments)]
@@ -60,6 +77,8 @@ def generate(out: Path, roles: int = 10_000, people: int = 100_000, seed: int = 
         lines.append(f"    head: head_{dept}")
     lines.append("responsibilities:")
     for index, role in enumerate(role_ids):
+        if index % kept:
+            continue
         resource = WORK_RESOURCES[index % len(WORK_RESOURCES)]
         lines += [
             f"  work_{index}:",
@@ -106,6 +125,8 @@ def generate(out: Path, roles: int = 10_000, people: int = 100_000, seed: int = 
         lines.append(f"  {resource}_count: {{unit: count, source: {resource}}}")
     lines.append("kpis:")
     for index, dept in enumerate(dept_ids):
+        if index % measured:
+            continue
         first, second = WORK_RESOURCES[index % 6], WORK_RESOURCES[(index + 1) % 6]
         lines += [
             f"  kpi_{index}:",
@@ -188,6 +209,9 @@ def generate(out: Path, roles: int = 10_000, people: int = 100_000, seed: int = 
         ]
         for resource in extra:
             lines.append(f"      {resource}: {{read: {rng.choice(SCOPES)}}}")
+        if many_findings and rng.random() < 1 / 3:
+            sensitive = rng.choice(sorted(SENSITIVE - {"user"}))
+            lines.append(f"      {sensitive}: {{read: own, export: {rng.choice(SCOPES)}}}")
     _write(out / "roles.yaml", lines)
 
     lines = ["version: 1", "people:"]
@@ -221,8 +245,12 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--roles", type=int, default=10_000)
     parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument(
+        "--many-findings", action="store_true", help="leave most of the model undone"
+    )
     args = parser.parse_args()
-    generate(args.out, args.roles, args.people)
+    generate(args.out, args.roles, args.people, args.seed, args.many_findings)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ fast parser and without it and compare every finding: rule, message, file, line,
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -135,3 +136,19 @@ def test_other_line_breaks_are_screened_as_line_feeds(newline: str) -> None:
 def test_yaml_1_1_line_breaks_go_to_the_reference_reader(separator: str) -> None:
     text = _model([], duplicate=False).replace("Person number 7\n", f"Person{separator}7\n")
     assert fast_yaml.fast_parse(text, 100_000) is None
+
+
+def test_both_readers_agree_on_a_model_with_a_finding_per_role(tmp_path: Path) -> None:
+    """The many-findings model of the scale benchmark, small: its positions come from
+    the scan of block entries on the fast path, and must be the positioned reader's."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    try:
+        from generate_scale import generate
+    finally:
+        sys.path.pop(0)
+    generate(tmp_path, roles=300, people=1_500, seed=5, many_findings=True)
+    fast, positioned = _both(tmp_path)
+    assert fast == positioned
+    rules = {finding[0] for finding in fast}
+    assert {"role-without-responsibility", "excess-privilege", "department-without-kpi"} <= rules
+    assert len(fast) > 300

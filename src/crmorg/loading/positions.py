@@ -2,9 +2,17 @@
 
 A fast-parsed file keeps its text. When a finding needs the position of a path such as
 ``("people", "p123", "roles", 0)``, the block of that entry is found by a scan of the
-file's lines (block-style YAML puts each entry's key on a line of its own), and only that
-block is read by the safe positioned reader, its lines offset to the file's. Files in
-flow style, or paths outside an entry, fall back to reading the whole file once.
+file's lines (block-style YAML puts each entry's key on a line of its own). The entry's
+lines are read by :func:`~crmorg.loading.block_positions.scan_block_entry` when they are
+plain ``key: value`` lines, and otherwise by the safe positioned reader; either way its
+lines are offset to the file's. Files in flow style, or paths outside an entry, fall back
+to reading the whole file once.
+
+The positions are exactly those of reading the entry with PyYAML when it is first
+needed, as this module did before the scan: that reading recorded every path of the
+entry, and its root mapping as the section's value (the fallback of paths outside any
+entry, so the last entry first needed wins). A scanned entry answers each later path
+from its positions, as if they had all been recorded then.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 
 from crmorg.findings import Location, Path
+from crmorg.loading.block_positions import MAX_DEPTH, BlockEntry, Point, simple_entry
 from crmorg.loading.limits import Limits
 
 Recorder = Callable[[Path, Location, Location | None], None]
@@ -39,13 +48,20 @@ class LazyPositions:
         self._entries: dict[tuple[str, str], tuple[int, int]] | None = None
         self._line_starts: list[int] | None = None
         self._done: set[tuple[str, ...]] = set()
+        self._scanned: dict[tuple[str, ...], tuple[BlockEntry, int]] = {}
         self._whole_file_done = False
+        # The scan stays well inside the nesting bound that the positioned reader checks.
+        self._may_scan = limits.max_depth > 2 * MAX_DEPTH
 
     def materialize(self, path: Path, record: Recorder) -> None:
-        """Record the positions of the entry that ``path`` lies in (once)."""
+        """Record the position of ``path``, reading the entry it lies in when first needed."""
         if self._whole_file_done or not path:
             return
         key = tuple(str(part) for part in path[:2])
+        scanned = self._scanned.get(key)
+        if scanned is not None:
+            self._record_scanned(path, *scanned, record)
+            return
         if key in self._done:
             return
         self._done.add(key)
@@ -56,7 +72,26 @@ class LazyPositions:
         if span is None:
             self._read_whole(record)
             return
-        self._read_entry(str(path[0]), span, record)
+        start, end = span
+        entry = simple_entry(self.text[start:end]) if self._may_scan else None
+        if entry is None:
+            self._read_entry(str(path[0]), span, record)
+            return
+        first_line = self._line_of(start)
+        self._scanned[key] = (entry, first_line)
+        record(path[:1], self._at(entry.root, first_line), None)
+        self._record_scanned(path, entry, first_line, record)
+
+    def _record_scanned(
+        self, path: Path, entry: BlockEntry, first_line: int, record: Recorder
+    ) -> None:
+        """Record the deepest prefix of ``path`` that the scanned entry holds."""
+        found, value, key = entry.locate(path[1:])
+        at_key = self._at(key, first_line) if key is not None else None
+        record((path[0], *found), self._at(value, first_line), at_key)
+
+    def _at(self, point: Point, first_line: int) -> Location:
+        return Location(self.name, point[0] + first_line + 1, point[1] + 1)
 
     def _entry_span(self, path: Path) -> tuple[int, int] | None:
         if self._entries is None:
