@@ -3,13 +3,16 @@
 The Rust parser ``yaml-rs`` (a dependency wherever it ships wheels) reads plain YAML
 several times faster than PyYAML, but keeps no positions and follows YAML 1.2 rules. So it
 is used only where it must give exactly what the safe positioned reader
-(:mod:`crmorg.loading.yaml_nodes`) would: a cheap screen sends text with tabs, anchors,
-aliases, tags, directives, block scalars, merge keys, several documents, digit separators
-or lines longer than the longest value allowed to that
-reader, and a scan of the parsed data sends back files holding YAML 1.1 booleans
-(``no``, ``on``...). Anything the fast parser rejects
-goes the same way, so every finding keeps its exact position. Positions for fast-parsed
-files are recovered later, only for the entries findings point at
+(:mod:`crmorg.loading.yaml_nodes`) would, and only where its work is bounded: a cheap
+screen sends text with tabs, anchors, aliases, tags, directives, block scalars, merge
+keys, several documents, digit separators, number prefixes the two readers read
+differently (``0b11``, ``-0x1F``, ``0X1F``), characters PyYAML refuses or treats
+specially (controls, DEL, non-characters, a second BOM, NEL/LS/PS), indentation too deep
+to bound the parser's recursion, or lines longer than the longest value allowed to that
+reader; and a scan of the parsed data sends back files holding YAML 1.1 booleans
+(``no``, ``on``...), non-finite numbers or keys that are not text. Anything the fast
+parser rejects goes the same way, so every finding keeps its exact position. Positions
+for fast-parsed files are recovered later, only for the entries findings point at
 (:mod:`crmorg.loading.positions`).
 """
 
@@ -17,6 +20,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from crmorg.loading.limits import DEFAULT_LIMITS
 
 _yaml_rs: Any
 try:  # optional accelerator
@@ -28,13 +33,33 @@ YAML11_BOOLEANS = frozenset(
     word for base in ("yes", "no", "on", "off") for word in (base, base.capitalize(), base.upper())
 )
 """The words the positioned reader reports (it follows PyYAML, which reads y/n as text)."""
-_QUOTED_YAML11_WORD = re.compile("'(?:" + "|".join(sorted(YAML11_BOOLEANS)) + ")'")
+_POSITIONED_DATA = re.compile(
+    # a YAML 1.1 boolean word (quoted in the repr as text), a non-finite float, or a
+    # key that is not text (ints, floats, None, booleans, tuples, frozensets)
+    "'(?:" + "|".join(sorted(YAML11_BOOLEANS)) + ")'"
+    r"|(?<![\w'\"])-?(?:inf|nan)(?![\w'\"])"
+    r"""|[{,] (?:[-0-9(]|None|True|False|frozenset)[^'"]*?: """
+)
 _TOKEN_CHARS = ("&", "*", "!", "%", "|", ">")
 _TOKEN_BEFORE = frozenset(" \t\n[{,:-?")
 _DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
 _DIGIT_SEPARATORS = (b"0_0", b" _0", b"[_0", b",_0", b"{_0")
+# yaml-rs also reads signed, upper-case and binary prefixes as numbers; the YAML 1.2 core
+# schema (and so the positioned reader) reads them as text.
+_NUMBER_PREFIXES = (b"-0x", b"+0x", b"-0o", b"+0o", b"0b", b"0B", b"0X", b"0O")
 _MIN_FAST_CHARS = 64 * 1024
-_YAML11_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+_PYYAML_ONLY_CHARS = ("\x85", "\u2028", "\u2029", "\ufeff")
+"""Line breaks only PyYAML (YAML 1.1) knows, and a BOM after the first one."""
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""What PyYAML's reader refuses; yaml-rs accepts some of it (DEL, C1 controls, U+FFFE)."""
+_MAX_LEADING_INDICATORS = 256
+"""How far a line may be indented (with ``- ``, ``? ``, ``: `` counted) on the fast path.
+
+Every level of block nesting takes at least one such column, and yaml-rs refuses flow
+nesting past a few hundred levels itself, so this bounds the Rust parser's recursion,
+which would otherwise overflow its stack (tens of thousands of ``- `` on one line).
+"""
+_DEEP_LINE_START = re.compile(f"^[ ?:-]{{{_MAX_LEADING_INDICATORS}}}", re.MULTILINE)
 
 
 def available() -> bool:
@@ -42,11 +67,15 @@ def available() -> bool:
     return _yaml_rs is not None
 
 
-def fast_parse(text: str, max_scalar_chars: int) -> Any | None:
+def fast_parse(
+    text: str, max_scalar_chars: int, max_alias_nodes: int = DEFAULT_LIMITS.max_alias_nodes
+) -> Any | None:
     """The data of ``text``, or ``None`` when the safe positioned reader must read it.
 
     Small files always take the positioned path: they are cheap, and their findings
-    then need no second parse.
+    then need no second parse. The screen refuses every anchor and alias; the alias
+    limits passed to yaml-rs are a second line, so that it can never expand more nodes
+    than crmorg allows.
     """
     if _yaml_rs is None or len(text) < _MIN_FAST_CHARS:
         return None
@@ -57,7 +86,11 @@ def fast_parse(text: str, max_scalar_chars: int) -> Any | None:
     if max(map(len, screened.split("\n"))) > max_scalar_chars:
         return None  # a value may be over the limit: the positioned reader says where
     try:
-        data = _yaml_rs.loads(text, parse_datetime=False)
+        data = _yaml_rs.loads(
+            text,
+            parse_datetime=False,
+            alias_limits=_yaml_rs.AliasLimits(max_total_replayed_events=max_alias_nodes),
+        )
     except Exception:  # any rejection: the positioned reader reports it properly
         return None
     if not isinstance(data, dict) or _needs_positioned_reader(data):
@@ -66,8 +99,10 @@ def fast_parse(text: str, max_scalar_chars: int) -> Any | None:
 
 
 def _plain(text: str) -> bool:
-    if any(brk in text for brk in _YAML11_ONLY_BREAKS):
+    if any(char in text for char in _PYYAML_ONLY_CHARS):
         return False  # line breaks to PyYAML (YAML 1.1), text to yaml-rs (YAML 1.2)
+    if _NOT_PRINTABLE.search(text) or _DEEP_LINE_START.search(text):
+        return False
     if "\t" in text or "<<" in text or text.startswith(("---", "%")):
         return False
     if "\n---" in text or "\n..." in text:
@@ -81,21 +116,22 @@ def _plain(text: str) -> bool:
     # ``1_000`` and even ``_1`` are numbers to yaml-rs: leave such text to the reader
     # whose rules the findings follow. Digits are folded to 0 for plain substring tests.
     folded = text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZERO)
-    return not any(pattern in folded for pattern in _DIGIT_SEPARATORS)
+    return not any(pattern in folded for pattern in (*_DIGIT_SEPARATORS, *_NUMBER_PREFIXES))
 
 
 def _needs_positioned_reader(data: dict[str, Any]) -> bool:
-    """YAML 1.1 booleans (``no``, ``on``...) must be reported, with their positions.
+    """YAML 1.1 booleans (``no``, ``on``...), non-finite numbers and keys that are not
+    text must be reported, with their positions.
 
     ``repr`` walks the data in C; every text value appears in it quoted, so a regular
-    expression finds the words at C speed. A quoted ``"no"`` in the YAML also matches:
-    that file merely takes the positioned path. Deep nesting needs no check here:
-    yaml-rs refuses very deep input itself, no field of the format nests deeper than a
-    few levels, and a fast-read file with any finding is read again by the positioned
+    expression finds them at C speed. Text that merely looks like one (a quoted
+    ``"no"``, ``"an inf"``) also matches: that file merely takes the positioned path.
+    Deep nesting needs no check here: the screen bounds it, no field of the format nests
+    deeper than a few levels, and a fast-read file with any finding is read again by the positioned
     reader (:func:`crmorg.loading.loader.load_document`), which reports the depth.
     """
     try:
         text = repr(data)
     except RecursionError:
         return True
-    return _QUOTED_YAML11_WORD.search(text) is not None
+    return _POSITIONED_DATA.search(text) is not None
