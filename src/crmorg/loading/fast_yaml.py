@@ -38,7 +38,7 @@ _POSITIONED_DATA = re.compile(
     # key that is not text (ints, floats, None, booleans, tuples, frozensets)
     "'(?:" + "|".join(sorted(YAML11_BOOLEANS)) + ")'"
     r"|(?<![\w'\"])-?(?:inf|nan)(?![\w'\"])"
-    r"""|[{,] (?:[-0-9(]|None|True|False|frozenset)[^'"]*?: """
+    r"""|(?:\{|, )(?:\(|frozenset\(|(?:[-0-9]|None|True|False)[^'"]*?: )"""
 )
 _TOKEN_CHARS = ("&", "*", "!", "%", "|", ">")
 _TOKEN_BEFORE = frozenset(" \t\n[{,:-?")
