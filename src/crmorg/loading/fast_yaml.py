@@ -33,25 +33,36 @@ YAML11_BOOLEANS = frozenset(
     word for base in ("yes", "no", "on", "off") for word in (base, base.capitalize(), base.upper())
 )
 """The words the positioned reader reports (it follows PyYAML, which reads y/n as text)."""
-_POSITIONED_DATA = re.compile(
-    # a YAML 1.1 boolean word (quoted in the repr as text), a non-finite float, or a
-    # key that is not text (ints, floats, None, booleans, tuples, frozensets)
-    "'(?:" + "|".join(sorted(YAML11_BOOLEANS)) + ")'"
-    r"|(?<![\w'\"])-?(?:inf|nan)(?![\w'\"])"
-    r"""|(?:\{|, )(?:\(|frozenset\(|(?:[-0-9]|None|True|False)[^'"]*?: )"""
+_POSITIONED_DATA = (
+    # Each starts with a literal, which the regular expression engine finds at C speed.
+    re.compile("'(?:" + "|".join(sorted(YAML11_BOOLEANS)) + ")'"),  # quoted in the repr
+    re.compile(r"inf[,\]}]"),  # a non-finite float, ``inf`` or ``-inf``, unquoted
+    re.compile(r"nan[,\]}]"),
+    # a key that is not text (a number, None, a boolean, a tuple, a frozenset)
+    re.compile(r"""\{[^'"}]"""),
+    re.compile(r""", (?:\(|frozenset\(|(?:[-0-9]|None|True|False)[^'"]*?: )"""),
 )
 _TOKEN_CHARS = ("&", "*", "!", "%", "|", ">")
 _TOKEN_BEFORE = frozenset(" \t\n[{,:-?")
-_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_DIGIT_SEPARATORS = (b"0_0", b" _0", b"[_0", b",_0", b"{_0")
-# yaml-rs also reads signed, upper-case and binary prefixes as numbers; the YAML 1.2 core
-# schema (and so the positioned reader) reads them as text.
-_NUMBER_PREFIXES = (b"-0x", b"+0x", b"-0o", b"+0o", b"0b", b"0B", b"0X", b"0O")
+_NUMBER_SHAPE = bytes.maketrans(b"123456789+oBXO", b"000000000-xbbb")
+"""Folds every digit to 0, a sign to ``-``, the prefixes yaml-rs alone reads to ``b``."""
+_NUMBERS_READ_TWO_WAYS = (
+    b"0_0", b" _0", b"[_0", b",_0", b"{_0",  # digit separators: ``1_000``, even ``_1``
+    b"-0x",  # a signed hex or octal number: ``-0x1F``, ``+0o17``
+    b"0b",  # binary, or an upper-case prefix: ``0b11``, ``0X1F``, ``0O17``
+)  # fmt: skip
+"""Numbers to yaml-rs, text to the YAML 1.2 core schema (and so to the positioned reader)."""
 _MIN_FAST_CHARS = 64 * 1024
 _PYYAML_ONLY_CHARS = ("\x85", "\u2028", "\u2029", "\ufeff")
 """Line breaks only PyYAML (YAML 1.1) knows, and a BOM after the first one."""
-_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-"""What PyYAML's reader refuses; yaml-rs accepts some of it (DEL, C1 controls, U+FFFE)."""
+_PYYAML_PRINTABLE_BYTES = bytes(range(0x20, 0x7F)) + b"\n\r" + bytes(range(0x80, 0x100))
+"""Bytes PyYAML accepts alone: deleting them leaves the C0 controls and DEL it refuses."""
+_PYYAML_REFUSED = (
+    re.compile(rb"\xc2[\x80-\x9f]"),  # C1 controls (NEL apart, refused above)
+    re.compile(rb"\xef\xbf[\xbe\xbf]"),  # the non-characters U+FFFE and U+FFFF
+    re.compile(rb"\xed[\xa0-\xbf]"),  # surrogates
+)
+"""What PyYAML's reader refuses, in UTF-8; yaml-rs accepts some of it (DEL, C1, U+FFFE)."""
 _MAX_LEADING_INDICATORS = 256
 """How far a line may be indented (with ``- ``, ``? ``, ``: `` counted) on the fast path.
 
@@ -59,7 +70,11 @@ Every level of block nesting takes at least one such column, and yaml-rs refuses
 nesting past a few hundred levels itself, so this bounds the Rust parser's recursion,
 which would otherwise overflow its stack (tens of thousands of ``- `` on one line).
 """
-_DEEP_LINE_START = re.compile(f"^[ ?:-]{{{_MAX_LEADING_INDICATORS}}}", re.MULTILINE)
+_LINE_SHAPE = bytes(
+    byte if byte == 0x0A else 0x20 if byte in b" ?:-" else 0x78 for byte in range(256)
+)
+"""Folds text to its shape: line feeds stay, indentation and indicators become spaces."""
+_DEEP_LINE_START = b"\n" + b" " * _MAX_LEADING_INDICATORS
 
 
 def available() -> bool:
@@ -101,8 +116,6 @@ def fast_parse(
 def _plain(text: str) -> bool:
     if any(char in text for char in _PYYAML_ONLY_CHARS):
         return False  # line breaks to PyYAML (YAML 1.1), text to yaml-rs (YAML 1.2)
-    if _NOT_PRINTABLE.search(text) or _DEEP_LINE_START.search(text):
-        return False
     if "\t" in text or "<<" in text or text.startswith(("---", "%")):
         return False
     if "\n---" in text or "\n..." in text:
@@ -113,10 +126,18 @@ def _plain(text: str) -> bool:
             if start == 0 or text[start - 1] in _TOKEN_BEFORE:
                 return False
             start = text.find(char, start + 1)
-    # ``1_000`` and even ``_1`` are numbers to yaml-rs: leave such text to the reader
-    # whose rules the findings follow. Digits are folded to 0 for plain substring tests.
-    folded = text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZERO)
-    return not any(pattern in folded for pattern in (*_DIGIT_SEPARATORS, *_NUMBER_PREFIXES))
+    # The rest is tested on bytes, where translations and substring tests run at C speed.
+    encoded = text.encode("utf-8", "surrogatepass")
+    if encoded.translate(None, _PYYAML_PRINTABLE_BYTES) or any(
+        refused.search(encoded) for refused in _PYYAML_REFUSED
+    ):
+        return False
+    if _DEEP_LINE_START in b"\n" + encoded.translate(_LINE_SHAPE):
+        return False
+    # Leave numbers the readers read differently to the reader whose rules the findings
+    # follow. Their shapes are folded together for a few plain substring tests.
+    folded = encoded.translate(_NUMBER_SHAPE)
+    return not any(pattern in folded for pattern in _NUMBERS_READ_TWO_WAYS)
 
 
 def _needs_positioned_reader(data: dict[str, Any]) -> bool:
@@ -134,4 +155,4 @@ def _needs_positioned_reader(data: dict[str, Any]) -> bool:
         text = repr(data)
     except RecursionError:
         return True
-    return _POSITIONED_DATA.search(text) is not None
+    return any(pattern.search(text) for pattern in _POSITIONED_DATA)
