@@ -33,6 +33,10 @@ TOKENS = (
     "on", "y", "2001-01-01", "12:30", "x\x7fy", "a\ufffeb", "\ufeffk", "\x85", "\u2028",
     "&a x", "*a", "!!str x", "<<", "'quoted'", '"dq"', "[1, 2]", "{a: 1}", "é\x80",
 )  # fmt: skip
+SPECIAL_CHARACTERS = (
+    "\x7f", "\ufffe", "\ufeff", "\x85", "\u2028", "\r", "\t", "&", "*",
+    "é", "#", " ", '"', "'", ":", "-", "[", "{", "}", ",", "?", "0",
+)  # fmt: skip
 KEYS = ("k", "123", "~", "1.5", "true", "null", "no", "[a]", "{a: 1}", "1e3")
 
 
@@ -80,10 +84,14 @@ def test_generated_text_has_one_meaning(entries: list[tuple[str, str]], newline:
     _check_one_meaning(newline.join(f"{key}: {value}" for key, value in entries) + newline)
 
 
-def _example_text() -> str:
-    """The reference example as one file (its sections do not repeat across files)."""
-    parts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.glob("smb/*.yaml"))]
-    return "".join(parts)
+def _corpus() -> list[str]:
+    """The shipped example files that the fast reader takes as they are, once padded."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(EXAMPLES.rglob("*.yaml"))]
+    return [
+        text
+        for text in texts
+        if fast_yaml.fast_parse(text + PADDING, DEFAULT_LIMITS.max_scalar_chars) is not None
+    ]
 
 
 def _mutate(text: str, rng: random.Random) -> str:
@@ -98,7 +106,7 @@ def _mutate(text: str, rng: random.Random) -> str:
         lines[index] = " " * indent + rng.choice(KEYS) + ": " + rng.choice(TOKENS)
     elif kind == 2:  # a character either reader may treat specially
         column = rng.randrange(len(line) + 1)
-        char = rng.choice(("\x7f", "\ufffe", "\ufeff", "\x85", "\u2028", "\r", "\t", "&", "*"))
+        char = rng.choice(SPECIAL_CHARACTERS)
         lines[index] = line[:column] + char + line[column:]
     else:  # deep nesting
         lines.insert(index, "deep: " + "- " * rng.randrange(60, 70) + "x")
@@ -113,26 +121,31 @@ def _findings(path: Path) -> list[tuple[str, str, str, int, int]]:
 def _check_mutations(
     seed: int, count: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    base = _example_text()
+    corpus = _corpus()
+    assert len(corpus) >= 10, "the examples no longer exercise the fast reader"
     rng = random.Random(seed)
     path = tmp_path / "model.yaml"
+    fast_read = 0
     for _ in range(count):
-        path.write_text(_mutate(base, rng) + PADDING * 2, encoding="utf-8", newline="")
+        text = _mutate(rng.choice(corpus), rng) + PADDING
+        path.write_text(text, encoding="utf-8", newline="")
+        fast_read += fast_yaml.fast_parse(text, DEFAULT_LIMITS.max_scalar_chars) is not None
         with_fast = _findings(path)
         with monkeypatch.context() as patched:
             patched.setattr(loader, "fast_parse", lambda *_args, **_kw: None)
             positioned = _findings(path)
-        assert with_fast == positioned
+        assert with_fast == positioned, text[:2_000]
+    assert fast_read >= count // 10, "too few mutations reach the fast reader"
 
 
 def test_mutated_examples_give_the_same_findings_on_both_readers(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _check_mutations(19, 25, tmp_path, monkeypatch)
+    _check_mutations(19, 80, tmp_path, monkeypatch)
 
 
 @pytest.mark.slow
 def test_many_mutated_examples_give_the_same_findings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _check_mutations(1919, 1_000, tmp_path, monkeypatch)
+    _check_mutations(1919, 3_000, tmp_path, monkeypatch)
