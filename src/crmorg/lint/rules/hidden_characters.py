@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from crmorg.document import ID_SECTIONS
@@ -47,6 +47,8 @@ def hidden_characters(model: Model) -> Iterator[Problem]:
         yield from _text_problems(("organization",), organization, ())
     for section in ID_SECTIONS:
         entities: Any = getattr(model.document, section)
+        if not _any_hidden(entities.values()):
+            continue  # the common case, told by two searches over the section's text
         for entity_id, entity in entities.items():
             yield from _text_problems((section, entity_id), entity, (entity_id,))
             for field in _IDENTIFIER_FIELDS:
@@ -56,6 +58,21 @@ def hidden_characters(model: Model) -> Iterator[Problem]:
                     yield _problem((section, entity_id, field), field, found, (entity_id,), None)
     for index, constraint in enumerate(model.document.constraints):
         yield from _text_problems(("constraints", index), constraint, ())
+
+
+def _any_hidden(entities: Iterable[Any]) -> bool:
+    """Whether any text of ``entities`` may hold a hidden character (a quick, joint test)."""
+    lines: list[str] = []
+    prose: list[str] = []
+    for entity in entities:
+        fields = entity.__dict__  # pydantic keeps the field values there: no getattr calls
+        for field in (*_TEXT_FIELDS, *_IDENTIFIER_FIELDS):
+            value = fields.get(field)
+            if value is not None:
+                texts = prose if field == "description" else lines
+                texts.extend(value.values()) if isinstance(value, dict) else texts.append(value)
+    # Joined by a space, which neither pattern matches.
+    return bool(_HIDDEN.search(" ".join(lines)) or _HIDDEN_IN_PROSE.search(" ".join(prose)))
 
 
 def _text_problems(path: Path, entity: Any, subjects: tuple[str, ...]) -> Iterator[Problem]:
