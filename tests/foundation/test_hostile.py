@@ -183,6 +183,29 @@ CASES: dict[str, Case] = {
         5,
         "merge keys",
     ),
+    # Numbers must be finite wherever they are written (issue 19).
+    "nan-value": Case(HEAD + "roles:\n  x: {name: .nan}\n", "schema", 4, 13, "not a finite"),
+    "inf-value": Case(HEAD + "roles:\n  x: {name: .inf}\n", "schema", 4, 13, "not a finite"),
+    "out-of-range-number": Case(
+        HEAD + "roles:\n  x: {name: -1e400}\n", "schema", 4, 13, "`-1e400` is not a finite"
+    ),
+    "nan-kpi-target": Case(
+        HEAD + "kpis:\n  k:\n    name: K\n    target: -.inf\n", "schema", 6, 13, "not a finite"
+    ),
+    # Characters PyYAML refuses are reported where they are, not at 1:1.
+    "del-character": Case(HEAD + "roles:\n  x: {name: a\x7fb}\n", "yaml-syntax", 4, 14, "U+007F"),
+    "non-character": Case(HEAD + "roles:\r\n  x: {name: \ufffe}\n", "yaml-syntax", 4, 13, "U+FFFE"),
+    "c1-control-after-nel": Case(HEAD + "roles: {}\x85# \x9b\n", "yaml-syntax", 4, 3, "U+009B"),
+    "utf16-file": Case(
+        (HEAD + "roles: {}\n").encode("utf-16"), "yaml-syntax", 1, 1, "UTF-16 (little-endian)"
+    ),
+    "utf16-be-without-bom": Case(
+        (HEAD + "roles: {}\n").encode("utf-16-be"), "yaml-syntax", 1, 1, "save it as UTF-8"
+    ),
+    "utf32-file": Case(
+        (HEAD + "roles: {}\n").encode("utf-32"), "yaml-syntax", 1, 1, "UTF-32 (little-endian)"
+    ),
+    "int-key": Case(HEAD + "roles:\n  123: {}\n", "schema", 4, 3, "the key `123` must be text"),
     "mapping-as-key": Case(HEAD + "roles:\n  ? [a, b]\n  : {}\n", "schema", 4, 5, "plain text"),
     "null-key": Case(HEAD + "roles:\n  ~: {}\n", "schema", 4, 3, "the key `~` must be text"),
     "unclosed-quote": Case(

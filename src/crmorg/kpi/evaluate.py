@@ -213,11 +213,15 @@ def _evaluate_one(
     data: MetricData,
     lang: str,
 ) -> KpiResult:
+    target = kpi.target
+    finite_target = target is None or math.isfinite(target)
     base = KpiResult(
         kpi=kpi_id,
         period=period,
         value=None,
-        target=kpi.target,
+        # The loader refuses a non-finite target; a Kpi built in Python may still hold
+        # one, and no output can show it (JSON has no NaN): it is an error, not a target.
+        target=target if finite_target else None,
         direction=kpi.direction,
         status="error",
         name=localize(kpi.name, lang, kpi_id),
@@ -233,6 +237,12 @@ def _evaluate_one(
         return replace(base, status="no-data", message=str(missing))
     except FormulaEvaluationError as error:
         return replace(base, message=error.message)
+    if not math.isfinite(value):
+        return replace(base, message="the value is not a finite number")
+    if not finite_target:
+        return replace(
+            base, value=value, message=f"the target {target} is not a finite number: fix it"
+        )
     if kpi.target is None or kpi.direction is None:
         lacking = " and ".join(
             f"`{name}`"

@@ -111,10 +111,11 @@ def _run_rule(
             yield replace(crash_finding(rule, exc, where), severity=Severity(crash))
         return
     for problem in problems:
+        ceiling = problem.at_most
         yield Finding(
             rule.name,
             rule.info.code,
-            severity,
+            ceiling if ceiling is not None and ceiling.rank < severity.rank else severity,
             problem.message,
             _locate(model, problem),
             problem.subjects,

@@ -18,6 +18,7 @@ from crmorg.lint.rules.duplicate_id import duplicate_id
 from crmorg.lint.rules.excess_privilege import excess_privilege
 from crmorg.lint.rules.exclusive_roles import exclusive_roles
 from crmorg.lint.rules.external_overreach import external_overreach
+from crmorg.lint.rules.hidden_characters import hidden_characters
 from crmorg.lint.rules.inheritance_cycle import inheritance_cycle
 from crmorg.lint.rules.internal_error import internal_error
 from crmorg.lint.rules.kpi_not_measurable import kpi_not_measurable
@@ -51,6 +52,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     inheritance_cycle,
     department_cycle,
     reporting_cycle,
+    hidden_characters,
     sod_role_conflict,
     sod_person_conflict,
     exclusive_roles,

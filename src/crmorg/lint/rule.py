@@ -29,6 +29,8 @@ class Problem:
     subjects: tuple[str, ...]
     at_key: bool = False
     location: Location | None = None
+    at_most: Severity | None = None
+    """A ceiling below the rule's level for this problem (a rule whose lesser cases warn)."""
 
 
 Check = Callable[[Model], Iterator[Problem]]

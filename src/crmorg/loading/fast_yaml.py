@@ -3,13 +3,16 @@
 The Rust parser ``yaml-rs`` (a dependency wherever it ships wheels) reads plain YAML
 several times faster than PyYAML, but keeps no positions and follows YAML 1.2 rules. So it
 is used only where it must give exactly what the safe positioned reader
-(:mod:`crmorg.loading.yaml_nodes`) would: a cheap screen sends text with tabs, anchors,
-aliases, tags, directives, block scalars, merge keys, several documents, digit separators
-or lines longer than the longest value allowed to that
-reader, and a scan of the parsed data sends back files holding YAML 1.1 booleans
-(``no``, ``on``...). Anything the fast parser rejects
-goes the same way, so every finding keeps its exact position. Positions for fast-parsed
-files are recovered later, only for the entries findings point at
+(:mod:`crmorg.loading.yaml_nodes`) would, and only where its work is bounded: a cheap
+screen sends text with tabs, anchors, aliases, tags, directives, block scalars, merge
+keys, several documents, digit separators, number prefixes the two readers read
+differently (``0b11``, ``-0x1F``, ``0X1F``), characters PyYAML refuses or treats
+specially (controls, DEL, non-characters, a second BOM, NEL/LS/PS), indentation too deep
+to bound the parser's recursion, or lines longer than the longest value allowed to that
+reader; and a scan of the parsed data sends back files holding YAML 1.1 booleans
+(``no``, ``on``...), non-finite numbers or keys that are not text. Anything the fast
+parser rejects goes the same way, so every finding keeps its exact position. Positions
+for fast-parsed files are recovered later, only for the entries findings point at
 (:mod:`crmorg.loading.positions`).
 """
 
@@ -17,6 +20,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from crmorg.loading.limits import DEFAULT_LIMITS
 
 _yaml_rs: Any
 try:  # optional accelerator
@@ -28,13 +33,48 @@ YAML11_BOOLEANS = frozenset(
     word for base in ("yes", "no", "on", "off") for word in (base, base.capitalize(), base.upper())
 )
 """The words the positioned reader reports (it follows PyYAML, which reads y/n as text)."""
-_QUOTED_YAML11_WORD = re.compile("'(?:" + "|".join(sorted(YAML11_BOOLEANS)) + ")'")
+_POSITIONED_DATA = (
+    # Each starts with a literal, which the regular expression engine finds at C speed.
+    re.compile("'(?:" + "|".join(sorted(YAML11_BOOLEANS)) + ")'"),  # quoted in the repr
+    re.compile(r"inf[,\]}]"),  # a non-finite float, ``inf`` or ``-inf``, unquoted
+    re.compile(r"nan[,\]}]"),
+    # a key that is not text (a number, None, a boolean, a tuple, a frozenset)
+    re.compile(r"""\{[^'"}]"""),
+    re.compile(r""", (?:\(|frozenset\(|(?:[-0-9]|None|True|False)[^'"]*?: )"""),
+)
 _TOKEN_CHARS = ("&", "*", "!", "%", "|", ">")
 _TOKEN_BEFORE = frozenset(" \t\n[{,:-?")
-_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
-_DIGIT_SEPARATORS = (b"0_0", b" _0", b"[_0", b",_0", b"{_0")
+_NUMBER_SHAPE = bytes.maketrans(b"123456789+oBXO", b"000000000-xbbb")
+"""Folds every digit to 0, a sign to ``-``, the prefixes yaml-rs alone reads to ``b``."""
+_NUMBERS_READ_TWO_WAYS = (
+    b"0_0", b" _0", b"[_0", b",_0", b"{_0",  # digit separators: ``1_000``, even ``_1``
+    b"-0x",  # a signed hex or octal number: ``-0x1F``, ``+0o17``
+    b"0b",  # binary, or an upper-case prefix: ``0b11``, ``0X1F``, ``0O17``
+)  # fmt: skip
+"""Numbers to yaml-rs, text to the YAML 1.2 core schema (and so to the positioned reader)."""
 _MIN_FAST_CHARS = 64 * 1024
-_YAML11_ONLY_BREAKS = ("\x85", "\u2028", "\u2029")
+_PYYAML_ONLY_CHARS = ("\x85", "\u2028", "\u2029", "\ufeff")
+"""Line breaks only PyYAML (YAML 1.1) knows, and a BOM after the first one."""
+_PYYAML_PRINTABLE_BYTES = bytes(range(0x20, 0x7F)) + b"\n\r" + bytes(range(0x80, 0x100))
+"""Bytes PyYAML accepts alone: deleting them leaves the C0 controls and DEL it refuses."""
+_PYYAML_REFUSED = (
+    re.compile(rb"\xc2[\x80-\x9f]"),  # C1 controls (NEL apart, refused above)
+    re.compile(rb"\xef\xbf[\xbe\xbf]"),  # the non-characters U+FFFE and U+FFFF
+    re.compile(rb"\xed[\xa0-\xbf]"),  # surrogates
+)
+"""What PyYAML's reader refuses, in UTF-8; yaml-rs accepts some of it (DEL, C1, U+FFFE)."""
+_MAX_LEADING_INDICATORS = 256
+"""How far a line may be indented (with ``- ``, ``? ``, ``: `` counted) on the fast path.
+
+Every level of block nesting takes at least one such column, and yaml-rs refuses flow
+nesting past a few hundred levels itself, so this bounds the Rust parser's recursion,
+which would otherwise overflow its stack (tens of thousands of ``- `` on one line).
+"""
+_LINE_SHAPE = bytes(
+    byte if byte == 0x0A else 0x20 if byte in b" ?:-" else 0x78 for byte in range(256)
+)
+"""Folds text to its shape: line feeds stay, indentation and indicators become spaces."""
+_DEEP_LINE_START = b"\n" + b" " * _MAX_LEADING_INDICATORS
 
 
 def available() -> bool:
@@ -42,11 +82,15 @@ def available() -> bool:
     return _yaml_rs is not None
 
 
-def fast_parse(text: str, max_scalar_chars: int) -> Any | None:
+def fast_parse(
+    text: str, max_scalar_chars: int, max_alias_nodes: int = DEFAULT_LIMITS.max_alias_nodes
+) -> Any | None:
     """The data of ``text``, or ``None`` when the safe positioned reader must read it.
 
     Small files always take the positioned path: they are cheap, and their findings
-    then need no second parse.
+    then need no second parse. The screen refuses every anchor and alias; the alias
+    limits passed to yaml-rs are a second line, so that it can never expand more nodes
+    than crmorg allows.
     """
     if _yaml_rs is None or len(text) < _MIN_FAST_CHARS:
         return None
@@ -57,7 +101,11 @@ def fast_parse(text: str, max_scalar_chars: int) -> Any | None:
     if max(map(len, screened.split("\n"))) > max_scalar_chars:
         return None  # a value may be over the limit: the positioned reader says where
     try:
-        data = _yaml_rs.loads(text, parse_datetime=False)
+        data = _yaml_rs.loads(
+            text,
+            parse_datetime=False,
+            alias_limits=_yaml_rs.AliasLimits(max_total_replayed_events=max_alias_nodes),
+        )
     except Exception:  # any rejection: the positioned reader reports it properly
         return None
     if not isinstance(data, dict) or _needs_positioned_reader(data):
@@ -66,7 +114,7 @@ def fast_parse(text: str, max_scalar_chars: int) -> Any | None:
 
 
 def _plain(text: str) -> bool:
-    if any(brk in text for brk in _YAML11_ONLY_BREAKS):
+    if any(char in text for char in _PYYAML_ONLY_CHARS):
         return False  # line breaks to PyYAML (YAML 1.1), text to yaml-rs (YAML 1.2)
     if "\t" in text or "<<" in text or text.startswith(("---", "%")):
         return False
@@ -78,24 +126,33 @@ def _plain(text: str) -> bool:
             if start == 0 or text[start - 1] in _TOKEN_BEFORE:
                 return False
             start = text.find(char, start + 1)
-    # ``1_000`` and even ``_1`` are numbers to yaml-rs: leave such text to the reader
-    # whose rules the findings follow. Digits are folded to 0 for plain substring tests.
-    folded = text.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_ZERO)
-    return not any(pattern in folded for pattern in _DIGIT_SEPARATORS)
+    # The rest is tested on bytes, where translations and substring tests run at C speed.
+    encoded = text.encode("utf-8", "surrogatepass")
+    if encoded.translate(None, _PYYAML_PRINTABLE_BYTES) or any(
+        refused.search(encoded) for refused in _PYYAML_REFUSED
+    ):
+        return False
+    if _DEEP_LINE_START in b"\n" + encoded.translate(_LINE_SHAPE):
+        return False
+    # Leave numbers the readers read differently to the reader whose rules the findings
+    # follow. Their shapes are folded together for a few plain substring tests.
+    folded = encoded.translate(_NUMBER_SHAPE)
+    return not any(pattern in folded for pattern in _NUMBERS_READ_TWO_WAYS)
 
 
 def _needs_positioned_reader(data: dict[str, Any]) -> bool:
-    """YAML 1.1 booleans (``no``, ``on``...) must be reported, with their positions.
+    """YAML 1.1 booleans (``no``, ``on``...), non-finite numbers and keys that are not
+    text must be reported, with their positions.
 
     ``repr`` walks the data in C; every text value appears in it quoted, so a regular
-    expression finds the words at C speed. A quoted ``"no"`` in the YAML also matches:
-    that file merely takes the positioned path. Deep nesting needs no check here:
-    yaml-rs refuses very deep input itself, no field of the format nests deeper than a
-    few levels, and a fast-read file with any finding is read again by the positioned
+    expression finds them at C speed. Text that merely looks like one (a quoted
+    ``"no"``, ``"an inf"``) also matches: that file merely takes the positioned path.
+    Deep nesting needs no check here: the screen bounds it, no field of the format nests
+    deeper than a few levels, and a fast-read file with any finding is read again by the positioned
     reader (:func:`crmorg.loading.loader.load_document`), which reports the depth.
     """
     try:
         text = repr(data)
     except RecursionError:
         return True
-    return _QUOTED_YAML11_WORD.search(text) is not None
+    return any(pattern.search(text) for pattern in _POSITIONED_DATA)

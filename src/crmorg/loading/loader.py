@@ -129,7 +129,7 @@ def _load_document(
     total = 0
     texts: dict[str, str] = {}
     for file in files:
-        section = hr_section(file) if root.is_dir() else None
+        section = hr_section(file) if root.is_dir() and file.is_file() else None
         if section is not None:
             total += file.stat().st_size
             _gather_hr_table(read_hr_csv(file, section, limits), gathered, source, findings)

@@ -3,11 +3,16 @@
 PyYAML composes the node graph (with its C parser when present); nothing is ever
 *constructed* by PyYAML, so no tag can run code. This module converts nodes itself,
 with YAML 1.2 core-schema scalars: ``yes``/``no``/``on``/``off`` are reported instead of
-silently becoming booleans, and dates and sexagesimal numbers stay text.
+silently becoming booleans, dates and sexagesimal numbers stay text, ``1e3`` and ``0o17``
+are numbers and ``0b11``, ``-0x1F`` and ``0X1F`` are text. PyYAML's own (YAML 1.1) guesses
+at plain scalars are never consulted, so that the fast reader (:mod:`crmorg.loading.fast_yaml`,
+YAML 1.2) and this one give every plain scalar one meaning. A number must be finite:
+``.nan``, ``.inf`` and ``1e400`` are schema findings wherever they are written.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,9 +26,29 @@ from crmorg.loading.limits import DEFAULT_LIMITS, Limits
 from crmorg.text import printable
 
 try:
-    _Loader: Any = yaml.CSafeLoader
+    _BaseLoader: Any = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
+
+_PLAIN_SCALAR_TAG = "?"
+"""The tag of an untagged plain scalar: the converter alone decides what it is."""
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _CoreSchemaLoader(_BaseLoader):  # type: ignore[misc]
+    """PyYAML's reader with its YAML 1.1 scalar resolution switched off.
+
+    Plain scalars are tagged ``?`` (merge keys excepted, so they can be reported), and
+    :meth:`_Converter.scalar` applies the YAML 1.2 core schema to them.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:
+            return _MERGE_TAG if value == "<<" else _PLAIN_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
+
+
+_Loader: Any = _CoreSchemaLoader
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
@@ -48,7 +73,6 @@ _PLAIN_TAGS = frozenset(
     for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "value")
 )
 _STR_TAG = "tag:yaml.org,2002:str"
-_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 Recorder = Callable[[Path, Location, Location | None], None]
 
@@ -104,6 +128,16 @@ def parse_yaml(
             message = f"not valid YAML: {problem}{context}; fix the syntax at this position"
         findings.append(make_finding("yaml-syntax", message, where))
         return ParsedYaml(None, findings)
+    except yaml.reader.ReaderError as exc:
+        findings.append(
+            make_finding(
+                "yaml-syntax",
+                f"the character U+{exc.character:04X} is not allowed in YAML text "
+                "(a control character or a non-character); remove it",
+                _text_location(file, text, _character_index(text, exc.position)),
+            )
+        )
+        return ParsedYaml(None, findings)
     except (yaml.YAMLError, RecursionError, MemoryError) as exc:
         findings.append(
             make_finding(
@@ -135,6 +169,25 @@ def parse_yaml(
     return ParsedYaml(data, findings)
 
 
+def _character_index(text: str, position: int) -> int:
+    """Where the reader stopped, in characters: libyaml counts bytes of the UTF-8 text."""
+    if _BaseLoader is yaml.SafeLoader:
+        return position
+    return len(text.encode("utf-8")[:position].decode("utf-8", errors="ignore"))
+
+
+def _text_location(file: str, text: str, index: int) -> Location:
+    """The line and column of character ``index``, counting line breaks as YAML does.
+
+    The reader stops at the first character it refuses, so the text before it holds
+    only YAML's line breaks (LF, CR, CRLF, NEL, LS, PS), exactly what ``splitlines`` splits.
+    """
+    lines = text[:index].splitlines(keepends=True)
+    if not lines or lines[-1].splitlines() != [lines[-1]]:
+        return Location(file, len(lines) + 1, 1)
+    return Location(file, len(lines), len(lines[-1]) + 1)
+
+
 def _exceeded_bound(text: str, limits: Limits) -> tuple[Any, str] | None:
     """Where nesting or alias expansion first exceeds ``limits``, and what to say.
 
@@ -155,10 +208,10 @@ def _exceeded_bound(text: str, limits: Limits) -> tuple[Any, str] | None:
     """
     measure = _BoundMeter(limits)
     try:
-        return measure.events(yaml.parse(text, Loader=_Loader))
+        return measure.events(yaml.parse(text, Loader=_BaseLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if _Loader is yaml.SafeLoader or mark is None or not measure.may_cross(text, mark):
+        if _BaseLoader is yaml.SafeLoader or mark is None or not measure.may_cross(text, mark):
             raise
         try:
             found = _BoundMeter(limits).events(yaml.parse(text, Loader=yaml.SafeLoader), mark)
@@ -385,11 +438,15 @@ class _Converter:
                 )
                 return value
             return int(value[2:], 8) if integer == 8 else int(value, integer)
-        if _FLOAT.fullmatch(value):
-            return float(value)
-        if value in _SPECIAL_FLOATS:
-            return _SPECIAL_FLOATS[value]
-        return value
+        number = float(value) if _FLOAT.fullmatch(value) else _SPECIAL_FLOATS.get(value, value)
+        if isinstance(number, float) and not math.isfinite(number):
+            self.schema(
+                f"`{value}` is not a finite number; crmorg numbers are finite: write a "
+                f'number, or quote it ("{value}") if you mean the text',
+                node,
+            )
+            return value
+        return number
 
 
 _MAX_INT_CHARS = 4_000  # below Python's limit on converting text to int (4,300 digits)
