@@ -8,7 +8,16 @@ from pathlib import Path
 from crmorg.catalogs import LANGUAGES
 from crmorg.charts import RENDERERS, render_html
 from crmorg.charts.views import VIEWS, build_chart
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
+from crmorg.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UNREADABLE,
+    USAGE_STATUS,
+    ExitStatuses,
+    UsageError,
+    add_model_argument,
+    stdout,
+)
 from crmorg.cli.loading import load_or_report
 from crmorg.output import OutputError, write_file
 
@@ -26,6 +35,11 @@ def _depth(value: str) -> int:
 class ChartCommand:
     name = "chart"
     help = "draw an org chart (departments, roles, people or teams)"
+    exit_statuses: ExitStatuses = (
+        (EXIT_OK, "the chart was written"),
+        (EXIT_FINDINGS, UNREADABLE),
+        USAGE_STATUS,
+    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)

@@ -6,7 +6,17 @@ import argparse
 import json
 from typing import Any
 
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
+from crmorg.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    UNREADABLE,
+    USAGE_STATUS,
+    ExitStatuses,
+    UsageError,
+    add_model_argument,
+    stdout,
+)
+from crmorg.cli.ids import require_action_on
 from crmorg.cli.loading import load_or_report
 from crmorg.export.compiled import source_of
 from crmorg.model import Model
@@ -18,6 +28,11 @@ from crmorg.permissions.scopes import SCOPE_NAMES, Scope
 class WhoCanCommand:
     name = "who-can"
     help = "list the roles and people that may do an action to a resource"
+    exit_statuses: ExitStatuses = (
+        (EXIT_OK, "the answer was printed (also when nobody may)"),
+        (EXIT_FINDINGS, UNREADABLE),
+        USAGE_STATUS,
+    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)
@@ -36,6 +51,7 @@ class WhoCanCommand:
         model = load_or_report(args.path, out)
         if model is None:
             return EXIT_FINDINGS
+        require_action_on(model, args.action, args.resource)
         try:
             answer = who_can(model, args.action, args.resource, args.scope)
         except (UnknownIdError, ValueError) as exc:
