@@ -59,9 +59,11 @@ def test_a_mistyped_metric_is_an_error_with_a_suggestion(
 ) -> None:
     write(
         workdir / "model.yaml",
-        HEAD + "metrics:\n  opportunities_won: {unit: count}\n  opportunities_lost: {unit: count}\n"
-        "kpis:\n  win_rate:\n    formula: opportunities_wonn / (opportunities_won + opportunities_lost)\n"
-        "    target: 0.3\n    unit: percent\n    direction: higher\n    frequency: monthly\n",
+        HEAD
+        + "metrics:\n  opportunities_won: {unit: count}\n  opportunities_lost: {unit: count}\n"
+        + "kpis:\n  win_rate:\n"
+        + "    formula: opportunities_wonn / (opportunities_won + opportunities_lost)\n"
+        + "    target: 0.3\n    unit: percent\n    direction: higher\n    frequency: monthly\n",
     )
     code, out, _ = cli(["validate", "model.yaml"], capsys)
     assert code == 1
