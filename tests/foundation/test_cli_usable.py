@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from crmorg.api import validate_paths
+from crmorg.charts.views import VIEWS
+from crmorg.cli.chart_command import ROOTS_BY_VIEW
 from crmorg.cli.main import _commands
 from crmorg.lint.config import LintConfig
 
@@ -70,6 +72,28 @@ def test_a_mistyped_metric_is_an_error_with_a_suggestion(
     assert "model.yaml:8:" in out
     assert "error kpi-unknown-metric: " in out
     assert "did you mean `opportunities_won`?" in out
+
+
+def test_kpi_exits_one_when_a_formula_names_an_undeclared_metric(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kpi = "kpis:\n  win_rate: {formula: won / (won + lost), target: 0.3, unit: ratio}\n"
+    write(workdir / "data.csv", "period,metric,value\n2026-01,won,3\n")
+    write(
+        workdir / "good.yaml",
+        HEAD + "metrics:\n  won: {unit: count}\n  lost: {unit: count}\n" + kpi,
+    )
+    code, out, err = cli(["kpi", "good.yaml", "--data", "data.csv"], capsys)
+    assert (code, err) == (0, "")
+    write(
+        workdir / "typo.yaml",
+        HEAD + "metrics:\n  won: {unit: count}\n  lots: {unit: count}\n" + kpi,
+    )
+    code, out, err = cli(["kpi", "typo.yaml", "--data", "data.csv"], capsys)
+    assert code == 1
+    assert "win_rate" in out  # the scorecard is still printed
+    assert "error kpi-unknown-metric: " in err
+    assert "`lost`, which is not a declared metric (did you mean `lots`?)" in err
 
 
 # Several paths ------------------------------------------------------------------------
@@ -191,6 +215,14 @@ def test_a_bad_path_among_several_is_a_usage_error(
         (["who-can", "model.yaml", "read", "paymnet"], "(did you mean `payment`?)"),
         (["rules", "sod-rol-conflict"], "(did you mean `sod-role-conflict`?)"),
         (["matrix", "model.yaml", "--fromat", "csv"], "(did you mean --format?)"),
+        (
+            ["chart", "model.yaml", "--root", "sales_mngr"],
+            "no role `sales_mngr` in the model (did you mean `sales_manager`?)",
+        ),
+        (
+            ["chart", "model.yaml", "--view", "teams", "--root", "eats"],
+            "no department or team `eats` in the model (did you mean `east`?)",
+        ),
     ],
 )
 def test_mistyped_options_and_ids_get_a_suggestion(
@@ -200,6 +232,10 @@ def test_mistyped_options_and_ids_get_a_suggestion(
     code, out, err = cli(argv, capsys)
     assert (code, out) == (2, "")
     assert hint in err
+
+
+def test_every_chart_view_says_what_its_root_names() -> None:
+    assert set(ROOTS_BY_VIEW) == set(VIEWS)
 
 
 def test_an_abbreviated_option_still_works(
