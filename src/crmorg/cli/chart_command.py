@@ -9,16 +9,7 @@ from pathlib import Path
 from crmorg.catalogs import LANGUAGES
 from crmorg.charts import RENDERERS, render_html
 from crmorg.charts.views import VIEWS, build_chart
-from crmorg.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    UNREADABLE,
-    USAGE_STATUS,
-    ExitStatuses,
-    UsageError,
-    add_model_argument,
-    stdout,
-)
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
 from crmorg.cli.ids import require_known
 from crmorg.cli.loading import load_or_report
 from crmorg.model import Model
@@ -47,11 +38,6 @@ ROOTS_BY_VIEW: dict[str, Callable[[Model], tuple[str, Collection[str]]]] = {
 class ChartCommand:
     name = "chart"
     help = "draw an org chart (departments, roles, people or teams)"
-    exit_statuses: ExitStatuses = (
-        (EXIT_OK, "the chart was written"),
-        (EXIT_FINDINGS, UNREADABLE),
-        USAGE_STATUS,
-    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)

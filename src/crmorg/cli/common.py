@@ -12,25 +12,14 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
-USAGE_STATUS = (
-    EXIT_USAGE,
-    "usage error: an unknown option, id or file, or output that cannot be written",
-)
-UNREADABLE = "the model cannot be read (its errors are printed)"
-
 
 class UsageError(Exception):
     """Bad command-line input: the message is printed and the exit status is 2."""
 
 
-ExitStatuses = tuple[tuple[int, str], ...]
-"""(status, what it means) for each exit status of a command, shown in its ``--help``."""
-
-
 class Command(Protocol):
     name: str
     help: str
-    exit_statuses: ExitStatuses
 
     def configure(self, parser: argparse.ArgumentParser) -> None: ...
 

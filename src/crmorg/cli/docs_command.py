@@ -6,16 +6,7 @@ import argparse
 import sys
 from typing import ClassVar, TextIO
 
-from crmorg.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    UNREADABLE,
-    USAGE_STATUS,
-    ExitStatuses,
-    UsageError,
-    add_model_argument,
-    stdout,
-)
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
 from crmorg.cli.kpi_command import handbook_scorecard
 from crmorg.cli.loading import load_or_report
 from crmorg.docs.i18n import LANGUAGES
@@ -53,11 +44,6 @@ class TerminalProgress:
 class DocsCommand:
     name = "docs"
     help = "write the onboarding handbook: a static site of the organisation"
-    exit_statuses: ExitStatuses = (
-        (EXIT_OK, "the handbook was written"),
-        (EXIT_FINDINGS, UNREADABLE + ", or --kpi-data has errors (the handbook is written)"),
-        USAGE_STATUS,
-    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)

@@ -5,16 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from crmorg.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    UNREADABLE,
-    USAGE_STATUS,
-    ExitStatuses,
-    UsageError,
-    add_model_argument,
-    stdout,
-)
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
 from crmorg.cli.ids import require_action_on, require_known
 from crmorg.cli.loading import load_for_command, render_load_failure
 from crmorg.model import Model
@@ -27,11 +18,6 @@ from crmorg.reporters import json_report
 class ExplainCommand:
     name = "explain"
     help = "explain whether a role or person may act on a resource, and why"
-    exit_statuses: ExitStatuses = (
-        (EXIT_OK, "allowed"),
-        (EXIT_FINDINGS, "denied (the answer is printed, as for allowed), or " + UNREADABLE),
-        USAGE_STATUS,
-    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)

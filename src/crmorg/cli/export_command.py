@@ -4,16 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crmorg.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    UNREADABLE,
-    USAGE_STATUS,
-    ExitStatuses,
-    add_model_argument,
-    stderr,
-    stdout,
-)
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, add_model_argument, stderr, stdout
 from crmorg.cli.loading import load_or_report
 from crmorg.export import ExportError, ExportRefused, available_exporters, export_model
 from crmorg.lint.engine import Report
@@ -23,14 +14,6 @@ from crmorg.reporters import text
 class ExportCommand:
     name = "export"
     help = "compile the model into policies for an authorization engine, or a matrix"
-    exit_statuses: ExitStatuses = (
-        (EXIT_OK, "the export was written"),
-        (
-            EXIT_FINDINGS,
-            UNREADABLE + "; or it has errors and --force was not given; or the export failed",
-        ),
-        USAGE_STATUS,
-    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)

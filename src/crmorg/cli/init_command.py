@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from crmorg.cli.common import EXIT_OK, USAGE_STATUS, ExitStatuses, UsageError, stdout
+from crmorg.cli.common import EXIT_OK, UsageError, stdout
 from crmorg.kpi.starter import parse_kpi_ids, standard_kpis_file
 from crmorg.output import OutputError, write_file
 from crmorg.schema import json_schema_text
@@ -17,10 +17,6 @@ from crmorg.schema import json_schema_text
 class InitCommand:
     name = "init"
     help = "write a starter model into a new directory"
-    exit_statuses: ExitStatuses = (
-        (EXIT_OK, "the starter model was written"),
-        USAGE_STATUS,
-    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("directory", metavar="DIR", help="where to write the model")

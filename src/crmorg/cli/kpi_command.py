@@ -5,16 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from crmorg.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    UNREADABLE,
-    USAGE_STATUS,
-    ExitStatuses,
-    UsageError,
-    stderr,
-    stdout,
-)
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stderr, stdout
 from crmorg.cli.loading import load_or_report
 from crmorg.docs.context import Section
 from crmorg.docs.scorecard import scorecard_section
@@ -34,15 +25,6 @@ from crmorg.text import localize
 class KpiCommand:
     name = "kpi"
     help = "evaluate every KPI for every period of metric data (a scorecard)"
-    exit_statuses: ExitStatuses = (
-        (EXIT_OK, "the scorecard (or the library) was printed"),
-        (
-            EXIT_FINDINGS,
-            UNREADABLE + ", a KPI formula names an undeclared metric, or the data file has "
-            "errors (the scorecard is printed; bad rows are left out)",
-        ),
-        USAGE_STATUS,
-    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         parser.description = (

@@ -10,6 +10,7 @@ import textwrap
 from collections.abc import Sequence
 
 from crmorg.cli.common import EXIT_USAGE, Command, UsageError
+from crmorg.cli.exit_statuses import exit_status_epilog
 from crmorg.suggestions import did_you_mean
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -89,11 +90,6 @@ class _Parser(argparse.ArgumentParser):
             )
 
 
-def exit_status_epilog(statuses: Sequence[tuple[int, str]]) -> str:
-    """The ``--help`` lines that say what each exit status of a command means."""
-    return "exit status:\n" + "\n".join(f"  {code}  {meaning}" for code, meaning in statuses)
-
-
 def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the ``selected`` command (all of them, if ``"*"``) is configured."""
     from crmorg import __version__
@@ -114,7 +110,7 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
         )
         if selected in (name, "*"):
             command = _load_command(target)
-            command_parser.epilog = exit_status_epilog(command.exit_statuses)
+            command_parser.epilog = exit_status_epilog(name)
             command.configure(command_parser)
             command_parser.set_defaults(handler=command)
     return parser

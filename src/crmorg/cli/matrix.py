@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from crmorg.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    UNREADABLE,
-    USAGE_STATUS,
-    ExitStatuses,
-    add_model_argument,
-    stdout,
-)
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, add_model_argument, stdout
 from crmorg.cli.loading import load_or_report
 from crmorg.export.access_formats import render_csv, render_json, render_markdown, render_table
 from crmorg.permissions.review import access_matrix
@@ -23,11 +15,6 @@ FORMATS = ("table", "csv", "json", "markdown")
 class MatrixCommand:
     name = "matrix"
     help = "print the access-review matrix: every role's and person's scopes per resource"
-    exit_statuses: ExitStatuses = (
-        (EXIT_OK, "the matrix was printed"),
-        (EXIT_FINDINGS, UNREADABLE),
-        USAGE_STATUS,
-    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)

@@ -6,7 +6,7 @@ import argparse
 import json
 from collections.abc import Mapping
 
-from crmorg.cli.common import EXIT_OK, USAGE_STATUS, ExitStatuses, UsageError, stdout
+from crmorg.cli.common import EXIT_OK, UsageError, stdout
 from crmorg.findings import FAMILIES, GROUPS
 from crmorg.lint.docs import help_uri, render_rules_markdown
 from crmorg.lint.registry import all_rules, engine_rules
@@ -17,7 +17,6 @@ from crmorg.suggestions import did_you_mean
 class RulesCommand:
     name = "rules"
     help = "list the validation rules (name, code, group, family, default severity)"
-    exit_statuses: ExitStatuses = ((EXIT_OK, "the rules were listed"), USAGE_STATUS)
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         parser.description = (

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from crmorg.cli.common import EXIT_OK, ExitStatuses, stdout
+from crmorg.cli.common import EXIT_OK, stdout
 from crmorg.schema import json_schema_text
 
 
 class SchemaCommand:
     name = "schema"
     help = "print the JSON Schema of the model format (for editors and CI)"
-    exit_statuses: ExitStatuses = ((EXIT_OK, "the schema was printed"),)
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         parser.description = (

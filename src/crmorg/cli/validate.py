@@ -6,14 +6,7 @@ import argparse
 from pathlib import Path
 
 from crmorg.api import validate_paths
-from crmorg.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    USAGE_STATUS,
-    ExitStatuses,
-    UsageError,
-    stdout,
-)
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stdout
 from crmorg.cli.config_file import Defaults, find_config, read_defaults
 from crmorg.lint.config import ConfigError, LintConfig
 from crmorg.output import OutputError, write_file
@@ -25,11 +18,6 @@ FAIL_ON = ("error", "warning", "info")
 class ValidateCommand:
     name = "validate"
     help = "check a model for errors, conflicts and gaps (`crmorg rules` lists the rules)"
-    exit_statuses: ExitStatuses = (
-        (EXIT_OK, "no finding as severe as --fail-on (default: error) in any model"),
-        (EXIT_FINDINGS, "a finding at least that severe, in any of the models"),
-        USAGE_STATUS,
-    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         parser.description = (

@@ -6,16 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from crmorg.cli.common import (
-    EXIT_FINDINGS,
-    EXIT_OK,
-    UNREADABLE,
-    USAGE_STATUS,
-    ExitStatuses,
-    UsageError,
-    add_model_argument,
-    stdout,
-)
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
 from crmorg.cli.ids import require_action_on
 from crmorg.cli.loading import load_or_report
 from crmorg.export.compiled import source_of
@@ -28,11 +19,6 @@ from crmorg.permissions.scopes import SCOPE_NAMES, Scope
 class WhoCanCommand:
     name = "who-can"
     help = "list the roles and people that may do an action to a resource"
-    exit_statuses: ExitStatuses = (
-        (EXIT_OK, "the answer was printed (also when nobody may)"),
-        (EXIT_FINDINGS, UNREADABLE),
-        USAGE_STATUS,
-    )
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)
