@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +50,36 @@ def validate(model: Model, config: LintConfig | None = None) -> Report:
     from crmorg.lint.engine import run
 
     return run(model, config)
+
+
+def validate_paths(
+    paths: Sequence[str | Path],
+    config: LintConfig | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Report:
+    """Validate the models that ``paths`` name, as ``crmorg validate A B ...`` does.
+
+    Each directory is a model of its own; the files given are read together as one
+    model, as the files of a model directory are (the way a pre-commit hook passes
+    changed files). One report holds every model's findings; it fails when any does.
+    Raises ``FileNotFoundError`` for a missing path and ``ValueError`` for a file that
+    is not a model file.
+    """
+    from crmorg.lint.engine import Report, run
+    from crmorg.loading.together import group_paths, linked_together, renamed
+
+    grouped = group_paths(paths)
+    findings: list[Finding] = []
+    for directory in grouped.directories:
+        findings += run(load_partial(directory, limits), config).findings
+    if len(grouped.files) == 1:
+        findings += run(load_partial(grouped.files[0], limits), config).findings
+    elif grouped.files:
+        with linked_together(grouped.files) as (staging, names):
+            report = run(load_partial(staging, limits), config)
+            findings += renamed(report.findings, names)
+    fail_on = config.fail_on if config is not None else Severity.ERROR
+    return Report(tuple(sorted(findings, key=Finding.sort_key)), fail_on)
 
 
 def export(model: Model, target: str, out_dir: str | Path, *, force: bool = False) -> list[Path]:

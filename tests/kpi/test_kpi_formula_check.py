@@ -78,14 +78,14 @@ def test_position_skips_the_opening_quote(tmp_path: Path) -> None:
     assert _formula_findings(tmp_path, 'formula: "won.total / lost"\n')[0][:2] == (8, 18)
 
 
-def test_undeclared_metric_is_not_a_schema_finding_but_kpi_not_measurable(
+def test_undeclared_metric_is_not_a_schema_finding_but_kpi_unknown_metric(
     tmp_path: Path,
 ) -> None:
     body = "formula: won / closed\nunit: count\ndirection: higher\ntarget: 1\nfrequency: monthly\n"
     assert _formula_findings(tmp_path, body) == []
     report = run(load_partial(tmp_path / "model.yaml"))
     rules = [f.rule for f in report.findings if "rate" in f.subjects]
-    assert rules == ["kpi-not-measurable"]
+    assert rules == ["kpi-unknown-metric"]
 
 
 def test_valid_formula_gives_no_finding(tmp_path: Path) -> None:

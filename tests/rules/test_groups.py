@@ -110,6 +110,7 @@ def test_ignore_and_severity_by_group_on_the_command_line(
         "department-without-kpi": "error",
         "kpi-not-measurable": "info",
         "kpi-owner-lacks-access": "error",
+        "kpi-unknown-metric": "error",
     }
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from crmorg.catalogs import LANGUAGES
 from crmorg.charts import RENDERERS, render_html
 from crmorg.charts.views import VIEWS, build_chart
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
+from crmorg.cli.ids import require_known
 from crmorg.cli.loading import load_or_report
+from crmorg.model import Model
 from crmorg.output import OutputError, write_file
 
 
@@ -21,6 +24,15 @@ def _depth(value: str) -> int:
     if depth < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {depth}")
     return depth
+
+
+ROOTS_BY_VIEW: dict[str, Callable[[Model], tuple[str, Collection[str]]]] = {
+    "departments": lambda model: ("department", model.departments),
+    "roles": lambda model: ("role", model.roles),
+    "people": lambda model: ("person", model.people),
+    "teams": lambda model: ("department or team", {*model.departments, *model.teams}),
+}
+"""Per view: what a --root names, and the model's ids of that kind."""
 
 
 class ChartCommand:
@@ -52,6 +64,10 @@ class ChartCommand:
         model = load_or_report(args.path, out)
         if model is None:
             return EXIT_FINDINGS
+        # A root that the model does not define at all gets a suggestion; the chart
+        # itself decides about the others.
+        kind, roots = ROOTS_BY_VIEW[args.view](model)
+        require_known(args.root, roots, kind)
         try:
             chart = build_chart(model, args.view, args.root, args.depth, args.lang)
         except ValueError as exc:

@@ -6,6 +6,7 @@ import argparse
 import json
 
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
+from crmorg.cli.ids import require_action_on, require_known
 from crmorg.cli.loading import load_for_command, render_load_failure
 from crmorg.model import Model
 from crmorg.permissions.decisions import Decision, UnknownIdError
@@ -51,6 +52,11 @@ class ExplainCommand:
                 f"`{args.subject}` is a role, and a record decision is about a person: "
                 f"name a person who holds it, or ask about the role with --scope"
             )
+        require_known(args.subject, {*model.roles, *model.people}, "role or person")
+        require_action_on(model, args.action, args.resource)
+        require_known(args.owner, model.people, "person")
+        require_known(args.team, model.teams, "team")
+        require_known(args.department, model.departments, "department")
         try:
             if on_record:
                 decision = model.decide(

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 from importlib.resources import files
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import yaml
 
 from crmorg.cli.common import EXIT_OK, UsageError, stdout
 from crmorg.kpi.starter import parse_kpi_ids, standard_kpis_file
+from crmorg.output import OutputError, write_file
 from crmorg.schema import json_schema_text
 
 
@@ -47,8 +46,14 @@ class InitCommand:
                 raise UsageError(str(exc)) from None
             kpis_file = standard_kpis_file(yaml.safe_load(starter), ids)
             contents["kpis.yaml"], notes = kpis_file.text, kpis_file.notes
+        written: list[Path] = []
         try:
-            written = write_files(target, contents)
+            for name, text in contents.items():
+                # crmorg's one writer: atomic, and the file gets the user's umask.
+                write_file(target / name, text)
+                written.append(target / name)
+        except OutputError as exc:
+            raise UsageError(str(exc)) from None
         except OSError as exc:
             raise UsageError(f"cannot write to {target}: {exc.strerror or exc}") from None
         out = stdout()
@@ -58,21 +63,3 @@ class InitCommand:
             out.write(f"note: {note}\n")
         out.write(f"next: crmorg validate {target}\n")
         return EXIT_OK
-
-
-def write_files(target: Path, contents: dict[str, str]) -> list[Path]:
-    """Write each file atomically (temporary file, then rename)."""
-    target.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for name, text in contents.items():
-        path = target / name
-        handle, temporary = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-                stream.write(text)
-            Path(temporary).replace(path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        written.append(path)
-    return written

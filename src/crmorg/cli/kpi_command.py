@@ -13,7 +13,9 @@ from crmorg.findings import Severity
 from crmorg.kpi.evaluate import evaluate
 from crmorg.kpi.render import RENDERERS, ScorecardContext, render
 from crmorg.kpi.render.library import LIBRARY_RENDERERS, render_library
-from crmorg.lint.engine import Report
+from crmorg.lint.config import LintConfig
+from crmorg.lint.engine import Report, run
+from crmorg.lint.rules.kpi_unknown_metric import kpi_unknown_metric
 from crmorg.loading.metric_data import DATA_FORMATS, MetricDataResult, read_metric_data
 from crmorg.model import Model
 from crmorg.reporters import text
@@ -69,6 +71,7 @@ class KpiCommand:
         model = load_or_report(args.path, err)
         if model is None:
             return EXIT_FINDINGS
+        unmeasurable = _report_unknown_metrics(model)
         read = read_metric_data(data_file, model.metrics)
         scorecard = evaluate(model.kpis, read.data)
         if args.period is not None:
@@ -86,7 +89,18 @@ class KpiCommand:
             colour=out.colour and args.format == "table",
         )
         out.write(render(scorecard, args.format, context))
-        return EXIT_FINDINGS if _report_data_findings(read) else EXIT_OK
+        data_failed = _report_data_findings(read)
+        return EXIT_FINDINGS if data_failed or unmeasurable else EXIT_OK
+
+
+def _report_unknown_metrics(model: Model) -> bool:
+    """Print, on standard error, each KPI formula that names an undeclared metric (such a
+    KPI can never be computed); True when there is one."""
+    found = run(model, LintConfig.from_options(select=[kpi_unknown_metric.name])).errors
+    if found:
+        err = stderr()
+        err.write(text.render(Report(found), err.colour))
+    return bool(found)
 
 
 def handbook_scorecard(data: str | None, model: Model) -> tuple[tuple[Section, ...], bool]:

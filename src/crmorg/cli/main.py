@@ -6,9 +6,12 @@ import argparse
 import importlib
 import os
 import sys
+import textwrap
 from collections.abc import Sequence
 
 from crmorg.cli.common import EXIT_USAGE, Command, UsageError
+from crmorg.cli.exit_statuses import exit_status_epilog
+from crmorg.suggestions import did_you_mean
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("validate", "validate:ValidateCommand", "check a model for errors, conflicts and gaps"),
@@ -39,11 +42,52 @@ def _commands() -> tuple[Command, ...]:
     return tuple(_load_command(target) for _, target, _ in COMMANDS)
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Wraps each line of a description or epilog on its own; an indented line (an
+    exit status) wraps under its text, so the table keeps one status a line."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(self._fill_line(line, width, indent) for line in text.splitlines())
+
+    def _fill_line(self, line: str, width: int, indent: str) -> str:
+        if not line[:1].isspace():
+            return super()._fill_text(line, width, indent) if line else ""
+        lead = indent + line[: len(line) - len(line.lstrip())]
+        hang = lead + " " * (len(line.lstrip().split(" ", 1)[0]) + 2)
+        return textwrap.fill(line.strip(), width, initial_indent=lead, subsequent_indent=hang)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         sys.stderr.write(f"{self.prog}: error: {message}\n")
         raise SystemExit(EXIT_USAGE)
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """As argparse does, but an unknown option is an error here, with a hint: a
+        command's parser knows its own options, so it names the one meant."""
+        parsed, extras = super().parse_known_args(args, namespace)
+        unknown = [word for word in extras if word.startswith("-") and word != "-"]
+        if unknown:
+            known = [o for action in self._actions for o in action.option_strings]
+            shown = ", ".join(
+                word + did_you_mean(word.partition("=")[0], known, quote="") for word in unknown
+            )
+            self.error(f"unrecognized arguments: {shown}")
+        return parsed, extras
+
+    def _check_value(self, action: argparse.Action, value: object) -> None:
+        """A value outside an option's choices is refused with the closest choice."""
+        choices = action.choices
+        if choices is not None and value not in choices:
+            names = [str(choice) for choice in choices]
+            hint = did_you_mean(str(value), names, quote="'")
+            raise argparse.ArgumentError(
+                action,
+                f"invalid choice: {value!r}{hint}; choose from " + ", ".join(names),
+            )
 
 
 def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
@@ -54,13 +98,19 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
         prog="crmorg",
         description="Describe the people around a CRM as YAML; validate it; compile it to "
         "RBAC policies, org charts and onboarding docs.",
+        epilog="`crmorg COMMAND --help` says what each exit status of a command means; 130 "
+        "means it was interrupted.",
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"crmorg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, target, help_text in COMMANDS:
-        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        command_parser = sub.add_parser(
+            name, help=help_text, description=help_text, formatter_class=_Formatter
+        )
         if selected in (name, "*"):
             command = _load_command(target)
+            command_parser.epilog = exit_status_epilog(name)
             command.configure(command_parser)
             command_parser.set_defaults(handler=command)
     return parser

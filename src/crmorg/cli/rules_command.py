@@ -11,6 +11,7 @@ from crmorg.findings import FAMILIES, GROUPS
 from crmorg.lint.docs import help_uri, render_rules_markdown
 from crmorg.lint.registry import all_rules, engine_rules
 from crmorg.lint.rule import Rule
+from crmorg.suggestions import did_you_mean
 
 
 class RulesCommand:
@@ -43,7 +44,9 @@ class RulesCommand:
                 if args.rule in (r.name, r.info.code, r.info.group, r.info.family)
             }
             if not rules:
-                raise UsageError(f"no rule named {args.rule!r}; `crmorg rules` lists them")
+                names = {n for r in known.values() for n in (r.name, r.info.code)}
+                hint = did_you_mean(args.rule, {*names, *GROUPS, *FAMILIES})
+                raise UsageError(f"no rule named {args.rule!r}{hint}; `crmorg rules` lists them")
         out = stdout()
         if args.format == "markdown":
             out.write(render_rules_markdown(rules if args.rule is not None else None))

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
+from crmorg.cli.ids import require_action_on
 from crmorg.cli.loading import load_or_report
 from crmorg.export.compiled import source_of
 from crmorg.model import Model
@@ -36,6 +37,7 @@ class WhoCanCommand:
         model = load_or_report(args.path, out)
         if model is None:
             return EXIT_FINDINGS
+        require_action_on(model, args.action, args.resource)
         try:
             answer = who_can(model, args.action, args.resource, args.scope)
         except (UnknownIdError, ValueError) as exc:

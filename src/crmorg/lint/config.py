@@ -10,6 +10,7 @@ from crmorg.findings import FAMILIES, GROUPS, RuleIdentity, Severity
 from crmorg.lint.catalog import IDENTITIES
 from crmorg.lint.rules.internal_error import INTERNAL_ERROR
 from crmorg.lint.waivers import ALWAYS_REPORTED
+from crmorg.suggestions import did_you_mean
 
 Level = Severity | Literal["off"]
 
@@ -128,4 +129,5 @@ def _check_selector(word: str) -> str:
     for info in IDENTITIES.values():
         if info.code == word:
             return info.name
-    raise ConfigError(f"no rule named {word!r}; `crmorg rules` lists them")
+    hint = did_you_mean(word, [*COLLECTIONS, *IDENTITIES])
+    raise ConfigError(f"no rule named {word!r}{hint}; `crmorg rules` lists them")

@@ -23,6 +23,7 @@ from crmorg.lint.rules.inheritance_cycle import inheritance_cycle
 from crmorg.lint.rules.internal_error import internal_error
 from crmorg.lint.rules.kpi_not_measurable import kpi_not_measurable
 from crmorg.lint.rules.kpi_owner_lacks_access import kpi_owner_lacks_access
+from crmorg.lint.rules.kpi_unknown_metric import kpi_unknown_metric
 from crmorg.lint.rules.person_without_role import person_without_role
 from crmorg.lint.rules.privilege_escalation import privilege_escalation
 from crmorg.lint.rules.raci_no_accountable import raci_no_accountable
@@ -76,6 +77,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     single_point_of_failure,
     excess_privilege,
     kpi_owner_lacks_access,
+    kpi_unknown_metric,
     unused_waiver,
 )
 """The rules crmorg ships: every one of them can be seeded in a model."""

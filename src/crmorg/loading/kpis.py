@@ -4,12 +4,11 @@ Runs after every section is validated. A KPI with ``standard: <id>`` is complete
 the standard library (:mod:`crmorg.kpi.standard`), so rules, docs and exports see whole
 KPIs. A formula that is not valid formula syntax is a ``schema`` finding at the
 offending token. A formula that parses but names an undeclared metric is left to the
-``kpi-not-measurable`` rule.
+``kpi-unknown-metric`` rule.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -22,6 +21,7 @@ from crmorg.kpi.standard import implied_metrics, resolve_standard
 from crmorg.loading.identities import make_finding
 from crmorg.loading.scalar_positions import locate_in_scalar
 from crmorg.source import SourceMap
+from crmorg.suggestions import did_you_mean
 
 __all__ = ["complete_kpis", "formula_findings"]
 
@@ -45,8 +45,7 @@ def complete_kpis(
         where = ("kpis", kpi_id, "standard")
         standard = STANDARD_KPIS.get(kpi.standard)
         if standard is None:
-            close = difflib.get_close_matches(kpi.standard, list(STANDARD_KPIS), n=1)
-            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            hint = did_you_mean(kpi.standard, STANDARD_KPIS)
             findings.append(
                 make_finding(
                     "unknown-reference",

@@ -1,0 +1,72 @@
+"""What each command's exit statuses mean: shown in its ``--help`` and in the README.
+
+One table for all commands, so that they say the same thing the same way; a test
+keeps the README's commands table in step with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+
+ExitStatuses = tuple[tuple[int, str], ...]
+"""(status, what it means), for each status a command may exit with."""
+
+_USAGE = (
+    EXIT_USAGE,
+    "usage error: an unknown option, id or file, or output that cannot be written",
+)
+_UNREADABLE = "the model cannot be read (its errors are printed)"
+
+EXIT_STATUSES: Mapping[str, ExitStatuses] = {
+    "validate": (
+        (EXIT_OK, "no finding as severe as --fail-on (default: error) in any model"),
+        (EXIT_FINDINGS, "a finding at least that severe, in any of the models"),
+        _USAGE,
+    ),
+    "explain": (
+        (EXIT_OK, "allowed"),
+        (EXIT_FINDINGS, f"denied (the answer is printed, as for allowed), or {_UNREADABLE}"),
+        _USAGE,
+    ),
+    "who-can": (
+        (EXIT_OK, "the answer was printed (also when nobody may)"),
+        (EXIT_FINDINGS, _UNREADABLE),
+        _USAGE,
+    ),
+    "matrix": ((EXIT_OK, "the matrix was printed"), (EXIT_FINDINGS, _UNREADABLE), _USAGE),
+    "export": (
+        (EXIT_OK, "the export was written"),
+        (
+            EXIT_FINDINGS,
+            f"{_UNREADABLE}; or it has errors and --force was not given; or the export failed",
+        ),
+        _USAGE,
+    ),
+    "chart": ((EXIT_OK, "the chart was written"), (EXIT_FINDINGS, _UNREADABLE), _USAGE),
+    "docs": (
+        (EXIT_OK, "the handbook was written"),
+        (EXIT_FINDINGS, f"{_UNREADABLE}, or --kpi-data has errors (the handbook is written)"),
+        _USAGE,
+    ),
+    "kpi": (
+        (EXIT_OK, "the scorecard (or the library) was printed"),
+        (
+            EXIT_FINDINGS,
+            f"{_UNREADABLE}, a KPI formula names an undeclared metric, or the data file has "
+            "errors (the scorecard is printed; bad rows are left out)",
+        ),
+        _USAGE,
+    ),
+    "rules": ((EXIT_OK, "the rules were listed"), _USAGE),
+    "schema": ((EXIT_OK, "the schema was printed"),),
+    "init": ((EXIT_OK, "the starter model was written"), _USAGE),
+}
+"""Command name -> its exit statuses, in the order ``--help`` lists them."""
+
+
+def exit_status_epilog(command: str) -> str:
+    """The ``--help`` lines that say what each exit status of ``command`` means."""
+    lines = (f"  {status}  {meaning}" for status, meaning in EXIT_STATUSES[command])
+    return "exit status:\n" + "\n".join(lines)
