@@ -6,6 +6,7 @@ identity, live here, below both of them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Literal, get_args
@@ -23,6 +24,8 @@ Family = Literal["model", "conflict", "gap"]
 together, the design contradicts itself, or something it needs is missing."""
 
 FAMILIES: tuple[Family, ...] = get_args(Family)
+
+_FAMILY_OF_HUNDRED: dict[str, Family] = {"0": "model", "1": "conflict", "2": "gap", "3": "model"}
 
 
 class Severity(StrEnum):
@@ -112,6 +115,15 @@ class RuleIdentity:
     group: Group
     family: Family
     severity: Severity
+
+    @classmethod
+    def of(cls, name: str, code: str, group: Group, severity: Severity) -> RuleIdentity:
+        """A rule's identity, its family read from its code: CRM0xx and CRM3xx are about
+        the model itself, CRM1xx are conflicts, CRM2xx gaps (section 4 of the contract)."""
+        family = _FAMILY_OF_HUNDRED.get(code[3:4]) if re.fullmatch(r"CRM\d{3}", code) else None
+        if family is None:
+            raise ValueError(f"rule {name}: code {code!r} is not one of CRM000 to CRM399")
+        return cls(name, code, group, family, severity)
 
     def finding(self, message: str, location: Location, subjects: tuple[str, ...] = ()) -> Finding:
         """A finding of this rule at its default severity."""

@@ -25,7 +25,7 @@ from crmorg.model import Model
 from .test_config import MODEL
 
 
-@rule("broken-plugin", code="CRM901", group="access", family="gap", severity=Severity.INFO)
+@rule("broken-plugin", "CRM298", "access", Severity.INFO)
 def broken_plugin(model: Model) -> Iterator[Problem]:
     """A plugin rule with a bug: it looks up a role that is not there.
 
@@ -38,9 +38,7 @@ def broken_plugin(model: Model) -> Iterator[Problem]:
     yield Problem("never reached", ("roles",), (model.roles["nobody"].name or "",))
 
 
-@post_pass_rule(
-    "broken-review", code="CRM902", group="model", family="model", severity=Severity.INFO
-)
+@post_pass_rule("broken-review", "CRM398", "model", Severity.INFO)
 def broken_review(model: Model, first_pass: FirstPass) -> Iterator[Problem]:
     """A post-pass rule with a bug.
 

@@ -12,7 +12,7 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from crmorg.findings import Family, Finding, Group, Location, Path, RuleIdentity, Severity
+from crmorg.findings import Finding, Group, Location, Path, RuleIdentity, Severity
 from crmorg.model import Model
 
 
@@ -81,11 +81,9 @@ class PostPassRule(Rule):
     review: PostPassCheck
 
 
-def rule(
-    name: str, *, code: str, group: Group, family: Family, severity: Severity
-) -> Callable[[Check], Rule]:
+def rule(name: str, code: str, group: Group, severity: Severity) -> Callable[[Check], Rule]:
     """Declare a rule with its check: the function's docstring is its documentation."""
-    return checks(RuleIdentity(name, code, group, family, severity))
+    return checks(RuleIdentity.of(name, code, group, severity))
 
 
 def checks(identity: RuleIdentity) -> Callable[[Check], Rule]:
@@ -98,13 +96,13 @@ def checks(identity: RuleIdentity) -> Callable[[Check], Rule]:
 
 
 def post_pass_rule(
-    name: str, *, code: str, group: Group, family: Family, severity: Severity
+    name: str, code: str, group: Group, severity: Severity
 ) -> Callable[[PostPassCheck], PostPassRule]:
     """Declare a post-pass rule with its review of the other rules' findings."""
-    identity = RuleIdentity(name, code, group, family, severity)
+    declared = RuleIdentity.of(name, code, group, severity)
 
     def wrap(review: PostPassCheck) -> PostPassRule:
-        return PostPassRule(identity, no_check, review.__doc__ or "", review)
+        return PostPassRule(declared, no_check, review.__doc__ or "", review)
 
     return wrap
 

@@ -9,18 +9,10 @@ from __future__ import annotations
 
 from crmorg.findings import Finding, Location, RuleIdentity, Severity
 
-YAML_SYNTAX = RuleIdentity(
-    "yaml-syntax", code="CRM001", group="model", family="model", severity=Severity.ERROR
-)
-SCHEMA = RuleIdentity(
-    "schema", code="CRM002", group="model", family="model", severity=Severity.ERROR
-)
-DUPLICATE_ID = RuleIdentity(
-    "duplicate-id", code="CRM003", group="model", family="model", severity=Severity.ERROR
-)
-UNKNOWN_REFERENCE = RuleIdentity(
-    "unknown-reference", code="CRM004", group="model", family="model", severity=Severity.ERROR
-)
+YAML_SYNTAX = RuleIdentity.of("yaml-syntax", "CRM001", "model", Severity.ERROR)
+SCHEMA = RuleIdentity.of("schema", "CRM002", "model", Severity.ERROR)
+DUPLICATE_ID = RuleIdentity.of("duplicate-id", "CRM003", "model", Severity.ERROR)
+UNKNOWN_REFERENCE = RuleIdentity.of("unknown-reference", "CRM004", "model", Severity.ERROR)
 
 LOADER_IDENTITIES: dict[str, RuleIdentity] = {
     identity.name: identity for identity in (YAML_SYNTAX, SCHEMA, DUPLICATE_ID, UNKNOWN_REFERENCE)

@@ -9,7 +9,7 @@ from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
 
-@rule("accountable-external", code="CRM204", group="raci", family="gap", severity=Severity.WARNING)
+@rule("accountable-external", "CRM204", "raci", Severity.WARNING)
 def accountable_external(model: Model) -> Iterator[Problem]:
     """An external role (partner, agent) is Accountable for a responsibility.
 

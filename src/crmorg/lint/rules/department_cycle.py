@@ -10,7 +10,7 @@ from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
 
-@rule("department-cycle", code="CRM006", group="model", family="model", severity=Severity.ERROR)
+@rule("department-cycle", "CRM006", "model", Severity.ERROR)
 def department_cycle(model: Model) -> Iterator[Problem]:
     """Departments are each other's parents, so they form no tree.
 

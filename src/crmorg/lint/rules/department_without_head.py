@@ -9,13 +9,7 @@ from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
 
-@rule(
-    "department-without-head",
-    code="CRM209",
-    group="organisation",
-    family="gap",
-    severity=Severity.WARNING,
-)
+@rule("department-without-head", "CRM209", "organisation", Severity.WARNING)
 def department_without_head(model: Model) -> Iterator[Problem]:
     """A department names no head role.
 

@@ -9,7 +9,7 @@ from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
 
-@rule("department-without-kpi", code="CRM211", group="kpi", family="gap", severity=Severity.INFO)
+@rule("department-without-kpi", "CRM211", "kpi", Severity.INFO)
 def department_without_kpi(model: Model) -> Iterator[Problem]:
     """No KPI belongs to the department, so nothing says how well it works.
 

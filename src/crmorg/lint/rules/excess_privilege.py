@@ -14,7 +14,7 @@ from crmorg.roles.raci import owners
 from crmorg.roles.scopes import BIT, COVERED, Scope, widest
 
 
-@rule("excess-privilege", code="CRM215", group="access", family="gap", severity=Severity.INFO)
+@rule("excess-privilege", "CRM215", "access", Severity.INFO)
 def excess_privilege(model: Model) -> Iterator[Problem]:
     """A role has a grant on a sensitive resource that no responsibility requires.
 

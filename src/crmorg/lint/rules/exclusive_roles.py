@@ -11,7 +11,7 @@ from crmorg.model import Model
 from crmorg.permissions.models import ExclusiveRoles
 
 
-@rule("exclusive-roles", code="CRM103", group="access", family="conflict", severity=Severity.ERROR)
+@rule("exclusive-roles", "CRM103", "access", Severity.ERROR)
 def exclusive_roles(model: Model) -> Iterator[Problem]:
     """A person holds more of a set of exclusive roles than the constraint allows.
 

@@ -12,9 +12,7 @@ from crmorg.model import Model
 from crmorg.roles.scopes import Scope, includes
 
 
-@rule(
-    "external-overreach", code="CRM107", group="access", family="conflict", severity=Severity.ERROR
-)
+@rule("external-overreach", "CRM107", "access", Severity.ERROR)
 def external_overreach(model: Model) -> Iterator[Problem]:
     """An external role (partner, agent, distributor) reaches beyond its team or into
     sensitive records.

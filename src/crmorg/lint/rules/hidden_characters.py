@@ -25,7 +25,7 @@ _TEXT_FIELDS = ("name", "description", "title")
 _IDENTIFIER_FIELDS = ("email",)
 
 
-@rule("hidden-characters", code="CRM008", group="model", family="model", severity=Severity.ERROR)
+@rule("hidden-characters", "CRM008", "model", Severity.ERROR)
 def hidden_characters(model: Model) -> Iterator[Problem]:
     """Text holds control, bidi or zero-width characters, which no reader can see.
 

@@ -10,7 +10,7 @@ from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
 
-@rule("inheritance-cycle", code="CRM005", group="model", family="model", severity=Severity.ERROR)
+@rule("inheritance-cycle", "CRM005", "model", Severity.ERROR)
 def inheritance_cycle(model: Model) -> Iterator[Problem]:
     """Roles inherit from each other in a circle, so no role's grants are well defined.
 

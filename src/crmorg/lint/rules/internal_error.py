@@ -5,9 +5,7 @@ from __future__ import annotations
 from crmorg.findings import Finding, Location, RuleIdentity, Severity
 from crmorg.lint.rule import Rule, reported_elsewhere
 
-INTERNAL_ERROR = RuleIdentity(
-    "internal-error", code="CRM302", group="model", family="model", severity=Severity.ERROR
-)
+INTERNAL_ERROR = RuleIdentity.of("internal-error", "CRM302", "model", Severity.ERROR)
 
 internal_error = reported_elsewhere(
     INTERNAL_ERROR,

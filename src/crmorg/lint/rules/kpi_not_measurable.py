@@ -12,7 +12,7 @@ from crmorg.model import Model
 _REQUIRED_FIELDS = ("formula", "target", "unit", "direction", "frequency")
 
 
-@rule("kpi-not-measurable", code="CRM212", group="kpi", family="gap", severity=Severity.WARNING)
+@rule("kpi-not-measurable", "CRM212", "kpi", Severity.WARNING)
 def kpi_not_measurable(model: Model) -> Iterator[Problem]:
     """A KPI cannot be measured: it lacks a formula, target, unit, direction or
     frequency.

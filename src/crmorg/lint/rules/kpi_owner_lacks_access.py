@@ -40,7 +40,7 @@ def _holder(role: str) -> str:
     return f"holder of {role}"
 
 
-@rule("kpi-owner-lacks-access", code="CRM216", group="kpi", family="gap", severity=Severity.WARNING)
+@rule("kpi-owner-lacks-access", "CRM216", "kpi", Severity.WARNING)
 def kpi_owner_lacks_access(model: Model) -> Iterator[Problem]:
     """A KPI's owner cannot read the records one of its metrics is computed from.
 

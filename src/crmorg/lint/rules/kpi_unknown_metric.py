@@ -11,7 +11,7 @@ from crmorg.model import Model
 from crmorg.suggestions import did_you_mean
 
 
-@rule("kpi-unknown-metric", code="CRM217", group="kpi", family="gap", severity=Severity.ERROR)
+@rule("kpi-unknown-metric", "CRM217", "kpi", Severity.ERROR)
 def kpi_unknown_metric(model: Model) -> Iterator[Problem]:
     """A KPI's formula names a metric that the model does not declare.
 

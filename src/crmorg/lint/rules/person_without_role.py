@@ -9,13 +9,7 @@ from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
 
-@rule(
-    "person-without-role",
-    code="CRM208",
-    group="organisation",
-    family="gap",
-    severity=Severity.WARNING,
-)
+@rule("person-without-role", "CRM208", "organisation", Severity.WARNING)
 def person_without_role(model: Model) -> Iterator[Problem]:
     """A person holds no role, so they have no permissions and no work.
 

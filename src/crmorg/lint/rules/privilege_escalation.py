@@ -13,13 +13,7 @@ from crmorg.permissions.effective import EffectiveGrant, Permission
 from crmorg.roles.scopes import COVERED, Scope
 
 
-@rule(
-    "privilege-escalation",
-    code="CRM106",
-    group="access",
-    family="conflict",
-    severity=Severity.ERROR,
-)
+@rule("privilege-escalation", "CRM106", "access", Severity.ERROR)
 def privilege_escalation(model: Model) -> Iterator[Problem]:
     """A role can `assign` a role-granting resource, and so reach a role stronger than itself.
 

@@ -9,7 +9,7 @@ from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
 
-@rule("raci-no-accountable", code="CRM201", group="raci", family="gap", severity=Severity.ERROR)
+@rule("raci-no-accountable", "CRM201", "raci", Severity.ERROR)
 def raci_no_accountable(model: Model) -> Iterator[Problem]:
     """A responsibility names no Accountable role, so nobody answers for it.
 

@@ -9,7 +9,7 @@ from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
 
-@rule("raci-no-responsible", code="CRM202", group="raci", family="gap", severity=Severity.ERROR)
+@rule("raci-no-responsible", "CRM202", "raci", Severity.ERROR)
 def raci_no_responsible(model: Model) -> Iterator[Problem]:
     """A responsibility names no Responsible role, so nobody does the work.
 

@@ -14,9 +14,7 @@ _FIELDS = {"A": "accountable", "R": "responsible", "C": "consulted", "I": "infor
 are judged against it."""
 
 
-@rule(
-    "raci-role-overlap", code="CRM105", group="raci", family="conflict", severity=Severity.WARNING
-)
+@rule("raci-role-overlap", "CRM105", "raci", Severity.WARNING)
 def raci_role_overlap(model: Model) -> Iterator[Problem]:
     """One role plays more than one RACI part in one responsibility.
 

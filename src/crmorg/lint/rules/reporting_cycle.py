@@ -10,7 +10,7 @@ from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
 
-@rule("reporting-cycle", code="CRM007", group="model", family="model", severity=Severity.ERROR)
+@rule("reporting-cycle", "CRM007", "model", Severity.ERROR)
 def reporting_cycle(model: Model) -> Iterator[Problem]:
     """Reporting lines (of roles or of people) run in a circle.
 

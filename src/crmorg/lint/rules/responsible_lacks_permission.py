@@ -13,13 +13,7 @@ from crmorg.permissions.effective import Permission
 from crmorg.roles.scopes import Scope, includes
 
 
-@rule(
-    "responsible-lacks-permission",
-    code="CRM203",
-    group="raci",
-    family="gap",
-    severity=Severity.ERROR,
-)
+@rule("responsible-lacks-permission", "CRM203", "raci", Severity.ERROR)
 def responsible_lacks_permission(model: Model) -> Iterator[Problem]:
     """A Responsible role's effective grants do not cover what its responsibility `requires`.
 

@@ -11,13 +11,7 @@ from crmorg.model import Model
 from crmorg.permissions.models import RoleCardinality
 
 
-@rule(
-    "role-cardinality",
-    code="CRM104",
-    group="organisation",
-    family="conflict",
-    severity=Severity.ERROR,
-)
+@rule("role-cardinality", "CRM104", "organisation", Severity.ERROR)
 def role_cardinality(model: Model) -> Iterator[Problem]:
     """The number of people holding a role is outside a constraint's `min`..`max`.
 

@@ -9,13 +9,7 @@ from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
 
-@rule(
-    "role-without-responsibility",
-    code="CRM206",
-    group="raci",
-    family="gap",
-    severity=Severity.WARNING,
-)
+@rule("role-without-responsibility", "CRM206", "raci", Severity.WARNING)
 def role_without_responsibility(model: Model) -> Iterator[Problem]:
     """A role is neither Accountable nor Responsible for any responsibility.
 

@@ -11,13 +11,7 @@ from crmorg.model import Model
 from crmorg.roles.raci import owners
 
 
-@rule(
-    "single-point-of-failure",
-    code="CRM214",
-    group="organisation",
-    family="gap",
-    severity=Severity.WARNING,
-)
+@rule("single-point-of-failure", "CRM214", "organisation", Severity.WARNING)
 def single_point_of_failure(model: Model) -> Iterator[Problem]:
     """A critical responsibility is held by fewer than two people.
 

@@ -11,9 +11,7 @@ from crmorg.lint.wording import listing, permission_text
 from crmorg.model import Model
 
 
-@rule(
-    "sod-person-conflict", code="CRM102", group="access", family="conflict", severity=Severity.ERROR
-)
+@rule("sod-person-conflict", "CRM102", "access", Severity.ERROR)
 def sod_person_conflict(model: Model) -> Iterator[Problem]:
     """A person's roles together hold every permission of a separation-of-duties constraint.
 

@@ -12,9 +12,7 @@ from crmorg.lint.wording import listing, permission_text
 from crmorg.model import Model
 
 
-@rule(
-    "sod-role-conflict", code="CRM101", group="access", family="conflict", severity=Severity.ERROR
-)
+@rule("sod-role-conflict", "CRM101", "access", Severity.ERROR)
 def sod_role_conflict(model: Model) -> Iterator[Problem]:
     """One role's effective grants hold every permission of a separation-of-duties constraint.
 

@@ -10,9 +10,7 @@ from crmorg.lint.wording import listing
 from crmorg.model import Model
 
 
-@rule(
-    "span-of-control", code="CRM213", group="organisation", family="gap", severity=Severity.WARNING
-)
+@rule("span-of-control", "CRM213", "organisation", Severity.WARNING)
 def span_of_control(model: Model) -> Iterator[Problem]:
     """A person has more direct reports than `settings.span_of_control` (default 10).
 

@@ -9,13 +9,7 @@ from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
 
-@rule(
-    "team-without-lead",
-    code="CRM210",
-    group="organisation",
-    family="gap",
-    severity=Severity.WARNING,
-)
+@rule("team-without-lead", "CRM210", "organisation", Severity.WARNING)
 def team_without_lead(model: Model) -> Iterator[Problem]:
     """A team names no lead.
 

@@ -11,7 +11,7 @@ from crmorg.model import Model
 from crmorg.permissions.effective import Permission
 
 
-@rule("uncovered-action", code="CRM205", group="access", family="gap", severity=Severity.WARNING)
+@rule("uncovered-action", "CRM205", "access", Severity.WARNING)
 def uncovered_action(model: Model) -> Iterator[Problem]:
     """Actions apply to a resource, but no role can perform them.
 

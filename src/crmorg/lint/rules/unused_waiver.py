@@ -10,9 +10,7 @@ from crmorg.lint.waivers import ALWAYS_REPORTED, matches
 from crmorg.model import Model
 
 
-@post_pass_rule(
-    "unused-waiver", code="CRM301", group="model", family="model", severity=Severity.WARNING
-)
+@post_pass_rule("unused-waiver", "CRM301", "model", Severity.WARNING)
 def unused_waiver(model: Model, first_pass: FirstPass) -> Iterator[Problem]:
     """A waiver in `settings.waivers` matches no finding, so it would silently hide a
     future problem it was never meant for.

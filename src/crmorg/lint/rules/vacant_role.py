@@ -9,7 +9,7 @@ from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
 
 
-@rule("vacant-role", code="CRM207", group="organisation", family="gap", severity=Severity.WARNING)
+@rule("vacant-role", "CRM207", "organisation", Severity.WARNING)
 def vacant_role(model: Model) -> Iterator[Problem]:
     """No person holds the role, directly or through a role that inherits it.
 
