@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Generic, TypeVar, overload
 
 from crmorg.document import Document
 from crmorg.findings import Finding, Location, Path
@@ -14,7 +14,6 @@ from crmorg.permissions.catalog import ActionCatalog
 from crmorg.permissions.decisions import Decision, UnknownIdError
 from crmorg.permissions.effective import EffectiveGrant, HeldGrant, Permission
 from crmorg.permissions.models import Constraint, Resource
-from crmorg.roles import graphs
 from crmorg.roles.models import Department, Person, Responsibility, Role, Team
 from crmorg.roles.orggraph import OrgGraph
 from crmorg.roles.scopes import Scope
@@ -22,8 +21,29 @@ from crmorg.settings import Organization, Settings
 from crmorg.source import SourceMap
 from crmorg.text import localize
 
-if TYPE_CHECKING:
-    import networkx as nx
+_Value = TypeVar("_Value")
+
+
+class _Section(Generic[_Value]):
+    """A section of the model's document, read as an attribute of the model.
+
+    The first read stores the section on the model itself, so later reads (rules read
+    ``model.roles`` in their loops) are a plain attribute lookup: a model never changes.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._key = name
+
+    @overload
+    def __get__(self, model: None, owner: type) -> _Section[_Value]: ...
+    @overload
+    def __get__(self, model: Model, owner: type) -> _Value: ...
+    def __get__(self, model: Model | None, owner: type) -> _Section[_Value] | _Value:
+        if model is None:
+            return self
+        value: _Value = getattr(model.document, self._key)
+        model.__dict__[self._key] = value
+        return value
 
 
 class Model:
@@ -65,56 +85,24 @@ class Model:
             f"{len(self.people)} people, {len(self.resources)} resources>"
         )
 
-    # Sections: one typed property per section that crmorg.sections declares (version
-    # aside); tests/core/test_sections.py checks that they agree with the declaration.
-    @property
-    def organization(self) -> Organization | None:
-        return self.document.organization
+    # Sections: one typed attribute per section that crmorg.sections declares (version
+    # and actions aside); tests/core/test_sections.py checks they agree with it.
+    organization: _Section[Organization | None] = _Section()
+    resources: _Section[Mapping[str, Resource]] = _Section()
+    departments: _Section[Mapping[str, Department]] = _Section()
+    roles: _Section[Mapping[str, Role]] = _Section()
+    responsibilities: _Section[Mapping[str, Responsibility]] = _Section()
+    teams: _Section[Mapping[str, Team]] = _Section()
+    people: _Section[Mapping[str, Person]] = _Section()
+    kpis: _Section[Mapping[str, Kpi]] = _Section()
+    metrics: _Section[Mapping[str, Metric]] = _Section()
+    constraints: _Section[tuple[Constraint, ...]] = _Section()
+    settings: _Section[Settings] = _Section()
 
     @property
     def name(self) -> str:
         org = self.document.organization
         return localize(org.name) if org is not None else ""
-
-    @property
-    def resources(self) -> Mapping[str, Resource]:
-        return self.document.resources
-
-    @property
-    def departments(self) -> Mapping[str, Department]:
-        return self.document.departments
-
-    @property
-    def roles(self) -> Mapping[str, Role]:
-        return self.document.roles
-
-    @property
-    def responsibilities(self) -> Mapping[str, Responsibility]:
-        return self.document.responsibilities
-
-    @property
-    def teams(self) -> Mapping[str, Team]:
-        return self.document.teams
-
-    @property
-    def people(self) -> Mapping[str, Person]:
-        return self.document.people
-
-    @property
-    def kpis(self) -> Mapping[str, Kpi]:
-        return self.document.kpis
-
-    @property
-    def metrics(self) -> Mapping[str, Metric]:
-        return self.document.metrics
-
-    @property
-    def constraints(self) -> tuple[Constraint, ...]:
-        return self.document.constraints
-
-    @property
-    def settings(self) -> Settings:
-        return self.document.settings
 
     def constraint_path(self, constraint_id: str) -> Path:
         """The document path of a constraint (constraints are a list in the YAML)."""
@@ -130,37 +118,6 @@ class Model:
     @cached_property
     def catalog(self) -> ActionCatalog:
         return self.access.catalog
-
-    @cached_property
-    def department_tree(self) -> nx.DiGraph[str]:
-        return graphs.department_tree(self.departments)
-
-    @cached_property
-    def inheritance_graph(self) -> nx.DiGraph[str]:
-        return graphs.inheritance_graph(self.roles)
-
-    @cached_property
-    def role_reporting_graph(self) -> nx.DiGraph[str]:
-        return graphs.role_reporting_graph(self.roles)
-
-    @cached_property
-    def person_reporting_graph(self) -> nx.DiGraph[str]:
-        return graphs.person_reporting_graph(self.people)
-
-    @cached_property
-    def membership(self) -> OrgGraph:
-        """Teams, departments and reach of people: :attr:`org` (the former name)."""
-        return self.org
-
-    @cached_property
-    def holders(self) -> Mapping[str, tuple[str, ...]]:
-        """Role id -> the people who hold it directly: ``org.direct_holders``."""
-        return self.org.direct_holders
-
-    @cached_property
-    def held_roles(self) -> frozenset[str]:
-        """Roles someone holds, directly or through inheritance: ``org.held_roles``."""
-        return self.org.held_roles
 
     @cached_property
     def role_grants(self) -> Mapping[str, Mapping[Permission, EffectiveGrant]]:

@@ -135,129 +135,71 @@ _RACI = tuple(
     for part in ("responsible", "consulted", "informed")
 )
 
+# What each section's entries name, by section.
+_OF_DEPARTMENT = (
+    _to("departments", "parent", "department {id} has parent"),
+    _to("roles", "head", "department {id} is headed by"),
+)
+_OF_ROLE = (
+    _to("departments", "department", "role {id} belongs to"),
+    _to("roles", "inherits", "role {id} inherits", each=True),
+    _to("roles", "reports_to", "role {id} reports to"),
+    _grants("grants"),
+)
+_OF_RESPONSIBILITY = (
+    _to("departments", "department", "responsibility {id} belongs to"),
+    _to("roles", "accountable", "responsibility {id} is accountable to"),
+    *_RACI,
+    _grants("requires"),
+)
+_OF_TEAM = (
+    _to("departments", "department", "team {id} belongs to"),
+    _to("people", "lead", "team {id} is led by"),
+)
+_OF_PERSON = (
+    _to("roles", "roles", "{id} holds", each=True),
+    _to("teams", "teams", "{id} is in", each=True),
+    _to("people", "reports_to", "{id} reports to"),
+)
+_OF_KPI = (
+    _to("departments", "department", "KPI {id} belongs to"),
+    _to("roles", "owner", "KPI {id} is owned by"),
+)
+_OF_CONSTRAINT = (
+    Reference(
+        "permissions", Kind.PERMISSION, "constraint {id} names", each=True, on=SeparationOfDuties
+    ),
+    Reference("roles", Kind.ENTRY, "constraint {id} names", "roles", each=True, on=ExclusiveRoles),
+    Reference("role", Kind.ENTRY, "constraint {id} names", "roles", on=RoleCardinality),
+)
+_WAIVER = (
+    Reference("rule", Kind.RULE, "a waiver names"),
+    Reference("subjects", Kind.ANY_ID, "a waiver names", each=True),
+)
+_OF_SETTINGS = (
+    Reference("rules", Kind.RULE_OR_GROUP, "settings.rules names", keys=True),
+    Reference("waivers", Kind.PARTS, each=True, parts=_WAIVER),
+)
+_RESOURCE_ACTIONS = Reference("actions", Kind.ACTION, "resource {id} lists", each=True)
+_METRIC_SOURCE = _to("resources", "source", "metric {id} is computed from")
+
 # The order is the one the loader's messages list the sections in.
 SECTIONS: tuple[Section, ...] = (
     Section("version", ONE, Literal[1], default=1),
     Section("organization", ONE, Organization),
+    Section("actions", LIST, Id, "action", "action id", description="Model-specific actions."),
+    Section("resources", MAPPING, Resource, "resource", references=(_RESOURCE_ACTIONS,)),
+    Section("departments", MAPPING, Department, "department", references=_OF_DEPARTMENT),
+    Section("roles", MAPPING, Role, "role", references=_OF_ROLE),
     Section(
-        "actions", LIST, Id, item="action", noun="action id", description="Model-specific actions."
+        "responsibilities", MAPPING, Responsibility, "responsibility", references=_OF_RESPONSIBILITY
     ),
-    Section(
-        "resources",
-        MAPPING,
-        Resource,
-        item="resource",
-        references=(Reference("actions", Kind.ACTION, "resource {id} lists", each=True),),
-    ),
-    Section(
-        "departments",
-        MAPPING,
-        Department,
-        item="department",
-        references=(
-            _to("departments", "parent", "department {id} has parent"),
-            _to("roles", "head", "department {id} is headed by"),
-        ),
-    ),
-    Section(
-        "roles",
-        MAPPING,
-        Role,
-        item="role",
-        references=(
-            _to("departments", "department", "role {id} belongs to"),
-            _to("roles", "inherits", "role {id} inherits", each=True),
-            _to("roles", "reports_to", "role {id} reports to"),
-            _grants("grants"),
-        ),
-    ),
-    Section(
-        "responsibilities",
-        MAPPING,
-        Responsibility,
-        item="responsibility",
-        references=(
-            _to("departments", "department", "responsibility {id} belongs to"),
-            _to("roles", "accountable", "responsibility {id} is accountable to"),
-            *_RACI,
-            _grants("requires"),
-        ),
-    ),
-    Section(
-        "teams",
-        MAPPING,
-        Team,
-        item="team",
-        references=(
-            _to("departments", "department", "team {id} belongs to"),
-            _to("people", "lead", "team {id} is led by"),
-        ),
-    ),
-    Section(
-        "people",
-        MAPPING,
-        Person,
-        item="person",
-        references=(
-            _to("roles", "roles", "{id} holds", each=True),
-            _to("teams", "teams", "{id} is in", each=True),
-            _to("people", "reports_to", "{id} reports to"),
-        ),
-    ),
-    Section(
-        "kpis",
-        MAPPING,
-        Kpi,
-        item="kpi",
-        noun="KPI",
-        references=(
-            _to("departments", "department", "KPI {id} belongs to"),
-            _to("roles", "owner", "KPI {id} is owned by"),
-        ),
-    ),
-    Section(
-        "metrics",
-        MAPPING,
-        Metric,
-        item="metric",
-        references=(_to("resources", "source", "metric {id} is computed from"),),
-    ),
-    Section(
-        "constraints",
-        LIST,
-        Constraint,
-        item="constraint",
-        references=(
-            Reference(
-                "permissions",
-                Kind.PERMISSION,
-                "constraint {id} names",
-                each=True,
-                on=SeparationOfDuties,
-            ),
-            Reference(
-                "roles", Kind.ENTRY, "constraint {id} names", "roles", each=True, on=ExclusiveRoles
-            ),
-            Reference("role", Kind.ENTRY, "constraint {id} names", "roles", on=RoleCardinality),
-        ),
-    ),
-    Section(
-        "settings",
-        ONE,
-        Settings,
-        references=(
-            Reference("rules", Kind.RULE_OR_GROUP, "settings.rules names", keys=True),
-            Reference(
-                "waivers",
-                Kind.PARTS,
-                each=True,
-                parts=(
-                    Reference("rule", Kind.RULE, "a waiver names"),
-                    Reference("subjects", Kind.ANY_ID, "a waiver names", each=True),
-                ),
-            ),
-        ),
-    ),
+    Section("teams", MAPPING, Team, "team", references=_OF_TEAM),
+    Section("people", MAPPING, Person, "person", references=_OF_PERSON),
+    Section("kpis", MAPPING, Kpi, "kpi", "KPI", references=_OF_KPI),
+    Section("metrics", MAPPING, Metric, "metric", references=(_METRIC_SOURCE,)),
+    Section("constraints", LIST, Constraint, "constraint", references=_OF_CONSTRAINT),
+    Section("settings", ONE, Settings, references=_OF_SETTINGS),
 )
 SECTION_KEYS: tuple[str, ...] = tuple(declared.key for declared in SECTIONS)
 ID_SECTIONS: tuple[str, ...] = tuple(s.key for s in SECTIONS if s.shape == MAPPING)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, StringConstraints
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,63}$"
 ID_RE = re.compile(ID_PATTERN)
@@ -18,6 +18,16 @@ Text = NonEmptyText | dict[Locale, NonEmptyText]
 """Free text, or a mapping from locale to text: ``{en: Sales, zh: 销售}``."""
 
 STRICT = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+
+class Described(BaseModel):
+    """An entry with an optional name and description, in one language or several;
+    strict (unknown keys and loose types are errors) and frozen."""
+
+    model_config = STRICT
+
+    name: Text | None = None
+    description: Text | None = None
 
 
 def localize(text: Text | None, lang: str = "en", fallback: str = "") -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from functools import cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+from jinja2 import Template
 from markupsafe import Markup
+
+from crmorg import templates
 
 from .svg import render_svg
 from .text import text_lines
@@ -22,13 +24,7 @@ __all__ = ["render_html"]
 
 @cache
 def _template() -> Template:
-    env = Environment(
-        loader=PackageLoader("crmorg.charts", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    return env.get_template("chart.html.j2")
+    return templates.environment("crmorg.charts", trim_blocks=False).get_template("chart.html.j2")
 
 
 def _inline(svg: str) -> str:

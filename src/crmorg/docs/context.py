@@ -50,10 +50,9 @@ class SiteFormat(Protocol):
 
     name: str
     extension: str
+    """The pages' file ending; a page's template is ``<page><extension>.j2``."""
 
     def environment(self) -> Environment: ...
-
-    def template_name(self, page: str) -> str: ...
 
     def escape(self, text: str) -> str: ...
 
@@ -257,7 +256,7 @@ class SiteContext:
 
     def render(self, page: str, stem: str, title: str, **values: Any) -> Page:
         """Render template ``page`` (e.g. ``"role"``) as the page at ``stem``."""
-        template = self.env.get_template(self.fmt.template_name(page))
+        template = self.env.get_template(f"{page}{self.fmt.extension}.j2")
         links = Links(self, stem)
         text = template.render(
             t=self.t,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from importlib import resources
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from crmorg import templates
 from crmorg.charts.svg import render_svg
 from crmorg.charts.tree import Chart
 
@@ -44,20 +45,7 @@ class HtmlFormat:
     extension = ".html"
 
     def environment(self) -> Environment:
-        env = Environment(
-            loader=PackageLoader("crmorg.docs", "templates"),
-            autoescape=True,
-            undefined=StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        env.filters["anchor"] = _anchor
-        env.filters["code"] = _code
-        return env
-
-    def template_name(self, page: str) -> str:
-        return f"{page}.html.j2"
+        return templates.environment("crmorg.docs", filters={"anchor": _anchor, "code": _code})
 
     def escape(self, text: str) -> Markup:
         return escape(text)

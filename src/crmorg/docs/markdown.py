@@ -12,11 +12,12 @@ pass through unchanged; autoescaping stays on so that macros return such values.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
+from crmorg import templates
 from crmorg.charts.mermaid import render_mermaid
 from crmorg.charts.text import clean_text
 from crmorg.charts.tree import Chart
@@ -95,22 +96,12 @@ class MarkdownFormat:
     extension = ".md"
 
     def environment(self) -> Environment:
-        env = Environment(
-            loader=PackageLoader("crmorg.docs", "templates"),
-            autoescape=True,
-            undefined=StrictUndefined,
-            finalize=_finalize,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        env.filters["join"] = _join
-        env.filters["anchor"] = _anchor
-        env.filters["code"] = _code
-        return env
-
-    def template_name(self, page: str) -> str:
-        return f"{page}.md.j2"
+        filters: dict[str, Callable[..., MdSafe]] = {
+            "join": _join,
+            "anchor": _anchor,
+            "code": _code,
+        }
+        return templates.environment("crmorg.docs", finalize=_finalize, filters=filters)
 
     def escape(self, text: str) -> MdSafe:
         return MdSafe(md_escape(text))

@@ -6,20 +6,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from crmorg.text import STRICT, Id, Text
+from crmorg.text import STRICT, Described, Id, Text
 
 Unit = Literal["ratio", "percent", "count", "currency", "hours", "days", "score"]
 Direction = Literal["higher", "lower"]
 Frequency = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
 
 
-class Metric(BaseModel):
+class Metric(Described):
     """A raw, measured input that KPI formulas may use."""
 
-    model_config = STRICT
-
-    name: Text | None = None
-    description: Text | None = None
     unit: Unit | None = None
     source: Id | None = Field(default=None, description="The resource it is computed from.")
 

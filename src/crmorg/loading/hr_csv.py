@@ -17,7 +17,7 @@ How the loader uses it, for each file that :func:`hr_section` recognises::
     table.attach(local)              # ("people", "li_na", "roles", 0) -> its cell, on demand
     source.add_file(table.file)
     skip: set[DocPath] = set()
-    _merge_entities(section, table.entries, gathered, source, local, findings, skip)
+    _merge_keyed(section, table.entries, gathered, source, local, findings, skip)
     source.update(local, skip)
 
 ``table.entries`` is exactly what the YAML section would hold, e.g.

@@ -171,7 +171,7 @@ def _gather_hr_table(
     table.attach(local)
     source.add_file(table.file)
     skip: set[DocPath] = set()
-    _merge_entities(table.section, table.entries, gathered, source, local, findings, skip)
+    _merge_keyed(table.section, table.entries, gathered, source, local, findings, skip)
     source.update(local, skip)
 
 
@@ -283,10 +283,8 @@ def _gather_file(
                 )
                 continue
             getattr(gathered, section).extend(value)
-        elif section == "settings":
-            _merge_settings(value, gathered, source, local, findings, skip)
         else:
-            _merge_entities(section, value, gathered, source, local, findings, skip)
+            _merge_keyed(section, value, gathered, source, local, findings, skip)
     source.update(local, skip)
 
 
@@ -305,36 +303,14 @@ def _claim_entries(
                 local.claim((section, offset + index), name)
 
 
-def _merge_settings(
-    value: Any,
-    gathered: _Gathered,
-    source: SourceMap,
-    local: SourceMap,
-    findings: list[Finding],
-    skip: set[DocPath],
-) -> None:
-    if not isinstance(value, dict):
-        findings.append(
-            make_finding("schema", "`settings` must be a mapping", local.value(("settings",)))
-        )
-        return
-    for key, item in value.items():
-        if key in gathered.settings:
-            findings.append(
-                make_finding(
-                    "duplicate-id",
-                    f"setting `{printable(str(key))}` is given in more than one file, first at "
-                    f"{source.key(('settings', key))}; keep one",
-                    local.key(("settings", key)),
-                    (str(key),),
-                )
-            )
-            skip.add(("settings", key))
-            continue
-        gathered.settings[key] = item
+_TWICE = {
+    "settings": "setting `{key}` is given in more than one file, first at {first}; keep one",
+    "entries": "{noun} `{key}` is defined twice; the first definition is at {first}: "
+    "rename or remove one",
+}
 
 
-def _merge_entities(
+def _merge_keyed(
     section: str,
     value: Any,
     gathered: _Gathered,
@@ -343,35 +319,32 @@ def _merge_entities(
     findings: list[Finding],
     skip: set[DocPath],
 ) -> None:
-    if value is None:
+    """Merge a mapping section (``settings`` or one of id to entry) of one file; a key
+    that an earlier file gave is reported and skipped."""
+    if section == "settings":
+        into, noun, must_be, twice = gathered.settings, "", "a mapping", _TWICE["settings"]
+    elif value is None:
         return
-    singular = sections.section(section).singular
+    else:
+        noun = sections.section(section).singular
+        into, must_be, twice = (
+            gathered.entities[section],
+            f"a mapping from id to {noun}",
+            _TWICE["entries"],
+        )
     if not isinstance(value, dict):
         findings.append(
-            make_finding(
-                "schema",
-                f"`{section}` must be a mapping from id to {singular}",
-                local.value((section,)),
-            )
+            make_finding("schema", f"`{section}` must be {must_be}", local.value((section,)))
         )
         return
-    entities = gathered.entities[section]
-    for entity_id, raw in value.items():
-        path = (section, entity_id)
-        if entity_id in entities:
-            first = source.key(path)
-            findings.append(
-                make_finding(
-                    "duplicate-id",
-                    f"{singular} `{printable(str(entity_id))}` is defined twice; "
-                    f"the first definition is at {first}: rename or remove one",
-                    local.key(path),
-                    (str(entity_id),),
-                )
-            )
+    for key, item in value.items():
+        path = (section, key)
+        if key in into:
+            message = twice.format(noun=noun, key=printable(str(key)), first=source.key(path))
+            findings.append(make_finding("duplicate-id", message, local.key(path), (str(key),)))
             skip.add(path)
             continue
-        entities[entity_id] = raw
+        into[key] = item
 
 
 def _validate(gathered: _Gathered, source: SourceMap, findings: list[Finding]) -> Document:

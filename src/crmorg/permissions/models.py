@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, StringConstraints
 # A grant map is written on roles (and responsibilities); this module names it too.
 from crmorg.roles.models import WILDCARD as WILDCARD
 from crmorg.roles.models import GrantMap as GrantMap
-from crmorg.text import STRICT, Id, Text
+from crmorg.text import STRICT, Described, Id, Text
 
 PermissionRef = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}:[a-z][a-z0-9_]{0,63}$")
@@ -21,13 +21,9 @@ BUILTIN_ACTIONS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-class Resource(BaseModel):
+class Resource(Described):
     """A CRM record type that permissions cover."""
 
-    model_config = STRICT
-
-    name: Text | None = None
-    description: Text | None = None
     sensitive: bool = False
     grants_roles: bool = Field(
         default=False, description="Assigning this record gives people roles (user accounts)."
@@ -37,40 +33,36 @@ class Resource(BaseModel):
     )
 
 
-class SeparationOfDuties(BaseModel):
-    """No role, and no person, may hold all of these permissions."""
+class _ConstraintFields(BaseModel):
+    """What every kind of constraint has; ``kind`` tells them apart."""
 
     model_config = STRICT
 
     id: Id
-    kind: Literal["separation_of_duties"]
+    kind: str
     name: Text | None = None
     description: Text | None = None
+
+
+class SeparationOfDuties(_ConstraintFields):
+    """No role, and no person, may hold all of these permissions."""
+
+    kind: Literal["separation_of_duties"]
     permissions: list[PermissionRef] = Field(min_length=2)
 
 
-class ExclusiveRoles(BaseModel):
+class ExclusiveRoles(_ConstraintFields):
     """No person holds more than ``max`` of these roles."""
 
-    model_config = STRICT
-
-    id: Id
     kind: Literal["exclusive_roles"]
-    name: Text | None = None
-    description: Text | None = None
     roles: list[Id] = Field(min_length=2)
     max: int = Field(default=1, ge=1)
 
 
-class RoleCardinality(BaseModel):
+class RoleCardinality(_ConstraintFields):
     """The number of people holding ``role`` lies between ``min`` and ``max``."""
 
-    model_config = STRICT
-
-    id: Id
     kind: Literal["role_cardinality"]
-    name: Text | None = None
-    description: Text | None = None
     role: Id
     min: int = Field(default=0, ge=0)
     max: int | None = Field(default=None, ge=0)

@@ -1,7 +1,8 @@
 """Walks over the organisation: graphs, cycles, inheritance order, departments below.
 
-:class:`~crmorg.roles.orggraph.OrgGraph` serves these as facts; the networkx graphs are
-for those that want a graph.
+:class:`~crmorg.roles.orggraph.OrgGraph` serves these as facts. The walks follow the
+links directly; networkx is asked only for the strongly connected components of what
+inheritance peeling leaves (a model with a cycle).
 """
 
 from __future__ import annotations
@@ -10,28 +11,15 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from crmorg.roles.models import Department, Person, Role
+from crmorg.roles.models import Department, Role
 
 if TYPE_CHECKING:
     import networkx as nx
 
 
-def department_tree(departments: Mapping[str, Department]) -> nx.DiGraph[str]:
-    """Edges run from a parent department to each child."""
-    import networkx as nx
-
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(departments)
-    graph.add_edges_from(
-        (dept.parent, dept_id)
-        for dept_id, dept in departments.items()
-        if dept.parent is not None and dept.parent in departments
-    )
-    return graph
-
-
 def inheritance_graph(roles: Mapping[str, Role]) -> nx.DiGraph[str]:
-    """Edges run from a role to each role it inherits from."""
+    """Edges run from a role to each role it inherits from (an unknown parent is the
+    unknown-reference rule's to report, and no edge)."""
     import networkx as nx
 
     graph: nx.DiGraph[str] = nx.DiGraph()
@@ -41,34 +29,6 @@ def inheritance_graph(roles: Mapping[str, Role]) -> nx.DiGraph[str]:
         for role_id, role in roles.items()
         for parent in role.inherits
         if parent in roles
-    )
-    return graph
-
-
-def role_reporting_graph(roles: Mapping[str, Role]) -> nx.DiGraph[str]:
-    """Edges run from a role to the role it reports to."""
-    import networkx as nx
-
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(roles)
-    graph.add_edges_from(
-        (role_id, role.reports_to)
-        for role_id, role in roles.items()
-        if role.reports_to is not None and role.reports_to in roles
-    )
-    return graph
-
-
-def person_reporting_graph(people: Mapping[str, Person]) -> nx.DiGraph[str]:
-    """Edges run from a person to the person they report to."""
-    import networkx as nx
-
-    graph: nx.DiGraph[str] = nx.DiGraph()
-    graph.add_nodes_from(people)
-    graph.add_edges_from(
-        (person_id, person.reports_to)
-        for person_id, person in people.items()
-        if person.reports_to is not None and person.reports_to in people
     )
     return graph
 

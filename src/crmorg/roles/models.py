@@ -7,7 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from crmorg.roles.scopes import ScopeName
-from crmorg.text import STRICT, Id, Text
+from crmorg.text import STRICT, Described, Id, Text
 
 WILDCARD = "*"
 IdOrWildcard = Annotated[str, StringConstraints(pattern=r"^([a-z][a-z0-9_]{0,63}|\*)$")]
@@ -26,13 +26,9 @@ class Department(BaseModel):
     head: Id | None = Field(default=None, description="The role that heads the department.")
 
 
-class Role(BaseModel):
+class Role(Described):
     """A job a person can hold, with the grants that come with it."""
 
-    model_config = STRICT
-
-    name: Text | None = None
-    description: Text | None = None
     department: Id | None = None
     inherits: list[Id] = Field(default_factory=list)
     reports_to: Id | None = Field(default=None, description="A role id: role-level reporting.")
@@ -40,13 +36,9 @@ class Role(BaseModel):
     grants: GrantMap = Field(default_factory=dict)
 
 
-class Responsibility(BaseModel):
+class Responsibility(Described):
     """A piece of work with its RACI parts and the permissions it needs."""
 
-    model_config = STRICT
-
-    name: Text | None = None
-    description: Text | None = None
     department: Id | None = None
     accountable: Id | None = None
     responsible: list[Id] = Field(default_factory=list)
@@ -56,13 +48,9 @@ class Responsibility(BaseModel):
     critical: bool = False
 
 
-class Team(BaseModel):
+class Team(Described):
     """A group of people inside a department, led by a person."""
 
-    model_config = STRICT
-
-    name: Text | None = None
-    description: Text | None = None
     department: Id | None = None
     lead: Id | None = Field(default=None, description="A person id.")
 

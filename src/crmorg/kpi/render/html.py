@@ -11,8 +11,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
+from crmorg import templates
 from crmorg.kpi.evaluate import STATUSES, Scorecard
 from crmorg.kpi.render.context import DEFAULT_LABELS, ScorecardContext
 from crmorg.kpi.render.values import format_change, format_target, format_value
@@ -22,14 +23,7 @@ __all__ = ["page_context", "render", "render_fragment", "stylesheet"]
 
 @cache
 def _environment() -> Environment:
-    return Environment(
-        loader=PackageLoader("crmorg.kpi", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return templates.environment("crmorg.kpi")
 
 
 def page_context(scorecard: Scorecard, context: ScorecardContext) -> dict[str, Any]:

@@ -5,13 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
+from crmorg.lint.lacking import lacking
 from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
+
+_MESSAGE = "department {id} has no head; name its head role with `head: ROLE`"
 
 
 @rule("department-without-head", "CRM209", "organisation", Severity.WARNING)
 def department_without_head(model: Model) -> Iterator[Problem]:
     """A department names no head role.
+
+    The head is the role that answers for the department: its KPIs roll up to it, the
+    handbook names it as the department's contact, and the departments chart shows
+    who holds it. A department with no head has none of these.
 
     Fails:
     ```yaml
@@ -20,11 +27,4 @@ def department_without_head(model: Model) -> Iterator[Problem]:
     ```
     Fix: `head: sales_manager` (a role id).
     """
-    for dept_id, dept in model.departments.items():
-        if dept.head is None:
-            yield Problem(
-                f"department {dept_id} has no head; name its head role with `head: ROLE`",
-                ("departments", dept_id),
-                (dept_id,),
-                at_key=True,
-            )
+    return lacking("departments", model.departments, lambda dept: dept.head is None, _MESSAGE)

@@ -5,13 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
+from crmorg.lint.lacking import lacking
 from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
+
+_MESSAGE = "team {id} has no lead; name one with `lead: PERSON`"
 
 
 @rule("team-without-lead", "CRM210", "organisation", Severity.WARNING)
 def team_without_lead(model: Model) -> Iterator[Problem]:
     """A team names no lead.
+
+    Without a lead nobody reviews the team's pipeline or answers for its numbers, and
+    the handbook and the teams chart show the team with no one in charge.
 
     Fails:
     ```yaml
@@ -20,11 +26,4 @@ def team_without_lead(model: Model) -> Iterator[Problem]:
     ```
     Fix: `lead: alice` (a person id).
     """
-    for team_id, team in model.teams.items():
-        if team.lead is None:
-            yield Problem(
-                f"team {team_id} has no lead; name one with `lead: PERSON`",
-                ("teams", team_id),
-                (team_id,),
-                at_key=True,
-            )
+    return lacking("teams", model.teams, lambda team: team.lead is None, _MESSAGE)
