@@ -9,7 +9,6 @@ from crmorg.api import validate_paths
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stdout
 from crmorg.cli.config_file import Defaults, find_config, read_defaults
 from crmorg.lint.config import ConfigError, LintConfig
-from crmorg.output import OutputError, write_file
 from crmorg.reporters import REPORTERS
 
 FAIL_ON = ("error", "warning", "info")
@@ -82,6 +81,8 @@ class ValidateCommand:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if isinstance(output, str):
+            from crmorg.output import OutputError, write_file  # only when writing a file
+
             try:
                 write_file(Path(output), REPORTERS[fmt](report, False))
             except OutputError as exc:

@@ -13,6 +13,7 @@ makes it give up, and the caller reads the entry with PyYAML instead.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 Point = tuple[int, int]
 """A 0-based line (within the entry's text) and 0-based column."""
@@ -47,14 +48,21 @@ _LINE = (
     f"(?: *{_KEY_PATTERN}:(?: +(?:{_WORDS_PATTERN}|{_flow_pattern(2)}))?(?: +#[^\\n]*)? *"
     "| *(?:#[^\\n]*)?)"
 )
-_SIMPLE = re.compile(f"{_LINE}(?:\\n{_LINE})*")
+
+
+@cache
+def _simple() -> re.Pattern[str]:
+    """Plain lines only (compiled on first use: a model with no finding never needs it)."""
+    return re.compile(f"{_LINE}(?:\\n{_LINE})*")
+
+
 _LONG_LINE = re.compile("[^\\n]{1000}")  # YAML's simple keys end within 1,024 characters
 
 
 def _nesting_pattern(levels: int) -> str:
     """Entries whose key lines nest as PyYAML reads them, ``levels`` deep below the root.
 
-    Only indentation is checked here (``_SIMPLE`` checks each line): a key's children
+    Only indentation is checked here (``_simple()`` checks each line): a key's children
     are indented alike and deeper than it, after a key without a value on its line;
     every other line is a sibling of an open mapping. Group ``i<n>`` holds the
     indentation added at level ``n``.
@@ -74,7 +82,11 @@ _KEY_TO_COLON = "[^ #\\n:][^:\\n]*:"
 _INLINE = " +[^ #\\n][^\\n]*"
 _EMPTY = "(?: +#[^\\n]*)? *(?=\\n|\\Z)"
 _BLANKS = "(?:\\n *(?:#[^\\n]*)?(?=\\n|\\Z))*+"
-_NESTING = re.compile(_nesting_pattern(3))
+
+
+@cache
+def _nesting() -> re.Pattern[str]:
+    return re.compile(_nesting_pattern(3))
 
 
 class BlockEntry:
@@ -153,9 +165,9 @@ def simple_entry(text: str) -> BlockEntry | None:
     ``text`` starts with the entry's key line; the positions are those PyYAML records
     when it reads ``text`` alone as a document, the root mapping at path ``()``.
     """
-    if _UNSURE_CHARACTER.search(text) or _LONG_LINE.search(text) or not _SIMPLE.fullmatch(text):
+    if _UNSURE_CHARACTER.search(text) or _LONG_LINE.search(text) or not _simple().fullmatch(text):
         return None  # a line outside the subset
-    if not _NESTING.fullmatch(text):
+    if not _nesting().fullmatch(text):
         return None
     return BlockEntry(text.split("\n"))
 
@@ -170,7 +182,7 @@ def _flow(
 ) -> int:
     """Record the flow collection at ``line[start]``; the index after it.
 
-    The line has matched ``_SIMPLE``, so the collection is well formed.
+    The line has matched ``_simple()``, so the collection is well formed.
     """
     opener = line[start]
     closer = _CLOSERS[opener]

@@ -20,10 +20,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from crmorg.findings import Location, Path
-from crmorg.loading.block_positions import MAX_DEPTH, BlockEntry, Point, simple_entry
 from crmorg.loading.limits import Limits
+
+if TYPE_CHECKING:
+    from crmorg.loading.block_positions import BlockEntry, Point
 
 Recorder = Callable[[Path, Location, Location | None], None]
 _SECTION = re.compile(r"\n([A-Za-z_][A-Za-z0-9_]*)[ ]*:")
@@ -50,8 +53,6 @@ class LazyPositions:
         self._done: set[tuple[str, ...]] = set()
         self._scanned: dict[tuple[str, ...], tuple[BlockEntry, int]] = {}
         self._whole_file_done = False
-        # The scan stays well inside the nesting bound that the positioned reader checks.
-        self._may_scan = limits.max_depth > 2 * MAX_DEPTH
 
     def materialize(self, path: Path, record: Recorder) -> None:
         """Record the position of ``path``, reading the entry it lies in when first needed."""
@@ -73,7 +74,12 @@ class LazyPositions:
             self._read_whole(record)
             return
         start, end = span
-        entry = simple_entry(self.text[start:end]) if self._may_scan else None
+        # Imported when a position is first asked for: a clean model never needs it.
+        from crmorg.loading import block_positions
+
+        # The scan stays well inside the nesting bound that the positioned reader checks.
+        may_scan = self.limits.max_depth > 2 * block_positions.MAX_DEPTH
+        entry = block_positions.simple_entry(self.text[start:end]) if may_scan else None
         if entry is None:
             self._read_entry(str(path[0]), span, record)
             return
