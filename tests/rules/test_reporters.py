@@ -13,6 +13,8 @@ import jsonschema
 import pytest
 import sarif_om
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crmorg.api import load_partial
 from crmorg.cli.main import main
@@ -20,7 +22,7 @@ from crmorg.findings import Finding, Location, Severity
 from crmorg.lint.docs import RULES_DOC_URL, anchor
 from crmorg.lint.engine import Report, run
 from crmorg.lint.registry import all_rules
-from crmorg.reporters import REPORTERS, github, sarif, text
+from crmorg.reporters import REPORTERS, github, json_report, sarif, text
 
 HERE = Path(__file__).parent
 SEEDED = HERE / "seeded"
@@ -289,3 +291,24 @@ def test_cli_colour_follows_the_environment(
 
 def test_every_format_is_registered() -> None:
     assert set(REPORTERS) == {"text", "json", "sarif", "github"}
+
+
+_JSON_LEAVES = st.none() | st.booleans() | st.integers() | st.floats() | st.text()
+_JSON_VALUES = st.recursive(
+    _JSON_LEAVES,
+    lambda inner: st.lists(inner) | st.tuples(inner, inner) | st.dictionaries(st.text(), inner),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_JSON_VALUES)
+def test_the_json_encoder_writes_what_json_dumps_writes(value: Any) -> None:
+    assert json_report.dumps(value) == json.dumps(value, ensure_ascii=False, indent=2)
+
+
+def test_the_json_encoder_on_a_report_and_odd_keys(broken_report: Report) -> None:
+    data = broken_report.to_dict()
+    assert json_report.dumps(data) == json.dumps(data, ensure_ascii=False, indent=2)
+    odd = {1: "a", False: [], None: {}, 2.5: [1.5, float("inf")], Severity.ERROR: Severity.INFO}
+    assert json_report.dumps(odd) == json.dumps(odd, ensure_ascii=False, indent=2)
