@@ -14,14 +14,22 @@ written here, so one set of rules holds for all of them:
   ``--out`` never deletes work. A symbolic link or a file in its place is refused.
 - :func:`write_file` does the same for one file: a temporary file in the same
   directory, flushed, then renamed over the destination.
+- Any failure of the file system (no permission, not a directory, disk full, file too
+  large) is a :class:`WriteError` naming the path and the cause.
+- Staging paths carry the writing process's id (``.out.crmorg-1234-<random>.tmp``), so
+  a later write to the same destination removes those of a process that is gone (a run
+  that was killed) and says so; a previous output that cannot be removed after the swap
+  is reported, never silently left behind. Reports go to the ``crmorg.output`` logger.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import shutil
+import sys
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +41,17 @@ FilesWritten = Callable[[int, int], None]
 
 class OutputError(Exception):
     """The output cannot go where it was asked to; nothing was changed."""
+
+
+class WriteError(OSError):
+    """Writing failed (permission, disk full, file too large...); nothing was changed."""
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        super().__init__(cause.errno, f"cannot write {path}: {cause.strerror or cause}")
+        self.path = path
+
+    def __str__(self) -> str:
+        return str(self.strerror)
 
 
 class ForeignDirectoryError(OutputError):
@@ -122,29 +141,51 @@ def write_directory(
     for path in files:
         check_relative_path(path, reserved)
     target = Path(out_dir).absolute()
-    _check_destination(target, ownership, force)
-    with _staged(target, lambda stage: stage.mkdir()) as staging:
-        for done, path in enumerate(sorted(files), start=1):
-            _write_file(staging.joinpath(*path.split("/")), files[path])
-            if progress is not None:
-                progress(done, len(files))
-        for name, text in reserved.items():
-            _write_file(staging / name, text)
-        _fsync_directory(staging)
-        _swap_into_place(staging, target)
+    with _failures_named(Path(out_dir)):
+        _check_parents(Path(out_dir))
+        _check_destination(target, ownership, force)
+        with _staged(target, lambda stage: stage.mkdir()) as staging:
+            for done, path in enumerate(sorted(files), start=1):
+                _write_file(staging.joinpath(*path.split("/")), files[path])
+                if progress is not None:
+                    progress(done, len(files))
+            for name, text in reserved.items():
+                _write_file(staging / name, text)
+            _fsync_directory(staging)
+            _swap_into_place(staging, target)
     return [Path(out_dir).joinpath(*path.split("/")) for path in sorted(files)]
 
 
 def write_file(path: Path, text: str) -> None:
     """Replace the file ``path`` with ``text`` (UTF-8) in one rename."""
     target = Path(path).absolute()
-    if target.is_symlink():
-        raise OutputError(f"{path} is a symbolic link; give the real file")
-    if target.is_dir():
-        raise OutputError(f"{path} is a directory; give a file name")
-    with _staged(target, lambda stage: None) as staging:
-        _write_file(staging, text)
-        staging.replace(target)
+    with _failures_named(Path(path)):
+        _check_parents(Path(path))
+        if target.is_symlink():
+            raise OutputError(f"{path} is a symbolic link; give the real file")
+        if target.is_dir():
+            raise OutputError(f"{path} is a directory; give a file name")
+        with _staged(target, lambda stage: None) as staging:
+            _write_file(staging, text)
+            staging.replace(target)
+
+
+@contextlib.contextmanager
+def _failures_named(path: Path) -> Iterator[None]:
+    """Any failure of the file system as a :class:`WriteError` about ``path``."""
+    try:
+        yield
+    except WriteError:
+        raise
+    except OSError as failure:
+        raise WriteError(path, failure) from failure
+
+
+def _check_parents(path: Path) -> None:
+    """Refuse a path below a file, naming the file as the user wrote it."""
+    above = next((p for p in path.parents if p.exists()), None)
+    if above is not None and not above.is_dir():
+        raise OutputError(f"{above} is a file, not a directory")
 
 
 def _check_destination(out_dir: Path, ownership: Ownership, force: bool) -> None:
@@ -166,8 +207,9 @@ def _staged(target: Path, make: Callable[[Path], None]) -> Iterator[Path]:
     staging: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(target)
         # Beside the target, so on the same file system: the final rename is atomic.
-        staging = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
+        staging = _beside(target, "tmp")
         make(staging)
         yield staging
         staging = None
@@ -206,11 +248,68 @@ def _swap_into_place(staging: Path, out_dir: Path) -> None:
     if not out_dir.exists():
         staging.rename(out_dir)
         return
-    previous = out_dir.parent / f".{out_dir.name}.{secrets.token_hex(6)}.old"
+    previous = _beside(out_dir, "old")
     out_dir.rename(previous)
     try:
         staging.rename(out_dir)
     except BaseException:
         previous.rename(out_dir)
         raise
-    shutil.rmtree(previous, ignore_errors=True)
+    _remove(previous, "the previous output, moved aside")
+
+
+def _beside(target: Path, kind: str) -> Path:
+    """A fresh hidden path beside ``target`` that names this process."""
+    return target.parent / f".{target.name}.crmorg-{os.getpid()}-{secrets.token_hex(6)}.{kind}"
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove what a process that is gone left beside ``target`` (it was killed)."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.crmorg-(\d+)-[0-9a-f]{{12}}\.(tmp|old)")
+    with contextlib.suppress(OSError):
+        for entry in target.parent.iterdir():
+            found = pattern.fullmatch(entry.name)
+            if found is not None and not _alive(int(found.group(1))):
+                _warn(f"removing {entry}, left by an interrupted crmorg run")
+                _remove(entry, "a stale copy left by an interrupted run")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, but belongs to someone else
+        return True
+    return True
+
+
+def _remove(path: Path, what: str) -> None:
+    """Delete ``path``; what cannot be deleted is reported, not silently left."""
+    failures: list[str] = []
+
+    def failed(function: object, name: str, info: BaseException) -> None:  # rmtree's hook
+        failures.append(f"{name}: {getattr(info, 'strerror', None) or info}")
+
+    if path.is_dir() and not path.is_symlink():
+        if sys.version_info >= (3, 12):
+            shutil.rmtree(path, onexc=failed)
+        else:
+            shutil.rmtree(path, onerror=lambda f, n, e: failed(f, n, e[1]))
+    else:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as failure:
+            failed(None, str(path), failure)
+    if failures:
+        _warn(f"{path} could not be removed ({what}: {failures[0]}); delete it by hand")
+
+
+def _warn(message: str) -> None:
+    """Report through the ``crmorg.output`` logger; with no logging set up, Python
+    prints warnings on standard error, which is what the command line wants."""
+    import logging  # only when there is something to say: it is slow to import
+
+    logging.getLogger("crmorg.output").warning("crmorg: warning: %s", message)

@@ -35,7 +35,7 @@ def test_docs_refuses_a_foreign_directory(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "notes.txt").write_text("mine")
-    assert main(["docs", str(SMALL_MODEL), "--out", str(tmp_path)]) == 2
+    assert main(["docs", str(SMALL_MODEL), "--out", str(tmp_path)]) == 3
     assert "not written by crmorg" in capsys.readouterr().err
     assert (tmp_path / "notes.txt").read_text() == "mine"
     assert main(["docs", str(SMALL_MODEL), "--out", str(tmp_path), "--force"]) == 0

@@ -54,7 +54,7 @@ def test_export_reports_an_unsafe_destination(
 ) -> None:
     (tmp_path / "keep.txt").write_text("mine")
     code, _, err = run(["export", SMALL, "-t", "json", "-o", str(tmp_path)], capsys)
-    assert code == 1 and "keep.txt" in err
+    assert code == 3 and "keep.txt" in err
     assert (tmp_path / "keep.txt").read_text() == "mine"
 
 

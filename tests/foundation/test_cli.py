@@ -372,9 +372,9 @@ def test_init_where_nothing_can_be_written(
 ) -> None:
     write(workdir / "taken", "x")
     code, out, err = cli(["init", "taken/inside"], capsys)
-    assert code == 2
+    assert code == 3
     assert out == ""
-    assert err == "crmorg init: error: cannot write to taken/inside: Not a directory\n"
+    assert err == "crmorg init: error: taken is a file, not a directory\n"
 
 
 def test_init_onto_a_file_is_a_usage_error(

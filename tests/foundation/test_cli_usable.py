@@ -268,7 +268,7 @@ def test_every_command_documents_its_exit_statuses(capsys: pytest.CaptureFixture
         codes = [status for status, _ in EXIT_STATUSES[command.name]]
         assert shown == codes, command.name
         assert command.name in readme, f"README's commands table lacks {command.name}"
-        assert re.findall(r"\b([012]) ", readme[command.name]) == [str(c) for c in codes], (
+        assert re.findall(r"\b([0123]) ", readme[command.name]) == [str(c) for c in codes], (
             command.name
         )
 
@@ -318,13 +318,13 @@ def test_output_writes_the_report_to_a_file(
     assert sorted(p.name for p in (workdir / "reports").iterdir()) == ["crmorg.sarif"]
 
 
-def test_output_onto_a_directory_is_a_usage_error(
+def test_output_onto_a_directory_is_an_output_error(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(workdir / "roles.yaml", ROLES)
     (workdir / "reports").mkdir()
     code, out, err = cli(["validate", "roles.yaml", "--output", "reports"], capsys)
-    assert (code, out) == (2, "")
+    assert (code, out) == (3, "")
     assert "is a directory" in err
 
 

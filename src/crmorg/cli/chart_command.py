@@ -13,7 +13,7 @@ from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argu
 from crmorg.cli.ids import require_known
 from crmorg.cli.loading import load_or_report
 from crmorg.model import Model
-from crmorg.output import OutputError, write_file
+from crmorg.output import write_file
 
 
 def _depth(value: str) -> int:
@@ -80,12 +80,9 @@ class ChartCommand:
         )
         if args.out:
             target = Path(args.out)
-            try:
-                # A symbolic link is followed, as a shell redirection would: the file it
-                # names is replaced, the link stays.
-                write_file(target.resolve() if target.is_symlink() else target, text)
-            except OutputError as exc:
-                raise UsageError(str(exc)) from None
+            # A symbolic link is followed, as a shell redirection would: the file it
+            # names is replaced, the link stays.
+            write_file(target.resolve() if target.is_symlink() else target, text)
         else:
             out.write(text)
         return EXIT_OK

@@ -11,6 +11,8 @@ from typing import Protocol, TextIO
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_OUTPUT = 3
+"""The output could not be written (the cause is printed); nothing was changed."""
 
 
 class UsageError(Exception):
@@ -41,7 +43,23 @@ class Output:
         return hasattr(self.stream, "isatty") and self.stream.isatty()
 
     def write(self, text: str) -> None:
-        self.stream.write(text)
+        try:
+            self.stream.write(text)
+        except BrokenPipeError:
+            raise  # the reader went away: not an error (see cli.main)
+        except OSError as failure:
+            raise StreamError(self.stream, failure) from failure
+
+
+class StreamError(OSError):
+    """Standard output or error could not be written (a full disk, a closed file)."""
+
+    def __init__(self, stream: TextIO, cause: OSError) -> None:
+        name = "standard error" if stream is sys.stderr else "standard output"
+        super().__init__(cause.errno, f"cannot write to {name}: {cause.strerror or cause}")
+
+    def __str__(self) -> str:
+        return str(self.strerror)
 
 
 def stdout() -> Output:

@@ -6,11 +6,11 @@ import argparse
 import sys
 from typing import ClassVar, TextIO
 
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, add_model_argument, stdout
 from crmorg.cli.kpi_command import handbook_scorecard
 from crmorg.cli.loading import load_or_report
 from crmorg.docs.i18n import LANGUAGES
-from crmorg.docs.site import FORMATS, SiteError, build_site, write_site
+from crmorg.docs.site import FORMATS, build_site, write_site
 
 
 class TerminalProgress:
@@ -80,8 +80,6 @@ class DocsCommand:
                 model, fmt=args.format, lang=args.lang, progress=progress, extra_sections=extra
             )
             write_site(files, args.out, force=args.force, progress=progress)
-        except SiteError as exc:
-            raise UsageError(str(exc)) from None
         finally:
             progress.finish()
         index = "index.html" if args.format == "html" else "index.md"

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
 
 ExitStatuses = tuple[tuple[int, str], ...]
 """(status, what it means), for each status a command may exit with."""
 
 _USAGE = (
     EXIT_USAGE,
-    "usage error: an unknown option, id or file, or output that cannot be written",
+    "usage error: an unknown option, id or file",
+)
+_OUTPUT = (
+    EXIT_OUTPUT,
+    "the output could not be written (why is printed); an earlier output is left as it was",
 )
 _UNREADABLE = "the model cannot be read (its errors are printed)"
 
@@ -24,18 +28,21 @@ EXIT_STATUSES: Mapping[str, ExitStatuses] = {
         (EXIT_OK, "no finding as severe as --fail-on (default: error) in any model"),
         (EXIT_FINDINGS, "a finding at least that severe, in any of the models"),
         _USAGE,
+        _OUTPUT,
     ),
     "explain": (
         (EXIT_OK, "allowed"),
         (EXIT_FINDINGS, f"denied (the answer is printed, as for allowed), or {_UNREADABLE}"),
         _USAGE,
+        _OUTPUT,
     ),
     "who-can": (
         (EXIT_OK, "the answer was printed (also when nobody may)"),
         (EXIT_FINDINGS, _UNREADABLE),
         _USAGE,
+        _OUTPUT,
     ),
-    "matrix": ((EXIT_OK, "the matrix was printed"), (EXIT_FINDINGS, _UNREADABLE), _USAGE),
+    "matrix": ((EXIT_OK, "the matrix was printed"), (EXIT_FINDINGS, _UNREADABLE), _USAGE, _OUTPUT),
     "export": (
         (EXIT_OK, "the export was written"),
         (
@@ -43,12 +50,14 @@ EXIT_STATUSES: Mapping[str, ExitStatuses] = {
             f"{_UNREADABLE}; or it has errors and --force was not given; or the export failed",
         ),
         _USAGE,
+        _OUTPUT,
     ),
-    "chart": ((EXIT_OK, "the chart was written"), (EXIT_FINDINGS, _UNREADABLE), _USAGE),
+    "chart": ((EXIT_OK, "the chart was written"), (EXIT_FINDINGS, _UNREADABLE), _USAGE, _OUTPUT),
     "docs": (
         (EXIT_OK, "the handbook was written"),
         (EXIT_FINDINGS, f"{_UNREADABLE}, or --kpi-data has errors (the handbook is written)"),
         _USAGE,
+        _OUTPUT,
     ),
     "kpi": (
         (EXIT_OK, "the scorecard (or the library) was printed"),
@@ -58,10 +67,11 @@ EXIT_STATUSES: Mapping[str, ExitStatuses] = {
             "errors (the scorecard is printed; bad rows are left out)",
         ),
         _USAGE,
+        _OUTPUT,
     ),
-    "rules": ((EXIT_OK, "the rules were listed"), _USAGE),
-    "schema": ((EXIT_OK, "the schema was printed"),),
-    "init": ((EXIT_OK, "the starter model was written"), _USAGE),
+    "rules": ((EXIT_OK, "the rules were listed"), _USAGE, _OUTPUT),
+    "schema": ((EXIT_OK, "the schema was printed"), _OUTPUT),
+    "init": ((EXIT_OK, "the starter model was written"), _USAGE, _OUTPUT),
 }
 """Command name -> its exit statuses, in the order ``--help`` lists them."""
 

@@ -8,6 +8,7 @@ from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, add_model_argument, stderr
 from crmorg.cli.loading import load_or_report
 from crmorg.export import ExportError, ExportRefused, available_exporters, export_model
 from crmorg.lint.engine import Report
+from crmorg.output import OutputError
 from crmorg.reporters import text
 
 
@@ -52,6 +53,8 @@ class ExportCommand:
                 "fix them, or pass --force to export anyway\n"
             )
             return EXIT_FINDINGS
+        except OutputError:
+            raise  # reported by cli.main, as for every command that writes
         except ExportError as exc:
             err.write(f"crmorg export: {exc}\n")
             return EXIT_FINDINGS

@@ -10,7 +10,7 @@ import yaml
 
 from crmorg.cli.common import EXIT_OK, UsageError, stdout
 from crmorg.kpi.starter import parse_kpi_ids, standard_kpis_file
-from crmorg.output import OutputError, write_file
+from crmorg.output import write_file
 from crmorg.schema import json_schema_text
 
 
@@ -47,15 +47,10 @@ class InitCommand:
             kpis_file = standard_kpis_file(yaml.safe_load(starter), ids)
             contents["kpis.yaml"], notes = kpis_file.text, kpis_file.notes
         written: list[Path] = []
-        try:
-            for name, text in contents.items():
-                # crmorg's one writer: atomic, and the file gets the user's umask.
-                write_file(target / name, text)
-                written.append(target / name)
-        except OutputError as exc:
-            raise UsageError(str(exc)) from None
-        except OSError as exc:
-            raise UsageError(f"cannot write to {target}: {exc.strerror or exc}") from None
+        for name, text in contents.items():
+            # crmorg's one writer: atomic, and the file gets the user's umask.
+            write_file(target / name, text)
+            written.append(target / name)
         out = stdout()
         for path in written:
             out.write(f"wrote {path}\n")

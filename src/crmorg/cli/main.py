@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 import textwrap
 from collections.abc import Sequence
 
-from crmorg.cli.common import EXIT_USAGE, Command, UsageError
+from crmorg.cli.common import EXIT_OUTPUT, EXIT_USAGE, Command, StreamError, UsageError
 from crmorg.cli.exit_statuses import exit_status_epilog
 from crmorg.suggestions import did_you_mean
 
@@ -130,6 +131,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         sys.stderr.write(f"crmorg {handler.name}: error: {exc}\n")
         return EXIT_USAGE
+    except Exception as exc:
+        if not _unwritable(exc):
+            raise
+        _report_unwritable(handler.name, exc)
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         return 130
@@ -147,10 +153,28 @@ def entry() -> None:
     code = main()
     try:
         sys.stdout.flush()
-        sys.stderr.flush()
     except BrokenPipeError:
         pass
+    except OSError as failure:  # buffered output meets a full disk only now
+        _report_unwritable("", StreamError(sys.stdout, failure))
+        code = EXIT_OUTPUT
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
     os._exit(code)
+
+
+def _unwritable(failure: Exception) -> bool:
+    """Whether ``failure`` says that output could not be written (exit status 3)."""
+    if isinstance(failure, StreamError):
+        return True
+    output = sys.modules.get("crmorg.output")  # imported by every command that writes files
+    return output is not None and isinstance(failure, output.OutputError | output.WriteError)
+
+
+def _report_unwritable(command: str, failure: Exception) -> None:
+    """One line naming what could not be written and why; stderr may fail too."""
+    with contextlib.suppress(OSError):
+        sys.stderr.write(f"crmorg{' ' + command if command else ''}: error: {failure}\n")
 
 
 if __name__ == "__main__":

@@ -81,14 +81,9 @@ class ValidateCommand:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if isinstance(output, str):
-            from crmorg.output import OutputError, write_file  # only when writing a file
+            from crmorg.output import write_file  # only when writing a file
 
-            try:
-                write_file(Path(output), REPORTERS[fmt](report, False))
-            except OutputError as exc:
-                raise UsageError(str(exc)) from None
-            except OSError as exc:
-                raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+            write_file(Path(output), REPORTERS[fmt](report, False))
         else:
             out = stdout()
             out.write(REPORTERS[fmt](report, out.colour))

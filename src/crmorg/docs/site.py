@@ -52,7 +52,7 @@ _OWNERSHIP = MarkerFile(
 )
 
 
-class SiteError(Exception):
+class SiteError(OutputError):
     """The site cannot be written (e.g. the target holds files crmorg did not write)."""
 
 

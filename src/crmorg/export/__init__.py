@@ -27,6 +27,7 @@ from crmorg.export.errors import (
     ExportRefused,
     Inexpressible,
     UnknownTargetError,
+    UnsafeOutputError,
     UnsupportedModelError,
 )
 from crmorg.export.registry import EXPORTERS, available_exporters, get_exporter
@@ -83,7 +84,7 @@ def export_model(model: Model, target: str, out_dir: Path, *, force: bool = Fals
     try:
         return write_directory(Path(out_dir), files, exported)
     except OutputError as unsafe:
-        raise ExportError(str(unsafe)) from None
+        raise UnsafeOutputError(str(unsafe)) from None
 
 
 __all__ = [
@@ -97,6 +98,7 @@ __all__ = [
     "Question",
     "RenderedFiles",
     "UnknownTargetError",
+    "UnsafeOutputError",
     "UnsupportedModelError",
     "available_exporters",
     "check_exportable",

@@ -5,10 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from crmorg.findings import Finding
+from crmorg.output import OutputError
 
 
 class ExportError(Exception):
     """An export could not be written; nothing was left behind."""
+
+
+class UnsafeOutputError(ExportError, OutputError):
+    """The output directory cannot be replaced (it holds files no export wrote, or is
+    not a directory); nothing was changed."""
 
 
 class UnknownTargetError(ExportError, ValueError):
