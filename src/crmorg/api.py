@@ -65,7 +65,7 @@ def validate_paths(
     Raises ``FileNotFoundError`` for a missing path and ``ValueError`` for a file that
     is not a model file.
     """
-    from crmorg.lint.engine import Report, run
+    from crmorg.lint.engine import Report, report_order, run
     from crmorg.loading.together import group_paths, linked_together, renamed
 
     grouped = group_paths(paths)
@@ -79,7 +79,7 @@ def validate_paths(
             report = run(load_partial(staging, limits), config)
             findings += renamed(report.findings, names)
     fail_on = config.fail_on if config is not None else Severity.ERROR
-    return Report(tuple(sorted(findings, key=Finding.sort_key)), fail_on)
+    return Report(tuple(sorted(findings, key=report_order)), fail_on)
 
 
 def export(model: Model, target: str, out_dir: str | Path, *, force: bool = False) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from crmorg.findings import Path
 from crmorg.kpi.models import Kpi, Metric
@@ -22,7 +23,11 @@ class Document:
     ``version`` is checked while loading and not kept).
 
     ``rejected`` keeps the ids whose definitions failed validation, so that references
-    to them are not reported a second time as unknown.
+    to them are not reported a second time as unknown; ``salvaged`` what validates of
+    a rejected entry once its invalid values are left out (read only by the
+    unknown-reference check, so that one error in an entry does not hide another).
+    ``unread`` names the files that could not be read, so that the checks know the
+    model is incomplete.
     """
 
     organization: Organization | None = None
@@ -39,6 +44,8 @@ class Document:
     settings: Settings = field(default_factory=Settings)
     rejected: Mapping[str, frozenset[str]] = field(default_factory=dict)
     constraint_index: Mapping[str, int] = field(default_factory=dict)
+    salvaged: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    unread: tuple[str, ...] = ()
 
     def known(self, section: str, entity_id: str) -> bool:
         """Whether ``entity_id`` is defined in ``section`` (even if it was rejected)."""

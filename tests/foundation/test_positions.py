@@ -12,6 +12,7 @@ import pytest
 
 import crmorg
 from crmorg.api import load_partial
+from crmorg.lint.rules.rules_not_run import NEEDS_THE_WHOLE_MODEL
 
 from .helpers import HEAD, at, cli, load_error, load_findings, write
 
@@ -170,7 +171,8 @@ def test_schema_findings_name_the_entity(workdir: Path) -> None:
 def test_an_invalid_entity_is_left_out_and_its_references_are_not_unknown(workdir: Path) -> None:
     path = write(
         workdir / "model.yaml",
-        HEAD + "roles:\n  rep: {grants: {lead: {read: everywhere}}}\n"
+        HEAD + "resources:\n  lead: {name: Lead}\n"
+        "roles:\n  rep: {grants: {lead: {read: everywhere}}}\n"
         "people:\n  ann: {roles: [rep]}\n",
     )
     model = load_partial(path)
@@ -359,9 +361,21 @@ def test_json_report_of_an_unreadable_model(
             "column": 8,
             "subjects": [],
             "waived": False,
-        }
+        },
+        {
+            "rule": "rules-not-run",
+            "code": "CRM303",
+            "severity": "info",
+            "message": f"{len(NEEDS_THE_WHOLE_MODEL)} checks that need the whole model were "
+            "not run because model.yaml could not be read; fix it first",
+            "file": "model.yaml",
+            "line": 1,
+            "column": 1,
+            "subjects": ["model.yaml"],
+            "waived": False,
+        },
     ]
-    assert report["summary"] == {"error": 1, "warning": 0, "info": 0, "waived": 0}
+    assert report["summary"] == {"error": 1, "warning": 0, "info": 1, "waived": 0}
 
 
 def test_json_report_of_the_examples(capsys: pytest.CaptureFixture[str]) -> None:

@@ -153,7 +153,7 @@ def test_rules_command_shows_groups(capsys: pytest.CaptureFixture[str]) -> None:
     assert {r["name"]: r["group"] for r in data["rules"]} == {
         name: info.group for name, info in CATALOG.items()
     }
-    assert [r["name"] for r in data["engine_rules"]] == ["internal-error"]
+    assert [r["name"] for r in data["engine_rules"]] == ["internal-error", "rules-not-run"]
     assert main(["rules", "sod-role-conflict"]) == 0
     assert "; group access)" in capsys.readouterr().out.splitlines()[0]
     assert main(["rules", "internal-error"]) == 0

@@ -17,6 +17,7 @@ from crmorg.lint.config import Level, LintConfig
 from crmorg.lint.registry import all_rules
 from crmorg.lint.rule import Check, FirstPass, PostPassCheck, PostPassRule, Problem, Rule
 from crmorg.lint.rules.internal_error import INTERNAL_ERROR, crash_finding
+from crmorg.lint.rules.rules_not_run import RULES_NOT_RUN, left_out, not_run_finding
 from crmorg.lint.waivers import apply_waivers
 from crmorg.model import Model
 
@@ -78,8 +79,13 @@ def _run(model: Model, config: LintConfig | None, rules: Mapping[str, Rule] | No
         if level != "off":
             findings.append(replace(finding, severity=level))
     post_pass: list[PostPassRule] = []
+    unread = model.document.unread
+    skipped = 0
     for rule in rules.values():
         if levels[rule.name] == "off":
+            continue
+        if unread and left_out(rule):
+            skipped += 1
             continue
         if isinstance(rule, PostPassRule):
             post_pass.append(rule)
@@ -94,8 +100,17 @@ def _run(model: Model, config: LintConfig | None, rules: Mapping[str, Rule] | No
     )
     for rule in post_pass:
         findings.extend(_run_rule(model, rule, levels, _reviewing(rule.review, first_pass)))
-    findings.sort(key=Finding.sort_key)
+    not_run = levels.get(RULES_NOT_RUN.name, RULES_NOT_RUN.severity)
+    if skipped and not_run != "off":
+        findings.append(replace(not_run_finding(unread, skipped), severity=Severity(not_run)))
+    findings.sort(key=report_order)
     return Report(tuple(_unique(findings)), config.fail_on)
+
+
+def report_order(finding: Finding) -> tuple[Any, ...]:
+    """By file, line and column; a file's rules-not-run note after the error that
+    explains it."""
+    return (finding.file, finding.rule == RULES_NOT_RUN.name, *finding.sort_key()[1:])
 
 
 def _run_rule(

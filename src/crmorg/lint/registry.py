@@ -33,6 +33,7 @@ from crmorg.lint.rules.reporting_cycle import reporting_cycle
 from crmorg.lint.rules.responsible_lacks_permission import responsible_lacks_permission
 from crmorg.lint.rules.role_cardinality import role_cardinality
 from crmorg.lint.rules.role_without_responsibility import role_without_responsibility
+from crmorg.lint.rules.rules_not_run import rules_not_run
 from crmorg.lint.rules.schema import schema
 from crmorg.lint.rules.single_point_of_failure import single_point_of_failure
 from crmorg.lint.rules.sod_person_conflict import sod_person_conflict
@@ -82,7 +83,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
 )
 """The rules crmorg ships: every one of them can be seeded in a model."""
 
-ENGINE_RULES: tuple[Rule, ...] = (internal_error,)
+ENGINE_RULES: tuple[Rule, ...] = (internal_error, rules_not_run)
 """Findings the engine reports about a run rather than about the model (a rule that
 crashed). No model can cause them, so they are not listed among the rules; they are
 documented, configured and waived like rules."""

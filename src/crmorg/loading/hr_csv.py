@@ -11,7 +11,7 @@ How the loader uses it, for each file that :func:`hr_section` recognises::
     table = read_hr_csv(path, section, limits)
     findings.extend(table.findings)
     if not table.complete:
-        gathered.unreadable = True   # the file could not be read to its end
+        gathered.unread.append(table.file)   # the file could not be read to its end
     local = SourceMap()
     local.add_file(table.file)
     table.attach(local)              # ("people", "li_na", "roles", 0) -> its cell, on demand

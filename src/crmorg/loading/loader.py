@@ -28,6 +28,7 @@ from crmorg.loading.kpis import complete_kpis
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits
 from crmorg.loading.positions import LazyPositions
 from crmorg.loading.pydantic_errors import schema_findings
+from crmorg.loading.salvage import salvage
 from crmorg.loading.yaml_nodes import ParsedYaml, parse_yaml
 from crmorg.permissions.models import (
     Constraint,
@@ -62,8 +63,12 @@ class _Gathered:
     organization: tuple[Any, Location] | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
-    unreadable: bool = False
-    """A file could not be read as a mapping, so what it holds is unknown."""
+    unread: list[str] = field(default_factory=list)
+    """Files that could not be read (or not to their end), so what they hold is unknown."""
+
+    @property
+    def unreadable(self) -> bool:
+        return bool(self.unread)
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,7 @@ def _load_document(
         text, read_findings = read_source(file, limits)
         findings.extend(read_findings)
         if text is None:
-            gathered.unreadable = True
+            gathered.unread.append(read_findings[0].file if read_findings else str(file))
             continue
         total += len(text.text)
         if total > limits.max_total_bytes:
@@ -149,6 +154,7 @@ def _load_document(
                     Location(text.name, 1, 1),
                 )
             )
+            gathered.unread.append(text.name)
             break
         texts[text.name] = text.text
         _gather_file(
@@ -165,7 +171,7 @@ def _gather_hr_table(
     """Merge people or teams from an HR export, as if a YAML file had defined them."""
     findings.extend(table.findings)
     if not table.complete:
-        gathered.unreadable = True
+        gathered.unread.append(table.file)
     local = SourceMap()
     local.add_file(table.file)
     table.attach(local)
@@ -209,7 +215,7 @@ def _gather_file(
     data = parsed.data
     if data is None:
         if parsed.findings:
-            gathered.unreadable = True
+            gathered.unread.append(name)
         else:
             findings.append(
                 make_finding(
@@ -221,7 +227,7 @@ def _gather_file(
             )
         return
     if not isinstance(data, dict):
-        gathered.unreadable = True
+        gathered.unread.append(name)
         findings.append(
             make_finding(
                 "schema",
@@ -349,10 +355,16 @@ def _merge_keyed(
 
 def _validate(gathered: _Gathered, source: SourceMap, findings: list[Finding]) -> Document:
     rejected: dict[str, set[str]] = {section: set() for section in ID_SECTIONS}
+    salvaged: dict[str, dict[str, Any]] = {section: {} for section in ID_SECTIONS}
     entities: dict[str, dict[str, Any]] = {}
     for section in ID_SECTIONS:
         entities[section] = _validate_entities(
-            section, gathered.entities[section], source, findings, rejected[section]
+            section,
+            gathered.entities[section],
+            source,
+            findings,
+            rejected[section],
+            salvaged[section],
         )
     organization = None
     if gathered.organization is None:
@@ -389,6 +401,8 @@ def _validate(gathered: _Gathered, source: SourceMap, findings: list[Finding]) -
         settings=settings if settings is not None else Settings(),
         rejected={section: frozenset(ids) for section, ids in rejected.items()},
         constraint_index=constraint_index,
+        salvaged={section: entries for section, entries in salvaged.items() if entries},
+        unread=tuple(gathered.unread),
         **entities,
     )
 
@@ -399,6 +413,7 @@ def _validate_entities(
     source: SourceMap,
     findings: list[Finding],
     rejected: set[str],
+    salvaged: dict[str, Any],
 ) -> dict[str, Any]:
     declared = sections.section(section)
     model: type[BaseModel] = declared.entry
@@ -426,6 +441,9 @@ def _validate_entities(
         except ValidationError as error:
             rejected.add(entity_id)
             findings.extend(schema_findings(error, raw, path, source, what, model, (entity_id,)))
+            rest = salvage(raw, error, validate)
+            if rest is not None:
+                salvaged[entity_id] = rest
     return valid
 
 

@@ -94,6 +94,9 @@ class _References:
     # The walk --------------------------------------------------------------------------
     def section(self, declared: Section) -> Iterator[Problem]:
         value = getattr(self.document, declared.key)
+        salvaged = self.document.salvaged.get(declared.key)
+        if salvaged:  # what validates of rejected entries: their other errors count too
+            value = {**value, **salvaged}
         if declared.shape == MAPPING:
             entries: Collection[Any] = value.values()
         elif declared.shape == LIST:
