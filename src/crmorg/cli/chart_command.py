@@ -9,7 +9,8 @@ from pathlib import Path
 from crmorg.catalogs import LANGUAGES
 from crmorg.charts import RENDERERS, render_html
 from crmorg.charts.views import VIEWS, build_chart
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
+from crmorg.cli.command import CommandBase, add_format_argument, add_model_argument
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stdout
 from crmorg.cli.ids import require_known
 from crmorg.cli.loading import load_or_report
 from crmorg.model import Model
@@ -35,18 +36,12 @@ ROOTS_BY_VIEW: dict[str, Callable[[Model], tuple[str, Collection[str]]]] = {
 """Per view: what a --root names, and the model's ids of that kind."""
 
 
-class ChartCommand:
+class ChartCommand(CommandBase):
     name = "chart"
-    help = "draw an org chart (departments, roles, people or teams)"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)
-        parser.add_argument(
-            "--format",
-            default="mermaid",
-            choices=sorted(RENDERERS),
-            help="output format (default: mermaid)",
-        )
+        add_format_argument(parser, RENDERERS, "mermaid")
         parser.add_argument(
             "--view", default="roles", choices=VIEWS, help="what the chart shows (default: roles)"
         )

@@ -1,12 +1,11 @@
-"""Shared pieces of the command line: exit codes, model loading, output helpers."""
+"""Shared pieces of the command line: exit codes, usage errors, where output goes."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from typing import TextIO
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -17,15 +16,6 @@ EXIT_OUTPUT = 3
 
 class UsageError(Exception):
     """Bad command-line input: the message is printed and the exit status is 2."""
-
-
-class Command(Protocol):
-    name: str
-    help: str
-
-    def configure(self, parser: argparse.ArgumentParser) -> None: ...
-
-    def run(self, args: argparse.Namespace) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -68,7 +58,3 @@ def stdout() -> Output:
 
 def stderr() -> Output:
     return Output(sys.stderr)
-
-
-def add_model_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", metavar="PATH", help="a model file or directory")

@@ -6,7 +6,13 @@ import argparse
 import sys
 from typing import ClassVar, TextIO
 
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, add_model_argument, stdout
+from crmorg.cli.command import (
+    CommandBase,
+    add_force_argument,
+    add_format_argument,
+    add_model_argument,
+)
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, stdout
 from crmorg.cli.kpi_command import handbook_scorecard
 from crmorg.cli.loading import load_or_report
 from crmorg.docs.i18n import LANGUAGES
@@ -41,27 +47,17 @@ class TerminalProgress:
             self.shown = False
 
 
-class DocsCommand:
+class DocsCommand(CommandBase):
     name = "docs"
-    help = "write the onboarding handbook: a static site of the organisation"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)
         parser.add_argument("--out", required=True, metavar="DIR", help="the site's directory")
-        parser.add_argument(
-            "--format",
-            default="html",
-            choices=sorted(FORMATS),
-            help="output format (default: html)",
-        )
+        add_format_argument(parser, FORMATS, "html")
         parser.add_argument(
             "--lang", default="en", choices=LANGUAGES, help="language of the handbook (default: en)"
         )
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="replace DIR even if it holds files crmorg did not write",
-        )
+        add_force_argument(parser, "replace DIR even if it holds files crmorg did not write")
         parser.add_argument(
             "--kpi-data",
             metavar="FILE",

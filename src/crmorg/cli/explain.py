@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
+from crmorg.cli.command import CommandBase, add_model_argument, add_request_arguments
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stdout
 from crmorg.cli.ids import require_action_on, require_known
 from crmorg.cli.loading import load_for_command, render_load_failure
 from crmorg.model import Model
@@ -15,15 +16,13 @@ from crmorg.permissions.scopes import SCOPE_NAMES, Scope
 from crmorg.reporters import json_report
 
 
-class ExplainCommand:
+class ExplainCommand(CommandBase):
     name = "explain"
-    help = "explain whether a role or person may act on a resource, and why"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)
         parser.add_argument("subject", help="a role or person id")
-        parser.add_argument("action", help="an action id, e.g. read")
-        parser.add_argument("resource", help="a resource id, e.g. opportunity")
+        add_request_arguments(parser, action="read", resource="opportunity")
         parser.add_argument("--scope", choices=SCOPE_NAMES, help="the scope asked about")
         parser.add_argument("--owner", help="a record's owner (person id): decide on a record")
         parser.add_argument("--team", help="the record's team (default: the owner's teams)")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, add_model_argument, stderr, stdout
+from crmorg.cli.command import CommandBase, add_force_argument, add_model_argument
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, stderr, stdout
 from crmorg.cli.loading import load_or_report
 from crmorg.export import ExportError, ExportRefused, available_exporters, export_model
 from crmorg.lint.engine import Report
@@ -12,9 +13,8 @@ from crmorg.output import OutputError
 from crmorg.reporters import text
 
 
-class ExportCommand:
+class ExportCommand(CommandBase):
     name = "export"
-    help = "compile the model into policies for an authorization engine, or a matrix"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)
@@ -33,11 +33,7 @@ class ExportCommand:
             metavar="DIR",
             help="the directory to write; replaced whole if it holds an earlier export",
         )
-        parser.add_argument(
-            "--force",
-            action="store_true",
-            help="export even though validation finds errors",
-        )
+        add_force_argument(parser, "export even though validation finds errors")
 
     def run(self, args: argparse.Namespace) -> int:
         out, err = stdout(), stderr()

@@ -8,21 +8,19 @@ from pathlib import Path
 
 import yaml
 
+from crmorg.cli.command import CommandBase, add_force_argument
 from crmorg.cli.common import EXIT_OK, UsageError, stdout
 from crmorg.kpi.starter import parse_kpi_ids, standard_kpis_file
 from crmorg.output import write_file
 from crmorg.schema import json_schema_text
 
 
-class InitCommand:
+class InitCommand(CommandBase):
     name = "init"
-    help = "write a starter model into a new directory"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("directory", metavar="DIR", help="where to write the model")
-        parser.add_argument(
-            "--force", action="store_true", help="write even if DIR already holds YAML files"
-        )
+        add_force_argument(parser, "write even if DIR already holds YAML files")
         parser.add_argument(
             "--kpis",
             metavar="IDS",

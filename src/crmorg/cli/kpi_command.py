@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from crmorg.cli.command import CommandBase
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stderr, stdout
 from crmorg.cli.loading import load_or_report
 from crmorg.docs.context import Section
@@ -22,16 +23,14 @@ from crmorg.reporters import text
 from crmorg.text import localize
 
 
-class KpiCommand:
+class KpiCommand(CommandBase):
+    """Evaluate every KPI of a model for every period of metric data: value, target, status (met,
+    missed, no-data, error), change against the previous period, and a roll-up per department.
+    `--library` lists the standard KPIs instead."""
+
     name = "kpi"
-    help = "evaluate every KPI for every period of metric data (a scorecard)"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
-        parser.description = (
-            "Evaluate every KPI of a model for every period of metric data: value, target, "
-            "status (met, missed, no-data, error), change against the previous period, and "
-            "a roll-up per department. `--library` lists the standard KPIs instead."
-        )
         parser.add_argument("path", metavar="PATH", nargs="?", help="a model file or directory")
         parser.add_argument(
             "--data",

@@ -10,7 +10,8 @@ import sys
 import textwrap
 from collections.abc import Sequence
 
-from crmorg.cli.common import EXIT_OUTPUT, EXIT_USAGE, Command, StreamError, UsageError
+from crmorg.cli.command import Command
+from crmorg.cli.common import EXIT_OUTPUT, EXIT_USAGE, StreamError, UsageError
 from crmorg.cli.exit_statuses import exit_status_epilog
 from crmorg.suggestions import did_you_mean
 
@@ -112,6 +113,8 @@ def build_parser(selected: str | None = None) -> argparse.ArgumentParser:
         if selected in (name, "*"):
             command = _load_command(target)
             command_parser.epilog = exit_status_epilog(name)
+            if command.description is not None:
+                command_parser.description = command.description
             command.configure(command_parser)
             command_parser.set_defaults(handler=command)
     return parser

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, add_model_argument, stdout
+from crmorg.cli.command import CommandBase, add_model_argument
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, stdout
 from crmorg.cli.loading import load_or_report
 from crmorg.export.access_formats import render_csv, render_json, render_markdown, render_table
 from crmorg.permissions.review import access_matrix
@@ -12,9 +13,8 @@ from crmorg.permissions.review import access_matrix
 FORMATS = ("table", "csv", "json", "markdown")
 
 
-class MatrixCommand:
+class MatrixCommand(CommandBase):
     name = "matrix"
-    help = "print the access-review matrix: every role's and person's scopes per resource"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)

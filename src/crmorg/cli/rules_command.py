@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Mapping
+from dataclasses import asdict
 
+from crmorg.cli.command import CommandBase
 from crmorg.cli.common import EXIT_OK, UsageError, stdout
 from crmorg.findings import FAMILIES, GROUPS
 from crmorg.lint.docs import help_uri, render_rules_markdown
@@ -14,15 +16,13 @@ from crmorg.lint.rule import Rule
 from crmorg.suggestions import did_you_mean
 
 
-class RulesCommand:
+class RulesCommand(CommandBase):
+    """List the validation rules, or show the documentation of one. `crmorg rules --format markdown
+    > docs/rules.md` regenerates the rule reference."""
+
     name = "rules"
-    help = "list the validation rules (name, code, group, family, default severity)"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
-        parser.description = (
-            "List the validation rules, or show the documentation of one. "
-            "`crmorg rules --format markdown > docs/rules.md` regenerates the rule reference."
-        )
         parser.add_argument(
             "rule",
             nargs="?",
@@ -68,15 +68,12 @@ class RulesCommand:
 
 
 def _as_dict(rule: Rule) -> dict[str, str]:
-    info = rule.info
+    # The identity's fields in their declared order, the severity by its name.
     return {
-        "name": info.name,
-        "code": info.code,
-        "group": info.group,
-        "family": info.family,
-        "severity": info.severity.value,
+        **asdict(rule.info),
+        "severity": rule.info.severity.value,
         "summary": rule.summary,
-        "help_uri": help_uri(info.name),
+        "help_uri": help_uri(rule.name),
         "doc": rule.doc,
     }
 

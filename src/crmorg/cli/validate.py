@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from crmorg.api import validate_paths
+from crmorg.cli.command import CommandBase
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stdout
 from crmorg.cli.config_file import Defaults, find_config, read_defaults
 from crmorg.lint.config import ConfigError, LintConfig
@@ -14,19 +15,16 @@ from crmorg.reporters import REPORTERS
 FAIL_ON = ("error", "warning", "info")
 
 
-class ValidateCommand:
+class ValidateCommand(CommandBase):
+    """Check models for errors, conflicts and gaps. Each directory given is a model of its own; the
+    files given are read together as one model, as the files of a model directory are (the way a
+    pre-commit hook passes them). Defaults for the options below may be set in .crmorg.toml or
+    in [tool.crmorg] of pyproject.toml (in the current directory or a parent, or beside the
+    model); the command line wins over them."""
+
     name = "validate"
-    help = "check a model for errors, conflicts and gaps (`crmorg rules` lists the rules)"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
-        parser.description = (
-            "Check models for errors, conflicts and gaps. Each directory given is a model "
-            "of its own; the files given are read together as one model, as the files of a "
-            "model directory are (the way a pre-commit hook passes them). Defaults for the "
-            "options below may be set in .crmorg.toml or in [tool.crmorg] of pyproject.toml "
-            "(in the current directory or a parent, or beside the model); the command line "
-            "wins over them."
-        )
         parser.add_argument("paths", nargs="+", metavar="PATH", help="model files or directories")
         # Options a configuration file may set default to None here, so that one given
         # on the command line can be told from one that was not.

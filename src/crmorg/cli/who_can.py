@@ -6,7 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, add_model_argument, stdout
+from crmorg.cli.command import CommandBase, add_model_argument, add_request_arguments
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stdout
 from crmorg.cli.ids import require_action_on
 from crmorg.cli.loading import load_or_report
 from crmorg.export.compiled import source_of
@@ -16,14 +17,12 @@ from crmorg.permissions.review import Access, WhoCan, who_can
 from crmorg.permissions.scopes import SCOPE_NAMES, Scope
 
 
-class WhoCanCommand:
+class WhoCanCommand(CommandBase):
     name = "who-can"
-    help = "list the roles and people that may do an action to a resource"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)
-        parser.add_argument("action", help="an action id, e.g. approve")
-        parser.add_argument("resource", help="a resource id, e.g. quote")
+        add_request_arguments(parser, action="approve", resource="quote")
         parser.add_argument(
             "--scope",
             default="own",
