@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from crmorg.lint.engine import Report
+from crmorg.text import json_text
 
 
 def render(report: Report, colour: bool = False) -> str:
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
+    return json_text(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
