@@ -2,7 +2,11 @@
 
 Every environment autoescapes (HTML and XML outputs escape each user string), makes an
 undefined variable an error rather than an empty string, and keeps the template's
-final newline. Page templates (handbook, scorecard) also trim block whitespace, so a
+final newline. Its templates show each hidden character of their output (a control,
+bidi or zero-width character, which only user text can bring) as an escape such as
+``\\u202e`` (:func:`~crmorg.text.reveal`): whatever path a value took into the page
+(a filter, a link, a joined list, an attribute), nothing in it can reorder the text or
+drive a terminal. Page templates (handbook, scorecard) also trim block whitespace, so a
 ``{% if %}`` on its own line leaves no blank line behind.
 """
 
@@ -11,7 +15,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template
+
+from crmorg.text import reveal
+
+
+class _RevealingTemplate(Template):
+    """A template whose output shows its hidden characters as escapes."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        return reveal(super().render(*args, **kwargs))
 
 
 def environment(
@@ -32,5 +45,6 @@ def environment(
         lstrip_blocks=trim_blocks,
         **options,
     )
+    env.template_class = _RevealingTemplate
     env.filters.update(filters or {})
     return env

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from crmorg.charts.dot import escape_string, render_dot
 from crmorg.charts.mermaid import escape_label, render_mermaid
 from crmorg.charts.svg import escape_xml, render_svg
-from crmorg.charts.text import VACANT_MARKER, clean_text, display_width, text_lines
+from crmorg.charts.text import VACANT_MARKER, display_width, text_lines
 from crmorg.charts.tree import Chart, ChartNode
+from crmorg.text import clean_text
 
 from .samples import HOSTILE_LABELS, hostile_chart
 
@@ -38,8 +39,11 @@ def expected_lines(node: ChartNode) -> list[str]:
 # --- shared text handling ------------------------------------------------------------
 
 
-def test_clean_text_normalises_breaks_and_drops_invalid_characters() -> None:
-    assert clean_text("a\r\nb\rc\u2028d\te\x00f\x1bg\ufffeh\x85i") == "a\nb\nc\nd efgh\ni"
+def test_clean_text_normalises_breaks_reveals_hidden_and_drops_invalid_characters() -> None:
+    assert clean_text("a\r\nb\rc\u2028d\te\x00f\x1bg\ufffeh\x85i") == (
+        "a\nb\nc\nd e\\x00f\\x1bgh\ni"
+    )
+    assert clean_text("Sales\u202eRep\u200b\x7f\x9b") == "Sales\\u202eRep\\u200b\\x7f\\x9b"
     assert clean_text("销售 😀 é") == "销售 😀 é"
 
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import crmorg
 from crmorg.export import EXPORTERS
-from crmorg.export.escaping import cedar_string, comment_text, spreadsheet_cell
+from crmorg.export.escaping import cedar_string, comment_text
 from crmorg.export.naming import pascal_case, resource_type_names
 from crmorg.model import Model
 from crmorg.roles.scopes import SCOPE_NAMES
@@ -54,23 +54,6 @@ def test_cedar_string_round_trips_through_cedar(text: str) -> None:
     assert parsed["staticPolicies"]["policy0"]["annotations"]["note"] == text
 
 
-@pytest.mark.parametrize(
-    ("cell", "shown"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+1", "'+1"),
-        ("-1", "'-1"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
-        ("a=b", "a=b"),
-        ("销售", "销售"),
-    ],
-)
-def test_spreadsheet_cells_never_start_a_formula(cell: str, shown: str) -> None:
-    assert spreadsheet_cell(cell) == shown
-
-
 def test_pascal_case_and_distinct_cedar_type_names() -> None:
     assert pascal_case("service_case") == "ServiceCase"
     names = resource_type_names(["lead", "service_case", "a_1", "a1", "person", "string"])
@@ -94,7 +77,7 @@ def test_cedar_output_parses_and_keeps_text_out_of_code(small_model: Model) -> N
     # The organisation's name only appears inside // comments, on one line.
     assert 'Acme "Trading" */ # 公司 Ltd' in policies.splitlines()[0]
     names = {e["uid"]["id"]: e["attrs"].get("name") for e in json.loads(files["entities.json"])}
-    assert names["sales_rep"] == small_model.roles["sales_rep"].name
+    assert names["sales_rep"] == small_model.roles["sales_rep"].name  # JSON keeps data exact
     assert names["sales"] == "Sales\r\n// */"
 
 
@@ -129,7 +112,7 @@ def test_csv_neutralises_formulas_and_quotes_the_rest(small_model: Model) -> Non
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     names = {row["subject"]: row["subject_name"] for row in rows}
     assert names["support_agent"] == "'@support +agent -x"
-    assert names["sales_rep"] == small_model.roles["sales_rep"].name
+    assert names["sales_rep"] == 'Sales "Rep" */ #1 \\ \\u202eevil'  # the bidi override shown
     assert names["alice"] == "王丽"
     for row in rows:
         assert not row["subject_name"].startswith(("=", "+", "-", "@"))

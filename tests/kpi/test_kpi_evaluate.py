@@ -12,11 +12,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from crmorg.cells import spreadsheet_cell
 from crmorg.kpi.data import MetricData
 from crmorg.kpi.evaluate import STATUSES, Scorecard, evaluate, judge
 from crmorg.kpi.models import Kpi
 from crmorg.kpi.render import RENDERERS, ScorecardContext, render
-from crmorg.kpi.render.csv_out import neutralise
 from crmorg.kpi.render.values import format_change, format_target, format_value
 
 
@@ -313,8 +313,8 @@ def test_csv_neutralises_formula_cells_but_not_numbers() -> None:
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "＝"])
 def test_neutralise(start: str) -> None:
-    assert neutralise(start + "1+1") == "'" + start + "1+1"
-    assert neutralise("a" + start) == "a" + start
+    assert spreadsheet_cell(start + "1+1") == "'" + start + "1+1"
+    assert spreadsheet_cell("a" + start) == "a" + start
 
 
 def test_json_keeps_hostile_text_as_data() -> None:

@@ -14,8 +14,9 @@ from crmorg.kpi.data import MetricData
 from crmorg.kpi.evaluate import evaluate
 from crmorg.kpi.models import Kpi
 from crmorg.kpi.render import ScorecardContext, render
-from crmorg.kpi.render.markdown import markdown_escape, render_markdown
+from crmorg.kpi.render.markdown import render_markdown
 from crmorg.loading.metric_data import read_metric_data
+from crmorg.markdown_text import md_escape
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -96,4 +97,4 @@ def test_markdown_renderer_on_its_own() -> None:
     assert "| Met | Missed | No-data | Error |" in text
     body = render_markdown(card, ScorecardContext(), heading_level=3)
     assert "### " in body
-    assert markdown_escape("a|b\nc") == "a\\|b c"
+    assert md_escape("a|b\nc") == "a\\|b<br>c"

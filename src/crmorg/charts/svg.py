@@ -4,8 +4,9 @@ The boxes come from :func:`~crmorg.charts.layout.layout_chart`; parents and
 children are joined by elbow connectors, extra edges are drawn as curves with an
 arrow. Heads (thick dark border, bold), team leads (green), external roles
 (dashed orange border) and vacant roles (grey, italic, "(vacant)") look distinct,
-and a legend lists the kinds that occur. All user text is XML-escaped; characters
-that XML 1.0 forbids are dropped (see :func:`~crmorg.charts.text.clean_text`).
+and a legend lists the kinds that occur. All user text is XML-escaped; hidden
+characters are shown as escapes and those XML 1.0 forbids are dropped (see
+:func:`~crmorg.text.clean_text`).
 Numbers have one decimal at most, so the output is byte-identical across runs.
 No system package or font is needed to produce it.
 """
@@ -14,8 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 
+from crmorg.text import clean_text
+
 from .layout import Box, Layout, Metrics, layout_chart
-from .text import clean_text, display_width, text_lines
+from .text import display_width, text_lines
 from .tree import Chart, ChartEdge
 
 __all__ = ["LEGEND", "escape_xml", "render_svg"]
@@ -77,7 +80,7 @@ _XML_TABLE = str.maketrans(_XML_ESCAPES)
 def escape_xml(text: str) -> str:
     """``text`` safe in XML character data and attribute values.
 
-    Line breaks are kept (as ``"\\n"``); other characters XML 1.0 forbids are dropped.
+    Line breaks are kept (as ``"\\n"``); hidden characters are shown as escapes.
     """
     return clean_text(text).translate(_XML_TABLE)
 

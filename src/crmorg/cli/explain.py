@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from crmorg.cli.command import CommandBase, add_model_argument, add_request_arguments
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stdout
@@ -14,6 +13,7 @@ from crmorg.permissions.decisions import Decision, UnknownIdError
 from crmorg.permissions.review import who_can
 from crmorg.permissions.scopes import SCOPE_NAMES, Scope
 from crmorg.reporters import json_report
+from crmorg.text import json_text, reveal
 
 
 class ExplainCommand(CommandBase):
@@ -106,9 +106,9 @@ def _render(decision: Decision, fmt: str, would_allow: list[str] | None) -> str:
         }
         if would_allow is not None:
             data["roles_that_would_allow"] = would_allow
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json_text(data, ensure_ascii=False, indent=2) + "\n"
     verdict = "ALLOWED" if decision.allowed else "DENIED"
-    text = f"{verdict}: {decision.reason}\n"
+    text = f"{verdict}: {reveal(decision.reason)}\n"  # it names the user's file
     if would_allow:
         shown = ", ".join(would_allow[:8]) + (
             f" and {len(would_allow) - 8} more" if len(would_allow) > 8 else ""

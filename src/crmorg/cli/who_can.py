@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from crmorg.cli.command import CommandBase, add_model_argument, add_request_arguments
@@ -15,6 +14,7 @@ from crmorg.model import Model
 from crmorg.permissions.decisions import UnknownIdError
 from crmorg.permissions.review import Access, WhoCan, who_can
 from crmorg.permissions.scopes import SCOPE_NAMES, Scope
+from crmorg.text import json_text, reveal
 
 
 class WhoCanCommand(CommandBase):
@@ -68,7 +68,7 @@ def render_json(model: Model, answer: WhoCan) -> str:
         "roles": [_entry(model, a) for a in answer.roles],
         "people": [_entry(model, a) for a in answer.people],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json_text(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def _line(model: Model, access: Access, width: int) -> str:
@@ -89,4 +89,4 @@ def render_text(model: Model, answer: WhoCan) -> str:
     for title, entries in (("roles", answer.roles), ("people", answer.people)):
         lines.append(f"{title} ({len(entries)}):")
         lines += [_line(model, access, width) for access in entries] or ["  (none)"]
-    return "\n".join(lines) + "\n"
+    return reveal("\n".join(lines)) + "\n"  # file names are the user's: no raw ESC

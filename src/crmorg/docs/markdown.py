@@ -1,12 +1,11 @@
 """The Markdown handbook: escaping, links and inline Mermaid charts.
 
 Jinja's autoescaping knows HTML only, so the Markdown environment escapes every
-``{{ ... }}`` value in ``finalize`` instead: ASCII punctuation that Markdown
-(CommonMark with GitHub tables) gives meaning to is backslash-escaped, ``<``, ``>``
-and ``&`` become entities, and line breaks become ``<br>`` so that a table row stays
-one line. Values that are already Markdown (links, charts, macro output) are
-:class:`MdSafe`, a :class:`~markupsafe.Markup` whose own escaping is Markdown's, and
-pass through unchanged; autoescaping stays on so that macros return such values.
+``{{ ... }}`` value in ``finalize`` instead, with the one Markdown escaper
+(:func:`~crmorg.markdown_text.md_escape`, which the KPI scorecard uses too). Values
+that are already Markdown (links, charts, macro output) are :class:`MdSafe`, a
+:class:`~markupsafe.Markup` whose own escaping is Markdown's, and pass through
+unchanged; autoescaping stays on so that macros return such values.
 """
 
 from __future__ import annotations
@@ -19,8 +18,9 @@ from markupsafe import Markup
 
 from crmorg import templates
 from crmorg.charts.mermaid import render_mermaid
-from crmorg.charts.text import clean_text
 from crmorg.charts.tree import Chart
+from crmorg.markdown_text import md_escape
+from crmorg.text import clean_text
 
 __all__ = ["MARKDOWN", "MarkdownFormat", "MdSafe", "md_escape"]
 
@@ -33,37 +33,6 @@ class MdSafe(Markup):
     @classmethod
     def escape(cls, s: object) -> MdSafe:
         return cls(md_escape(s))
-
-
-# Backslash-escapable ASCII punctuation (CommonMark 2.4) that makes inline markup
-# anywhere: emphasis, code, links and images, table cells, strikethrough, math.
-_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
-# What makes a block only at the start of a line: headings, lists, setext lines.
-_LINE_START = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))")
-_LINE_BREAK = re.compile(r"[ \t]*\n[ \t]*")
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-
-
-def md_escape(value: object) -> str:
-    """``value`` as literal Markdown text that also fits in one table cell."""
-    if hasattr(value, "__html__"):
-        return str(value)  # already Markdown: links, charts, macro output
-    if value is None:
-        return ""
-    text = clean_text(str(value))
-    text = _SPECIAL.sub(r"\\\1", text)
-    text = "".join(_ENTITIES.get(char, char) for char in text)
-    text = _LINE_BREAK.sub("<br>", text)
-    # Values may start a line of the page; "1." after a backslash-escaped digit run
-    # would still be a list, so the escape goes on the punctuation after the digits.
-    return _LINE_START.sub(_escape_line_start, text, count=1)
-
-
-def _escape_line_start(match: re.Match[str]) -> str:
-    lead, mark = match.group(1), match.group(2)
-    if mark.isdigit():
-        return lead + mark + "\\"
-    return lead + "\\" + mark
 
 
 def _finalize(value: object) -> MdSafe:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.docs.context import Page, Section, SiteContext
-from crmorg.docs.markdown import md_escape
 from crmorg.kpi.data import MetricData
 from crmorg.kpi.evaluate import evaluate
 from crmorg.kpi.render.context import DEFAULT_LABELS, ScorecardContext
@@ -36,7 +35,7 @@ def scorecard_section(data: MetricData) -> Section:
             body = ctx.fmt.safe(render_fragment(scorecard, context))
             css = ctx.fmt.safe(stylesheet())
         else:
-            body = ctx.fmt.safe(render_markdown(scorecard, context, escape=md_escape))
+            body = ctx.fmt.safe(render_markdown(scorecard, context))
             css = ctx.fmt.safe("")
         yield ctx.render(
             "scorecard",

@@ -7,20 +7,18 @@ no timestamps.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from collections.abc import Callable
 from typing import Any
 
+from crmorg.cells import csv_writer, spreadsheet_cell
 from crmorg.export.capabilities import EVERY_V1_CONSTRUCT, Capabilities
 from crmorg.export.compiled import source_of
-from crmorg.export.escaping import spreadsheet_cell
 from crmorg.export.target import Exporter
 from crmorg.model import Model
 from crmorg.permissions.review import Access, AccessMatrix, access_matrix
 from crmorg.roles.scopes import SCOPE_NAMES, SCOPES, Scope
-from crmorg.text import localize
+from crmorg.text import json_text, localize
 
 FORMAT_ID = "crmorg.access-matrix/1"
 CSV_HEADER = (
@@ -83,7 +81,7 @@ def render_json(model: Model, matrix: AccessMatrix) -> str:
         "people": scopes["people"],
         "provenance": provenance,
     }
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_text(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def _name(model: Model, access: Access) -> str:
@@ -95,7 +93,7 @@ def _name(model: Model, access: Access) -> str:
 def render_csv(model: Model, matrix: AccessMatrix) -> str:
     """One row per subject, resource and action with a scope wider than ``none``."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv_writer(buffer)
     writer.writerow(CSV_HEADER)
     for access in matrix.rows():
         writer.writerow(

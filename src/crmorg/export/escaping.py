@@ -11,7 +11,6 @@ import unicodedata
 # Control characters, line and paragraph separators, and format characters (which include
 # the bidirectional overrides of "Trojan Source" attacks) never reach a comment or literal.
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _unsafe(char: str) -> bool:
@@ -47,12 +46,3 @@ def cedar_string(text: str) -> str:
             out.append(char)
     out.append('"')
     return "".join(out)
-
-
-def spreadsheet_cell(text: str) -> str:
-    """``text`` that a spreadsheet shows as text and never evaluates as a formula.
-
-    A cell that starts with ``= + - @``, a tab or a carriage return gets a leading ``'``
-    (OWASP's advice against CSV injection); the CSV writer quotes the rest.
-    """
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text

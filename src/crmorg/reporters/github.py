@@ -9,6 +9,7 @@ from __future__ import annotations
 from crmorg.findings import Finding, Severity
 from crmorg.lint.engine import Report
 from crmorg.reporters.text import summary_line
+from crmorg.text import reveal
 
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -37,8 +38,10 @@ def annotation(finding: Finding) -> str:
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message: ``%``, carriage return and newline."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message: ``%``, carriage return and newline; other hidden
+    characters shown as escapes (the log is read in a terminal too)."""
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return reveal(escaped)
 
 
 def escape_property(text: str) -> str:

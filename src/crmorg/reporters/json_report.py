@@ -1,6 +1,7 @@
 """The contract's JSON report (format-v1 section 5).
 
-The text is exactly ``json.dumps(report, ensure_ascii=False, indent=2)``, written by an
+The text is ``json.dumps(report, ensure_ascii=False, indent=2)`` (hidden characters then
+escaped: :func:`crmorg.text.hidden_escaped`), written by an
 encoder of its own: with an indent, the standard library encodes in Python generators,
 which made writing 15,000 findings take longer than checking them. This one appends
 to one list and hands every string to the standard library's C string encoder;
@@ -14,10 +15,11 @@ from json.encoder import encode_basestring
 from typing import Any
 
 from crmorg.lint.engine import Report
+from crmorg.text import hidden_escaped
 
 
 def render(report: Report, colour: bool = False) -> str:
-    return dumps(report.to_dict()) + "\n"
+    return hidden_escaped(dumps(report.to_dict())) + "\n"
 
 
 def dumps(value: Any) -> str:

@@ -9,7 +9,6 @@ suppression with the waiver's reason.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +18,7 @@ from crmorg.lint.docs import PROJECT_URL, doc_markdown, help_uri
 from crmorg.lint.engine import Report
 from crmorg.lint.registry import all_rules, engine_rules
 from crmorg.lint.rule import Rule
+from crmorg.text import json_text
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -28,7 +28,7 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 
 def render(report: Report, colour: bool = False) -> str:
-    return json.dumps(sarif_log(report), ensure_ascii=False, indent=2) + "\n"
+    return json_text(sarif_log(report), ensure_ascii=False, indent=2) + "\n"
 
 
 def sarif_log(report: Report) -> dict[str, Any]:

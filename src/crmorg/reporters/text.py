@@ -2,12 +2,15 @@
 
 Each file's findings follow its name; a summary line ends the report. Colour (only
 when the caller asks for it) marks severities, dims waived findings and bolds names.
+What comes from the user (file names, messages quoting the model, waiver reasons) has
+its hidden characters shown as escapes, so that no ESC in it drives the terminal.
 """
 
 from __future__ import annotations
 
 from crmorg.findings import Finding, Severity
 from crmorg.lint.engine import Report
+from crmorg.text import reveal
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _GREEN = "\033[32m"
@@ -24,7 +27,8 @@ def render(report: Report, colour: bool = False) -> str:
             if current_file is not None:
                 lines.append("")
             current_file = finding.file
-            lines.append(f"{_BOLD}{finding.file}{_RESET}" if colour else finding.file)
+            file = reveal(finding.file)
+            lines.append(f"{_BOLD}{file}{_RESET}" if colour else file)
         lines.append(_line(finding, colour))
     if lines:
         lines.append("")
@@ -37,9 +41,9 @@ def _line(finding: Finding, colour: bool) -> str:
     if colour:
         tint = _DIM if finding.waived else _COLOURS[finding.severity]
         level = f"{tint}{level}{_RESET}"
-    text = f"{finding.location}: {level} {finding.rule}: {finding.message}"
+    text = f"{reveal(str(finding.location))}: {level} {finding.rule}: {reveal(finding.message)}"
     if finding.waived and finding.waiver_reason:
-        text += f" [waived: {finding.waiver_reason}]"
+        text += f" [waived: {reveal(finding.waiver_reason)}]"
     return text
 
 

@@ -8,7 +8,6 @@ they hold. The scope becomes a ``when`` condition on the record (format-v1 secti
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,6 +18,7 @@ from crmorg.export.scope_forms import Trivial, down_set
 from crmorg.export.templates import template
 from crmorg.model import Model
 from crmorg.roles.scopes import Scope
+from crmorg.text import json_text
 
 NAMESPACE = "CRM"
 POLICIES = "policies.cedar"
@@ -191,4 +191,4 @@ def _entities(compiled: CompiledModel) -> str:
         if team.department is not None:
             attrs["department"] = entity_ref("Department", team.department)
         entities.append({"uid": _uid("Team", team.id), "attrs": attrs, "parents": []})
-    return json.dumps(entities, ensure_ascii=False, indent=2) + "\n"
+    return json_text(entities, ensure_ascii=False, indent=2) + "\n"

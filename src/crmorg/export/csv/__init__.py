@@ -1,7 +1,7 @@
 """The ``csv`` target: ``matrix.csv``, one row per subject × resource × action → scope.
 
-Safe to open in a spreadsheet: a cell that starts with ``= + - @`` (or a tab or carriage
-return) is prefixed with ``'`` so it is never evaluated as a formula.
+Safe to open in a spreadsheet: every text cell goes through the product's one
+neutraliser, :func:`crmorg.cells.spreadsheet_cell`, so it is never evaluated as a formula.
 """
 
 from __future__ import annotations

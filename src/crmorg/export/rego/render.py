@@ -25,6 +25,7 @@ from crmorg.export.scope_forms import Trivial, expressible, reaching
 from crmorg.export.templates import template
 from crmorg.model import Model
 from crmorg.roles.scopes import Scope, includes
+from crmorg.text import json_text
 
 POLICY = "crmorg.rego"
 DATA = "data.json"
@@ -149,4 +150,4 @@ def _data(compiled: CompiledModel) -> str:
         for person in compiled.people.values()
     }
     document = {"crmorg": {"roles": roles, "people": people}}
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return json_text(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -1,21 +1,21 @@
 """The scorecard as CSV: one row per KPI and period, safe to open in a spreadsheet.
 
 Numbers are written as plain decimals (fractions for percent KPIs, as in the model).
-Every text cell that a spreadsheet could read as a formula — one starting with ``=``,
-``+``, ``-``, ``@``, a tab or a carriage return (or their full-width forms) — gets a
-leading ``'``, so names and periods from the model or data never run as formulas.
+Every text cell goes through :func:`~crmorg.cells.spreadsheet_cell`, so names and
+periods from the model or data never run as formulas, and the file is written in the
+product's one CSV dialect (:func:`~crmorg.cells.csv_writer`).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Final
 
+from crmorg.cells import csv_writer, spreadsheet_cell
 from crmorg.kpi.evaluate import Scorecard
 from crmorg.kpi.render.context import ScorecardContext
 
-__all__ = ["COLUMNS", "neutralise", "render"]
+__all__ = ["COLUMNS", "render"]
 
 COLUMNS: Final = (
     "kpi",
@@ -33,17 +33,11 @@ COLUMNS: Final = (
     "change",
     "relative_change",
 )
-_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
-
-
-def neutralise(cell: str) -> str:
-    """``cell`` made inert for spreadsheets: a leading ``'`` before formula characters."""
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
 
 
 def render(scorecard: Scorecard, context: ScorecardContext) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)
     writer.writerow(COLUMNS)
     for result in scorecard.results:
         change = result.change
@@ -72,4 +66,4 @@ def _cell(value: str | float | None) -> str:
         return ""
     if isinstance(value, int | float):
         return repr(float(value))  # a number we wrote: never a formula, so left as it is
-    return neutralise(value)
+    return spreadsheet_cell(value)

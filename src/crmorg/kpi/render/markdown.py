@@ -1,46 +1,25 @@
 """The scorecard as Markdown (GitHub tables), e.g. for the Markdown handbook.
 
-Every value from a model or data file goes through ``escape``; the default escapes
-what Markdown and table cells give meaning to. The handbook passes its own escaper so
-that the page escapes one way throughout.
+Every value from a model or data file goes through the one Markdown escaper,
+:func:`~crmorg.markdown_text.md_escape`, which the handbook uses too: what Markdown and
+table cells give meaning to is escaped and hidden characters are shown as escapes.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
-from typing import Final
+from collections.abc import Sequence
 
 from crmorg.kpi.evaluate import STATUSES, Scorecard
 from crmorg.kpi.render.context import ScorecardContext
 from crmorg.kpi.render.values import format_change, format_target, format_value
+from crmorg.markdown_text import md_escape as escape
 
-__all__ = ["markdown_escape", "render", "render_markdown"]
-
-_SPECIAL: Final = re.compile(r"([\\`*_\[\]|~$<>&])")
-_LINE_START: Final = re.compile(r"^(\s*)([#+=-]|\d+(?=[.)]))")
-_ENTITIES: Final = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-
-
-def markdown_escape(text: str) -> str:
-    """``text`` as literal Markdown that fits in one table cell (or starts a line)."""
-    escaped = _SPECIAL.sub(lambda m: _ENTITIES.get(m.group(1), "\\" + m.group(1)), text)
-    escaped = re.sub(r"\s*[\r\n]+\s*", " ", escaped)
-    return _LINE_START.sub(_escape_line_start, escaped, count=1)
-
-
-def _escape_line_start(match: re.Match[str]) -> str:
-    """What would start a heading or a list if the text began a line."""
-    space, token = match.groups()
-    if token[0].isdigit():
-        return f"{space}{token}\\"  # `1.` -> `1\.`
-    return f"{space}\\{token}"
+__all__ = ["render", "render_markdown"]
 
 
 def render_markdown(
     scorecard: Scorecard,
     context: ScorecardContext,
-    escape: Callable[[str], str] = markdown_escape,
     heading_level: int = 2,
 ) -> str:
     """The scorecard's body: a section per period (latest first), without a page title."""
@@ -92,7 +71,7 @@ def render_markdown(
 def render(scorecard: Scorecard, context: ScorecardContext) -> str:
     """A complete Markdown document."""
     title = f"KPI scorecard: {context.title}" if context.title else "KPI scorecard"
-    return f"# {markdown_escape(title)}\n\n" + render_markdown(scorecard, context)
+    return f"# {escape(title)}\n\n" + render_markdown(scorecard, context)
 
 
 def _table(header: Sequence[str], aligns: str) -> list[str]:

@@ -10,16 +10,11 @@ from crmorg.document import ID_SECTIONS
 from crmorg.findings import Path, Severity
 from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
-from crmorg.text import printable
+from crmorg.text import HIDDEN_CHARACTERS, printable
 
-_INVISIBLE = (
-    "\x7f-\x9f"  # DEL and the C1 controls
-    "\u202a-\u202e\u2066-\u2069"  # bidi embeddings, overrides and isolates
-    "\u200b-\u200d\u2060\ufeff"  # zero-width space, (non-)joiner, word joiner, BOM
-)
-_HIDDEN = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
+_HIDDEN = re.compile(f"[\t\n{HIDDEN_CHARACTERS}]")
 """What no single-line text (an identifier, a name, a title) may hold."""
-_HIDDEN_IN_PROSE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_INVISIBLE}]")
+_HIDDEN_IN_PROSE = re.compile(f"(?!\r)[{HIDDEN_CHARACTERS}]")
 """What a description may not hold: it may have tabs and line breaks."""
 _TEXT_FIELDS = ("name", "description", "title")
 _IDENTIFIER_FIELDS = ("email",)
@@ -38,7 +33,7 @@ def hidden_characters(model: Model) -> Iterator[Problem]:
     Fails:
     ```yaml
     roles:
-      sales_rep: {name: "Sales\u202eRep"}
+      sales_rep: {name: "Sales\\u202eRep"}
     ```
     Fix: retype the text without the hidden character (`name: Sales Rep`).
     """
