@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from crmorg.cells import csv_writer, spreadsheet_cell
-from crmorg.export.capabilities import EVERY_V1_CONSTRUCT, Capabilities
+from crmorg.export.capabilities import Capabilities
 from crmorg.export.compiled import source_of
 from crmorg.export.target import Exporter
 from crmorg.model import Model
@@ -169,4 +169,4 @@ def matrix_target(
     def render(model: Model) -> dict[str, str]:
         return {file: write(model, access_matrix(model))}
 
-    return Exporter(name, summary, (file,), render, Capabilities(expresses=EVERY_V1_CONSTRUCT))
+    return Exporter(name, summary, (file,), render, Capabilities.v1())

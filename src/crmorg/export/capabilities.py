@@ -154,6 +154,18 @@ class Capabilities:
     why_not: Mapping[Construct, str] = field(default_factory=dict)
     scope_forms: Mapping[Scope, object] | None = None
 
+    @classmethod
+    def v1(
+        cls,
+        *answers: Question,
+        refuses: Mapping[Construct, str] | None = None,
+        scope_forms: Mapping[Scope, object] | None = None,
+    ) -> Capabilities:
+        """A target that answers ``answers`` and expresses every v1 construct but those it
+        ``refuses``, each with the reason and fix its refusal shows."""
+        refused = dict(refuses or {})
+        return cls(frozenset(answers), EVERY_V1_CONSTRUCT - set(refused), refused, scope_forms)
+
     def __post_init__(self) -> None:
         # The scopes expressed follow from the forms alone (also after dataclasses.replace),
         # so they are never declared twice nor kept from other forms.

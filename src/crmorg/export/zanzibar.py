@@ -263,6 +263,27 @@ class IntersectionOf:
 
 Rewrite: TypeAlias = Computed | Arrow | UnionOf | IntersectionOf
 
+
+@dataclass(frozen=True)
+class Syntax:
+    """How a target's language writes a rewrite: an arrow (``{tupleset}``, ``{relation}``),
+    and the operators of a union and an intersection."""
+
+    arrow: str
+    union: str
+    intersection: str
+
+    def expression(self, rewrite: Rewrite, nested: bool = False) -> str:
+        """``rewrite`` in this syntax; a nested union or intersection in parentheses."""
+        if isinstance(rewrite, Computed):
+            return rewrite.relation
+        if isinstance(rewrite, Arrow):
+            return self.arrow.format(tupleset=rewrite.tupleset, relation=rewrite.relation)
+        operator = self.union if isinstance(rewrite, UnionOf) else self.intersection
+        text = operator.join(self.expression(child, nested=True) for child in rewrite.children)
+        return f"({text})" if nested else text
+
+
 RECORD_REACH: Mapping[Scope, Rewrite | Trivial] = {
     Scope.NONE: Trivial.NO_RECORD,
     Scope.OWN: Computed(RECORD_OWNER),

@@ -38,17 +38,13 @@ def _without(value: Any, loc: tuple[int | str, ...]) -> Any:
         return value
     head, rest = loc[0], loc[1:]
     if isinstance(value, dict) and head in value:
-        copy = dict(value)
-        if rest:
-            copy[head] = _without(value[head], rest)
-        else:
-            del copy[head]
-        return copy
-    if isinstance(value, list) and isinstance(head, int) and 0 <= head < len(value):
-        items = list(value)
-        if rest:
-            items[head] = _without(value[head], rest)
-        else:
-            del items[head]
-        return items
-    return value  # a location that names no item (a union's tag, a model's name)
+        copy: dict[Any, Any] | list[Any] = dict(value)
+    elif isinstance(value, list) and isinstance(head, int) and 0 <= head < len(value):
+        copy = list(value)
+    else:
+        return value  # a location that names no item (a union's tag, a model's name)
+    if rest:
+        copy[head] = _without(value[head], rest)  # type: ignore[index]
+    else:
+        del copy[head]  # type: ignore[arg-type]
+    return copy

@@ -9,7 +9,6 @@ shared by a person and a role.
 from __future__ import annotations
 
 from crmorg.export.capabilities import (
-    EVERY_V1_CONSTRUCT,
     SHARED_PERSON_ROLE_ID,
     Capabilities,
     Question,
@@ -17,17 +16,16 @@ from crmorg.export.capabilities import (
 from crmorg.export.casbin.render import MODEL, POLICY, render
 from crmorg.export.target import Exporter
 
+_ONE_NAMESPACE = (
+    "Casbin names roles and people by bare id in one namespace: rename the role or the person"
+)
+
 EXPORTER = Exporter(
     name="casbin",
     summary="Casbin RBAC model and policy (enforce(subject, resource, action, scope))",
     files=(MODEL, POLICY),
     render=render,
-    capabilities=Capabilities(
-        answers=frozenset({Question.SUBJECT_AT_SCOPE}),
-        expresses=EVERY_V1_CONSTRUCT - {SHARED_PERSON_ROLE_ID},
-        why_not={
-            SHARED_PERSON_ROLE_ID: "Casbin names roles and people by bare id in one "
-            "namespace: rename the role or the person"
-        },
+    capabilities=Capabilities.v1(
+        Question.SUBJECT_AT_SCOPE, refuses={SHARED_PERSON_ROLE_ID: _ONE_NAMESPACE}
     ),
 )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from crmorg.export.capabilities import (
     DEPARTMENT_CYCLE,
-    EVERY_V1_CONSTRUCT,
     INHERITANCE_CYCLE,
     Capabilities,
     Question,
@@ -23,10 +22,9 @@ EXPORTER = Exporter(
     summary="Cedar policies, schema and entities (namespace CRM)",
     files=(ENTITIES, POLICIES, SCHEMA),
     render=render,
-    capabilities=Capabilities(
-        answers=frozenset({Question.PERSON_ON_RECORD}),
-        expresses=EVERY_V1_CONSTRUCT - {INHERITANCE_CYCLE, DEPARTMENT_CYCLE},
+    capabilities=Capabilities.v1(
+        Question.PERSON_ON_RECORD,
+        refuses={INHERITANCE_CYCLE: _ACYCLIC, DEPARTMENT_CYCLE: _ACYCLIC},
         scope_forms=REACH,
-        why_not={INHERITANCE_CYCLE: _ACYCLIC, DEPARTMENT_CYCLE: _ACYCLIC},
     ),
 )

@@ -45,21 +45,14 @@ def render(model: Model) -> dict[str, str]:
     }
 
 
-def expression(rewrite: Rewrite, nested: bool = False) -> str:
-    """``rewrite`` in OpenFGA's DSL."""
-    if isinstance(rewrite, Computed):
-        return rewrite.relation
-    if isinstance(rewrite, Arrow):
-        return f"{rewrite.relation} from {rewrite.tupleset}"
-    operator = " or " if isinstance(rewrite, UnionOf) else " and "
-    text = operator.join(expression(child, nested=True) for child in rewrite.children)
-    return f"({text})" if nested else text
+SYNTAX = zanzibar.Syntax(arrow="{relation} from {tupleset}", union=" or ", intersection=" and ")
+"""OpenFGA's DSL."""
 
 
 def _definition(relation: RelationDef) -> str:
     if relation.rewrite is None:
         return f"[{', '.join(relation.subjects)}]"
-    return expression(relation.rewrite)
+    return SYNTAX.expression(relation.rewrite)
 
 
 def _dsl(compiled: CompiledModel, names: ZanzibarNames, types: tuple[TypeDef, ...]) -> str:

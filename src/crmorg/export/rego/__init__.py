@@ -6,7 +6,7 @@ Rule ``allow`` decides a person on a record, rule ``allow_scope`` answers
 
 from __future__ import annotations
 
-from crmorg.export.capabilities import EVERY_V1_CONSTRUCT, Capabilities, Question
+from crmorg.export.capabilities import Capabilities, Question
 from crmorg.export.rego.render import DATA, POLICY, REACH, render
 from crmorg.export.target import Exporter
 
@@ -15,9 +15,7 @@ EXPORTER = Exporter(
     summary="Rego policy for OPA or regorus (package crmorg.authz, rules allow, allow_scope)",
     files=(DATA, POLICY),
     render=render,
-    capabilities=Capabilities(
-        answers=frozenset({Question.SUBJECT_AT_SCOPE, Question.PERSON_ON_RECORD}),
-        expresses=EVERY_V1_CONSTRUCT,
-        scope_forms=REACH,
+    capabilities=Capabilities.v1(
+        Question.SUBJECT_AT_SCOPE, Question.PERSON_ON_RECORD, scope_forms=REACH
     ),
 )

@@ -8,7 +8,7 @@ relationships (``docs/exports.md``); closures make forced cycles harmless.
 from __future__ import annotations
 
 from crmorg.export import zanzibar
-from crmorg.export.capabilities import EVERY_V1_CONSTRUCT, Capabilities, Question
+from crmorg.export.capabilities import Capabilities, Question
 from crmorg.export.spicedb.render import RELATIONSHIPS, SCHEMA, render
 from crmorg.export.target import Exporter
 
@@ -17,9 +17,5 @@ EXPORTER = Exporter(
     summary="SpiceDB schema and relationships (check person on record: docs/exports.md)",
     files=(RELATIONSHIPS, SCHEMA),
     render=render,
-    capabilities=Capabilities(
-        answers=frozenset({Question.PERSON_ON_RECORD}),
-        expresses=EVERY_V1_CONSTRUCT,
-        scope_forms=zanzibar.RECORD_REACH,
-    ),
+    capabilities=Capabilities.v1(Question.PERSON_ON_RECORD, scope_forms=zanzibar.RECORD_REACH),
 )

@@ -13,11 +13,7 @@ from crmorg.export import zanzibar
 from crmorg.export.compiled import CompiledModel, compile_model
 from crmorg.export.escaping import comment_text
 from crmorg.export.zanzibar import (
-    Arrow,
-    Computed,
-    Rewrite,
     TypeDef,
-    UnionOf,
     ZanzibarNames,
 )
 from crmorg.model import Model
@@ -37,15 +33,8 @@ def render(model: Model) -> dict[str, str]:
     }
 
 
-def expression(rewrite: Rewrite, nested: bool = False) -> str:
-    """``rewrite`` in SpiceDB's permission syntax."""
-    if isinstance(rewrite, Computed):
-        return rewrite.relation
-    if isinstance(rewrite, Arrow):
-        return f"{rewrite.tupleset}->{rewrite.relation}"
-    operator = " + " if isinstance(rewrite, UnionOf) else " & "
-    text = operator.join(expression(child, nested=True) for child in rewrite.children)
-    return f"({text})" if nested else text
+SYNTAX = zanzibar.Syntax(arrow="{tupleset}->{relation}", union=" + ", intersection=" & ")
+"""SpiceDB's permission syntax."""
 
 
 def _comment(text: str) -> str:
@@ -82,7 +71,7 @@ def _schema(compiled: CompiledModel, names: ZanzibarNames, types: tuple[TypeDef,
             if relation.rewrite is None:
                 line = f"    relation {relation.name}: {' | '.join(relation.subjects)}"
             else:
-                line = f"    permission {relation.name} = {expression(relation.rewrite)}"
+                line = f"    permission {relation.name} = {SYNTAX.expression(relation.rewrite)}"
             if relation.comment:
                 line += f" // {comment_text(relation.comment)}"
             lines.append(line)
