@@ -34,12 +34,16 @@ from generate_scale import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 _PEAK = (
-    "import resource, sys\n"
+    # What the `crmorg` console script does (crmorg.cli.main.entry), plus the peak memory:
+    # run, flush, and exit without tearing the heap down.
+    "import os, resource, sys\n"
     "from crmorg.cli.main import main\n"
     "code = main(sys.argv[1:])\n"
+    "sys.stdout.flush()\n"
     "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
     "sys.stderr.write(f'PEAK_KIB {peak}\\n')\n"
-    "raise SystemExit(code)\n"
+    "sys.stderr.flush()\n"
+    "os._exit(code)\n"
 )
 
 

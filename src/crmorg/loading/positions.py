@@ -32,6 +32,8 @@ Recorder = Callable[[Path, Location, Location | None], None]
 _SECTION = re.compile(r"\n([A-Za-z_][A-Za-z0-9_]*)[ ]*:")
 _FIRST_ENTRY = re.compile(r"\n( +)[a-z][a-z0-9_]*[ ]*:")
 _NEWLINE = re.compile(r"\n")
+_FIRST_CONTENT = re.compile(r"\n(?:[ ]*(?:#[^\n]*)?\r?\n)*[ ]*([^ #\r\n])")
+"""The first character after a line break that is not blank and starts no comment."""
 
 
 class LazyPositions:
@@ -52,6 +54,7 @@ class LazyPositions:
         self._line_starts: list[int] | None = None
         self._done: set[tuple[str, ...]] = set()
         self._scanned: dict[tuple[str, ...], tuple[BlockEntry, int]] = {}
+        self._keyed: set[tuple[str, ...]] = set()  # entries whose own position alone is known
         self._whole_file_done = False
 
     def materialize(self, path: Path, record: Recorder) -> None:
@@ -65,14 +68,22 @@ class LazyPositions:
             return
         if key in self._done:
             return
-        self._done.add(key)
         if len(path) == 1:
+            self._done.add(key)
             self._read_section(str(path[0]), record)
             return
         span = self._entry_span(path)
         if span is None:
+            self._done.add(key)
             self._read_whole(record)
             return
+        first_need = key not in self._keyed
+        if len(path) == 2 and first_need and self._record_entry(path, span, record):
+            # Most findings point at an entry itself: its key and where its value starts
+            # are on the lines the scan found, with no need to read the entry.
+            self._keyed.add(key)
+            return
+        self._done.add(key)
         start, end = span
         # Imported when a position is first asked for: a clean model never needs it.
         from crmorg.loading import block_positions
@@ -85,8 +96,37 @@ class LazyPositions:
             return
         first_line = self._line_of(start)
         self._scanned[key] = (entry, first_line)
-        record(path[:1], self._at(entry.root, first_line), None)
+        if first_need:
+            record(path[:1], self._at(entry.root, first_line), None)
         self._record_scanned(path, entry, first_line, record)
+
+    def _record_entry(self, path: Path, span: tuple[int, int], record: Recorder) -> bool:
+        """Record an entry's key and the start of its value, as PyYAML marks them, when
+        the lines show them plainly: the value is on the key's line, or it is the first
+        line below that is neither blank nor a comment. False leaves it to the reading."""
+        start, end = span
+        text = self.text
+        newline = text.find("\n", start, end)
+        line_end = end if newline == -1 else newline
+        key_line = text[start:line_end]
+        indent = len(key_line) - len(key_line.lstrip(" "))
+        colon = key_line.find(":", indent)
+        if colon == -1:
+            return False
+        first = self._line_of(start)
+        rest = key_line[colon + 1 :]
+        inline = rest.lstrip(" ")
+        if inline.rstrip("\r") and not inline.startswith("#"):
+            value = (first, len(key_line) - len(inline))
+        else:
+            below = _FIRST_CONTENT.search(text, line_end, end)
+            if below is None:
+                return False  # an empty value: PyYAML marks it where the reading says
+            at = below.start(1)
+            value = (self._line_of(at), at - text.rfind("\n", 0, at) - 1)
+        record(path[:1], self._at((0, indent), first), None)
+        record(path, self._at(value, 0), self._at((0, indent), first))
+        return True
 
     def _record_scanned(
         self, path: Path, entry: BlockEntry, first_line: int, record: Recorder

@@ -34,11 +34,15 @@ def role_cardinality(model: Model) -> Iterator[Problem]:
     """
     if not model.people:
         return
-    holders = model.org.effective_holders
+    heirs = model.org.heirs
     for constraint in model.constraints:
         if not isinstance(constraint, RoleCardinality) or constraint.role not in model.roles:
             continue
-        people = holders[constraint.role]
+        # The holders of this role alone: those given it or a role that inherits it.
+        holding = heirs[constraint.role] | {constraint.role}
+        people = tuple(
+            p for p, person in model.people.items() if not holding.isdisjoint(person.roles)
+        )
         base = model.constraint_path(constraint.id)
         subjects = (constraint.id, constraint.role, *people)
         who = f": {listing(people)}" if people else ""
