@@ -53,6 +53,10 @@ class SourceMap:
         """Paths below ``prefix`` were written in ``file`` (a lazily positioned one)."""
         self._owner[prefix] = file
 
+    def claim_all(self, prefixes: Iterable[Path], file: str) -> None:
+        """:meth:`claim` for many prefixes at once (every entry of a large file)."""
+        self._owner.update(dict.fromkeys(prefixes, file))
+
     def update(self, other: SourceMap, skip: Iterable[Path] = ()) -> None:
         """Take over ``other``'s positions, except below the ``skip`` prefixes."""
         skipped = tuple(skip)

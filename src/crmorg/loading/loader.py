@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -301,12 +302,10 @@ def _claim_entries(
     for section, value in data.items():
         local.claim((section,), name)
         if isinstance(value, dict):
-            for entry in value:
-                local.claim((section, entry), name)
+            local.claim_all(zip(repeat(section), value), name)
         elif isinstance(value, list) and section in list_offsets:
             offset = list_offsets[section]
-            for index in range(len(value)):
-                local.claim((section, offset + index), name)
+            local.claim_all(zip(repeat(section), range(offset, offset + len(value))), name)
 
 
 _TWICE = {
@@ -342,6 +341,9 @@ def _merge_keyed(
         findings.append(
             make_finding("schema", f"`{section}` must be {must_be}", local.value((section,)))
         )
+        return
+    if into.keys().isdisjoint(value):  # the usual case, told by one set operation
+        into.update(value)
         return
     for key, item in value.items():
         path = (section, key)
@@ -418,11 +420,13 @@ def _validate_entities(
     declared = sections.section(section)
     model: type[BaseModel] = declared.entry
     valid: dict[str, Any] = {}
-    validate: Callable[[Any], Any] = model.model_validate
+    # The model's own validator: model_validate adds a Python call per entry, and a large
+    # model has a hundred thousand of them.
+    validate: Callable[[Any], Any] = model.__pydantic_validator__.validate_python
+    id_is_valid = ID_RE.fullmatch
     for entity_id, raw in raw_entities.items():
-        path = (section, entity_id)
-        what = f"{declared.singular} `{entity_id}`"
-        if not isinstance(entity_id, str) or not ID_RE.fullmatch(entity_id):
+        if not isinstance(entity_id, str) or not id_is_valid(entity_id):
+            path = (section, entity_id)
             findings.append(
                 make_finding(
                     "schema",
@@ -440,6 +444,7 @@ def _validate_entities(
             valid[entity_id] = validate(raw)
         except ValidationError as error:
             rejected.add(entity_id)
+            path, what = (section, entity_id), f"{declared.singular} `{entity_id}`"
             findings.extend(schema_findings(error, raw, path, source, what, model, (entity_id,)))
             rest = salvage(raw, error, validate)
             if rest is not None:

@@ -32,12 +32,16 @@ def single_point_of_failure(model: Model) -> Iterator[Problem]:
     """
     if not model.people:
         return
-    holders = model.org.effective_holders
-    for resp_id, resp in model.responsibilities.items():
-        if not resp.critical:
-            continue
+    critical = [(r, resp) for r, resp in model.responsibilities.items() if resp.critical]
+    if not critical:
+        return  # and every role's holders need not be counted
+    org = model.org
+    order = {person_id: index for index, person_id in enumerate(model.people)}
+    for resp_id, resp in critical:
         roles = [r for r in owners(resp) if r in model.roles]
-        people = list(dict.fromkeys(p for r in roles for p in holders[r]))
+        # Holders of these roles alone: given one of them or a role that inherits one.
+        given = {holder for r in roles for h in org.heirs[r] for holder in org.direct_holders[h]}
+        people = sorted(given, key=order.__getitem__)
         if len(people) >= 2:
             continue
         who = f"only {people[0]}" if people else "nobody"

@@ -29,9 +29,9 @@ def vacant_role(model: Model) -> Iterator[Problem]:
     """
     if not model.people:
         return
-    holders = model.org.effective_holders
+    held = model.org.held_roles
     for role_id in model.roles:
-        if not holders[role_id]:
+        if role_id not in held:
             yield Problem(
                 f"nobody holds role {role_id}; give it to someone, or remove it",
                 ("roles", role_id),
