@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from typing import TypeVar
 
 from crmorg.lint.rule import Problem
@@ -19,4 +19,13 @@ def lacking(
     """
     for entry_id, entry in entries.items():
         if lacks(entry):
+            yield Problem(message.format(id=entry_id), (section, entry_id), (entry_id,), True)
+
+
+def absent(
+    section: str, ids: Iterable[str], present: Container[str], message: str
+) -> Iterator[Problem]:
+    """One problem per id of ``section`` that is not among ``present``, at its key."""
+    for entry_id in ids:
+        if entry_id not in present:
             yield Problem(message.format(id=entry_id), (section, entry_id), (entry_id,), True)

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
+from crmorg.lint.lacking import absent
 from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
+
+_MESSAGE = "no KPI belongs to department {id}; add one with `department: {id}`"
 
 
 @rule("department-without-kpi", "CRM211", "kpi", Severity.INFO)
@@ -25,12 +28,5 @@ def department_without_kpi(model: Model) -> Iterator[Problem]:
     ```
     Fix: add a KPI with `department: marketing` (e.g. a campaign conversion rate).
     """
-    measured = {kpi.department for kpi in model.kpis.values()}
-    for dept_id in model.departments:
-        if dept_id not in measured:
-            yield Problem(
-                f"no KPI belongs to department {dept_id}; add one with `department: {dept_id}`",
-                ("departments", dept_id),
-                (dept_id,),
-                at_key=True,
-            )
+    measured = {kpi.department for kpi in model.kpis.values() if kpi.department is not None}
+    return absent("departments", model.departments, measured, _MESSAGE)

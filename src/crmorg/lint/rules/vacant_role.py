@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
+from crmorg.lint.lacking import absent
 from crmorg.lint.rule import Problem, rule
 from crmorg.model import Model
+
+_MESSAGE = "nobody holds role {id}; give it to someone, or remove it"
 
 
 @rule("vacant-role", "CRM207", "organisation", Severity.WARNING)
@@ -28,13 +31,5 @@ def vacant_role(model: Model) -> Iterator[Problem]:
     while the position is being filled.
     """
     if not model.people:
-        return
-    held = model.org.held_roles
-    for role_id in model.roles:
-        if role_id not in held:
-            yield Problem(
-                f"nobody holds role {role_id}; give it to someone, or remove it",
-                ("roles", role_id),
-                (role_id,),
-                at_key=True,
-            )
+        return iter(())
+    return absent("roles", model.roles, model.org.held_roles, _MESSAGE)
