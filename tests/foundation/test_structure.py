@@ -6,6 +6,8 @@ checks of cycle naming and of each kind of reference, at its exact position.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -281,3 +283,21 @@ def test_a_valid_model_has_no_structural_findings(workdir: Path) -> None:
         "duplicate-id", "schema", "yaml-syntax",
     }  # fmt: skip
     assert [f for f in crmorg.validate(model).findings if f.rule in structural] == []
+
+
+def test_help_starts_without_the_model_libraries() -> None:
+    # `crmorg --help` and a usage error are answered before pydantic, networkx or the
+    # loader are imported: start-up is a feature (benchmarks/bench_scale.py times it).
+    probe = (
+        "import contextlib, io, sys\n"
+        "from crmorg.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(['--help'])\n"
+        "heavy = sorted(m for m in ('pydantic', 'networkx', 'yaml', 'crmorg.loading.loader')"
+        " if m in sys.modules)\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == ""

@@ -14,7 +14,6 @@ from crmorg.cli.command import Command
 from crmorg.cli.common import EXIT_OUTPUT, EXIT_USAGE, StreamError, UsageError
 from crmorg.cli.exit_statuses import exit_status_epilog
 from crmorg.suggestions import did_you_mean
-from crmorg.text import reveal
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("validate", "validate:ValidateCommand", "check a model for errors, conflicts and gaps"),
@@ -63,6 +62,8 @@ class _Formatter(argparse.HelpFormatter):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
+        from crmorg.text import reveal  # on this path only: it imports pydantic
+
         sys.stderr.write(f"{self.prog}: error: {reveal(message)}\n")  # it quotes argv
         raise SystemExit(EXIT_USAGE)
 
@@ -133,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler.run(args)
     except UsageError as exc:
+        from crmorg.text import reveal
+
         sys.stderr.write(f"crmorg {handler.name}: error: {reveal(str(exc))}\n")
         return EXIT_USAGE
     except Exception as exc:
