@@ -32,6 +32,9 @@ class GrantSource(NamedTuple):
     """A resource's baseline (format v1.1, section 10), given to ``role`` because it has
     a grant of the action: ``resource_key`` is then the resource, ``action_key`` the
     baseline's key (an action or ``*``)."""
+    also: tuple[GrantSource, ...] = ()
+    """Grants the role writes for the same permission at scopes incomparable with this
+    one's (format v1.1), narrowest first."""
 
     @property
     def path(self) -> Path:
@@ -119,7 +122,7 @@ def baselines_of(
         for action_key, scope_name in sorted(actions.items(), key=lambda kv: kv[0] != "*"):
             scope = SCOPE_BY_NAME[scope_name]
             for permission in catalog.expand(resource, action_key):
-                found[permission] = _source(("", resource, action_key, scope, True))
+                found[permission] = _source(("", resource, action_key, scope, True, ()))
     return found
 
 
@@ -135,12 +138,16 @@ def with_baselines(
 
 
 def expand_grants(
-    grants: GrantMap, catalog: ActionCatalog
+    grants: GrantMap,
+    catalog: ActionCatalog,
+    extras: dict[Permission, list[tuple[Scope, str, str]]] | None = None,
 ) -> dict[Permission, tuple[Scope, str, str]]:
     """A grant map with wildcards expanded; for each permission the widest scope wins.
 
     Among equally wide grants the most specific key wins (an explicit resource over
-    ``*``), so provenance points at the line a reader would look for.
+    ``*``), so provenance points at the line a reader would look for. Grants at scopes
+    incomparable with the winner's (format v1.1: ``subordinates`` beside ``team``) go
+    to ``extras`` when given, the maximal ones only.
     """
     result: dict[Permission, tuple[Scope, str, str]] = {}
     for resource_key, actions in grants.items():
@@ -155,7 +162,36 @@ def expand_grants(
                     or (scope == current[0] and specificity > _specificity(current))
                 ):
                     result[permission] = (scope, resource_key, action_key)
+                elif (
+                    extras is not None
+                    and scope != current[0]
+                    and not BELOW[current[0]] >> scope & 1
+                ):
+                    extras.setdefault(permission, []).append((scope, resource_key, action_key))
+    if extras:
+        for permission, found in list(extras.items()):
+            kept = _maximal_extras(result[permission], found)
+            if kept:
+                extras[permission] = kept
+            else:
+                del extras[permission]
     return result
+
+
+def _maximal_extras(
+    winner: tuple[Scope, str, str], found: list[tuple[Scope, str, str]]
+) -> list[tuple[Scope, str, str]]:
+    """The entries of ``found`` that neither the winner nor another entry includes."""
+    everyone = [winner, *found]
+    kept: dict[Scope, tuple[Scope, str, str]] = {}
+    for entry in found:
+        scope = entry[0]
+        if any(BELOW[other[0]] >> scope & 1 for other in everyone) or scope == winner[0]:
+            continue
+        best = kept.get(scope)
+        if best is None or _specificity(entry) > _specificity(best):
+            kept[scope] = entry
+    return sorted(kept.values(), key=lambda e: _ORDER[e[0]])
 
 
 def _specificity(entry: tuple[Scope, str, str]) -> int:
@@ -165,17 +201,26 @@ def _specificity(entry: tuple[Scope, str, str]) -> int:
 def own_role_grants(
     roles: Mapping[str, Role], catalog: ActionCatalog
 ) -> dict[str, dict[Permission, GrantSource]]:
-    """Each role's grants as written, wildcards expanded: what the role itself grants."""
-    return {
-        role_id: {
-            permission: _source((role_id, resource_key, action_key, scope, False))
-            for permission, (scope, resource_key, action_key) in expand_grants(
-                role.grants, catalog
-            ).items()
+    """Each role's grants as written, wildcards expanded: what the role itself grants.
+
+    Where a role writes grants at incomparable scopes for one permission, the winner's
+    :attr:`GrantSource.also` holds the others.
+    """
+    found: dict[str, dict[Permission, GrantSource]] = {}
+    for role_id, role in roles.items():
+        extras: dict[Permission, list[tuple[Scope, str, str]]] = {}
+        expanded = expand_grants(role.grants, catalog, extras)
+        own = {
+            permission: _source((role_id, resource_key, action_key, scope, False, ()))
+            for permission, (scope, resource_key, action_key) in expanded.items()
             if scope != Scope.NONE
         }
-        for role_id, role in roles.items()
-    }
+        for permission, entries in extras.items():
+            also = tuple(_source((role_id, r, a, s, False, ())) for s, r, a in entries)
+            if permission in own:
+                own[permission] = own[permission]._replace(also=also)
+        found[role_id] = own
+    return found
 
 
 def effective_role_grants(
@@ -197,7 +242,7 @@ def effective_role_grants(
         effective = {}
         for role_id in parents_first:
             merged = {
-                permission: _effective((source.scope, source, (role_id,), ()))
+                permission: _own_effective(role_id, source)
                 for permission, source in own[role_id].items()
             }
             for parent in roles[role_id].inherits:
@@ -224,6 +269,15 @@ def effective_role_grants(
     return effective
 
 
+def _own_effective(via: str | tuple[str, ...], source: GrantSource) -> EffectiveGrant:
+    """A role's own grant as an effective one (``via``: the role, or the path to it)."""
+    path = (via,) if isinstance(via, str) else via
+    grant = _effective((source.scope, source, path, ()))
+    for other in source.also:
+        grant = join(grant, _effective((other.scope, other, path, ())))
+    return grant
+
+
 def _breadth_first(
     role_id: str, roles: Mapping[str, Role], own: Mapping[str, Mapping[Permission, GrantSource]]
 ) -> dict[Permission, EffectiveGrant]:
@@ -233,9 +287,7 @@ def _breadth_first(
     while queue:
         current, via = queue.popleft()
         for permission, source in own.get(current, {}).items():
-            merged[permission] = join(
-                merged.get(permission), _effective((source.scope, source, via, ()))
-            )
+            merged[permission] = join(merged.get(permission), _own_effective(via, source))
         role = roles.get(current)
         for parent in role.inherits if role is not None else ():
             if parent not in seen and parent in roles:
