@@ -183,7 +183,15 @@ class Model:
         of the record: ``read`` reads it, ``update`` edits it (format v1.1, section 12).
         Baselines, reports and sharing rules apply (sections 9-11).
         """
-        if person not in self.people:
+        people = self.people
+        if (
+            person in people
+            and (owner is None or owner in people)
+            and team is None
+            and department is None
+        ):
+            return self.access.decide(person, action, resource, owner, None, None, field)
+        if person not in people:
             if person in self.roles:
                 raise UnknownIdError(
                     f"`{person}` is a role; decide() is about a person acting on a record "

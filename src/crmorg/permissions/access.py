@@ -24,14 +24,24 @@ from crmorg.permissions.effective import (
     own_role_grants,
 )
 from crmorg.permissions.effective import Permission as PermissionKey
-from crmorg.permissions.fields import FIELD_ACTIONS, LEVEL, FieldIndex
+from crmorg.permissions.fields import FIELD_ACTIONS, LEVEL, FieldGrant, FieldIndex
 from crmorg.permissions.fields import NEEDS as FIELD_NEEDS
 from crmorg.permissions.index import DecisionIndex
 from crmorg.permissions.models import Resource, SharingRule
 from crmorg.permissions.reasons import Finding, Outcome, Words
 from crmorg.permissions.sharing import SharingIndex
 from crmorg.roles.orggraph import OrgGraph
-from crmorg.roles.scopes import BIT, COVERED, Record, Scope, narrowest, reaching, widest
+from crmorg.roles.scopes import (
+    BIT,
+    COVERED,
+    Record,
+    Scope,
+    maximal,
+    narrowest,
+    reaches_within,
+    reaching,
+    widest,
+)
 
 _NOTHING = COVERED[Scope.NONE]
 """A field of the index holding no grant: scope ``none`` only."""
@@ -69,6 +79,7 @@ class AccessModel:
         self._person_grants: dict[str, dict[PermissionKey, HeldGrant]] = {}
         self._role_grant: dict[tuple[str, PermissionKey], EffectiveGrant | None] = {}
         self._found: dict[tuple[str, str, str, bool], Finding] = {}
+        self._records: dict[str | None, Record] = {}
         written = {r: res.baseline for r, res in resources.items() if res.baseline}
         self.baselines: Mapping[PermissionKey, GrantSource] = baselines_of(written, self.catalog)
         """(resource, action) -> its baseline (format v1.1, section 10)."""
@@ -183,14 +194,21 @@ class AccessModel:
     def record(
         self, owner: str | None, team: str | None = None, department: str | None = None
     ) -> Record:
-        """Where a record sits; where it names no team or department, the owner's."""
+        """Where a record sits; where it names no team or department, the owner's.
+
+        A record that names neither is its owner's alone: kept, one per owner.
+        """
+        if team is None and department is None:
+            found = self._records.get(owner)
+            if found is None:
+                found = self._records[owner] = self._record(owner, None, None)
+            return found
+        return self._record(owner, team, department)
+
+    def _record(self, owner: str | None, team: str | None, department: str | None) -> Record:
         org = self.org
-        teams = {team} if team is not None else org.person_teams.get(owner or "", frozenset())
-        departments = (
-            {department}
-            if department is not None
-            else org.person_departments.get(owner or "", frozenset())
-        )
+        teams = {team} if team is not None else org.teams_of(owner or "")
+        departments = {department} if department is not None else org.departments_of(owner or "")
         return Record(owner, frozenset(teams), frozenset(departments))
 
     def relation(self, person: str, record: Record) -> Scope:
@@ -216,24 +234,25 @@ class AccessModel:
         if field is not None:
             self.require_field(action, resource, field)
         record = self.record(owner, team, department)
-        reach = reaching(self.org, person, record)
-        found = self._found.get((person, resource, action, True))
-        if found is None:
-            found = self.decision_finding(person, action, resource, as_person=True)
         covered = self.index.person_covered(person, resource, action)
-        parts = Outcome(reach=reach, owner=owner, team=team, department=department)
-        if covered & reach:
-            parts.held = self._reaching_member(found, reach)
-        elif covered != _NOTHING:  # the object permission gates sharing rules
-            parts.rule = self.sharing.sharing(person, resource, action, owner)
-        allowed = parts.held is not None or parts.rule is not None
+        scope: Scope | None = None
+        rule: str | None = None
+        if covered != _NOTHING:
+            scope = self._reached(covered, person, record)
+            if scope is None:  # the object permission gates sharing rules
+                rule = self.sharing.sharing(person, resource, action, owner)
+        allowed = scope is not None or rule is not None
+        field_grant: FieldGrant | None = None
+        denied = False
         if allowed and field is not None and self.fields.restricted(resource, field):
-            parts.field_grant = self.fields.person_grant(person, resource, field)
-            parts.field_denied = (
-                parts.field_grant is None or parts.field_grant.level < FIELD_NEEDS[action]
-            )
-            allowed = not parts.field_denied
-        return self.words.decision(found, allowed, parts, field)
+            field_grant = self.fields.person_grant(person, resource, field)
+            denied = field_grant is None or field_grant.level < FIELD_NEEDS[action]
+        outcome = Outcome(
+            None, scope, owner, team, department, True, None, rule, field_grant, denied, person,
+            record,
+        )  # fmt: skip
+        question = (person, action, resource, True)
+        return Decision(allowed and not denied, field, question, outcome, self.words)
 
     def require_field(self, action: str, resource: str, field: str) -> None:
         """Raises unless ``field`` is declared on ``resource`` and ``action`` reads or edits it."""
@@ -266,13 +285,20 @@ class AccessModel:
 
     @staticmethod
     def _reaching_member(found: Finding, reach: int) -> HeldGrant | None:
-        """Of the person's maximal grants, the first (narrowest) that reaches the record."""
+        """Of the subject's maximal grants, the first (narrowest) that includes ``reach``."""
         held = found.held
         if held is None:
             return None
         for member in held.members:
             if COVERED[member.scope] & reach:
                 return member
+        return None
+
+    def _reached(self, covered: int, person: str, record: Record) -> Scope | None:
+        """Of the maximal scopes of ``covered``, the first (narrowest) that reaches ``record``."""
+        for scope in maximal(covered):
+            if reaches_within(COVERED[scope], self.org, person, record):
+                return scope
         return None
 
     def explain(
@@ -306,7 +332,10 @@ class AccessModel:
 
     @cached_property
     def words(self) -> Words:
-        return Words(self.catalog, self.org, self.sharing, self._locate)
+        return Words(self.catalog, self.org, self.sharing, self._locate, self._find)
+
+    def _find(self, subject: str, action: str, resource: str, as_person: bool) -> Finding:
+        return self.decision_finding(subject, action, resource, as_person=as_person)
 
     def decision_finding(
         self, subject: str, action: str, resource: str, *, as_person: bool = False

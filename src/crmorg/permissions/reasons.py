@@ -20,7 +20,7 @@ from crmorg.permissions.fields import NEEDS as FIELD_NEEDS
 from crmorg.permissions.fields import FieldGrant
 from crmorg.permissions.sharing import SharingIndex
 from crmorg.roles.orggraph import OrgGraph
-from crmorg.roles.scopes import SCOPES, Scope, least
+from crmorg.roles.scopes import SCOPES, Record, Scope, least, narrowest, reaching
 
 
 class Finding(NamedTuple):
@@ -45,7 +45,7 @@ class Finding(NamedTuple):
     held: HeldGrant | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """What a record (or the scope asked about) added to a :class:`Finding`.
 
@@ -54,7 +54,11 @@ class Outcome:
     it; ``field_grant`` a restricted field's grant, ``field_denied`` whether it fell short.
     """
 
-    reach: int
+    reach: int | None
+    """None until first asked for, on a record (see :meth:`Words.reach`)."""
+    scope: Scope | None = None
+    """On a record: the subject's maximal scope that reached it (``held`` is then made
+    from it when first asked for, see :meth:`Words.held`)."""
     owner: str | None = None
     team: str | None = None
     department: str | None = None
@@ -63,6 +67,8 @@ class Outcome:
     rule: str | None = None
     field_grant: FieldGrant | None = None
     field_denied: bool = False
+    person: str = ""
+    record: Record | None = None
 
 
 class Words:
@@ -74,7 +80,10 @@ class Words:
         org: OrgGraph,
         sharing: SharingIndex,
         locate: Callable[[Path], object],
+        find: Callable[[str, str, str, bool], Finding],
     ) -> None:
+        self.find = find
+        """(subject, action, resource, as_person) -> the grant tables' :class:`Finding`."""
         self._catalog = catalog
         self._org = org
         self._sharing = sharing
@@ -83,44 +92,60 @@ class Words:
     def decision(
         self, found: Finding, allowed: bool, outcome: Outcome, field: str | None
     ) -> Decision:
-        """The :class:`Decision` of ``found`` and ``outcome``; its reason made when read."""
+        """The :class:`Decision` of ``found`` and ``outcome``; its parts worked out when read."""
+        question = (found.subject, found.action, found.resource, found.as_person)
+        return Decision(allowed, field, question, outcome, self, found)
+
+    @staticmethod
+    def held(found: Finding, outcome: Outcome) -> HeldGrant | None:
+        """The grant that reached the record: the subject's maximal grant at ``scope``."""
         held = outcome.held
-        grant = held.grant if held is not None else found.grant
-        role = held.role if held is not None else found.role
-        granted = held.scope if held is not None else found.granted
-        layer = _layer(found, outcome, allowed)
-        chain: tuple[str, ...] = ()
-        if _by_reports(found, outcome) and outcome.owner is not None:
-            above = (outcome.owner, *self._org.chain(outcome.owner))
-            chain = above[: above.index(found.subject) + 1] if found.subject in above else above
-        where = found.where if held is None or held.grant is found.grant else None
-        if held is not None and where is None:
-            where = str(self._locate(held.grant.source.path))
-        required = _required(outcome.reach)
-        return Decision(
-            allowed,
-            found.subject,
-            found.action,
-            found.resource,
-            required,
-            granted,
-            role,
-            grant,
-            where,
-            layer,
-            chain,
-            outcome.rule,
-            field,
-            lambda decision: self.reason(decision, found, outcome),
-        )
+        if held is None and outcome.scope is not None and found.held is not None:
+            for member in found.held.members:
+                if member.scope is outcome.scope:
+                    held = outcome.held = member
+                    break
+        return held
+
+    # What a decision works out when read ---------------------------------------------
+    def reach(self, outcome: Outcome) -> int:
+        """The scopes that reach the record (worked out once, when first asked for)."""
+        reach = outcome.reach
+        if reach is None:
+            record = outcome.record
+            reach = reaching(self._org, outcome.person, record) if record is not None else 0
+            outcome.reach = reach
+        return reach
+
+    def required(self, outcome: Outcome) -> Scope:
+        reach = self.reach(outcome)
+        return narrowest(reach) if reach else Scope.NONE
+
+    def location(self, found: Finding, outcome: Outcome) -> str | None:
+        held = self.held(found, outcome)
+        if held is not None and held.grant is not found.grant:
+            return str(self._locate(held.grant.source.path))
+        return found.where
+
+    def layer(self, found: Finding, outcome: Outcome, allowed: bool) -> Layer:
+        return _layer(found, outcome, allowed)
+
+    def chain(self, found: Finding, outcome: Outcome) -> tuple[str, ...]:
+        """The owner, their manager, and so on up to the person, for a reports decision."""
+        if not _by_reports(found, outcome) or outcome.owner is None:
+            return ()
+        above = (outcome.owner, *self._org.chain(outcome.owner))
+        return above[: above.index(found.subject) + 1] if found.subject in above else above
 
     # The sentence -----------------------------------------------------------------------
-    def reason(self, decision: Decision, found: Finding, outcome: Outcome) -> str:
+    def reason(self, decision: Decision) -> str:
+        found, outcome = decision._found, decision._outcome
+        self.held(found, outcome)
         subject, action, resource = found.subject, found.action, found.resource
         verb = "may" if decision.allowed else "may not"
         what = f"the {decision.field} field of {resource}" if decision.field else resource
         sentence = f"{subject} {verb} {action} {what} {self._context(found, outcome)}"
-        needs = " or ".join(s.label for s in least(outcome.reach)) + " scope"
+        needs = " or ".join(s.label for s in least(self.reach(outcome))) + " scope"
         if decision.layer is Layer.SHARING and outcome.rule is not None:
             text = f"{sentence}: {self._shared(found, outcome.rule)}"
         elif found.grant is None or found.role is None:
@@ -144,13 +169,13 @@ class Words:
 
     def _context(self, found: Finding, outcome: Outcome) -> str:
         if not outcome.on_record:
-            return f"at {_required(outcome.reach).label} scope"
+            return f"at {self.required(outcome).label} scope"
         parts = [f"owner {outcome.owner}" if outcome.owner else "no owner"]
         if outcome.team:
             parts.append(f"team {outcome.team}")
         if outcome.department:
             parts.append(f"department {outcome.department}")
-        why = SCOPES[_required(outcome.reach)].why.format(person=found.subject)
+        why = SCOPES[self.required(outcome)].why.format(person=found.subject)
         return f"on the record ({', '.join(parts)}; {why})"
 
     def _outcome(self, found: Finding, members: tuple[HeldGrant, ...]) -> str:
@@ -225,12 +250,8 @@ class Words:
         return f"{field} is restricted, and role {grant.role} grants it {grant.access} at {where}"
 
 
-def _required(reach: int) -> Scope:
-    found = least(reach)
-    return found[-1] if found else Scope.NONE
-
-
 def _layer(found: Finding, outcome: Outcome, allowed: bool) -> Layer:
+    Words.held(found, outcome)
     if outcome.field_denied or (allowed and outcome.field_grant is not None):
         return Layer.FIELD
     if outcome.rule is not None:
@@ -245,7 +266,7 @@ def _layer(found: Finding, outcome: Outcome, allowed: bool) -> Layer:
 
 def _by_reports(found: Finding, outcome: Outcome) -> bool:
     """Whether the grant that reached the record did so because its owner reports up."""
-    held = outcome.held
+    held = Words.held(found, outcome)
     return (
         held is not None
         and held.scope is Scope.SUBORDINATES

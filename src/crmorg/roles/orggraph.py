@@ -17,6 +17,9 @@ from crmorg.roles import graphs
 from crmorg.roles.models import Department, Person, Responsibility, Role, Team
 from crmorg.roles.raci import duties_of
 
+_Facts = tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], dict[str, frozenset[str]]]
+"""(person -> teams, person -> departments, team -> members)."""
+
 
 class OrgGraph:
     """Derived organisational facts of one model; every facet is computed once.
@@ -38,6 +41,8 @@ class OrgGraph:
         self.departments = departments
         self.teams = teams
         self.responsibilities = responsibilities
+        self._reach: dict[str, frozenset[str]] = {}
+        self._one_person: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
 
     # Role inheritance ----------------------------------------------------------------
     @cached_property
@@ -225,12 +230,15 @@ class OrgGraph:
         return self._people_facts[2]
 
     def reach(self, person: str) -> frozenset[str]:
-        """The person's departments and every department below them."""
-        below = self.department_below
-        reach: set[str] = set()
-        for dept in self.person_departments.get(person, ()):
-            reach |= below.get(dept, frozenset({dept}))
-        return frozenset(reach)
+        """The person's departments and every department below them (kept once made)."""
+        found = self._reach.get(person)
+        if found is None:
+            below = self.department_below
+            reach: set[str] = set()
+            for dept in self.departments_of(person):
+                reach |= below.get(dept, frozenset({dept}))
+            found = self._reach[person] = frozenset(reach)
+        return found
 
     @cached_property
     def direct_reports(self) -> Mapping[str, tuple[str, ...]]:
@@ -323,34 +331,73 @@ class OrgGraph:
                 stack.extend((report, False) for report in reversed(direct[current]))
         return entry, leave
 
+    def teams_of(self, person: str) -> frozenset[str]:
+        """``person_teams[person]``, for one person alone until everyone's are made.
+
+        A decision asks about two people; it should not wait for every person's facts.
+        """
+        return self._facts_of(person)[0]
+
+    def departments_of(self, person: str) -> frozenset[str]:
+        """``person_departments[person]``, for one person alone (see :meth:`teams_of`)."""
+        return self._facts_of(person)[1]
+
+    def _facts_of(self, person: str) -> tuple[frozenset[str], frozenset[str]]:
+        facts: _Facts | None = self.__dict__.get("_people_facts")
+        if facts is not None:
+            return facts[0].get(person, frozenset()), facts[1].get(person, frozenset())
+        found = self._one_person.get(person)
+        if found is None:
+            found = self._one_person[person] = self._person_facts(person)
+        return found
+
+    def _person_facts(self, person_id: str) -> tuple[frozenset[str], frozenset[str]]:
+        person = self.people.get(person_id)
+        if person is None:
+            return frozenset(), frozenset()
+        teams = self.teams
+        member_of = frozenset(t for t in person.teams if t in teams)
+        member_of = member_of.union(self._led.get(person_id, ()))
+        depts = {teams[t].department for t in member_of}
+        roles = self.roles
+        depts.update(roles[r].department for r in person.roles if r in roles)
+        return member_of, frozenset(d for d in depts if d is not None and d in self.departments)
+
     @cached_property
-    def _people_facts(
-        self,
-    ) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    def _led(self) -> dict[str, list[str]]:
+        """Person id -> the teams they lead."""
+        led: dict[str, list[str]] = {}
+        for team_id, team in self.teams.items():
+            if team.lead is not None and team.lead in self.people:
+                led.setdefault(team.lead, []).append(team_id)
+        return led
+
+    @cached_property
+    def _people_facts(self) -> _Facts:
         """(person -> teams, person -> departments, team -> members) in one pass."""
         people, teams, departments = self.people, self.teams, self.departments
-        led: dict[str, list[str]] = {}
-        for team_id, team in teams.items():
-            if team.lead is not None and team.lead in people:
-                led.setdefault(team.lead, []).append(team_id)
+        led = self._led
         team_department = {t: team.department for t, team in teams.items()}
         role_department = {r: role.department for r, role in self.roles.items()}
         person_teams: dict[str, frozenset[str]] = {}
         person_departments: dict[str, frozenset[str]] = {}
         members: dict[str, list[str]] = {team_id: [] for team_id in teams}
+        known_teams, known_departments = frozenset(teams), frozenset(departments)
         for person_id, person in people.items():
-            member_of = frozenset(t for t in person.teams if t in team_department)
+            member_of = frozenset(person.teams)
+            if not member_of <= known_teams:
+                member_of &= known_teams
             if person_id in led:
                 member_of = member_of.union(led[person_id])
             person_teams[person_id] = member_of
-            depts: set[str | None] = set()
+            depts = {team_department[team_id] for team_id in member_of}
+            depts.update(map(role_department.get, person.roles))
             for team_id in member_of:
                 members[team_id].append(person_id)
-                depts.add(team_department[team_id])
-            for role_id in person.roles:
-                depts.add(role_department.get(role_id))
-            person_departments[person_id] = frozenset(
-                d for d in depts if d is not None and d in departments
+            depts.discard(None)
+            found: frozenset[str] = frozenset(depts)  # type: ignore[arg-type]
+            person_departments[person_id] = (
+                found if found <= known_departments else found & known_departments
             )
         team_members = {t: frozenset(m) for t, m in members.items()}
         return person_teams, person_departments, team_members

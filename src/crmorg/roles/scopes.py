@@ -19,6 +19,7 @@ grants is ``|``, and "may act at scope s" is one ``&``, whatever the order's sha
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
@@ -95,7 +96,7 @@ def _report_owns(org: OrgGraph, person: str, record: Record) -> bool:
 
 
 def _shared_team(org: OrgGraph, person: str, record: Record) -> bool:
-    return not record.teams.isdisjoint(org.person_teams[person])
+    return not record.teams.isdisjoint(org.teams_of(person))
 
 
 def _within_reach(org: OrgGraph, person: str, record: Record) -> bool:
@@ -221,6 +222,7 @@ def wider(candidate: Scope, current: Scope) -> bool:
     return BELOW[candidate] >> current & 1 == 1
 
 
+@functools.cache
 def maximal(mask: int) -> tuple[Scope, ...]:
     """The widest scopes of a down-set: those no other member of it includes."""
     members = [scope for scope in SCOPES if mask & BIT[scope]]
@@ -235,20 +237,24 @@ def widest(mask: int) -> Scope:
 def reaching(org: OrgGraph, person: str, record: Record) -> int:
     """The bitmask of the scopes whose grants, held by ``person``, reach ``record``.
 
-    It is closed upwards; a subject may act on the record when its down-set meets it.
+    It is closed upwards; a subject may act on the record when its down-set meets it. A
+    scope reached through a narrower one is not asked again (a record the person owns
+    asks one question).
     """
     mask = 0
-    for scope, definition in SCOPES.items():
-        if mask & BELOW[scope] or definition.reaches(org, person, record):
-            mask |= BIT[scope]
+    for scope, reaches, above in _REACHES:
+        if not mask & BIT[scope] and reaches(org, person, record):
+            mask |= above
     return mask
 
 
+@functools.cache
 def least(mask: int) -> tuple[Scope, ...]:
     """The narrowest scopes of an upward-closed set: those including no other member."""
     return tuple(s for s in SCOPES if mask & BIT[s] and not mask & BELOW[s])
 
 
+@functools.cache
 def narrowest(mask: int) -> Scope:
     """One narrowest scope of an upward-closed set (see :func:`reaching`).
 
@@ -260,3 +266,27 @@ def narrowest(mask: int) -> Scope:
 
 BELOW: tuple[int, ...] = tuple(COVERED[scope] & ~BIT[scope] for scope in sorted(SCOPES))
 """By scope value: the bitmask of the scopes strictly below it."""
+
+
+def _up_sets() -> dict[Scope, int]:
+    return {s: sum(BIT[o] for o in SCOPES if includes(o, s)) for s in SCOPES}
+
+
+UP: Mapping[Scope, int] = _up_sets()
+"""Scope -> the bitmask of every scope that includes it, itself too."""
+_REACHES = tuple((s, d.reaches, UP[s]) for s, d in SCOPES.items() if d.reaches is not _never)
+
+
+@functools.cache
+def _checks(covered: int) -> tuple[Reach, ...]:
+    """The reach of each scope in ``covered`` (a down-set), the widest first."""
+    return tuple(reaches for scope, reaches, _ in reversed(_REACHES) if covered & BIT[scope])
+
+
+def reaches_within(covered: int, org: OrgGraph, person: str, record: Record) -> bool:
+    """Whether a subject whose scopes are the down-set ``covered`` reaches ``record``:
+    ``covered & reaching(...) != 0``, asking only the scopes it holds, widest first."""
+    for reaches in _checks(covered):  # noqa: SIM110 (no generator on the hot path)
+        if reaches(org, person, record):
+            return True
+    return False
