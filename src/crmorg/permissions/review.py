@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from crmorg.permissions.catalog import ActionCatalog
 from crmorg.permissions.decisions import UnknownIdError
 from crmorg.permissions.effective import EffectiveGrant, HeldGrant, Permission
 from crmorg.permissions.scopes import Scope
 from crmorg.roles.orggraph import OrgGraph
-from crmorg.roles.scopes import includes
+from crmorg.roles.scopes import SCOPES, includes
 
 SubjectKind = Literal["role", "person"]
 
@@ -101,6 +101,17 @@ def access_matrix(model: Grants) -> AccessMatrix:
     return AccessMatrix(catalog.actions, catalog.applicable, roles, people)
 
 
+_RANK = {scope: rank for rank, scope in enumerate(SCOPES)}
+_Member = TypeVar("_Member", EffectiveGrant, HeldGrant)
+
+
+def _including(members: tuple[_Member, ...], required: Scope) -> _Member | None:
+    """The widest of a subject's maximal grants that includes ``required`` (format v1.1:
+    a subject may hold ``subordinates`` beside ``team``)."""
+    found = [m for m in members if includes(m.scope, required)]
+    return found[-1] if found else None
+
+
 @dataclass(frozen=True)
 class WhoCan:
     """The roles and the people that may ``action`` ``resource`` at ``scope`` or wider."""
@@ -129,19 +140,20 @@ def who_can(model: Grants, action: str, resource: str, scope: str | Scope = "own
         )
     permission = (resource, action)
     roles = [
-        Access("role", role_id, resource, action, grant.scope, role_id, grant)
+        Access("role", role_id, resource, action, member.scope, role_id, member)
         for role_id, grants in model.role_grants.items()
-        if (grant := grants.get(permission)) is not None and includes(grant.scope, required)
+        if (grant := grants.get(permission)) is not None
+        and (member := _including(grant.members, required)) is not None
     ]
     people = [
-        Access("person", person_id, resource, action, held.scope, held.role, held.grant)
+        Access("person", person_id, resource, action, kept.scope, kept.role, kept.grant)
         for person_id in model.org.people
         if (held := model.person_grants(person_id).get(permission)) is not None
-        and includes(held.scope, required)
+        and (kept := _including(held.members, required)) is not None
     ]
 
     def order(access: Access) -> tuple[int, str]:
-        return (-access.scope, access.subject)
+        return (-_RANK[access.scope], access.subject)
 
     return WhoCan(
         action,
