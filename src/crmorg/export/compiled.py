@@ -5,16 +5,24 @@ grants (wildcards expanded), the roles it inherits, and where people sit. They r
 from this one object, so they agree on what the model says and on its order. It reads
 the model's :class:`~crmorg.roles.orggraph.OrgGraph` (``model.org``) and the grants of
 its :class:`~crmorg.permissions.access.AccessModel` (``model.access``); it only sorts.
+
+What can outgrow the model is read only when a target asks for it: a role's
+``ancestors`` (a chain of n roles has n²/2 of them), its ``effective`` scopes (bounded by
+the permission catalogue) and a person's department ``reach``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from crmorg.findings import Path
 from crmorg.model import Model
-from crmorg.roles.scopes import Scope
+from crmorg.permissions.access import AccessModel
+from crmorg.roles.orggraph import OrgGraph
+from crmorg.roles.scopes import COVERED, Scope, maximal
 from crmorg.text import localize
 
 
@@ -32,6 +40,18 @@ class OwnGrant:
     """``file:line`` of the scope in the model, relative to the model's root."""
 
 
+_maximal = cache(maximal)
+"""A down-set's widest scopes: a few dozen down-sets, asked once per role and permission."""
+
+
+class EffectiveScopes(NamedTuple):
+    """A role's effective access to one permission: its maximal scopes (format-v1.1 §9)."""
+
+    resource: str
+    action: str
+    scopes: tuple[Scope, ...]
+
+
 @dataclass(frozen=True)
 class RoleFacts:
     id: str
@@ -40,9 +60,31 @@ class RoleFacts:
     grants: tuple[OwnGrant, ...]
     inherits: tuple[str, ...]
     """Roles inherited directly (known ones, sorted)."""
-    ancestors: tuple[str, ...]
-    """Every role inherited, transitively (sorted; never the role itself)."""
     inherits_source: str
+    access: AccessModel = field(repr=False, compare=False)
+    permissions: tuple[tuple[str, str], ...] = field(repr=False, compare=False)
+    """Every (resource, action) that applies, sorted (one tuple shared by every role)."""
+
+    @cached_property
+    def ancestors(self) -> tuple[str, ...]:
+        """Every role inherited, transitively (sorted; never the role itself)."""
+        known = self.access.org.roles
+        return tuple(sorted({a for a in self.access.org.ancestors(self.id) if a in known}))
+
+    @cached_property
+    def effective(self) -> tuple[EffectiveScopes, ...]:
+        """Each permission the role holds, own or inherited, with its maximal scopes.
+
+        Read from the decision index, so it is what ``Model.allows`` answers; at most one
+        entry per permission of the catalogue, however deep the inheritance.
+        """
+        index, nothing = self.access.index, COVERED[Scope.NONE]
+        found = []
+        for resource, action in self.permissions:
+            covered = index.covered(self.id, resource, action)
+            if covered != nothing:
+                found.append(EffectiveScopes(resource, action, _maximal(covered)))
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -56,8 +98,12 @@ class PersonFacts:
     """Teams the person lists, and the teams they lead."""
     departments: tuple[str, ...]
     """Departments of their teams and roles."""
-    reach: tuple[str, ...]
-    """Their departments and every department below them."""
+    org: OrgGraph = field(repr=False, compare=False)
+
+    @cached_property
+    def reach(self) -> tuple[str, ...]:
+        """Their departments and every department below them."""
+        return tuple(sorted(self.org.reach(self.id)))
 
 
 @dataclass(frozen=True)
@@ -109,7 +155,8 @@ def source_of(model: Model, path: Path) -> str:
 
 def compile_model(model: Model) -> CompiledModel:
     org, catalog = model.org, model.access.catalog
-    own_grants, lineage = model.access.own_grants, org.lineage
+    own_grants = model.access.own_grants
+    permissions = tuple(sorted(catalog.permissions()))
     roles: dict[str, RoleFacts] = {}
     for role_id in sorted(model.roles):
         role = model.roles[role_id]
@@ -131,8 +178,9 @@ def compile_model(model: Model) -> CompiledModel:
             grants=grants,
             # A role inheriting itself changes nothing, so it is never listed.
             inherits=tuple(sorted({p for p in role.inherits if p in model.roles} - {role_id})),
-            ancestors=tuple(sorted(lineage[role_id] - {role_id})),
             inherits_source=source_of(model, ("roles", role_id, "inherits")),
+            access=model.access,
+            permissions=permissions,
         )
     people = {
         person_id: PersonFacts(
@@ -142,7 +190,7 @@ def compile_model(model: Model) -> CompiledModel:
             roles=tuple(sorted({r for r in person.roles if r in model.roles})),
             teams=tuple(sorted(org.person_teams[person_id])),
             departments=tuple(sorted(org.person_departments[person_id])),
-            reach=tuple(sorted(org.reach(person_id))),
+            org=org,
         )
         for person_id, person in sorted(model.people.items())
     }
