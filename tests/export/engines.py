@@ -96,16 +96,13 @@ def record_relation(model: Model, person: str, record: Record) -> str:
 class CasbinEngine:
     """pycasbin's Enforcer on model.conf and policy.csv, read from files as a user would.
 
-    With ``sliced``, each request is enforced against the ``p`` lines of its own
-    resource and action only (all ``g`` and ``g2`` lines stay). pycasbin evaluates the
-    matcher once per ``p`` line, which made the reference model take minutes; the
-    exported matcher requires ``r.obj == p.obj && r.act == p.act`` in its only
-    disjunct that reads ``p`` (checked here), so the other lines cannot change an answer.
+    The exported matcher reads no ``p`` line (one role-graph lookup per request), so
+    every request sees the whole policy, however big the model.
     """
 
     name = "casbin"
 
-    def __init__(self, model: Model, files: Mapping[str, str], *, sliced: bool = False) -> None:
+    def __init__(self, model: Model, files: Mapping[str, str]) -> None:
         self.model = model
         with tempfile.TemporaryDirectory() as tmp:
             for name, text in files.items():
@@ -113,24 +110,12 @@ class CasbinEngine:
             self.enforcer = casbin.Enforcer(
                 str(Path(tmp) / "model.conf"), str(Path(tmp) / "policy.csv")
             )
-        self.sliced = sliced
-        self._slices: dict[tuple[str, str], list[list[str]]] = defaultdict(list)
-        if sliced:
-            matcher = self.enforcer.get_model()["m"]["m"].value
-            assert matcher.replace(" ", "") == SLICEABLE_MATCHER.replace(" ", ""), matcher
-            self._all_rules = self.enforcer.get_model()["p"]["p"].policy
-            for rule in self._all_rules:
-                self._slices[(rule[1], rule[2])].append(rule)
         self._cache: dict[tuple[str, str, str, str], bool] = {}
 
     def _enforce(self, subject: str, resource: str, action: str, scope: str) -> bool:
         key = (subject, resource, action, scope)
         found = self._cache.get(key)
         if found is None:
-            if self.sliced:
-                self.enforcer.get_model()["p"]["p"].policy = self._slices.get(
-                    (resource, action), []
-                )
             found = bool(self.enforcer.enforce(subject, resource, action, scope))
             self._cache[key] = found
         return found
@@ -143,13 +128,6 @@ class CasbinEngine:
             self._enforce(p, r, a, record_relation(self.model, p, record))
             for p, a, r, record in queries
         ]
-
-
-# The matcher that makes slicing sound (python's casbin keeps it with "r_"/"p_" names).
-SLICEABLE_MATCHER = (
-    'r_scope == "none" || (r_obj == p_obj && r_act == p_act && g(r_sub, p_sub)'
-    " && g2(r_scope, p_scope))"
-)
 
 
 # --- Rego (regorus) ----------------------------------------------------------------------
@@ -292,7 +270,10 @@ class CedarEngine:
         extra_entities: list[dict[str, Any]],
     ) -> list[bool]:
         """requests: (principal type, principal id, action, resource type, resource id)."""
-        entities = cedarpy.Entities.from_json_str(json.dumps(self.entities + extra_entities))
+        # Validated against the exported schema: the entities must be what it declares.
+        entities = cedarpy.Entities.from_json_str(
+            json.dumps(self.entities + extra_entities), schema=self.schema
+        )
         groups: dict[tuple[str, str], list[int]] = defaultdict(list)
         for index, (_, _, action, rtype, _) in enumerate(requests):
             groups[(action, f"CRM::{rtype}")].append(index)
@@ -326,9 +307,8 @@ class CedarEngine:
             "attrs": {
                 "teams": [_ref("Team", PROBE_TEAM)],
                 "departments": [_ref("Department", PROBE_DEPARTMENT)],
-                "department_reach": [_ref("Department", PROBE_DEPARTMENT)],
             },
-            "parents": [*roles, _uid("Team", PROBE_TEAM)],
+            "parents": [*roles, _uid("Team", PROBE_TEAM), _uid("Department", PROBE_DEPARTMENT)],
         }
 
     def _support(self) -> list[dict[str, Any]]:
@@ -339,7 +319,7 @@ class CedarEngine:
             {"uid": _uid("Department", OTHER_DEPARTMENT), "attrs": {}, "parents": []},
             {
                 "uid": _uid("Person", OTHER),
-                "attrs": {"teams": [], "departments": [], "department_reach": []},
+                "attrs": {"teams": [], "departments": []},
                 "parents": [],
             },
         ]
