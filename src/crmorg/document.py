@@ -8,7 +8,7 @@ from typing import Any
 
 from crmorg.findings import Path
 from crmorg.kpi.models import Kpi, Metric
-from crmorg.permissions.models import Constraint, Resource
+from crmorg.permissions.models import Constraint, Resource, SharingRule
 from crmorg.roles.models import Department, Person, Responsibility, Role, Team
 from crmorg.sections import ID_SECTIONS, SECTION_KEYS
 from crmorg.settings import Organization, Settings
@@ -41,6 +41,7 @@ class Document:
     kpis: Mapping[str, Kpi] = field(default_factory=dict)
     metrics: Mapping[str, Metric] = field(default_factory=dict)
     constraints: tuple[Constraint, ...] = ()
+    sharing: Mapping[str, SharingRule] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
     rejected: Mapping[str, frozenset[str]] = field(default_factory=dict)
     constraint_index: Mapping[str, int] = field(default_factory=dict)

@@ -13,7 +13,7 @@ from crmorg.permissions.access import AccessModel
 from crmorg.permissions.catalog import ActionCatalog
 from crmorg.permissions.decisions import Decision, UnknownIdError
 from crmorg.permissions.effective import EffectiveGrant, HeldGrant, Permission
-from crmorg.permissions.models import Constraint, Resource
+from crmorg.permissions.models import Constraint, Resource, SharingRule
 from crmorg.roles.models import Department, Person, Responsibility, Role, Team
 from crmorg.roles.orggraph import OrgGraph
 from crmorg.roles.scopes import Scope
@@ -74,7 +74,9 @@ class Model:
         )
         # The access model locates grants through the source map, not the model: no cycle
         # holds a model alive once its last user lets go of it.
-        self.access = AccessModel(self.org, document.resources, document.actions, self.source.value)
+        self.access = AccessModel(
+            self.org, document.resources, document.actions, self.source.value, document.sharing
+        )
         # Read by allows(), the hot path; filled when the first decision is asked for.
         self._rows = self.access.index.rows
         self._bits = self.access.index.bits
@@ -97,6 +99,7 @@ class Model:
     kpis: _Section[Mapping[str, Kpi]] = _Section()
     metrics: _Section[Mapping[str, Metric]] = _Section()
     constraints: _Section[tuple[Constraint, ...]] = _Section()
+    sharing: _Section[Mapping[str, SharingRule]] = _Section()
     settings: _Section[Settings] = _Section()
 
     @property
@@ -171,11 +174,14 @@ class Model:
         owner: str | None = None,
         team: str | None = None,
         department: str | None = None,
+        field: str | None = None,
     ) -> Decision:
         """May ``person`` do ``action`` to one ``resource`` record, and why.
 
         The record has an ``owner`` and may name a ``team`` and ``department``; where it
-        does not, they are the owner's.
+        does not, they are the owner's. With ``field``, the question is about one field
+        of the record: ``read`` reads it, ``update`` edits it (format v1.1, section 12).
+        Baselines, reports and sharing rules apply (sections 9-11).
         """
         if person not in self.people:
             if person in self.roles:
@@ -185,13 +191,25 @@ class Model:
                 )
             raise UnknownIdError(f"no person `{person}` in the model")
         self._require_record(person, owner, team, department)
-        return self.access.decide(person, action, resource, owner, team, department)
+        return self.access.decide(person, action, resource, owner, team, department, field)
 
     def explain(
-        self, subject: str, action: str, resource: str, scope: str | Scope = "own"
+        self,
+        subject: str,
+        action: str,
+        resource: str,
+        scope: str | Scope = "own",
+        field: str | None = None,
     ) -> Decision:
-        """Like :meth:`allows`, but with the reason."""
-        return self.access.explain(subject, action, resource, scope)
+        """Like :meth:`allows` (for one ``field`` when given), but with the reason."""
+        return self.access.explain(subject, action, resource, scope, field)
+
+    def field_access(self, subject: str, resource: str, field: str) -> str:
+        """``"none"``, ``"read"`` or ``"edit"``: what a role or person may do to ``field``
+        on the records of ``resource`` it may read or update (format v1.1, section 12)."""
+        if subject not in self.roles and subject not in self.people:
+            raise UnknownIdError(f"no role or person `{subject}` in the model")
+        return self.access.field_access(subject, resource, field)
 
     def _require_record(
         self, person: str, owner: str | None, team: str | None, department: str | None

@@ -33,6 +33,7 @@ from crmorg.permissions.models import (
     Resource,
     RoleCardinality,
     SeparationOfDuties,
+    SharingRule,
 )
 from crmorg.roles.models import Department, Person, Responsibility, Role, Team
 from crmorg.settings import Organization, Settings
@@ -145,6 +146,8 @@ _OF_ROLE = (
     _to("roles", "inherits", "role {id} inherits", each=True),
     _to("roles", "reports_to", "role {id} reports to"),
     _grants("grants"),
+    Reference("fields", Kind.ENTRY, "role {id} grants fields of", "resources", keys=True),
+    _to("roles", "assignable", "role {id} may assign", each=True),
 )
 _OF_RESPONSIBILITY = (
     _to("departments", "department", "responsibility {id} belongs to"),
@@ -181,6 +184,10 @@ _OF_SETTINGS = (
     Reference("waivers", Kind.PARTS, each=True, parts=_WAIVER),
 )
 _RESOURCE_ACTIONS = Reference("actions", Kind.ACTION, "resource {id} lists", each=True)
+_OF_SHARING_RULE = (
+    _to("resources", "resource", "sharing rule {id} shares"),
+    Reference("actions", Kind.ACTION, "sharing rule {id} shares", each=True),
+)
 _METRIC_SOURCE = _to("resources", "source", "metric {id} is computed from")
 
 # The order is the one the loader's messages list the sections in.
@@ -199,6 +206,15 @@ SECTIONS: tuple[Section, ...] = (
     Section("kpis", MAPPING, Kpi, "kpi", "KPI", references=_OF_KPI),
     Section("metrics", MAPPING, Metric, "metric", references=(_METRIC_SOURCE,)),
     Section("constraints", LIST, Constraint, "constraint", references=_OF_CONSTRAINT),
+    Section(
+        "sharing",
+        MAPPING,
+        SharingRule,
+        "sharing_rule",
+        "sharing rule",
+        references=_OF_SHARING_RULE,
+        description="Sharing rules (format v1.1): records owned by one group, shared with another.",
+    ),
     Section("settings", ONE, Settings, references=_OF_SETTINGS),
 )
 SECTION_KEYS: tuple[str, ...] = tuple(declared.key for declared in SECTIONS)

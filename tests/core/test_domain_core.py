@@ -88,7 +88,7 @@ def test_raci_parts(model: Model) -> None:
 
 
 def test_the_registry_defines_the_order() -> None:
-    assert SCOPE_NAMES == ("none", "own", "team", "department", "organization")
+    assert SCOPE_NAMES == ("none", "own", "subordinates", "team", "department", "organization")
     for scope, definition in SCOPES.items():
         for narrower in definition.includes:  # each scope comes after what it includes
             assert list(SCOPES).index(narrower) < list(SCOPES).index(scope)
@@ -97,6 +97,13 @@ def test_the_registry_defines_the_order() -> None:
     assert scopes.wider(Scope.TEAM, Scope.OWN) and not scopes.wider(Scope.TEAM, Scope.TEAM)
     assert scopes.maximal(COVERED[Scope.TEAM] | COVERED[Scope.OWN]) == (Scope.TEAM,)
     assert scopes.widest(COVERED[Scope.OWN] | COVERED[Scope.DEPARTMENT]) is Scope.DEPARTMENT
+    # v1.1: subordinates is comparable with neither team nor department
+    assert scopes.includes(Scope.ORGANIZATION, Scope.SUBORDINATES)
+    assert scopes.includes(Scope.SUBORDINATES, Scope.OWN)
+    assert not scopes.includes(Scope.DEPARTMENT, Scope.SUBORDINATES)
+    assert not scopes.includes(Scope.SUBORDINATES, Scope.TEAM)
+    both = COVERED[Scope.SUBORDINATES] | COVERED[Scope.DEPARTMENT]
+    assert scopes.maximal(both) == (Scope.SUBORDINATES, Scope.DEPARTMENT)
 
 
 def test_access_model_agrees_with_the_facade(model: Model) -> None:

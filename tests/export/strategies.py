@@ -5,7 +5,10 @@ what makes exports hard: wildcard grants and ``none``, resources with their own 
 lists and model-specific actions, ids whose PascalCase collide, inheritance chains
 deeper than ten levels and roles inheriting several others, people with several roles
 and teams, team leads who do not list their team, department trees, and free text
-full of quotes, newlines, comment markers and Chinese.
+full of quotes, newlines, comment markers and Chinese. With ``access`` (the default),
+the constructs of format v1.1 too: grants at ``subordinates`` over reporting chains
+(deeper than ten with ``deep``), baselines, sharing rules between roles, teams and
+departments, and restricted fields with roles' field grants.
 """
 
 from __future__ import annotations
@@ -53,7 +56,9 @@ TEXT = st.one_of(HOSTILE, st.text(_YAML_CHARACTERS, min_size=1, max_size=12))
 
 
 @st.composite
-def model_documents(draw: st.DrawFn, deep: bool | None = None) -> dict[str, Any]:
+def model_documents(
+    draw: st.DrawFn, deep: bool | None = None, access: bool = True
+) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "version": 1,
         "organization": {"name": draw(TEXT)},
@@ -85,8 +90,25 @@ def model_documents(draw: st.DrawFn, deep: bool | None = None) -> dict[str, Any]
             applicable[resource_id] = actions
         else:
             applicable[resource_id] = list(BUILTIN)
+        if access and draw(st.booleans()):
+            keys = ["*", *applicable[resource_id]]
+            resource["baseline"] = {
+                key: draw(st.sampled_from(SCOPES[1:]))
+                for key in draw(
+                    st.lists(st.sampled_from(keys), min_size=1, max_size=2, unique=True)
+                )
+            }
+        if access and draw(st.booleans()):
+            resource["fields"] = {
+                "plain": {"name": draw(TEXT)},
+                "secret": {"name": draw(TEXT), "restricted": True},
+            }
         resources[resource_id] = resource
     doc["resources"] = resources
+    # Subordinates twice as likely as another scope: it is what the reporting chains test.
+    scopes = (
+        (*SCOPES, "subordinates") if access else tuple(s for s in SCOPES if s != "subordinates")
+    )
 
     def grants() -> dict[str, dict[str, str]]:
         result: dict[str, dict[str, str]] = {}
@@ -94,13 +116,23 @@ def model_documents(draw: st.DrawFn, deep: bool | None = None) -> dict[str, Any]
             resource_key = draw(st.sampled_from([*resource_ids, "*"]))
             choices = ["*"] if resource_key == "*" else ["*", *applicable[resource_key]]
             action_key = draw(st.sampled_from(choices))
-            result.setdefault(resource_key, {})[action_key] = draw(st.sampled_from(SCOPES))
+            result.setdefault(resource_key, {})[action_key] = draw(st.sampled_from(scopes))
         return result
+
+    with_fields = [r for r, resource in resources.items() if "fields" in resource]
+
+    def field_grants() -> dict[str, dict[str, str]]:
+        if not with_fields or not draw(st.integers(0, 2)):
+            return {}
+        resource_id = draw(st.sampled_from(with_fields))
+        return {resource_id: {"secret": draw(st.sampled_from(["none", "read", "edit"]))}}
 
     # Roles: a few, each inheriting some earlier ones, plus perhaps a long chain.
     roles: dict[str, Any] = {}
     for i in range(draw(st.integers(1, 5))):
         role: dict[str, Any] = {"name": draw(TEXT), "grants": grants()}
+        if access and (granted_fields := field_grants()):
+            role["fields"] = granted_fields
         if roles:
             role["inherits"] = draw(
                 st.lists(st.sampled_from(sorted(roles)), max_size=2, unique=True)
@@ -147,8 +179,52 @@ def model_documents(draw: st.DrawFn, deep: bool | None = None) -> dict[str, Any]
             if teams
             else [],
         }
+    if access:
+        # Reporting: each person may report to an earlier one; perhaps a long chain.
+        for index, person_id in enumerate(people_ids[1:], start=1):
+            if draw(st.integers(0, 3)):
+                people[person_id]["reports_to"] = people_ids[draw(st.integers(0, index - 1))]
+        reporting = draw(st.integers(11, 13)) if deep else draw(st.sampled_from([0, 0, 3]))
+        above = draw(st.sampled_from(people_ids))
+        for i in range(reporting):
+            people[f"q{i}"] = {"reports_to": above, "roles": [], "teams": []}
+            above = f"q{i}"
+        if reporting:  # someone with roles at the bottom of the chain
+            people[f"q{reporting - 1}"]["roles"] = draw(
+                st.lists(st.sampled_from(role_ids), max_size=2, unique=True)
+            )
+        doc["sharing"] = sharing_rules(draw, resource_ids, applicable, role_ids, teams, dept_ids)
     doc["people"] = people
     return doc
+
+
+def sharing_rules(
+    draw: st.DrawFn,
+    resource_ids: list[str],
+    applicable: dict[str, list[str]],
+    role_ids: list[str],
+    teams: dict[str, Any],
+    dept_ids: list[str],
+) -> dict[str, Any]:
+    groups = [
+        *({"role": r} for r in role_ids),
+        *({"team": t} for t in sorted(teams)),
+        *({"department": d} for d in dept_ids),
+    ]
+    rules: dict[str, Any] = {}
+    for i in range(draw(st.integers(0, 3))):
+        resource_id = draw(st.sampled_from(resource_ids))
+        rules[f"s{i}"] = {
+            "resource": resource_id,
+            "from": draw(st.sampled_from(groups)),
+            "to": draw(st.sampled_from(groups)),
+            "actions": draw(
+                st.lists(
+                    st.sampled_from(applicable[resource_id]), min_size=1, max_size=3, unique=True
+                )
+            ),
+        }
+    return rules
 
 
 def load_document(doc: dict[str, Any]) -> Model:
@@ -159,5 +235,5 @@ def load_document(doc: dict[str, Any]) -> Model:
         return crmorg.load(path)
 
 
-def models(deep: bool | None = None) -> st.SearchStrategy[Model]:
-    return model_documents(deep).map(load_document)
+def models(deep: bool | None = None, access: bool = True) -> st.SearchStrategy[Model]:
+    return model_documents(deep, access).map(load_document)

@@ -219,7 +219,7 @@ CASES: dict[str, Case] = {
         "schema",
         6,
         27,
-        "expected one of 'none', 'own', 'team', 'department' or 'organization'",
+        "expected one of 'none', 'own', 'subordinates', 'team', 'department' or 'organization'",
     ),
 }
 

@@ -189,7 +189,7 @@ def test_decide_with_a_role_explains_what_to_use(model: crmorg.Model) -> None:
 def test_an_unknown_scope_is_a_value_error(model: crmorg.Model) -> None:
     with pytest.raises(ValueError, match="unknown scope 'galaxy'"):
         model.allows("ann", "read", "lead", "galaxy")
-    with pytest.raises(ValueError, match="none, own, team, department, organization"):
+    with pytest.raises(ValueError, match="none, own, subordinates, team, department, organization"):
         model.explain("ann", "read", "lead", "everywhere")
 
 

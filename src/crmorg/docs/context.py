@@ -125,6 +125,7 @@ _TARGETS: dict[str, tuple[str, str | None]] = {
     "department": ("departments/{id}", None),
     "resource": ("permissions", "resource-"),
     "metric": ("kpis", "metric-"),
+    "sharing_rule": ("permissions", "sharing-"),
 }
 
 

@@ -18,16 +18,23 @@ from crmorg.permissions.effective import (
     EffectiveGrant,
     GrantSource,
     HeldGrant,
+    baselines_of,
     effective_person_grants,
     effective_role_grants,
     own_role_grants,
 )
 from crmorg.permissions.effective import Permission as PermissionKey
+from crmorg.permissions.fields import FIELD_ACTIONS, LEVEL, FieldIndex
+from crmorg.permissions.fields import NEEDS as FIELD_NEEDS
 from crmorg.permissions.index import DecisionIndex
-from crmorg.permissions.models import Resource
-from crmorg.permissions.reasons import Finding, decision, record_context
+from crmorg.permissions.models import Resource, SharingRule
+from crmorg.permissions.reasons import Finding, Outcome, Words
+from crmorg.permissions.sharing import SharingIndex
 from crmorg.roles.orggraph import OrgGraph
 from crmorg.roles.scopes import BIT, COVERED, Record, Scope, narrowest, reaching, widest
+
+_NOTHING = COVERED[Scope.NONE]
+"""A field of the index holding no grant: scope ``none`` only."""
 
 
 class Permission(NamedTuple):
@@ -52,6 +59,7 @@ class AccessModel:
         resources: Mapping[str, Resource],
         actions: tuple[str, ...],
         locate: Callable[[Path], object],
+        sharing: Mapping[str, SharingRule] | None = None,
     ) -> None:
         self._roles = org.roles
         self._people = org.people
@@ -61,7 +69,14 @@ class AccessModel:
         self._person_grants: dict[str, dict[PermissionKey, HeldGrant]] = {}
         self._role_grant: dict[tuple[str, PermissionKey], EffectiveGrant | None] = {}
         self._found: dict[tuple[str, str, str, bool], Finding] = {}
-        self.index = DecisionIndex(self.catalog, org)
+        written = {r: res.baseline for r, res in resources.items() if res.baseline}
+        self.baselines: Mapping[PermissionKey, GrantSource] = baselines_of(written, self.catalog)
+        """(resource, action) -> its baseline (format v1.1, section 10)."""
+        self.index = DecisionIndex(
+            self.catalog, org, {p: b.scope for p, b in self.baselines.items()}
+        )
+        self.fields = FieldIndex(resources, org)
+        self.sharing = SharingIndex(sharing or {}, org)
 
     # Grants ------------------------------------------------------------------------------
     @cached_property
@@ -72,7 +87,9 @@ class AccessModel:
     @cached_property
     def role_grants(self) -> Mapping[str, Mapping[PermissionKey, EffectiveGrant]]:
         """Role id -> (resource, action) -> the winning effective grant."""
-        return effective_role_grants(self._roles, self.own_grants, self.org.parents_first)
+        return effective_role_grants(
+            self._roles, self.own_grants, self.org.parents_first, self.baselines
+        )
 
     def person_grants(self, person: str) -> Mapping[PermissionKey, HeldGrant]:
         """(resource, action) -> the winning grant among the person's roles."""
@@ -122,7 +139,10 @@ class AccessModel:
             order = self.org.parents_first
             if order is not None:
                 order = tuple(sorted(granting, key=self._position.__getitem__))
-            effective = effective_role_grants(granting, own, order)
+            base = self.baselines.get(permission)
+            effective = effective_role_grants(
+                granting, own, order, {permission: base} if base is not None else None
+            )
             for role_id in {a for r in todo for a in lineage[r]}:
                 memo[(role_id, permission)] = effective.get(role_id, {}).get(permission)
         return {
@@ -185,36 +205,116 @@ class AccessModel:
         owner: str | None,
         team: str | None = None,
         department: str | None = None,
+        field: str | None = None,
     ) -> Decision:
-        """May ``person`` do ``action`` to one ``resource`` record, and why.
+        """May ``person`` do ``action`` to one ``resource`` record (or ``field`` of it), and why.
 
         The ids are known to be valid; the record's team and department default to
-        its owner's.
+        its owner's. The layers of format v1.1 apply in order: grants (own, inherited,
+        baselines, reports), then sharing rules, then a restricted field's grant.
         """
-        required = self.relation(person, self.record(owner, team, department))
-        context = record_context(person, required, owner, team, department)
-        return self.decision(person, action, resource, required, context, as_person=True)
+        if field is not None:
+            self.require_field(action, resource, field)
+        record = self.record(owner, team, department)
+        reach = reaching(self.org, person, record)
+        found = self._found.get((person, resource, action, True))
+        if found is None:
+            found = self.decision_finding(person, action, resource, as_person=True)
+        covered = self.index.person_covered(person, resource, action)
+        parts = Outcome(reach=reach, owner=owner, team=team, department=department)
+        if covered & reach:
+            parts.held = self._reaching_member(found, reach)
+        elif covered != _NOTHING:  # the object permission gates sharing rules
+            parts.rule = self.sharing.sharing(person, resource, action, owner)
+        allowed = parts.held is not None or parts.rule is not None
+        if allowed and field is not None and self.fields.restricted(resource, field):
+            parts.field_grant = self.fields.person_grant(person, resource, field)
+            parts.field_denied = (
+                parts.field_grant is None or parts.field_grant.level < FIELD_NEEDS[action]
+            )
+            allowed = not parts.field_denied
+        return self.words.decision(found, allowed, parts, field)
+
+    def require_field(self, action: str, resource: str, field: str) -> None:
+        """Raises unless ``field`` is declared on ``resource`` and ``action`` reads or edits it."""
+        self.fields.require(resource, field)
+        if action not in FIELD_NEEDS:
+            raise ValueError(
+                f"a field is read (`read`) or edited (`update`); `{action}` acts on the whole "
+                f"record: ask without a field"
+            )
+
+    def field_access(self, subject: str, resource: str, field: str) -> str:
+        """``none``, ``read`` or ``edit``: what ``subject`` (role or person) may do to the
+        field on the records it may read or update (format v1.1, section 12)."""
+        self.fields.require(resource, field)
+        may_read, may_edit = (
+            self.catalog.applies(resource, action)
+            and self.index.covered(subject, resource, action) != _NOTHING
+            for action in FIELD_ACTIONS
+        )
+        granted = LEVEL["edit"]
+        if self.fields.restricted(resource, field):
+            if subject in self._roles:
+                grant = self.fields.role_grant(subject, resource, field)
+            else:
+                grant = self.fields.person_grant(subject, resource, field)
+            granted = grant.level if grant is not None else 0
+        if may_edit and granted == LEVEL["edit"]:
+            return "edit"
+        return "read" if may_read and granted >= LEVEL["read"] else "none"
+
+    @staticmethod
+    def _reaching_member(found: Finding, reach: int) -> HeldGrant | None:
+        """Of the person's maximal grants, the first (narrowest) that reaches the record."""
+        held = found.held
+        if held is None:
+            return None
+        for member in held.members:
+            if COVERED[member.scope] & reach:
+                return member
+        return None
 
     def explain(
-        self, subject: str, action: str, resource: str, scope: str | Scope = "own"
-    ) -> Decision:
-        """Like :meth:`allows`, but with the reason."""
-        required = Scope.parse(scope)
-        return self.decision(subject, action, resource, required, f"at {required.label} scope")
-
-    def decision(
         self,
         subject: str,
         action: str,
         resource: str,
-        required: Scope,
-        context: str,
-        *,
-        as_person: bool = False,
+        scope: str | Scope = "own",
+        field: str | None = None,
     ) -> Decision:
-        """``as_person``: ``subject`` is a person even if a role has the same id.
+        """Like :meth:`allows` (of ``field``, when given), but with the reason."""
+        required = Scope.parse(scope)
+        if field is not None:
+            self.require_field(action, resource, field)
+        found = self.decision_finding(subject, action, resource)
+        reach = BIT[required]
+        outcome = Outcome(reach=reach, on_record=False)
+        allowed = self.index.covered(subject, resource, action) & reach != 0
+        if allowed:
+            outcome.held = self._reaching_member(found, reach)
+        if allowed and field is not None and self.fields.restricted(resource, field):
+            if found.as_person:
+                outcome.field_grant = self.fields.person_grant(subject, resource, field)
+            else:
+                outcome.field_grant = self.fields.role_grant(subject, resource, field)
+            outcome.field_denied = (
+                outcome.field_grant is None or outcome.field_grant.level < FIELD_NEEDS[action]
+            )
+            allowed = not outcome.field_denied
+        return self.words.decision(found, allowed, outcome, field)
 
-        Otherwise (as in :meth:`allows`) a role id is read as the role.
+    @cached_property
+    def words(self) -> Words:
+        return Words(self.catalog, self.org, self.sharing, self._locate)
+
+    def decision_finding(
+        self, subject: str, action: str, resource: str, *, as_person: bool = False
+    ) -> Finding:
+        """The grant tables' :class:`Finding` for a subject and permission, kept for reuse.
+
+        ``as_person``: ``subject`` is a person even if a role has the same id; otherwise
+        (as in :meth:`allows`) a role id is read as the role.
         """
         person = as_person or subject not in self._roles
         key = (subject, resource, action, person)
@@ -224,12 +324,13 @@ class AccessModel:
                 what = "person" if as_person else "role or person"
                 raise UnknownIdError(f"no {what} `{subject}` in the model")
             found = self._found[key] = self.finding(subject, action, resource, as_person=person)
-        return decision(found, required, context, self.catalog)
+        return found
 
     def finding(self, subject: str, action: str, resource: str, *, as_person: bool) -> Finding:
         """What the grant tables say about a known ``subject`` and (resource, action)."""
         role: str | None = None
         grant: EffectiveGrant | None = None
+        held: HeldGrant | None = None
         if as_person:
             self.index.require_permission(resource, action)
             held = self.held_grant(subject, (resource, action))
@@ -240,9 +341,13 @@ class AccessModel:
             granted = self.effective_scope(subject, action, resource)
             grant = self.role_grants[subject].get((resource, action))
             role = subject if grant else None
+            if grant is not None:
+                held = _as_held(subject, grant)
         where = str(self._locate(grant.source.path)) if grant is not None else None
         searched = self.searched(subject, as_person)
-        return Finding(subject, action, resource, granted, as_person, role, grant, where, searched)
+        return Finding(
+            subject, action, resource, granted, as_person, role, grant, where, searched, held
+        )
 
     def searched(self, subject: str, as_person: bool) -> str:
         """Where a grant was looked for: the role and what it inherits, or the person's roles."""
@@ -256,3 +361,9 @@ class AccessModel:
         return (
             f"{subject}'s roles ({', '.join(roles)})" if roles else f"{subject} (who holds no role)"
         )
+
+
+def _as_held(role_id: str, grant: EffectiveGrant) -> HeldGrant:
+    """A role's effective grant as a held one, one member per maximal scope."""
+    members = [HeldGrant(role_id, member) for member in grant.members]
+    return members[-1]._replace(also=tuple(members[:-1]))

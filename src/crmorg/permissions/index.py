@@ -39,9 +39,15 @@ class DecisionIndex:
     ``rows`` gains each person when first asked about.
     """
 
-    def __init__(self, catalog: ActionCatalog, org: OrgGraph) -> None:
+    def __init__(
+        self,
+        catalog: ActionCatalog,
+        org: OrgGraph,
+        baselines: Mapping[Permission, Scope] | None = None,
+    ) -> None:
         self._catalog = catalog
         self._org = org
+        self._baselines = baselines or {}
         self.rows: dict[str, int] = {}
         self.person_rows: dict[str, int] = {}
         self.bits: dict[Question, int] = {}
@@ -93,7 +99,7 @@ class DecisionIndex:
             for scope, bit in BIT.items():
                 self.bits[(resource, action, scope)] = bit << shift
         self._nothing = self._spread(list(self._shift.values()), COVERED[Scope.NONE])
-        self._role_rows = self._inherit(self._own_rows(self._nothing))
+        self._role_rows = self._with_baselines(self._inherit(self._own_rows(self._nothing)))
         self.rows.update(self._role_rows)  # a role id is read as the role
         self.built = True
 
@@ -157,6 +163,17 @@ class DecisionIndex:
             for parent in roles[role_id].inherits:
                 row |= rows.get(parent, 0)
             rows[role_id] = row
+        return rows
+
+    def _with_baselines(self, rows: dict[str, int]) -> dict[str, int]:
+        """Each baseline joined into every row holding any grant of its permission."""
+        none = COVERED[Scope.NONE]
+        for permission, scope in self._baselines.items():
+            shift = self._shift[permission]
+            given = COVERED[scope] << shift
+            for role_id, row in rows.items():
+                if row >> shift & FIELD != none:
+                    rows[role_id] = row | given
         return rows
 
     @staticmethod

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 # A grant map is written on roles (and responsibilities); this module names it too.
 from crmorg.roles.models import WILDCARD as WILDCARD
 from crmorg.roles.models import GrantMap as GrantMap
+from crmorg.roles.models import IdOrWildcard
 from crmorg.text import STRICT, Described, Id, Text
 
 PermissionRef = Annotated[
@@ -21,6 +22,19 @@ BUILTIN_ACTIONS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+BaselineScope = Literal["own", "subordinates", "team", "department", "organization"]
+"""A baseline's scope: any scope but ``none`` (format v1.1, section 10)."""
+
+
+class ResourceField(Described):
+    """A field of a record type; a restricted one is hidden unless a role grants it."""
+
+    restricted: bool = False
+    sensitive: bool = Field(
+        default=False, description="Sensitive data (a restricted field is sensitive too)."
+    )
+
+
 class Resource(Described):
     """A CRM record type that permissions cover."""
 
@@ -31,6 +45,50 @@ class Resource(Described):
     actions: list[Id] | None = Field(
         default=None, description="The actions that apply; default: the built-in ones."
     )
+    baseline: dict[IdOrWildcard, BaselineScope] = Field(
+        default_factory=dict,
+        description="Organisation-wide defaults: action (or `*`) -> the scope given to "
+        "every subject with any grant of that action.",
+    )
+    fields: dict[Id, ResourceField] = Field(default_factory=dict)
+
+
+class Group(BaseModel):
+    """People named by one role (with its heirs), team or department (with those below)."""
+
+    model_config = STRICT
+
+    role: Id | None = None
+    team: Id | None = None
+    department: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Group:
+        named = [kind for kind in GROUP_KINDS if getattr(self, kind) is not None]
+        if len(named) != 1:
+            raise ValueError("a group names exactly one of `role`, `team` or `department`")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(kind for kind in GROUP_KINDS if getattr(self, kind) is not None)
+
+    @property
+    def id(self) -> str:
+        found: str = getattr(self, self.kind)
+        return found
+
+
+GROUP_KINDS: tuple[str, ...] = ("role", "team", "department")
+
+
+class SharingRule(Described):
+    """Records owned by members of ``from`` are shared with the members of ``to``."""
+
+    resource: Id
+    from_: Group = Field(alias="from")
+    to: Group
+    actions: list[Id] = Field(min_length=1)
 
 
 class _ConstraintFields(BaseModel):

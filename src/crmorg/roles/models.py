@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
@@ -13,6 +13,12 @@ WILDCARD = "*"
 IdOrWildcard = Annotated[str, StringConstraints(pattern=r"^([a-z][a-z0-9_]{0,63}|\*)$")]
 GrantMap = dict[IdOrWildcard, dict[IdOrWildcard, ScopeName]]
 """resource (or ``*``) -> action (or ``*``) -> scope, as written on a role."""
+
+FIELD_ACCESS: tuple[str, ...] = ("none", "read", "edit")
+"""Field access, narrowest first (format v1.1, section 12)."""
+FieldAccess = Literal["none", "read", "edit"]
+FieldGrantMap = dict[Id, dict[Id, FieldAccess]]
+"""resource -> field -> access, as written on a role."""
 
 
 class Department(BaseModel):
@@ -34,6 +40,17 @@ class Role(Described):
     reports_to: Id | None = Field(default=None, description="A role id: role-level reporting.")
     external: bool = False
     grants: GrantMap = Field(default_factory=dict)
+    fields: FieldGrantMap = Field(
+        default_factory=dict,
+        description="Access to restricted fields: resource -> field -> access.",
+    )
+    abstract: bool = Field(
+        default=False, description="A building block other roles inherit; nobody holds it."
+    )
+    assignable: list[Id] | None = Field(
+        default=None,
+        description="The roles this role may give to people; default: every role (1.0).",
+    )
 
 
 class Responsibility(Described):

@@ -258,6 +258,71 @@ class OrgGraph:
                 pending.extend(direct[current])
         return frozenset(found)
 
+    def manages(self, person: str, other: str) -> bool:
+        """Whether ``other``'s ``reports_to`` chain reaches ``person`` (format v1.1, §9).
+
+        Constant time at any depth: a person's reports are the interval of a depth-first
+        numbering of the reporting forest inside their own. People on or below a
+        reporting cycle (an error the rules report) are answered by a walk up the chain.
+        """
+        entry, leave = self._report_intervals
+        start, inside = entry.get(person), entry.get(other)
+        if start is not None and inside is not None:
+            return start < inside < leave[person]
+        return (person != other and person in self.chain(other)) or self._on_cycle(person, other)
+
+    def chain(self, person: str) -> tuple[str, ...]:
+        """The people above ``person``: their manager, the manager's manager, and so on.
+
+        It stops at the top, at an unknown id, or where it would repeat someone.
+        """
+        people = self.people
+        seen = {person}
+        above: list[str] = []
+        manager = people[person].reports_to if person in people else None
+        while manager is not None and manager in people and manager not in seen:
+            above.append(manager)
+            seen.add(manager)
+            manager = people[manager].reports_to
+        return tuple(above)
+
+    def _on_cycle(self, person: str, other: str) -> bool:
+        """On a reporting cycle everyone on it reports to everyone on it, themselves too."""
+        if person != other:
+            return False
+        manager = self.people[person].reports_to if person in self.people else None
+        return manager is not None and person in (manager, *self.chain(manager))
+
+    @cached_property
+    def _report_intervals(self) -> tuple[dict[str, int], dict[str, int]]:
+        """(person -> entry number, person -> leave number) over the reporting forest.
+
+        The roots are people who report to nobody known; people on a cycle, and those
+        below one, are not reached from a root and have no interval.
+        """
+        direct = self.direct_reports
+        people = self.people
+        entry: dict[str, int] = {}
+        leave: dict[str, int] = {}
+        clock = 0
+        for root, person in people.items():
+            if person.reports_to is not None and person.reports_to in people:
+                continue
+            stack: list[tuple[str, bool]] = [(root, False)]
+            while stack:
+                current, done = stack.pop()
+                if done:
+                    leave[current] = clock
+                    clock += 1
+                    continue
+                if current in entry:
+                    continue
+                entry[current] = clock
+                clock += 1
+                stack.append((current, True))
+                stack.extend((report, False) for report in reversed(direct[current]))
+        return entry, leave
+
     @cached_property
     def _people_facts(
         self,

@@ -33,6 +33,7 @@ class Scope(IntEnum):
 
     NONE = 0
     OWN = 1
+    SUBORDINATES = 5  # format v1.1; declared here so that iteration follows the order
     TEAM = 2
     DEPARTMENT = 3
     ORGANIZATION = 4
@@ -89,6 +90,10 @@ def _owner(org: OrgGraph, person: str, record: Record) -> bool:
     return record.owner is not None and record.owner == person
 
 
+def _report_owns(org: OrgGraph, person: str, record: Record) -> bool:
+    return record.owner is not None and org.manages(person, record.owner)
+
+
 def _shared_team(org: OrgGraph, person: str, record: Record) -> bool:
     return not record.teams.isdisjoint(org.person_teams[person])
 
@@ -127,6 +132,17 @@ SCOPES: Mapping[Scope, ScopeDefinition] = {
             },
         ),
         ScopeDefinition(
+            Scope.SUBORDINATES,
+            (Scope.OWN,),
+            _report_owns,
+            "its owner reports to {person}",
+            {
+                "en": "can {verbs} their own {things} and those of the people who report to them",
+                "zh": "可{verbs}本人及下属的{things}",
+                "zh-object-first": "可对本人及下属的{things}执行{verbs}操作",
+            },
+        ),
+        ScopeDefinition(
             Scope.TEAM,
             (Scope.OWN,),
             _shared_team,
@@ -150,7 +166,7 @@ SCOPES: Mapping[Scope, ScopeDefinition] = {
         ),
         ScopeDefinition(
             Scope.ORGANIZATION,
-            (Scope.DEPARTMENT,),
+            (Scope.SUBORDINATES, Scope.DEPARTMENT),
             _always,
             "it is outside {person}'s teams and departments",
             {
@@ -228,9 +244,18 @@ def reaching(org: OrgGraph, person: str, record: Record) -> int:
     return mask
 
 
+def least(mask: int) -> tuple[Scope, ...]:
+    """The narrowest scopes of an upward-closed set: those including no other member."""
+    return tuple(s for s in SCOPES if mask & BIT[s] and not mask & BELOW[s])
+
+
 def narrowest(mask: int) -> Scope:
-    """The first scope, in registry order, of an upward-closed set (see :func:`reaching`)."""
-    return next(scope for scope in SCOPES if mask & BIT[scope])
+    """One narrowest scope of an upward-closed set (see :func:`reaching`).
+
+    Of several incomparable ones (a report's record in the same team reaches at both
+    ``subordinates`` and ``team``), the last declared: format 1.0's answer where it has one.
+    """
+    return least(mask)[-1]
 
 
 BELOW: tuple[int, ...] = tuple(COVERED[scope] & ~BIT[scope] for scope in sorted(SCOPES))
