@@ -30,7 +30,8 @@ def small() -> Model:
 
 def test_a_scope_is_expressed_with_a_form_for_it_and_every_scope_it_includes() -> None:
     forms = {scope: Trivial.EVERY_RECORD for scope in SCOPES if scope is not Scope.TEAM}
-    assert expressible(forms) == (Scope.NONE, Scope.OWN)
+    # subordinates stands beside team: it needs no form for team.
+    assert expressible(forms) == (Scope.NONE, Scope.OWN, Scope.SUBORDINATES)
     assert down_set(Scope.TEAM) == (Scope.NONE, Scope.OWN, Scope.TEAM)
     assert reaching(RECORD_REACH) == (Scope.OWN, Scope.TEAM, Scope.DEPARTMENT, Scope.ORGANIZATION)
     assert directly_wider(Scope.OWN, tuple(SCOPES)) == (Scope.TEAM,)
@@ -121,11 +122,18 @@ def test_rego_names_each_set_of_widest_scopes_with_what_it_covers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     table = rego.scope_covers(tuple(SCOPES))
-    assert table == {
-        scope.label: {covered.label: True for covered in down_set(scope)} for scope in SCOPES
+    # v1.1: subordinates beside team and beside department, named together.
+    single = {
+        scope.label: {covered.label: True for covered in down_set(scope)[1:]}
+        for scope in SCOPES
+        if scope is not Scope.NONE
     }
-    # Scopes beside each other (v1.1's subordinates beside team) are named together.
+    assert table == {
+        **single,
+        "subordinates+team": {**single["subordinates"], **single["team"]},
+        "subordinates+department": {**single["subordinates"], **single["department"]},
+    }
     monkeypatch.setattr(rego, "wider", lambda candidate, current: False)
     beside = rego.scope_covers((Scope.OWN, Scope.TEAM))
-    assert beside["own+team"] == {"none": True, "own": True, "team": True}
+    assert beside["own+team"] == {"own": True, "team": True}
     assert rego.held_name((Scope.TEAM, Scope.OWN)) == "own+team"

@@ -10,24 +10,30 @@ records that grant's scope reaches (format-v1 section 3). Cedar evaluates every 
 for every request, so the policy count is what a decision costs. A person's departments
 are parents too, below the departments above them, so the department scope asks Cedar's
 hierarchy rather than an expanded reach.
+
+Format v1.1: a grant at ``subordinates`` reaches records whose owner is ``in`` the
+principal's reporting line (each person is in their manager's ``ReportingLine``, each
+line in the line above it); a baseline is a grant that every other grant of its
+permission is ``in``; sharing rules and restricted fields are policies of their own
+(:mod:`crmorg.export.cedar.layers`). Entities: :mod:`crmorg.export.cedar.entities`.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from typing import Any
 
-from crmorg.export.compiled import CompiledModel, OwnGrant, compile_model
+from crmorg.export.cedar.entities import NAMESPACE, entities_json, grant_id, permits
+from crmorg.export.cedar.layers import field_policies, sharing_policies
+from crmorg.export.compiled import CompiledModel, compile_model
 from crmorg.export.escaping import comment_text
 from crmorg.export.naming import resource_type_names
 from crmorg.export.scope_forms import Trivial, down_set
 from crmorg.export.templates import template
 from crmorg.model import Model
-from crmorg.roles.scopes import Scope
-from crmorg.text import json_text
+from crmorg.permissions.fields import FIELD_ACTIONS
+from crmorg.roles.scopes import SCOPES, Scope
 
-NAMESPACE = "CRM"
 POLICIES = "policies.cedar"
 SCHEMA = "schema.cedarschema"
 ENTITIES = "entities.json"
@@ -51,6 +57,11 @@ _DEPARTMENT = (
 REACH: Mapping[Scope, tuple[str, ...] | Trivial] = {
     Scope.NONE: Trivial.NO_RECORD,
     Scope.OWN: ("(resource has owner && resource.owner == principal)",),
+    # A person is in their manager's reporting line, and a line in the line above it.
+    Scope.SUBORDINATES: (
+        "(resource has owner && principal has reports &&\n"
+        "     resource.owner in principal.reports)",
+    ),
     Scope.TEAM: _TEAM,
     Scope.DEPARTMENT: _DEPARTMENT,
     Scope.ORGANIZATION: Trivial.EVERY_RECORD,
@@ -72,34 +83,14 @@ def scope_condition(scope: Scope) -> str | None:
     return " ||\n  ".join(terms) or "false"
 
 
-Permit = tuple[str, str, Scope]
-"""(resource, action, scope): one Grant entity and its policy."""
+_WIDEST_FIRST = {scope: -rank for rank, scope in enumerate(SCOPES)}
 
 
-def grant_id(grant: OwnGrant | Permit) -> str:
-    """The Grant entity's id: ``resource.action.scope``."""
-    if isinstance(grant, OwnGrant):
-        grant = (grant.resource, grant.action, grant.scope)
-    resource, action, scope = grant
-    return f"{resource}.{action}.{scope.label}"
-
-
-def permits(compiled: CompiledModel) -> list[Permit]:
-    """Every (resource, action, scope) written on some role, sorted; ``none`` writes none."""
-    return sorted(
-        {
-            (grant.resource, grant.action, grant.scope)
-            for role in compiled.roles.values()
-            for grant in role.grants
-        }
-    )
-
-
-def grant_terms(permission: Sequence[Permit]) -> list[str]:
+def grant_terms(permission: Sequence[tuple[str, str, Scope]]) -> list[str]:
     """A permission's ``when`` terms: per grant of it, widest first, its holders on the
     records its scope reaches."""
     terms = []
-    for grant in sorted(permission, key=lambda g: g[2], reverse=True):
+    for grant in sorted(permission, key=lambda g: _WIDEST_FIRST[g[2]]):
         held = f'principal in {NAMESPACE}::Grant::"{grant_id(grant)}"'
         condition = scope_condition(grant[2])
         if condition is None:
@@ -116,7 +107,7 @@ def render(model: Model) -> dict[str, str]:
     return {
         POLICIES: _policies(compiled, types),
         SCHEMA: _schema(compiled, types),
-        ENTITIES: _entities(compiled),
+        ENTITIES: entities_json(compiled),
     }
 
 
@@ -158,6 +149,8 @@ def _policies(compiled: CompiledModel, types: dict[str, str]) -> str:
         ]
     if not granted:
         lines += ["", "// The model grants nothing, so every request is denied."]
+    lines += sharing_policies(compiled, types)
+    lines += field_policies(compiled, types)
     return "\n".join(lines) + "\n"
 
 
@@ -182,79 +175,9 @@ def _schema(compiled: CompiledModel, types: dict[str, str]) -> str:
             f'  action "{action}" appliesTo {{',
             "    principal: [Person],",
             f"    resource: [{', '.join(applies)}],",
-            "  };",
         ]
+        if action in FIELD_ACTIONS:  # a request about one field names it (v1.1 §12)
+            lines.append("    context: { field?: String },")
+        lines.append("  };")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def entity_ref(kind: str, entity_id: str) -> dict[str, Any]:
-    return {"__entity": {"type": f"{NAMESPACE}::{kind}", "id": entity_id}}
-
-
-def _uid(kind: str, entity_id: str) -> dict[str, str]:
-    return {"type": f"{NAMESPACE}::{kind}", "id": entity_id}
-
-
-def _entities(compiled: CompiledModel) -> str:
-    entities: list[dict[str, Any]] = []
-    for dept in compiled.departments.values():
-        entities.append(
-            {
-                "uid": _uid("Department", dept.id),
-                "attrs": {"name": dept.name},
-                "parents": [_uid("Department", dept.parent)] if dept.parent else [],
-            }
-        )
-    for resource, action, scope in permits(compiled):
-        entities.append(
-            {
-                "uid": _uid("Grant", grant_id((resource, action, scope))),
-                "attrs": {"resource": resource, "action": action, "scope": scope.label},
-                "parents": [],
-            }
-        )
-    for person in compiled.people.values():
-        entities.append(
-            {
-                "uid": _uid("Person", person.id),
-                "attrs": {
-                    "name": person.name,
-                    "teams": [entity_ref("Team", t) for t in person.teams],
-                    "departments": [entity_ref("Department", d) for d in person.departments],
-                },
-                "parents": [_uid("Role", r) for r in person.roles]
-                + [_uid("Team", t) for t in person.teams]
-                + [_uid("Department", d) for d in person.departments],
-            }
-        )
-    for role in compiled.roles.values():
-        entities.append(
-            {
-                "uid": _uid("Role", role.id),
-                "attrs": {
-                    "name": role.name,
-                    "source": role.source,
-                    "grants": [
-                        {
-                            "grant": entity_ref("Grant", grant_id(grant)),
-                            "written": grant.written,
-                            "source": grant.source,
-                        }
-                        for grant in role.grants
-                    ],
-                },
-                "parents": [_uid("Role", parent) for parent in role.inherits]
-                + [_uid("Grant", grant_id(grant)) for grant in role.grants],
-            }
-        )
-    for team in compiled.teams.values():
-        attrs: dict[str, Any] = {"name": team.name}
-        if team.department is not None:
-            attrs["department"] = entity_ref("Department", team.department)
-        entities.append({"uid": _uid("Team", team.id), "attrs": attrs, "parents": []})
-    # One entity per line: a fraction of the size of indented JSON (5,000 people and
-    # 1,000 roles: 4 MB against 10), and each entity's change is one line of a diff.
-    if not entities:
-        return "[]\n"
-    return "[\n" + ",\n".join(json_text(e, ensure_ascii=False) for e in entities) + "\n]\n"

@@ -33,6 +33,18 @@ record := input.resource
 
 owns_record if record.owner == input.subject
 
+# The record's owner reports to the person, directly or not (format v1.1 section 9):
+# their numbers in the reporting forest lie inside the person's; people on or below a
+# reporting cycle have none, and list everyone above them instead.
+owner_reports if {
+	mine := object.get(person, "reports", [])
+	theirs := object.get(data.crmorg.people, [record.owner, "reports"], [])
+	mine[0] < theirs[0]
+	theirs[0] < mine[1]
+}
+
+owner_reports if input.subject in object.get(data.crmorg.people, [record.owner, "managers"], [])
+
 team_given if record.team != null
 
 department_given if record.department != null
@@ -68,6 +80,37 @@ within_departments if {
 
 # A grant reaches a record when the record is within its scope (format-v1 section 3).
 ${allow_rules}
+
+# A sharing rule shares the record with the person: they are in its `to` group, its
+# owner in its `from` group, and they hold some grant of the action (format v1.1 §11).
+record_allowed if {
+	count(person_scopes) > 0
+	some rule in object.get(data.crmorg.sharing, [input.resource.type, input.action], [])
+	object.get(data.crmorg.groups, [rule.to, input.subject], false)
+	object.get(data.crmorg.groups, [rule.from, record.owner], false)
+}
+
+# A restricted field needs the person's field access too (format v1.1 §12): the widest
+# over their roles and what those inherit, precomputed per role in data.json.
+field_denied if {
+	object.get(data.crmorg.restricted, [input.resource.type, input.field], false)
+	not field_granted
+}
+
+field_granted if {
+	some held in object.get(person, "roles", [])
+	level := object.get(data.crmorg.roles, [held, "fields", input.resource.type, input.field], "${none}")
+	field_levels[level] >= object.get(field_needs, input.action, 3)
+}
+
+field_levels := ${field_levels}
+
+field_needs := ${field_needs}
+
+allow if {
+	record_allowed
+	not field_denied
+}
 
 # A role id names the role, as in Model.allows; otherwise the subject is a person.
 subject_is_role if object.get(data.crmorg.roles, input.subject, null) != null

@@ -5,7 +5,7 @@
 #   input {"subject": person, "action": action, "resource": {"type": resource,
 #          "owner": person, "team": team, "department": department}}
 #   team and department are optional: a record without them has its owner's.
-# allow_scope: may a role or a person act at a scope (none, own, team, department, organization)?
+# allow_scope: may a role or a person act at a scope (none, own, subordinates, team, department, organization)?
 #   input {"subject": role or person, "action": action, "resource": {"type": resource},
 #          "scope": scope}
 # data.json provides data.crmorg.roles (grants as written, each with its file:line,
@@ -21,7 +21,7 @@ default allow_scope := false
 
 # A role's effective access to a permission is named by its widest scopes ("team", or
 # several joined by "+"); this table says which scopes each name covers.
-scope_covers := {"department": {"department": true, "none": true, "own": true, "team": true}, "none": {"none": true}, "organization": {"department": true, "none": true, "organization": true, "own": true, "team": true}, "own": {"none": true, "own": true}, "team": {"none": true, "own": true, "team": true}}
+scope_covers := {"department": {"department": true, "own": true, "team": true}, "organization": {"department": true, "organization": true, "own": true, "subordinates": true, "team": true}, "own": {"own": true}, "subordinates": {"own": true, "subordinates": true}, "subordinates+department": {"department": true, "own": true, "subordinates": true, "team": true}, "subordinates+team": {"own": true, "subordinates": true, "team": true}, "team": {"own": true, "team": true}}
 
 # object.get rather than data.crmorg.roles[role]...: engines look a bound key up much
 # faster through it (regorus: ~7 against ~45 microseconds per lookup).
@@ -49,6 +49,18 @@ person_scopes contains scope if {
 record := input.resource
 
 owns_record if record.owner == input.subject
+
+# The record's owner reports to the person, directly or not (format v1.1 section 9):
+# their numbers in the reporting forest lie inside the person's; people on or below a
+# reporting cycle have none, and list everyone above them instead.
+owner_reports if {
+	mine := object.get(person, "reports", [])
+	theirs := object.get(data.crmorg.people, [record.owner, "reports"], [])
+	mine[0] < theirs[0]
+	theirs[0] < mine[1]
+}
+
+owner_reports if input.subject in object.get(data.crmorg.people, [record.owner, "managers"], [])
 
 team_given if record.team != null
 
@@ -84,21 +96,57 @@ within_departments if {
 }
 
 # A grant reaches a record when the record is within its scope (format-v1 section 3).
-allow if "organization" in person_scopes
+record_allowed if "organization" in person_scopes
 
-allow if {
+record_allowed if {
 	"department" in person_scopes
 	within_departments
 }
 
-allow if {
+record_allowed if {
 	"team" in person_scopes
 	shares_team
 }
 
-allow if {
+record_allowed if {
+	"subordinates" in person_scopes
+	owner_reports
+}
+
+record_allowed if {
 	"own" in person_scopes
 	owns_record
+}
+
+# A sharing rule shares the record with the person: they are in its `to` group, its
+# owner in its `from` group, and they hold some grant of the action (format v1.1 §11).
+record_allowed if {
+	count(person_scopes) > 0
+	some rule in object.get(data.crmorg.sharing, [input.resource.type, input.action], [])
+	object.get(data.crmorg.groups, [rule.to, input.subject], false)
+	object.get(data.crmorg.groups, [rule.from, record.owner], false)
+}
+
+# A restricted field needs the person's field access too (format v1.1 §12): the widest
+# over their roles and what those inherit, precomputed per role in data.json.
+field_denied if {
+	object.get(data.crmorg.restricted, [input.resource.type, input.field], false)
+	not field_granted
+}
+
+field_granted if {
+	some held in object.get(person, "roles", [])
+	level := object.get(data.crmorg.roles, [held, "fields", input.resource.type, input.field], "none")
+	field_levels[level] >= object.get(field_needs, input.action, 3)
+}
+
+field_levels := {"none": 0, "read": 1, "edit": 2}
+
+field_needs := {"read": 1, "update": 2}
+
+allow if {
+	record_allowed
+	not field_denied
 }
 
 # A role id names the role, as in Model.allows; otherwise the subject is a person.
