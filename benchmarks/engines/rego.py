@@ -38,6 +38,7 @@ def measure(sample: Sample) -> list[Figures]:
             answers.append(bool(engine.eval_rule("data.crmorg.authz.allow")))  # type: ignore[attr-defined]
         return answers
 
-    rules = files["crmorg.rego"].count("\nallow if")
+    policy = files["crmorg.rego"]
+    rules = policy.count("\nallow if") + policy.count("\nrecord_allowed if")
     counted = ("rego", rules, "allow rules")
     return [engine_figures(sample, files, counted, load_seconds, timed(ask))]
