@@ -271,12 +271,15 @@ class TupleIndex:
         self.direct: dict[tuple[str, str, str], dict[str, str]] = {}
         self.usersets: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
         for t in tuples:
-            t = dict(t)
-            self.by_key[(t["object"], t["relation"])].append(t)
-            if "#" in t["user"]:
-                self.usersets[(t["object"], t["relation"])].append(t)
-            else:
-                self.direct[(t["object"], t["relation"], t["user"])] = t
+            self.add(t)
+
+    def add(self, written: Mapping[str, str]) -> None:
+        t = dict(written)
+        self.by_key[(t["object"], t["relation"])].append(t)
+        if "#" in t["user"]:
+            self.usersets[(t["object"], t["relation"])].append(t)
+        else:
+            self.direct[(t["object"], t["relation"], t["user"])] = t
 
     def readable(
         self, start: Iterable[tuple[str, str]], users: Iterable[str]
