@@ -15,7 +15,7 @@ evaluates (policies, ``p`` lines...), the exported files' sizes, the engine's lo
 CPU µs per decision, and how the time per decision grows from one size to the next.
 crmorg's own ``decide()`` is beside them, cold (the first 2,000 after load) and warm.
 
-Then a 10,000-deep inheritance chain (``--chain``) is exported to Cedar, Casbin and Rego:
+Then a 10,000-deep inheritance chain (``--chain``) is exported to every engine target:
 seconds and megabytes per target (issue 19: output linear in depth).
 
 Each target's measurement is a function in its own module under ``benchmarks/engines/``,
@@ -45,7 +45,7 @@ from engines.sample import Figures, make_sample
 import crmorg
 from crmorg.export import EXPORTERS
 
-POLICY_TARGETS = ("cedar", "casbin", "rego")
+CHAIN_TARGETS = ("cedar", "casbin", "rego", "openfga", "spicedb")
 
 
 def measure_size(roles: int, requests: int, targets: Sequence[str], tmp: Path) -> list[Figures]:
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         if len(results) > 1:
             print(table(results))
         if args.chain:
-            chained = [t for t in args.targets if t in POLICY_TARGETS]
+            chained = [t for t in args.targets if t in CHAIN_TARGETS]
             print(measure_chain(args.chain, chained, Path(tmp)))
     return 0
 

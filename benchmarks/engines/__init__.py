@@ -7,7 +7,7 @@ an engine is a module with a ``measure`` function and one line in :data:`MEASURE
 
 from __future__ import annotations
 
-from . import casbin, cedar, decide, rego
+from . import casbin, cedar, decide, openfga, rego, spicedb
 from .sample import Measure
 
 MEASUREMENTS: dict[str, Measure] = {
@@ -15,4 +15,6 @@ MEASUREMENTS: dict[str, Measure] = {
     "cedar": cedar.measure,
     "casbin": casbin.measure,
     "rego": rego.measure,
+    "openfga": openfga.measure,
+    "spicedb": spicedb.measure,
 }

@@ -33,8 +33,14 @@ def test_a_scope_is_expressed_with_a_form_for_it_and_every_scope_it_includes() -
     # subordinates stands beside team: it needs no form for team.
     assert expressible(forms) == (Scope.NONE, Scope.OWN, Scope.SUBORDINATES)
     assert down_set(Scope.TEAM) == (Scope.NONE, Scope.OWN, Scope.TEAM)
-    assert reaching(RECORD_REACH) == (Scope.OWN, Scope.TEAM, Scope.DEPARTMENT, Scope.ORGANIZATION)
-    assert directly_wider(Scope.OWN, tuple(SCOPES)) == (Scope.TEAM,)
+    assert reaching(RECORD_REACH) == (
+        Scope.OWN,
+        Scope.SUBORDINATES,
+        Scope.TEAM,
+        Scope.DEPARTMENT,
+        Scope.ORGANIZATION,
+    )
+    assert directly_wider(Scope.OWN, tuple(SCOPES)) == (Scope.SUBORDINATES, Scope.TEAM)
     assert directly_wider(Scope.OWN, (Scope.OWN, Scope.ORGANIZATION)) == (Scope.ORGANIZATION,)
     assert directly_wider(Scope.ORGANIZATION, tuple(SCOPES)) == ()
 

@@ -18,6 +18,7 @@ relationships are written as docs/exports.md tells an application to
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -31,8 +32,10 @@ from typing import Any
 
 import pytest
 
+from crmorg.export import EXPORTERS
 from crmorg.export.zanzibar import ZanzibarNames
 from crmorg.model import Model
+from crmorg.roles.models import Person
 
 from .engines import AllowsQuery, DecideQuery, Record
 
@@ -112,6 +115,18 @@ def probe_id(subject: str) -> str:
     return f"probe-{subject}"
 
 
+def probe_model(model: Model) -> Model:
+    """``model`` with one more person per role, ``probe-<role>``, holding only that role.
+
+    Zanzibar checks are about people: ``allows(role, ...)`` is asked of the role's probe
+    in the export of this model (as docs/exports.md tells users to ask about a role).
+    """
+    people = dict(model.document.people)
+    people.update({probe_id(role): Person(roles=[role]) for role in model.roles})
+    document = dataclasses.replace(model.document, people=people)
+    return Model(document, model.source, (), model.root)
+
+
 Check = tuple[str, str, str, str, str]
 """(object type, object id, relation, subject type, subject id)."""
 
@@ -123,40 +138,31 @@ class _Questions:
         self.model = model
         self.names = ZanzibarNames.for_model(model)
 
-    def allows(self, queries: Sequence[AllowsQuery]) -> tuple[list[Check], list[Tuple]]:
+    def allows(self, queries: Sequence[AllowsQuery]) -> list[Check]:
+        """Checks of ``policy:<resource>#may_<scope>_<action>`` in the probe export."""
         checks: list[Check] = []
-        probes: dict[str, list[Tuple]] = {}
         for subject, action, resource, scope in queries:
             assert scope != "none", (
                 "scope none is no relation; allows() is true there by definition"
             )
-            if subject in self.model.roles:
-                person = probe_id(subject)
-                probes[subject] = [("role", subject, "holder", "person", person)]
-            else:
-                person = subject
+            person = probe_id(subject) if subject in self.model.roles else subject
             relation = f"may_{scope}_{self.names.bodies[action]}"
             checks.append(("policy", resource, relation, "person", person))
-        return checks, [t for tuples in probes.values() for t in tuples]
+        return checks
 
     def decide(self, queries: Sequence[DecideQuery]) -> tuple[list[Check], dict[str, list[Tuple]]]:
         checks: list[Check] = []
         ids: dict[tuple[str, Record], str] = {}
         records: dict[str, list[Tuple]] = {}
-        for person, action, resource, record in queries:
+        for person, action, resource, record, *field in queries:
             record_id = ids.get((resource, record))
             if record_id is None:
                 record_id = ids[(resource, record)] = f"rec{len(ids)}"
                 records[record_id] = record_tuples(self.names, resource, record_id, record)
-            checks.append(
-                (
-                    self.names.types[resource],
-                    record_id,
-                    self.names.permissions[action],
-                    "person",
-                    person,
-                )
-            )
+            permission = self.names.permissions[action]
+            if field and field[0] is not None:
+                permission = self.names.fields[(resource, field[0])].permissions[action]
+            checks.append((self.names.types[resource], record_id, permission, "person", person))
         return checks, records
 
 
@@ -208,31 +214,36 @@ class SpiceDBEngine:
     name = "spicedb"
 
     def __init__(self, model: Model, files: Mapping[str, str], helper: NodeHelper) -> None:
+        self.model = model
         self.questions = _Questions(model)
         self.files = files
         self.helper = helper
+        self.timings: dict[str, float] = {}
+        """The last batch's ``load_ms`` and ``check_ms``, as the helper measured them."""
 
-    def _check(self, checks: list[Check], extra: Iterable[Tuple]) -> list[bool]:
+    def _check(
+        self, checks: list[Check], extra: Iterable[Tuple], files: Mapping[str, str] | None = None
+    ) -> list[bool]:
         if not checks:
             return []
-        relationships = self.files["relationships.txt"] + "".join(
-            spicedb_line(t) + "\n" for t in extra
-        )
+        files = self.files if files is None else files
+        relationships = files["relationships.txt"] + "".join(spicedb_line(t) + "\n" for t in extra)
         answer = self.helper.ask(
             {
                 "op": "spicedb_check",
-                "schema": self.files["schema.zed"],
+                "schema": files["schema.zed"],
                 "relationships": relationships,
                 "checks": checks,
             }
         )
         assert answer["ok"], answer["error"]
+        self.timings = {key: answer[key] for key in ("load_ms", "check_ms") if key in answer}
         results: list[bool] = answer["results"]
         return results
 
     def allows(self, queries: Sequence[AllowsQuery]) -> list[bool]:
-        checks, probes = self.questions.allows(queries)
-        return self._check(checks, probes)
+        probes = EXPORTERS["spicedb"].render(probe_model(self.model))
+        return self._check(self.questions.allows(queries), (), probes)
 
     def decide(self, queries: Sequence[DecideQuery]) -> list[bool]:
         checks, records = self.questions.decide(queries)
@@ -243,23 +254,38 @@ class SpiceDBEngine:
 class TupleIndex:
     """Tuples by (object, relation), and the ones a check can read.
 
-    A Zanzibar check of ``object#relation`` reads only tuples of the objects it reaches
-    through the model's rewrite rules: a direct relation reads the object's own tuples
-    for it (and follows userset subjects ``type:id#relation``); a computed userset, the
-    same object's other relation; a tuple-to-userset, the tupleset's tuples and then
-    the computed relation on every object they name; unions and intersections, every
-    child. :meth:`readable` follows the tuples that exist, so what it leaves out is a
-    tuple no evaluation of that check could read: leaving it out cannot change the
-    answer. (The model has no wildcard subjects.)
+    A Zanzibar check of ``object#relation`` for a user reads only tuples of the objects
+    it reaches through the model's rewrite rules, and the same user throughout: a direct
+    relation reads the object's tuples for that user and its userset subjects
+    (``type:id#relation``, followed); a computed userset, the same object's other
+    relation; a tuple-to-userset, every tuple of the tupleset and then the computed
+    relation on every object they name; unions and intersections, every child.
+    :meth:`readable` follows the tuples that exist, so what it leaves out is a tuple no
+    evaluation of those checks could read: leaving it out cannot change an answer.
+    (The model has no wildcard subjects.)
     """
 
     def __init__(self, model_json: Mapping[str, Any], tuples: Iterable[Mapping[str, str]]) -> None:
         self.types = {t["type"]: t["relations"] for t in model_json["type_definitions"]}
         self.by_key: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+        self.direct: dict[tuple[str, str, str], dict[str, str]] = {}
+        self.usersets: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
         for t in tuples:
-            self.by_key[(t["object"], t["relation"])].append(dict(t))
+            self.add(t)
 
-    def readable(self, start: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    def add(self, written: Mapping[str, str]) -> None:
+        t = dict(written)
+        self.by_key[(t["object"], t["relation"])].append(t)
+        if "#" in t["user"]:
+            self.usersets[(t["object"], t["relation"])].append(t)
+        else:
+            self.direct[(t["object"], t["relation"], t["user"])] = t
+
+    def readable(
+        self, start: Iterable[tuple[str, str]], users: Iterable[str]
+    ) -> list[dict[str, str]]:
+        """What checks of ``start`` (object, relation) for any of ``users`` may read."""
+        users = sorted(set(users))
         seen: set[tuple[str, str]] = set()
         found: list[dict[str, str]] = []
         stack = list(start)
@@ -272,11 +298,13 @@ class TupleIndex:
             while rewrites:
                 rewrite = rewrites.pop()
                 if "this" in rewrite:
-                    for t in self.by_key.get((obj, relation), []):
+                    found += [
+                        t for u in users if (t := self.direct.get((obj, relation, u))) is not None
+                    ]
+                    for t in self.usersets.get((obj, relation), []):
                         found.append(t)
-                        if "#" in t["user"]:
-                            subject, subject_relation = t["user"].split("#", 1)
-                            stack.append((subject, subject_relation))
+                        subject, subject_relation = t["user"].split("#", 1)
+                        stack.append((subject, subject_relation))
                 elif "computedUserset" in rewrite:
                     stack.append((obj, rewrite["computedUserset"]["relation"]))
                 elif "tupleToUserset" in rewrite:
@@ -296,6 +324,10 @@ class TupleIndex:
         return [unique[key] for key in sorted(unique)]
 
 
+def as_openfga(t: Tuple) -> dict[str, str]:
+    return {"user": f"{t[3]}:{t[4]}", "relation": t[2], "object": f"{t[0]}:{t[1]}"}
+
+
 class OpenFGAEngine:
     """OpenFGA (the CLI's in-memory server) on model.fga and tuples.json, as exported.
 
@@ -309,6 +341,7 @@ class OpenFGAEngine:
     name = "openfga"
 
     def __init__(self, model: Model, files: Mapping[str, str], *, sliced: bool = True) -> None:
+        self.model = model
         self.questions = _Questions(model)
         self.dsl = files["model.fga"]
         self.model_json = json.loads(files["model.json"])
@@ -316,42 +349,49 @@ class OpenFGAEngine:
         self.sliced = sliced
         self.type_count = len(self.model_json["type_definitions"])
         self.records_per_test = 50
+        self.read: list[int] = []
+        """The number of tuples each test's store held, in the last run."""
 
-    def _run(self, groups: Mapping[str, tuple[list[Check], list[Tuple]]]) -> dict[Check, bool]:
-        def as_tuple(t: Tuple) -> dict[str, str]:
-            return {"user": f"{t[3]}:{t[4]}", "relation": t[2], "object": f"{t[0]}:{t[1]}"}
-
-        index = TupleIndex(
-            self.model_json,
-            self.tuples + [as_tuple(t) for _, extra in groups.values() for t in extra],
-        )
+    def _run(
+        self,
+        groups: Mapping[str, tuple[list[Check], list[Tuple]]],
+        tuples: list[dict[str, str]] | None = None,
+    ) -> dict[Check, bool]:
+        tuples = self.tuples if tuples is None else tuples
+        extra = [as_openfga(t) for _, written in groups.values() for t in written]
+        index = TupleIndex(self.model_json, tuples + extra) if self.sliced else None
         tests = []
-        for name, (checks, extra) in groups.items():
+        self.read = []
+        for name, (checks, written) in groups.items():
             assertions: dict[tuple[str, str], dict[str, bool]] = defaultdict(dict)
             for kind, object_id, relation, subject_kind, subject_id in checks:
                 key = (f"{subject_kind}:{subject_id}", f"{kind}:{object_id}")
                 assertions[key][relation] = False
-            if self.sliced:
-                tuples = index.readable({(f"{c[0]}:{c[1]}", c[2]) for c in checks})
+            if index is not None:
+                store = index.readable(
+                    {(f"{c[0]}:{c[1]}", c[2]) for c in checks},
+                    {f"{c[3]}:{c[4]}" for c in checks},
+                )
             else:
-                tuples = [as_tuple(t) for t in extra]
+                store = [as_openfga(t) for t in written]
+            self.read.append(len(store))
             tests.append(
                 {
                     "name": name,
-                    "tuples": tuples,
+                    "tuples": store,
                     "check": [
                         {"user": user, "object": obj, "assertions": asserted}
                         for (user, obj), asserted in assertions.items()
                     ],
                 }
             )
-        store = {
+        store_file = {
             "name": "crmorg",
             "model": self.dsl,
-            "tuples": [] if self.sliced else self.tuples,
+            "tuples": [] if self.sliced else tuples,
             "tests": tests,
         }
-        return self._fga_model_test(store)
+        return self._fga_model_test(store_file)
 
     def _fga_model_test(self, store: Mapping[str, Any]) -> dict[Check, bool]:
         fga = fga_binary()
@@ -396,12 +436,14 @@ class OpenFGAEngine:
         return answers
 
     def allows(self, queries: Sequence[AllowsQuery]) -> list[bool]:
-        checks, probes = self.questions.allows(queries)
+        checks = self.questions.allows(queries)
         by_permission: dict[tuple[str, str], list[Check]] = defaultdict(list)
         for check in checks:
             by_permission[(check[1], check[2].split("_", 2)[2])].append(check)
+        probes = json.loads(EXPORTERS["openfga"].render(probe_model(self.model))["tuples.json"])
         answers = self._run(
-            {f"allows{i}": (grouped, probes) for i, grouped in enumerate(by_permission.values())}
+            {f"allows{i}": (grouped, []) for i, grouped in enumerate(by_permission.values())},
+            probes,
         )
         return [answers[check] for check in checks]
 

@@ -1,31 +1,39 @@
-"""What the Zanzibar-style targets (``openfga``, ``spicedb``) share: names, schema, tuples.
+"""What the Zanzibar-style targets (``openfga``, ``spicedb``) share: names and schema.
 
 OpenFGA and SpiceDB decide ``check(person, permission, record)`` by following
 relationships (tuples). crmorg does not know the records, so the export is the static
-part: a schema, and the relationships that say who holds which role, which role inherits
-which, who is in which team and department, and which role is granted what. The
-application writes a few relationships for each record as it creates it
+part: a schema, and the relationships of :mod:`crmorg.export.zanzibar_relationships`.
+The application writes a few relationships for each record as it creates it
 (:meth:`ZanzibarNames.record_relationships` lists them, and ``docs/exports.md`` says
 why). Both targets render the one schema built here, each in its own syntax, so they
 cannot drift apart.
 
-The schema (format-v1 section 3 in relationships):
+A check walks a fixed number of objects, whatever the depth of inheritance and however
+many roles grant the permission: each person's **effective** grants (their roles', what
+those inherit, and the baselines they earn, format v1.1 §9-10) are written as direct
+relationships ``policy:<resource>#<scope>_<action>@person:P``, one per maximal scope,
+so "may P act at scope s" is a handful of direct look-ups on one object. The schema:
 
 - ``person``: ``team`` and ``department`` (the teams they list or lead; the
-  departments of those teams and of their roles); ``teammate`` is everyone in one of
-  their teams, ``departments_reached_by`` everyone who reaches one of their departments.
+  departments of those teams and of their roles); ``managers`` (everyone above them in
+  the reporting lines, listed whole, so a check never recurses); ``teammate`` is
+  everyone in one of their teams, ``departments_reached_by`` everyone who reaches one of
+  their departments; with sharing rules, ``shared_<type>_<action>``: the rules that
+  share their records (``sharing#recipient``).
 - ``team``: ``member`` (the people who list it, and its lead).
 - ``department``: ``member`` (people whose departments include it) and ``ancestor``
-  (every department above it, listed whole, so a check never recurses); ``reached_by``
-  is its members and its ancestors' members: the people whose reach holds it.
-- ``role``: ``holder`` (people) and ``heir`` (every role that inherits it, listed whole);
-  ``assignee`` is its holders and its heirs' holders.
-- ``policy``: one object per CRM resource type (``policy:<resource id>``) carrying the
-  grants: relation ``<scope>_<action>`` holds the roles granted that action at that
-  scope, and ``may_<scope>_<action>`` the people who may act at that scope or wider.
+  (every department above it, listed whole); ``reached_by`` is its members and its
+  ancestors' members: the people whose reach holds it.
+- ``policy``: one object per CRM resource type (``policy:<resource id>``): relation
+  ``<scope>_<action>`` holds the people whose effective scopes for the action include
+  that maximal scope, ``may_<scope>_<action>`` the people who may act at that scope or
+  wider (a union of the former, one hop); ``field_<field>_read|edit`` the people whose
+  field access to a restricted field is that.
+- ``sharing`` (with sharing rules): one object per rule, ``recipient`` its ``to`` group.
 - one type per resource: the record, with ``policy``, ``owner``, ``team``,
   ``department``, and ``teams_from`` / ``departments_from`` (the owner, written only when
-  the record names no team / department), and one permission per action that applies.
+  the record names no team / department), one permission per action that applies and,
+  for a restricted field, ``field_<field>_read`` / ``field_<field>_update``.
 """
 
 from __future__ import annotations
@@ -33,21 +41,27 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TypeAlias
+from dataclasses import dataclass, field
+from typing import NamedTuple, TypeAlias
 
-from crmorg.export.compiled import CompiledModel
 from crmorg.export.errors import Inexpressible, UnsupportedModelError
-from crmorg.export.scope_forms import Trivial, directly_wider, reaching
+from crmorg.export.scope_forms import Trivial, reaching
 from crmorg.model import Model
-from crmorg.roles.scopes import SCOPE_NAMES, Scope
+from crmorg.roles.scopes import SCOPE_NAMES, Scope, includes
 
 PERSON = "person"
 TEAM = "team"
 DEPARTMENT = "department"
-ROLE = "role"
 POLICY = "policy"
-BUILT_IN_TYPES = (PERSON, TEAM, DEPARTMENT, ROLE, POLICY)
+SHARING = "sharing"
+BUILT_IN_TYPES = (PERSON, TEAM, DEPARTMENT, POLICY, SHARING, "role")
+"""Type names crmorg keeps for itself (``role`` too: earlier exports had the type)."""
+
+# A person's relations.
+MANAGERS = "managers"
+TEAMMATE = "teammate"
+DEPARTMENTS_REACHED_BY = "departments_reached_by"
+RECIPIENT = "recipient"
 
 # A record's relations, written by the application (see ZanzibarNames.record_relationships).
 RECORD_POLICY = "policy"
@@ -56,6 +70,7 @@ RECORD_TEAM = "team"
 RECORD_TEAMS_FROM = "teams_from"
 RECORD_DEPARTMENT = "department"
 RECORD_DEPARTMENTS_FROM = "departments_from"
+RECORD_IN_SUBORDINATES = "in_subordinates"
 RECORD_IN_TEAM = "in_team"
 RECORD_IN_DEPARTMENT = "in_department"
 RECORD_RELATIONS = frozenset(
@@ -66,6 +81,7 @@ RECORD_RELATIONS = frozenset(
         RECORD_TEAMS_FROM,
         RECORD_DEPARTMENT,
         RECORD_DEPARTMENTS_FROM,
+        RECORD_IN_SUBORDINATES,
         RECORD_IN_TEAM,
         RECORD_IN_DEPARTMENT,
     }
@@ -105,6 +121,10 @@ _TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]{1,62}[a-z0-9]$")
 _LONGEST_PREFIX = len(f"may_{max(SCOPE_NAMES, key=len)}_")
 _BODY_ROOM = 50 - _LONGEST_PREFIX
 _BODY = re.compile(rf"^[a-z]([a-z0-9_]{{0,{_BODY_ROOM - 2}}}[a-z0-9])?$")
+FIELD_LEVELS = ("read", "edit")
+"""The field accesses a policy relation holds people at (``none`` holds nobody)."""
+FIELD_ACTIONS: Mapping[str, tuple[str, ...]] = {"read": ("read", "edit"), "update": ("edit",)}
+"""A record action that reads or edits a field -> the field accesses that allow it."""
 
 
 def _digest(identifier: str) -> str:
@@ -117,6 +137,15 @@ def _hashed(prefix: str, identifier: str, room: int) -> str:
     return f"{prefix}{identifier[:keep]}_{_digest(identifier)}"
 
 
+class FieldNames(NamedTuple):
+    """The names of one restricted field: its policy relations and record permissions."""
+
+    policy: Mapping[str, str]
+    """Field access (``read``, ``edit``) -> the policy relation holding people at it."""
+    permissions: Mapping[str, str]
+    """Record action (``read``, ``update``) -> the record type's permission for the field."""
+
+
 @dataclass(frozen=True)
 class ZanzibarNames:
     """How crmorg ids become type, relation and permission names in both targets.
@@ -124,8 +153,8 @@ class ZanzibarNames:
     A resource's type and an action's permission are the id itself wherever both
     syntaxes accept it; otherwise (too short or long, ending in ``_``, a keyword, or
     one of crmorg's own names) ``resource_<id>`` / ``action_<id>``, with a digest when
-    even that does not fit. Object ids (people, teams, departments, roles, resources)
-    are crmorg ids as they are: both targets accept every id the format allows.
+    even that does not fit. Object ids (people, teams, departments, resources, sharing
+    rules) are crmorg ids as they are: both targets accept every id the format allows.
     """
 
     types: Mapping[str, str]
@@ -134,15 +163,38 @@ class ZanzibarNames:
     """Action id -> the permission on record types that decides it."""
     bodies: Mapping[str, str]
     """Action id -> the part of the policy relation names that stands for it."""
+    shared: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    """(resource, action) a sharing rule covers -> the person relation naming the rules."""
+    fields: Mapping[tuple[str, str], FieldNames] = field(default_factory=dict)
+    """(resource, restricted field) -> its names."""
 
     @classmethod
     def for_model(cls, model: Model) -> ZanzibarNames:
         """The names for ``model`` (what the ``openfga`` and ``spicedb`` exports use)."""
         catalog = model.access.catalog
-        return cls.build(sorted(catalog.applicable), sorted(catalog.actions))
+        shared = {
+            (rule.resource, action)
+            for rule in model.sharing.values()
+            for action in rule.actions
+            if catalog.applies(rule.resource, action)
+        }
+        fields = {
+            (resource_id, field_id)
+            for resource_id, resource in model.resources.items()
+            if resource_id in catalog.applicable
+            for field_id, declared in resource.fields.items()
+            if declared.restricted
+        }
+        return cls.build(sorted(catalog.applicable), sorted(catalog.actions), shared, fields)
 
     @classmethod
-    def build(cls, resources: Iterable[str], actions: Iterable[str]) -> ZanzibarNames:
+    def build(
+        cls,
+        resources: Iterable[str],
+        actions: Iterable[str],
+        shared: Iterable[tuple[str, str]] = (),
+        fields: Iterable[tuple[str, str]] = (),
+    ) -> ZanzibarNames:
         resources, actions = sorted(resources), sorted(actions)
         types = _assign(
             resources,
@@ -155,10 +207,25 @@ class ZanzibarNames:
             actions, _NAME, taken=set(RECORD_RELATIONS), prefix="action_", room=50
         )
         bodies = _assign(actions, _BODY, taken=set(), prefix="", room=_BODY_ROOM, reserved=False)
-        return cls(types=types, permissions=permissions, bodies=bodies)
+        pairs = sorted(shared)
+        shared_names = _assign(
+            [f"{types[r]}_{bodies[a]}" for r, a in pairs],
+            _NAME,
+            taken=set(),
+            prefix="shared_",
+            room=50,
+            always_prefixed=True,
+        )
+        return cls(
+            types=types,
+            permissions=permissions,
+            bodies=bodies,
+            shared={p: shared_names[f"{types[p[0]]}_{bodies[p[1]]}"] for p in pairs},
+            fields=_field_names(sorted(fields), set(permissions.values())),
+        )
 
     def grant_relation(self, action: str, scope: Scope) -> str:
-        """The policy relation holding the roles granted ``action`` at exactly ``scope``."""
+        """The policy relation holding the people whose maximal scopes include ``scope``."""
         return f"{scope.label}_{self.bodies[action]}"
 
     def may_relation(self, action: str, scope: Scope) -> str:
@@ -207,13 +274,17 @@ def _assign(
     prefix: str,
     room: int,
     reserved: bool = True,
+    always_prefixed: bool = False,
 ) -> dict[str, str]:
-    """A distinct, valid name for every id: the id itself where possible."""
+    """A distinct, valid name for every id: the id itself where possible (or, with
+    ``always_prefixed``, the prefix and the id)."""
 
     def usable(name: str) -> bool:
         return bool(pattern.match(name)) and not (reserved and name in RESERVED_WORDS)
 
-    names = {i: i for i in ids if usable(i) and i not in taken}
+    names: dict[str, str] = {}
+    if not always_prefixed:
+        names = {i: i for i in ids if usable(i) and i not in taken}
     used = taken | set(names.values())
     for identifier in ids:
         if identifier in names:
@@ -233,6 +304,36 @@ def _assign(
         names[identifier] = name
         used.add(name)
     return dict(sorted(names.items()))
+
+
+def _field_names(
+    fields: list[tuple[str, str]], permissions: set[str]
+) -> dict[tuple[str, str], FieldNames]:
+    """Policy relations ``field_<field>_<access>`` (shared by every resource: the policy
+    object tells them apart) and record permissions ``field_<field>_<action>`` (beside
+    the actions' permissions on the record type)."""
+    field_ids = sorted({f for _, f in fields})
+    policy = {
+        access: _assign(
+            [f"{f}_{access}" for f in field_ids], _NAME, taken=set(), prefix="field_",
+            room=50, always_prefixed=True,
+        )
+        for access in FIELD_LEVELS
+    }  # fmt: skip
+    record = {
+        action: _assign(
+            [f"{f}_{action}" for f in field_ids], _NAME, taken=permissions | RECORD_RELATIONS,
+            prefix="field_", room=50, always_prefixed=True,
+        )
+        for action in FIELD_ACTIONS
+    }  # fmt: skip
+    return {
+        (resource, f): FieldNames(
+            {access: policy[access][f"{f}_{access}"] for access in FIELD_LEVELS},
+            {action: record[action][f"{f}_{action}"] for action in FIELD_ACTIONS},
+        )
+        for resource, f in fields
+    }
 
 
 # --- the schema, independent of syntax ------------------------------------------------------
@@ -264,6 +365,12 @@ class IntersectionOf:
 Rewrite: TypeAlias = Computed | Arrow | UnionOf | IntersectionOf
 
 
+def union(children: Iterable[Rewrite]) -> Rewrite:
+    """The union of ``children``; one child alone is itself."""
+    found = tuple(children)
+    return found[0] if len(found) == 1 else UnionOf(found)
+
+
 @dataclass(frozen=True)
 class Syntax:
     """How a target's language writes a rewrite: an arrow (``{tupleset}``, ``{relation}``),
@@ -287,6 +394,7 @@ class Syntax:
 RECORD_REACH: Mapping[Scope, Rewrite | Trivial] = {
     Scope.NONE: Trivial.NO_RECORD,
     Scope.OWN: Computed(RECORD_OWNER),
+    Scope.SUBORDINATES: Computed(RECORD_IN_SUBORDINATES),
     Scope.TEAM: Computed(RECORD_IN_TEAM),
     Scope.DEPARTMENT: Computed(RECORD_IN_DEPARTMENT),
     Scope.ORGANIZATION: Trivial.EVERY_RECORD,
@@ -296,10 +404,17 @@ RECORD_REACH: Mapping[Scope, Rewrite | Trivial] = {
 SCOPES = reaching(RECORD_REACH)
 """The scopes with policy relations, narrowest first: those that reach some record."""
 
+WIDER: Mapping[Scope, tuple[Scope, ...]] = {
+    scope: tuple(w for w in SCOPES if includes(w, scope)) for scope in SCOPES
+}
+"""Scope -> itself and every scope of :data:`SCOPES` that includes it: whose grants
+``may_<scope>_<action>`` unions, one hop from the policy object."""
+
 
 @dataclass(frozen=True)
 class RelationDef:
-    """A relation written by tuples (``subjects``) or a permission computed (``rewrite``)."""
+    """A relation written by tuples (``subjects``: ``type`` or ``type#relation``) or a
+    permission computed (``rewrite``)."""
 
     name: str
     subjects: tuple[str, ...] = ()
@@ -314,19 +429,24 @@ class TypeDef:
     comment: tuple[str, ...] = ()
 
 
-def schema(compiled: CompiledModel, names: ZanzibarNames) -> tuple[TypeDef, ...]:
+def schema(model: Model, names: ZanzibarNames) -> tuple[TypeDef, ...]:
     """Every type of the export, in the order both targets print them."""
+    catalog = model.access.catalog
+    person = [
+        RelationDef(TEAM, (TEAM,), comment="the teams they list or lead"),
+        RelationDef(DEPARTMENT, (DEPARTMENT,), comment="the departments of their teams and roles"),
+        RelationDef(MANAGERS, (PERSON,), comment="everyone above them in the reporting lines"),
+        RelationDef(TEAMMATE, rewrite=Arrow(TEAM, "member")),
+        RelationDef(DEPARTMENTS_REACHED_BY, rewrite=Arrow(DEPARTMENT, "reached_by")),
+    ]
+    person += [
+        RelationDef(relation, (f"{SHARING}#{RECIPIENT}",), comment=f"rules sharing {r} {a}")
+        for (r, a), relation in names.shared.items()
+    ]
     types = [
         TypeDef(
             PERSON,
-            (
-                RelationDef(TEAM, (TEAM,), comment="the teams they list or lead"),
-                RelationDef(
-                    DEPARTMENT, (DEPARTMENT,), comment="the departments of their teams and roles"
-                ),
-                RelationDef("teammate", rewrite=Arrow(TEAM, "member")),
-                RelationDef("departments_reached_by", rewrite=Arrow(DEPARTMENT, "reached_by")),
-            ),
+            tuple(person),
             ("A person: someone who acts on records, and may own them.",),
         ),
         TypeDef(
@@ -344,46 +464,45 @@ def schema(compiled: CompiledModel, names: ZanzibarNames) -> tuple[TypeDef, ...]
             ),
             ("reached_by: the people whose department reach holds this department.",),
         ),
-        TypeDef(
-            ROLE,
-            (
-                RelationDef("holder", (PERSON,), comment="people who hold the role"),
-                RelationDef("heir", (ROLE,), comment="every role that inherits it"),
-                RelationDef(
-                    "assignee", rewrite=UnionOf((Computed("holder"), Arrow("heir", "holder")))
-                ),
-            ),
-            ("assignee: the people the role's grants reach (its holders and its heirs').",),
-        ),
-        TypeDef(POLICY, _policy_relations(compiled, names), _policy_comment()),
+        TypeDef(POLICY, _policy_relations(catalog.actions, names), _POLICY_COMMENT),
     ]
-    for resource in compiled.resources:
-        types.append(_record_type(compiled, names, resource))
+    if names.shared:
+        types.append(
+            TypeDef(
+                SHARING,
+                (RelationDef(RECIPIENT, (PERSON,), comment="the rule's `to` group"),),
+                ("One object per sharing rule (sharing:<rule id>).",),
+            )
+        )
+    for resource in sorted(catalog.applicable):
+        actions = tuple(sorted(catalog.applicable[resource]))
+        types.append(_record_type(names, resource, actions))
     return tuple(types)
 
 
-def _policy_comment() -> tuple[str, ...]:
-    return (
-        "One object per CRM resource type (policy:<resource id>) holds its grants:",
-        "<scope>_<action> are the roles granted the action at that scope, and",
-        "may_<scope>_<action> the people who may act at that scope or wider.",
-    )
+_POLICY_COMMENT = (
+    "One object per CRM resource type (policy:<resource id>) holds its grants:",
+    "<scope>_<action> are the people whose effective scopes for the action include",
+    "that widest scope (their roles', inherited, and baselines), may_<scope>_<action>",
+    "the people who may act at that scope or wider, field_<field>_<access> the people",
+    "with that access to a restricted field.",
+)
 
 
-def _policy_relations(compiled: CompiledModel, names: ZanzibarNames) -> tuple[RelationDef, ...]:
+def _policy_relations(actions: Iterable[str], names: ZanzibarNames) -> tuple[RelationDef, ...]:
     relations: list[RelationDef] = []
-    for action in compiled.actions:
+    for action in sorted(actions):
         for scope in SCOPES:
-            relations.append(RelationDef(names.grant_relation(action, scope), (ROLE,)))
-        for scope in reversed(SCOPES):
-            held = Arrow(names.grant_relation(action, scope), "assignee")
-            wider = [Computed(names.may_relation(action, w)) for w in directly_wider(scope, SCOPES)]
-            rewrite = UnionOf((held, *wider)) if wider else held
-            relations.append(RelationDef(names.may_relation(action, scope), rewrite=rewrite))
+            relations.append(RelationDef(names.grant_relation(action, scope), (PERSON,)))
+        for scope in SCOPES:
+            held = union(Computed(names.grant_relation(action, w)) for w in WIDER[scope])
+            relations.append(RelationDef(names.may_relation(action, scope), rewrite=held))
+    levels = sorted({name for named in names.fields.values() for name in named.policy.values()})
+    relations += [RelationDef(name, (PERSON,)) for name in levels]
     return tuple(relations)
 
 
-def _record_type(compiled: CompiledModel, names: ZanzibarNames, resource: str) -> TypeDef:
+def _record_type(names: ZanzibarNames, resource: str, actions: tuple[str, ...]) -> TypeDef:
     relations = [
         RelationDef(RECORD_POLICY, (POLICY,), comment=f"always policy:{resource}"),
         RelationDef(RECORD_OWNER, (PERSON,)),
@@ -391,26 +510,31 @@ def _record_type(compiled: CompiledModel, names: ZanzibarNames, resource: str) -
         RelationDef(RECORD_TEAMS_FROM, (PERSON,), comment="otherwise the owner"),
         RelationDef(RECORD_DEPARTMENT, (DEPARTMENT,), comment="when it names a department"),
         RelationDef(RECORD_DEPARTMENTS_FROM, (PERSON,), comment="otherwise the owner"),
+        RelationDef(RECORD_IN_SUBORDINATES, rewrite=Arrow(RECORD_OWNER, MANAGERS)),
         RelationDef(
             RECORD_IN_TEAM,
-            rewrite=UnionOf((Arrow(RECORD_TEAM, "member"), Arrow(RECORD_TEAMS_FROM, "teammate"))),
+            rewrite=UnionOf((Arrow(RECORD_TEAM, "member"), Arrow(RECORD_TEAMS_FROM, TEAMMATE))),
         ),
         RelationDef(
             RECORD_IN_DEPARTMENT,
             rewrite=UnionOf(
                 (
                     Arrow(RECORD_DEPARTMENT, "reached_by"),
-                    Arrow(RECORD_DEPARTMENTS_FROM, "departments_reached_by"),
+                    Arrow(RECORD_DEPARTMENTS_FROM, DEPARTMENTS_REACHED_BY),
                 )
             ),
         ),
     ]
-    for action in compiled.applicable[resource]:
+    for action in actions:
         reached: list[Rewrite] = []
         for scope in SCOPES:
             may = Arrow(RECORD_POLICY, names.may_relation(action, scope))
             reach = RECORD_REACH[scope]  # every scope here reaches some record
             reached.append(may if isinstance(reach, Trivial) else IntersectionOf((reach, may)))
+        shared = names.shared.get((resource, action))
+        if shared is not None:  # the object permission (any scope) gates a sharing rule
+            gate = Arrow(RECORD_POLICY, names.may_relation(action, Scope.OWN))
+            reached.append(IntersectionOf((Arrow(RECORD_OWNER, shared), gate)))
         relations.append(
             RelationDef(
                 names.permissions[action],
@@ -418,112 +542,51 @@ def _record_type(compiled: CompiledModel, names: ZanzibarNames, resource: str) -
                 comment=f"action {action}" if names.permissions[action] != action else "",
             )
         )
+    for (field_resource, field_id), named in sorted(names.fields.items()):
+        if field_resource != resource:
+            continue
+        for action, accesses in FIELD_ACTIONS.items():
+            if action not in actions:
+                continue
+            allowed = union(Arrow(RECORD_POLICY, named.policy[a]) for a in accesses)
+            relations.append(
+                RelationDef(
+                    named.permissions[action],
+                    rewrite=IntersectionOf((Computed(names.permissions[action]), allowed)),
+                    comment=f"restricted field {field_id}: {action}",
+                )
+            )
     return TypeDef(names.types[resource], tuple(relations), (f"resource {resource}",))
 
 
-# --- the relationships crmorg exports -------------------------------------------------------
-@dataclass(frozen=True, order=True)
-class Relationship:
-    """``object_type:object_id#relation@subject_type:subject_id``."""
+# --- relationships --------------------------------------------------------------------------
+class Relationship(NamedTuple):
+    """``object_type:object_id#relation@subject_type:subject_id[#subject_relation]``."""
 
     object_type: str
     object_id: str
     relation: str
     subject_type: str
     subject_id: str
+    subject_relation: str = ""
 
     @property
     def spicedb(self) -> str:
-        return (
-            f"{self.object_type}:{self.object_id}#{self.relation}"
-            f"@{self.subject_type}:{self.subject_id}"
-        )
+        subject = f"{self.subject_type}:{self.subject_id}"
+        if self.subject_relation:
+            subject += f"#{self.subject_relation}"
+        return f"{self.object_type}:{self.object_id}#{self.relation}@{subject}"
 
     @property
     def openfga(self) -> dict[str, str]:
+        user = f"{self.subject_type}:{self.subject_id}"
+        if self.subject_relation:
+            user += f"#{self.subject_relation}"
         return {
-            "user": f"{self.subject_type}:{self.subject_id}",
+            "user": user,
             "relation": self.relation,
             "object": f"{self.object_type}:{self.object_id}",
         }
-
-
-@dataclass(frozen=True)
-class RelationshipEntry:
-    """Relationships that one fact of the model produces, and what that fact is.
-
-    ``about`` is plain text (names included); renderers make it safe for a comment.
-    """
-
-    about: str
-    relationships: tuple[Relationship, ...]
-
-
-RelationshipGroup: TypeAlias = tuple[RelationshipEntry, ...]
-"""The entries of one department, person or role."""
-
-
-def relationships(
-    model: Model, compiled: CompiledModel, names: ZanzibarNames
-) -> tuple[RelationshipGroup, ...]:
-    """Every relationship of the static export: departments, then people, then roles."""
-    groups: list[RelationshipGroup] = []
-    above: dict[str, set[str]] = {dept: set() for dept in compiled.departments}
-    for upper, under in model.org.department_below.items():
-        for dept_id in under:
-            if dept_id != upper and dept_id in above:
-                above[dept_id].add(upper)
-    for dept in compiled.departments.values():
-        ancestors = sorted(above[dept.id])
-        if ancestors:
-            entry = RelationshipEntry(
-                f"department {dept.id}: {dept.name}; below {', '.join(ancestors)}",
-                tuple(
-                    Relationship(DEPARTMENT, dept.id, "ancestor", DEPARTMENT, a) for a in ancestors
-                ),
-            )
-            groups.append((entry,))
-    for person in compiled.people.values():
-        found = [Relationship(ROLE, r, "holder", PERSON, person.id) for r in person.roles]
-        for team in person.teams:
-            found.append(Relationship(PERSON, person.id, TEAM, TEAM, team))
-            found.append(Relationship(TEAM, team, "member", PERSON, person.id))
-        for dept_id in person.departments:
-            found.append(Relationship(PERSON, person.id, DEPARTMENT, DEPARTMENT, dept_id))
-            found.append(Relationship(DEPARTMENT, dept_id, "member", PERSON, person.id))
-        if found:
-            about = f"person {person.id}: {person.name} ({person.source})"
-            groups.append((RelationshipEntry(about, tuple(found)),))
-    for role in compiled.roles.values():
-        entries: list[RelationshipEntry] = []
-        if role.ancestors or role.grants:
-            entries.append(RelationshipEntry(f"role {role.id}: {role.name} ({role.source})", ()))
-        if role.ancestors:
-            indirect = [a for a in role.ancestors if a not in role.inherits]
-            through = f" and, through them, {', '.join(indirect)}" if indirect else ""
-            entries.append(
-                RelationshipEntry(
-                    f"{role.id} inherits {', '.join(role.inherits)}{through} "
-                    f"({role.inherits_source})",
-                    tuple(Relationship(ROLE, a, "heir", ROLE, role.id) for a in role.ancestors),
-                )
-            )
-        for grant in role.grants:
-            relation = names.grant_relation(grant.action, grant.scope)
-            entries.append(
-                RelationshipEntry(
-                    f"{role.id} may {grant.action} {grant.resource} at {grant.scope.label} "
-                    f"scope (grant {grant.written} at {grant.source})",
-                    (Relationship(POLICY, grant.resource, relation, ROLE, role.id),),
-                )
-            )
-        if entries:
-            groups.append(tuple(entries))
-    return tuple(groups)
-
-
-def flatten(groups: Iterable[RelationshipGroup]) -> list[Relationship]:
-    return [r for group in groups for entry in group for r in entry.relationships]
 
 
 def type_notes(names: ZanzibarNames) -> list[str]:
@@ -539,13 +602,3 @@ def type_notes(names: ZanzibarNames) -> list[str]:
         if name != action
     ]
     return notes
-
-
-def role_notes(compiled: CompiledModel) -> list[str]:
-    """One line per role: where it is defined, its grant count, what it inherits."""
-    lines = []
-    for role in compiled.roles.values():
-        inherits = f"; inherits {', '.join(role.inherits)}" if role.inherits else ""
-        grants = f"{len(role.grants)} grant{'s' if len(role.grants) != 1 else ''}"
-        lines.append(f"{role.id}: {role.name} ({role.source}); {grants}{inherits}")
-    return lines

@@ -8,7 +8,7 @@ decides a person on a record once the application writes the record's tuples
 from __future__ import annotations
 
 from crmorg.export import zanzibar
-from crmorg.export.capabilities import Capabilities, Question
+from crmorg.export.capabilities import ACCESS_V1_1, Capabilities, Question
 from crmorg.export.openfga.render import MODEL, MODEL_JSON, TUPLES, render
 from crmorg.export.target import Exporter
 
@@ -17,5 +17,7 @@ EXPORTER = Exporter(
     summary="OpenFGA model (DSL and JSON) and tuples (check person on record: docs/exports.md)",
     files=(MODEL, MODEL_JSON, TUPLES),
     render=render,
-    capabilities=Capabilities.v1(Question.PERSON_ON_RECORD, scope_forms=zanzibar.RECORD_REACH),
+    capabilities=Capabilities.v1(
+        Question.PERSON_ON_RECORD, scope_forms=zanzibar.RECORD_REACH, also=ACCESS_V1_1
+    ),
 )

@@ -8,7 +8,7 @@ relationships (``docs/exports.md``); closures make forced cycles harmless.
 from __future__ import annotations
 
 from crmorg.export import zanzibar
-from crmorg.export.capabilities import Capabilities, Question
+from crmorg.export.capabilities import ACCESS_V1_1, Capabilities, Question
 from crmorg.export.spicedb.render import RELATIONSHIPS, SCHEMA, render
 from crmorg.export.target import Exporter
 
@@ -17,5 +17,7 @@ EXPORTER = Exporter(
     summary="SpiceDB schema and relationships (check person on record: docs/exports.md)",
     files=(RELATIONSHIPS, SCHEMA),
     render=render,
-    capabilities=Capabilities.v1(Question.PERSON_ON_RECORD, scope_forms=zanzibar.RECORD_REACH),
+    capabilities=Capabilities.v1(
+        Question.PERSON_ON_RECORD, scope_forms=zanzibar.RECORD_REACH, also=ACCESS_V1_1
+    ),
 )
