@@ -60,8 +60,15 @@ class Duties:
         """The roles that hold ``permission`` through their effective grants."""
         found = self._givers.get(permission)
         if found is None:
+            key = (permission.resource, permission.action)
             found = self._givers[permission] = frozenset(
-                role_id for role_id in self._grants if self.role_holds(role_id, permission)
+                role_id
+                for role_id, held in self._grants.items()
+                if (
+                    key in held
+                    if permission.field is None
+                    else self.role_holds(role_id, permission)
+                )
             )
         return found
 
@@ -70,15 +77,10 @@ class Duties:
             return (permission.resource, permission.action) in self._grants[role_id]
         return self._field_level(role_id, permission) >= LEVEL[permission.action]
 
-    def person_holds(self, person_id: str, roles: list[str], permission: PermissionName) -> bool:
-        """Whether a person holds ``permission``; ``roles``: the roles they are given.
-
-        A person's field access may join one role's record grant with another's field
-        grant, so it is asked of the person, not of each role.
-        """
-        if permission.field is None:
-            giving = self.givers(permission)
-            return any(role_id in giving for role_id in roles)
+    def person_holds_field(self, person_id: str, permission: PermissionName) -> bool:
+        """Whether a person holds a field permission: a person's field access may join
+        one role's record grant with another's field grant, so it is asked of the
+        person, not of each role."""
         return self._field_level(person_id, permission) >= LEVEL[permission.action]
 
     def role_held(self, role_id: str, permission: PermissionName) -> Held:

@@ -48,10 +48,14 @@ def sod_person_conflict(model: Model) -> Iterator[Problem]:
             several.append((person_id, roles))
     for constraint, permissions in constraints:
         conflicting_roles = frozenset.intersection(*map(duties.givers, permissions))
+        givers = [duties.givers(p) for p in permissions if p.field is None]
+        fields = [p for p in permissions if p.field is not None]
         for person_id, roles in several:
             if any(r in conflicting_roles for r in roles):
                 continue
-            if not all(duties.person_holds(person_id, roles, p) for p in permissions):
+            if not all(any(r in giving for r in roles) for giving in givers):
+                continue
+            if not all(duties.person_holds_field(person_id, p) for p in fields):
                 continue
             bringing = [duties.person_roles(person_id, p) for p in permissions]
             parts = [
