@@ -31,14 +31,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def make_engine(target: str, model: Model, *, sliced: bool = False) -> Engine:
     """The target's engine loaded with ``model``'s export.
 
-    ``sliced``: Cedar and Casbin see only the policies of each request's resource and
-    action (see their adapters for why that cannot change an answer); for big models.
+    ``sliced``: Cedar sees only the policies of each request's resource and action (see
+    its adapter for why that cannot change an answer); for big models.
     """
     files = EXPORTERS[target].render(model)
     if target == "cedar":
         return CedarEngine(model, files, resource_type_names(model.resources), sliced=sliced)
     if target == "casbin":
-        return CasbinEngine(model, files, sliced=sliced)
+        return CasbinEngine(model, files)
     return RegoEngine(model, files)
 
 

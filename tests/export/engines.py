@@ -40,18 +40,21 @@ class Record:
 
 AllowsQuery = tuple[str, str, str, str]
 DecideQuery = tuple[str, str, str, Record]
+FieldQuery = tuple[str, str, str, Record, str | None]
+"""A decision on one field of a record (format v1.1 §12); ``None``: the record."""
 
 
 # --- the application side of a Casbin deployment ----------------------------------------
-def record_relation(model: Model, person: str, record: Record) -> str:
-    """The narrowest scope that reaches ``record`` for ``person``, from the model's sections.
+def record_relations(model: Model, person: str, record: Record) -> list[str]:
+    """The narrowest scopes that reach ``record`` for ``person``, from the model's sections.
 
-    Written from format-v1 section 3 directly (not through ``Model.relation``): this is
+    Written from format-v1 sections 3 and 9 directly (not through ``Model.relation``):
     what an application that enforces through Casbin computes before calling
-    ``enforce(person, resource, action, scope)``.
+    ``enforce(person, resource, action, scope)`` at each of them (two where a report's
+    record is also in the person's team or department: those scopes are incomparable).
     """
     if record.owner is not None and record.owner == person:
-        return "own"
+        return ["own"]
 
     def teams_of(someone: str) -> set[str]:
         listed = {t for t in model.people[someone].teams if t in model.teams}
@@ -74,38 +77,46 @@ def record_relation(model: Model, person: str, record: Record) -> str:
             found |= more
         return found
 
+    def managers_of(someone: str) -> set[str]:
+        found: set[str] = set()
+        manager = model.people[someone].reports_to
+        while manager is not None and manager in model.people and manager not in found:
+            found.add(manager)
+            manager = model.people[manager].reports_to
+        return found
+
+    least = []
+    if record.owner is not None and person in managers_of(record.owner):
+        least.append("subordinates")
     record_teams = (
         {record.team}
         if record.team is not None
         else (teams_of(record.owner) if record.owner is not None else set())
     )
-    if record_teams & teams_of(person):
-        return "team"
     record_depts = (
         {record.department}
         if record.department is not None
         else (departments_of(record.owner) if record.owner is not None else set())
     )
     reach = set().union(*(below(d) for d in departments_of(person)))
-    if record_depts & reach:
-        return "department"
-    return "organization"
+    if record_teams & teams_of(person):
+        least.append("team")
+    elif record_depts & reach:
+        least.append("department")
+    return least or ["organization"]
 
 
 # --- Casbin ----------------------------------------------------------------------------------
 class CasbinEngine:
     """pycasbin's Enforcer on model.conf and policy.csv, read from files as a user would.
 
-    With ``sliced``, each request is enforced against the ``p`` lines of its own
-    resource and action only (all ``g`` and ``g2`` lines stay). pycasbin evaluates the
-    matcher once per ``p`` line, which made the reference model take minutes; the
-    exported matcher requires ``r.obj == p.obj && r.act == p.act`` in its only
-    disjunct that reads ``p`` (checked here), so the other lines cannot change an answer.
+    The exported matcher reads no ``p`` line (one role-graph lookup per request), so
+    every request sees the whole policy, however big the model.
     """
 
     name = "casbin"
 
-    def __init__(self, model: Model, files: Mapping[str, str], *, sliced: bool = False) -> None:
+    def __init__(self, model: Model, files: Mapping[str, str]) -> None:
         self.model = model
         with tempfile.TemporaryDirectory() as tmp:
             for name, text in files.items():
@@ -113,24 +124,12 @@ class CasbinEngine:
             self.enforcer = casbin.Enforcer(
                 str(Path(tmp) / "model.conf"), str(Path(tmp) / "policy.csv")
             )
-        self.sliced = sliced
-        self._slices: dict[tuple[str, str], list[list[str]]] = defaultdict(list)
-        if sliced:
-            matcher = self.enforcer.get_model()["m"]["m"].value
-            assert matcher.replace(" ", "") == SLICEABLE_MATCHER.replace(" ", ""), matcher
-            self._all_rules = self.enforcer.get_model()["p"]["p"].policy
-            for rule in self._all_rules:
-                self._slices[(rule[1], rule[2])].append(rule)
         self._cache: dict[tuple[str, str, str, str], bool] = {}
 
     def _enforce(self, subject: str, resource: str, action: str, scope: str) -> bool:
         key = (subject, resource, action, scope)
         found = self._cache.get(key)
         if found is None:
-            if self.sliced:
-                self.enforcer.get_model()["p"]["p"].policy = self._slices.get(
-                    (resource, action), []
-                )
             found = bool(self.enforcer.enforce(subject, resource, action, scope))
             self._cache[key] = found
         return found
@@ -140,16 +139,9 @@ class CasbinEngine:
 
     def decide(self, queries: Sequence[DecideQuery]) -> list[bool]:
         return [
-            self._enforce(p, r, a, record_relation(self.model, p, record))
+            any(self._enforce(p, r, a, scope) for scope in record_relations(self.model, p, record))
             for p, a, r, record in queries
         ]
-
-
-# The matcher that makes slicing sound (python's casbin keeps it with "r_"/"p_" names).
-SLICEABLE_MATCHER = (
-    'r_scope == "none" || (r_obj == p_obj && r_act == p_act && g(r_sub, p_sub)'
-    " && g2(r_scope, p_scope))"
-)
 
 
 # --- Rego (regorus) ----------------------------------------------------------------------
@@ -198,8 +190,11 @@ class RegoEngine:
         )
 
     def decide(self, queries: Sequence[DecideQuery]) -> list[bool]:
+        return self.decide_fields([(*query, None) for query in queries])
+
+    def decide_fields(self, queries: Sequence[FieldQuery]) -> list[bool]:
         inputs = []
-        for person, action, resource, record in queries:
+        for person, action, resource, record, field in queries:
             described: dict[str, Any] = {"type": resource}
             if record.owner is not None:
                 described["owner"] = record.owner
@@ -207,7 +202,10 @@ class RegoEngine:
                 described["team"] = record.team
             if record.department is not None:
                 described["department"] = record.department
-            inputs.append({"subject": person, "action": action, "resource": described})
+            asked: dict[str, Any] = {"subject": person, "action": action, "resource": described}
+            if field is not None:
+                asked["field"] = field
+            inputs.append(asked)
         return self._batch("allow", inputs)
 
 
@@ -236,8 +234,8 @@ class CedarEngine:
     policy's scope names one action (``action ==``) and one resource type (``resource
     is``), which is checked here from Cedar's own JSON form of the policies; a request
     is then evaluated against the policies of its action and resource type only, which
-    cannot change its answer: no ``forbid`` exists, and a policy whose scope does not
-    match never applies.
+    cannot change its answer: a policy whose scope does not match never applies, be it a
+    ``permit`` or a ``forbid`` (a restricted field's).
 
     ``allows`` asks with a probe principal: a person holding the subject's roles (the
     role itself, or the person's roles as entities.json gives them), in a team and a
@@ -273,7 +271,7 @@ class CedarEngine:
         assert not parsed["templates"]
         groups: dict[tuple[str, str], dict[str, Any]] = defaultdict(dict)
         for policy_id, policy in parsed["staticPolicies"].items():
-            assert policy["effect"] == "permit"
+            assert policy["effect"] in ("permit", "forbid")
             action, resource = policy["action"], policy["resource"]
             assert action["op"] == "==" and action["entity"]["type"] == "CRM::Action", policy
             assert resource["op"] == "is" and "in" not in resource, policy
@@ -288,13 +286,17 @@ class CedarEngine:
 
     def _run(
         self,
-        requests: list[tuple[str, str, str, str, str]],
+        requests: list[tuple[str, str, str, str, str, dict[str, str]]],
         extra_entities: list[dict[str, Any]],
     ) -> list[bool]:
-        """requests: (principal type, principal id, action, resource type, resource id)."""
-        entities = cedarpy.Entities.from_json_str(json.dumps(self.entities + extra_entities))
+        """requests: (principal type, principal id, action, resource type, resource id,
+        context)."""
+        # Validated against the exported schema: the entities must be what it declares.
+        entities = cedarpy.Entities.from_json_str(
+            json.dumps(self.entities + extra_entities), schema=self.schema
+        )
         groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for index, (_, _, action, rtype, _) in enumerate(requests):
+        for index, (_, _, action, rtype, _, _) in enumerate(requests):
             groups[(action, f"CRM::{rtype}")].append(index)
         answers = [False] * len(requests)
         for key, indexes in groups.items():
@@ -304,7 +306,7 @@ class CedarEngine:
                     "principal": _uid(requests[i][0], requests[i][1]),
                     "action": _uid("Action", requests[i][2]),
                     "resource": _uid(requests[i][3], requests[i][4]),
-                    "context": {},
+                    "context": requests[i][5],
                 }
                 for i in indexes
             ]
@@ -326,10 +328,22 @@ class CedarEngine:
             "attrs": {
                 "teams": [_ref("Team", PROBE_TEAM)],
                 "departments": [_ref("Department", PROBE_DEPARTMENT)],
-                "department_reach": [_ref("Department", PROBE_DEPARTMENT)],
+                "reports": _ref("ReportingLine", f"__probe__{subject}"),
             },
-            "parents": [*roles, _uid("Team", PROBE_TEAM)],
+            "parents": [*roles, _uid("Team", PROBE_TEAM), _uid("Department", PROBE_DEPARTMENT)],
         }
+
+    @staticmethod
+    def _probe_report(subject: str) -> list[dict[str, Any]]:
+        """Someone who reports to the probe, and the probe's reporting line."""
+        return [
+            {"uid": _uid("ReportingLine", f"__probe__{subject}"), "attrs": {}, "parents": []},
+            {
+                "uid": _uid("Person", f"__report__{subject}"),
+                "attrs": {"teams": [], "departments": []},
+                "parents": [_uid("ReportingLine", f"__probe__{subject}")],
+            },
+        ]
 
     def _support(self) -> list[dict[str, Any]]:
         return [
@@ -339,7 +353,7 @@ class CedarEngine:
             {"uid": _uid("Department", OTHER_DEPARTMENT), "attrs": {}, "parents": []},
             {
                 "uid": _uid("Person", OTHER),
-                "attrs": {"teams": [], "departments": [], "department_reach": []},
+                "attrs": {"teams": [], "departments": []},
                 "parents": [],
             },
         ]
@@ -353,13 +367,13 @@ class CedarEngine:
             assert scope != "none", "scope none is no record relation"
             if subject not in probes:
                 probes.add(subject)
-                extra.append(self._probe(subject))
+                extra += [self._probe(subject), *self._probe_report(subject)]
             rtype = self.types[resource]
-            record_id = f"{scope}:{subject}" if scope == "own" else scope
+            record_id = f"{scope}:{subject}" if scope in ("own", "subordinates") else scope
             if (rtype, record_id) not in records:
                 records.add((rtype, record_id))
                 extra.append(self._probe_record(rtype, record_id, subject, scope))
-            requests.append(("Person", f"__probe__{subject}", action, rtype, record_id))
+            requests.append(("Person", f"__probe__{subject}", action, rtype, record_id, {}))
         return self._run(requests, extra)
 
     @staticmethod
@@ -367,6 +381,12 @@ class CedarEngine:
         attrs: dict[str, Any]
         if scope == "own":
             attrs = {"owner": _ref("Person", f"__probe__{subject}")}
+        elif scope == "subordinates":
+            attrs = {
+                "owner": _ref("Person", f"__report__{subject}"),
+                "team": _ref("Team", OTHER_TEAM),
+                "department": _ref("Department", OTHER_DEPARTMENT),
+            }
         elif scope == "team":
             attrs = {"owner": _ref("Person", OTHER), "team": _ref("Team", PROBE_TEAM)}
         else:
@@ -382,10 +402,15 @@ class CedarEngine:
 
     # decide() on records ----------------------------------------------------------------
     def decide(self, queries: Sequence[DecideQuery]) -> list[bool]:
+        return self.decide_fields([(*query, None) for query in queries])
+
+    def decide_fields(self, queries: Sequence[FieldQuery]) -> list[bool]:
+        """decide() of one field of the record (``None``: the record), the field named
+        in the request's context."""
         extra: list[dict[str, Any]] = []
         ids: dict[tuple[str, Record], str] = {}
         requests = []
-        for person, action, resource, record in queries:
+        for person, action, resource, record, field in queries:
             rtype = self.types[resource]
             record_id = ids.get((rtype, record))
             if record_id is None:
@@ -399,7 +424,8 @@ class CedarEngine:
                 if record.department is not None:
                     attrs["department"] = _ref("Department", record.department)
                 extra.append({"uid": _uid(rtype, record_id), "attrs": attrs, "parents": []})
-            requests.append(("Person", person, action, rtype, record_id))
+            context = {} if field is None else {"field": field}
+            requests.append(("Person", person, action, rtype, record_id, context))
         return self._run(requests, extra)
 
     def validate(self) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from crmorg.model import Model
 
-from .engines import SCOPES, AllowsQuery, DecideQuery, Record
+from .engines import SCOPES, AllowsQuery, DecideQuery, FieldQuery, Record
 
 
 class Engine(Protocol):
@@ -18,6 +18,12 @@ class Engine(Protocol):
     def allows(self, queries: Sequence[AllowsQuery]) -> list[bool]: ...
 
     def decide(self, queries: Sequence[DecideQuery]) -> list[bool]: ...
+
+
+class FieldEngine(Engine, Protocol):
+    """An engine that decides on one field of a record too (format v1.1 §12)."""
+
+    def decide_fields(self, queries: Sequence[FieldQuery]) -> list[bool]: ...
 
 
 def subjects(model: Model) -> list[str]:
@@ -93,6 +99,35 @@ def sampled_decide_queries(model: Model, count: int, seed: int = 7) -> list[Deci
             resource, action = rng.choice(at_boundary)
             queries.append((person, action, resource, record))
     return queries
+
+
+def field_queries(model: Model) -> list[FieldQuery]:
+    """Every person × record owner (or none) × declared field × action that reads or
+    edits it (format v1.1 §12): restricted fields and unrestricted ones."""
+    fields = [(r, f) for r, resource in model.resources.items() for f in resource.fields]
+    return [
+        (person, action, resource, Record(owner), field)
+        for person in model.people
+        for owner in [*model.people, None]
+        for resource, field in fields
+        for action in ("read", "update")
+        if model.access.catalog.applies(resource, action)
+    ]
+
+
+def mismatches_fields(
+    model: Model, engine: FieldEngine, queries: Sequence[FieldQuery]
+) -> list[str]:
+    got = engine.decide_fields(queries)
+    found = []
+    for (person, action, resource, record, field), answer in zip(queries, got, strict=True):
+        expected = model.decide(person, action, resource, record.owner, field=field)
+        if bool(expected) != answer:
+            found.append(
+                f"{engine.name}: {person} {action} {resource}.{field} on {record} is "
+                f"{answer}; the model: {expected.reason}"
+            )
+    return found
 
 
 def mismatches_allows(model: Model, engine: Engine, queries: Sequence[AllowsQuery]) -> list[str]:

@@ -27,7 +27,7 @@ from crmorg.roles.scopes import SCOPE_NAMES
 BUILTIN = ("create", "read", "update", "delete", "assign", "share", "export", "import", "approve")
 EXTRA = ("refund", "convert")
 SCOPES = SCOPE_NAMES
-RESOURCE_IDS = ("lead", "service_case", "a_1", "a1", "person", "payment", "string")
+RESOURCE_IDS = ("lead", "service_case", "a_1", "a1", "person", "grant", "payment", "string")
 
 HOSTILE = st.sampled_from(
     [

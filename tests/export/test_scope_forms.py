@@ -10,7 +10,6 @@ import pytest
 import crmorg
 from crmorg.export import EXPORTERS, UnsupportedModelError, render_target
 from crmorg.export.capabilities import SCOPE_CONSTRUCTS, Capabilities, inexpressible
-from crmorg.export.casbin.render import SCOPE_ORDER
 from crmorg.export.scope_forms import Trivial, directly_wider, down_set, expressible, reaching
 from crmorg.export.zanzibar import RECORD_REACH
 from crmorg.model import Model
@@ -31,7 +30,8 @@ def small() -> Model:
 
 def test_a_scope_is_expressed_with_a_form_for_it_and_every_scope_it_includes() -> None:
     forms = {scope: Trivial.EVERY_RECORD for scope in SCOPES if scope is not Scope.TEAM}
-    assert expressible(forms) == (Scope.NONE, Scope.OWN)
+    # subordinates stands beside team: it needs no form for team.
+    assert expressible(forms) == (Scope.NONE, Scope.OWN, Scope.SUBORDINATES)
     assert down_set(Scope.TEAM) == (Scope.NONE, Scope.OWN, Scope.TEAM)
     assert reaching(RECORD_REACH) == (Scope.OWN, Scope.TEAM, Scope.DEPARTMENT, Scope.ORGANIZATION)
     assert directly_wider(Scope.OWN, tuple(SCOPES)) == (Scope.TEAM,)
@@ -104,21 +104,36 @@ def test_cedar_composes_a_condition_from_the_scopes_included() -> None:
     assert cedar.scope_condition(Scope.NONE) == "false"
 
 
-def test_casbin_orders_scopes_as_the_registry_includes_them() -> None:
-    edges = {tuple(line.split(", ")[1:]) for line in SCOPE_ORDER}
+def test_casbin_links_each_grant_to_the_scopes_the_registry_includes() -> None:
+    casbin = importlib.import_module("crmorg.export.casbin.render")
+    links = casbin._scope_order({("lead", "read", Scope.ORGANIZATION)})
+    edges = {tuple(node.rsplit("/", 1)[1] for node in line.split(", ")[1:]) for line in links}
     assert edges == {
-        (narrower.label, scope.label)
+        (scope.label, narrower.label)
         for scope, definition in SCOPES.items()
         for narrower in definition.includes
         if narrower is not Scope.NONE
     }
+    assert all(line.startswith("g, grant/lead/read/") for line in links)
+    assert casbin._scope_order({("lead", "read", Scope.OWN)}) == []
 
 
-def test_rego_ranks_a_chain_and_refuses_scopes_beside_each_other(
+def test_rego_names_each_set_of_widest_scopes_with_what_it_covers(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    assert list(rego.RANKS) == list(SCOPES)
-    assert list(rego.RANKS.values()) == list(range(len(SCOPES)))
-    monkeypatch.setattr(rego, "includes", lambda wider, narrower: narrower is not Scope.TEAM)
-    with pytest.raises(ValueError, match="department does not include team"):
-        rego.scope_ranks((Scope.NONE, Scope.OWN, Scope.TEAM, Scope.DEPARTMENT))
+    table = rego.scope_covers(tuple(SCOPES))
+    # v1.1: subordinates beside team and beside department, named together.
+    single = {
+        scope.label: {covered.label: True for covered in down_set(scope)[1:]}
+        for scope in SCOPES
+        if scope is not Scope.NONE
+    }
+    assert table == {
+        **single,
+        "subordinates+team": {**single["subordinates"], **single["team"]},
+        "subordinates+department": {**single["subordinates"], **single["department"]},
+    }
+    monkeypatch.setattr(rego, "wider", lambda candidate, current: False)
+    beside = rego.scope_covers((Scope.OWN, Scope.TEAM))
+    assert beside["own+team"] == {"own": True, "team": True}
+    assert rego.held_name((Scope.TEAM, Scope.OWN)) == "own+team"

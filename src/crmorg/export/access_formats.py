@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from crmorg.cells import csv_writer, spreadsheet_cell
-from crmorg.export.capabilities import Capabilities
+from crmorg.export.capabilities import ACCESS_V1_1, Capabilities
 from crmorg.export.compiled import source_of
 from crmorg.export.target import Exporter
 from crmorg.model import Model
@@ -169,4 +169,6 @@ def matrix_target(
     def render(model: Model) -> dict[str, str]:
         return {file: write(model, access_matrix(model))}
 
-    return Exporter(name, summary, (file,), render, Capabilities.v1())
+    # The matrix is allows(): baselines are in the effective grants it lists, and sharing
+    # rules and fields, which decide records, leave it as it is.
+    return Exporter(name, summary, (file,), render, Capabilities.v1(also=ACCESS_V1_1))

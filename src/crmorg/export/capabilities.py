@@ -79,6 +79,43 @@ def _shared_person_role_ids(model: Model) -> Iterator[Use]:
         yield Use(("people", shared), f"`{shared}` names both a role and a person")
 
 
+def _reporting_cycles(model: Model) -> Iterator[Use]:
+    # Reporting lines matter to an export only through grants and baselines at
+    # `subordinates`.
+    at = SCOPES[Scope.SUBORDINATES].name
+    granted = any(True for _ in _grants_at(Scope.SUBORDINATES)(model))
+    if not granted and not any(
+        at in resource.baseline.values() for resource in model.resources.values()
+    ):
+        return
+    for cycle in _cycles(model.org.reporting_cycles):
+        yield Use(("people", cycle[0], "reports_to"), f"reporting cycle {' -> '.join(cycle)}")
+
+
+def _baselines(model: Model) -> Iterator[Use]:
+    for resource_id, resource in model.resources.items():
+        for action_key, scope in resource.baseline.items():
+            yield Use(
+                ("resources", resource_id, "baseline", action_key),
+                f"`{resource_id}` has a baseline {action_key}: {scope}",
+            )
+
+
+def _sharing_rules(model: Model) -> Iterator[Use]:
+    for rule_id, rule in model.sharing.items():
+        yield Use(("sharing", rule_id), f"sharing rule `{rule_id}` on {rule.resource}")
+
+
+def _restricted_fields(model: Model) -> Iterator[Use]:
+    for resource_id, resource in model.resources.items():
+        for field_id, field_ in resource.fields.items():
+            if field_.restricted:
+                yield Use(
+                    ("resources", resource_id, "fields", field_id),
+                    f"`{resource_id}.{field_id}` is a restricted field",
+                )
+
+
 INHERITANCE_CYCLE = Construct(
     "inheritance-cycle",
     "roles that inherit each other in a circle (only exported with --force)",
@@ -94,6 +131,26 @@ SHARED_PERSON_ROLE_ID = Construct(
     "an id that names both a role and a person (the format allows it)",
     _shared_person_role_ids,
 )
+
+
+REPORTING_CYCLE = Construct(
+    "reporting-cycle",
+    "people whose reports_to lines run in a circle, with grants at subordinates (--force)",
+    _reporting_cycles,
+)
+BASELINE = Construct(
+    "baseline", "a resource's baseline: a scope for everyone with a grant (v1.1)", _baselines
+)
+SHARING_RULE = Construct(
+    "sharing-rule",
+    "records of one group's members shared with another group (v1.1)",
+    _sharing_rules,
+)
+RESTRICTED_FIELD = Construct(
+    "restricted-field", "a field hidden unless a role grants it (v1.1)", _restricted_fields
+)
+ACCESS_V1_1 = frozenset({BASELINE, SHARING_RULE, RESTRICTED_FIELD})
+"""Format v1.1's access constructs besides its scope: a target lists those it expresses."""
 
 
 def _grants_at(scope: Scope) -> Callable[[Model], Iterator[Use]]:
@@ -126,12 +183,18 @@ SCOPE_CONSTRUCTS: Mapping[Scope, Construct] = {
 CONSTRUCTS: tuple[Construct, ...] = (
     INHERITANCE_CYCLE,
     DEPARTMENT_CYCLE,
+    REPORTING_CYCLE,
     SHARED_PERSON_ROLE_ID,
     *SCOPE_CONSTRUCTS.values(),
+    BASELINE,
+    SHARING_RULE,
+    RESTRICTED_FIELD,
 )
 """Every construct a target may be unable to express, in the order they are reported."""
 
-EVERY_V1_CONSTRUCT = frozenset({INHERITANCE_CYCLE, DEPARTMENT_CYCLE, SHARED_PERSON_ROLE_ID})
+EVERY_V1_CONSTRUCT = frozenset(
+    {INHERITANCE_CYCLE, DEPARTMENT_CYCLE, REPORTING_CYCLE, SHARED_PERSON_ROLE_ID}
+)
 """What a target expresses if it expresses all that format v1 can say besides its scopes
 (which follow from :attr:`Capabilities.scope_forms`). Constructs of a later version are
 not in it, so such a target still refuses them until it lists them."""
@@ -160,11 +223,14 @@ class Capabilities:
         *answers: Question,
         refuses: Mapping[Construct, str] | None = None,
         scope_forms: Mapping[Scope, object] | None = None,
+        also: frozenset[Construct] = frozenset(),
     ) -> Capabilities:
         """A target that answers ``answers`` and expresses every v1 construct but those it
-        ``refuses``, each with the reason and fix its refusal shows."""
+        ``refuses`` (each with the reason and fix its refusal shows), and the later
+        constructs in ``also``."""
         refused = dict(refuses or {})
-        return cls(frozenset(answers), EVERY_V1_CONSTRUCT - set(refused), refused, scope_forms)
+        expressed = (EVERY_V1_CONSTRUCT | also) - set(refused)
+        return cls(frozenset(answers), expressed, refused, scope_forms)
 
     def __post_init__(self) -> None:
         # The scopes expressed follow from the forms alone (also after dataclasses.replace),

@@ -5,16 +5,25 @@ grants (wildcards expanded), the roles it inherits, and where people sit. They r
 from this one object, so they agree on what the model says and on its order. It reads
 the model's :class:`~crmorg.roles.orggraph.OrgGraph` (``model.org``) and the grants of
 its :class:`~crmorg.permissions.access.AccessModel` (``model.access``); it only sorts.
+
+What can outgrow the model is read only when a target asks for it: a role's
+``ancestors`` (a chain of n roles has n²/2 of them), its ``effective`` scopes (bounded by
+the permission catalogue) and a person's department ``reach``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from crmorg.findings import Path
 from crmorg.model import Model
-from crmorg.roles.scopes import Scope
+from crmorg.permissions.access import AccessModel
+from crmorg.permissions.models import Group
+from crmorg.roles.orggraph import OrgGraph
+from crmorg.roles.scopes import COVERED, Scope, maximal
 from crmorg.text import localize
 
 
@@ -32,6 +41,39 @@ class OwnGrant:
     """``file:line`` of the scope in the model, relative to the model's root."""
 
 
+_maximal = cache(maximal)
+"""A down-set's widest scopes: a few dozen down-sets, asked once per role and permission."""
+
+
+class EffectiveScopes(NamedTuple):
+    """A role's effective access to one permission: its maximal scopes (format-v1.1 §9)."""
+
+    resource: str
+    action: str
+    scopes: tuple[Scope, ...]
+
+
+class FieldGrantFacts(NamedTuple):
+    """A role's grant of a restricted field as written (format v1.1 §12), and where."""
+
+    resource: str
+    field: str
+    access: str
+    """``read`` or ``edit``."""
+    source: str
+
+
+class SharingFacts(NamedTuple):
+    """A sharing rule (format v1.1 §11): groups as (kind, id), its applicable actions."""
+
+    id: str
+    resource: str
+    from_: tuple[str, str]
+    to: tuple[str, str]
+    actions: tuple[str, ...]
+    source: str
+
+
 @dataclass(frozen=True)
 class RoleFacts:
     id: str
@@ -40,9 +82,38 @@ class RoleFacts:
     grants: tuple[OwnGrant, ...]
     inherits: tuple[str, ...]
     """Roles inherited directly (known ones, sorted)."""
-    ancestors: tuple[str, ...]
-    """Every role inherited, transitively (sorted; never the role itself)."""
     inherits_source: str
+    access: AccessModel = field(repr=False, compare=False)
+    permissions: tuple[tuple[str, str], ...] = field(repr=False, compare=False)
+    """Every (resource, action) that applies, sorted (one tuple shared by every role)."""
+    field_grants: tuple[FieldGrantFacts, ...] = ()
+    """Its own grants of restricted fields (sorted); ``none`` ones left out."""
+
+    def field_access(self, resource: str, field_id: str) -> str | None:
+        """Its widest access to a restricted field, over itself and what it inherits."""
+        found = self.access.fields.role_grant(self.id, resource, field_id)
+        return None if found is None else found.access
+
+    @cached_property
+    def ancestors(self) -> tuple[str, ...]:
+        """Every role inherited, transitively (sorted; never the role itself)."""
+        known = self.access.org.roles
+        return tuple(sorted({a for a in self.access.org.ancestors(self.id) if a in known}))
+
+    @cached_property
+    def effective(self) -> tuple[EffectiveScopes, ...]:
+        """Each permission the role holds, own or inherited, with its maximal scopes.
+
+        Read from the decision index, so it is what ``Model.allows`` answers; at most one
+        entry per permission of the catalogue, however deep the inheritance.
+        """
+        index, nothing = self.access.index, COVERED[Scope.NONE]
+        found = []
+        for resource, action in self.permissions:
+            covered = index.covered(self.id, resource, action)
+            if covered != nothing:
+                found.append(EffectiveScopes(resource, action, _maximal(covered)))
+        return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -56,8 +127,24 @@ class PersonFacts:
     """Teams the person lists, and the teams they lead."""
     departments: tuple[str, ...]
     """Departments of their teams and roles."""
-    reach: tuple[str, ...]
-    """Their departments and every department below them."""
+    manager: str | None
+    """Whom they report to (a known person other than themselves)."""
+    org: OrgGraph = field(repr=False, compare=False)
+
+    @property
+    def report_interval(self) -> tuple[int, int] | None:
+        """Their numbers in the reporting forest (:meth:`OrgGraph.report_interval`)."""
+        return self.org.report_interval(self.id)
+
+    @property
+    def managers(self) -> tuple[str, ...]:
+        """Everyone above them, nearest first (:meth:`OrgGraph.chain`)."""
+        return self.org.chain(self.id)
+
+    @cached_property
+    def reach(self) -> tuple[str, ...]:
+        """Their departments and every department below them."""
+        return tuple(sorted(self.org.reach(self.id)))
 
 
 @dataclass(frozen=True)
@@ -85,6 +172,18 @@ class CompiledModel:
     people: dict[str, PersonFacts]
     teams: dict[str, TeamFacts]
     departments: dict[str, DepartmentFacts]
+    baselines: dict[tuple[str, str], Scope] = field(default_factory=dict)
+    """(resource, action) -> its baseline's scope (format v1.1 §10)."""
+    sharing: tuple[SharingFacts, ...] = ()
+    restricted_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Resource -> its restricted fields, sorted (those with none left out)."""
+
+    access: AccessModel | None = field(default=None, repr=False, compare=False)
+
+    def group_members(self, group: tuple[str, str]) -> frozenset[str]:
+        """The people in a sharing rule's group, (kind, id), as the model reads it."""
+        assert self.access is not None
+        return self.access.sharing.members(Group.model_validate({group[0]: group[1]}))
 
     @property
     def grant_count(self) -> int:
@@ -109,7 +208,15 @@ def source_of(model: Model, path: Path) -> str:
 
 def compile_model(model: Model) -> CompiledModel:
     org, catalog = model.org, model.access.catalog
-    own_grants, lineage = model.access.own_grants, org.lineage
+    own_grants = model.access.own_grants
+    permissions = tuple(sorted(catalog.permissions()))
+    restricted = {
+        resource_id: tuple(
+            sorted(f for f, declared in resource.fields.items() if declared.restricted)
+        )
+        for resource_id, resource in sorted(model.resources.items())
+    }
+    restricted = {r: fields for r, fields in restricted.items() if fields}
     roles: dict[str, RoleFacts] = {}
     for role_id in sorted(model.roles):
         role = model.roles[role_id]
@@ -118,11 +225,20 @@ def compile_model(model: Model) -> CompiledModel:
                 role_id,
                 resource,
                 action,
-                source.scope,
-                f"{source.resource_key}.{source.action_key}",
-                source_of(model, source.path),
+                written.scope,
+                f"{written.resource_key}.{written.action_key}",
+                source_of(model, written.path),
             )
             for (resource, action), source in sorted(own_grants[role_id].items())
+            # v1.1: grants at scopes beside each other (subordinates, team) are all kept.
+            for written in (*source.also, source._replace(also=()))
+        )
+        field_grants = tuple(
+            FieldGrantFacts(resource, field_id, access, source_of(model, path))
+            for resource, fields in sorted(role.fields.items())
+            for field_id, access in sorted(fields.items())
+            if access != "none" and field_id in restricted.get(resource, ())
+            for path in [("roles", role_id, "fields", resource, field_id)]
         )
         roles[role_id] = RoleFacts(
             id=role_id,
@@ -131,8 +247,10 @@ def compile_model(model: Model) -> CompiledModel:
             grants=grants,
             # A role inheriting itself changes nothing, so it is never listed.
             inherits=tuple(sorted({p for p in role.inherits if p in model.roles} - {role_id})),
-            ancestors=tuple(sorted(lineage[role_id] - {role_id})),
             inherits_source=source_of(model, ("roles", role_id, "inherits")),
+            access=model.access,
+            permissions=permissions,
+            field_grants=field_grants,
         )
     people = {
         person_id: PersonFacts(
@@ -142,7 +260,10 @@ def compile_model(model: Model) -> CompiledModel:
             roles=tuple(sorted({r for r in person.roles if r in model.roles})),
             teams=tuple(sorted(org.person_teams[person_id])),
             departments=tuple(sorted(org.person_departments[person_id])),
-            reach=tuple(sorted(org.reach(person_id))),
+            manager=person.reports_to
+            if person.reports_to in model.people and person.reports_to != person_id
+            else None,
+            org=org,
         )
         for person_id, person in sorted(model.people.items())
     }
@@ -165,6 +286,19 @@ def compile_model(model: Model) -> CompiledModel:
         )
         for dept_id, dept in sorted(model.departments.items())
     }
+    baselines = {p: b.scope for p, b in sorted(model.access.baselines.items())}
+    sharing = tuple(
+        SharingFacts(
+            rule_id,
+            rule.resource,
+            (rule.from_.kind, rule.from_.id),
+            (rule.to.kind, rule.to.id),
+            tuple(sorted(a for a in set(rule.actions) if catalog.applies(rule.resource, a))),
+            source_of(model, ("sharing", rule_id)),
+        )
+        for rule_id, rule in sorted(model.sharing.items())
+        if rule.resource in catalog.applicable
+    )
     return CompiledModel(
         organization=model.name,
         resources=tuple(sorted(catalog.applicable)),
@@ -174,4 +308,8 @@ def compile_model(model: Model) -> CompiledModel:
         people=people,
         teams=teams,
         departments=departments,
+        baselines=baselines,
+        sharing=sharing,
+        restricted_fields=restricted,
+        access=model.access,
     )

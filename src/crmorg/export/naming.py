@@ -8,6 +8,7 @@ from collections.abc import Iterable
 # crmorg's own entity types, and Cedar's built-in type names that a schema cannot reuse.
 RESERVED_TYPE_NAMES = frozenset(
     {"Person", "Role", "Team", "Department", "Action"}
+    | {"Grant", "WrittenGrant", "FieldGrant", "ReportingLine"}
     | {"Bool", "Boolean", "String", "Long", "Set", "Record", "Entity", "Extension"}
 )
 FALLBACK_PREFIX = "Resource_"

@@ -279,6 +279,14 @@ class OrgGraph:
             return start < inside < leave[person]
         return (person != other and person in self.chain(other)) or self._on_cycle(person, other)
 
+    def report_interval(self, person: str) -> tuple[int, int] | None:
+        """The person's (entry, leave) numbers in the reporting forest, as :meth:`manages`
+        reads them: ``other`` reports to ``person`` when ``other``'s entry lies strictly
+        between the two. ``None`` for people on or below a reporting cycle."""
+        entry, leave = self._report_intervals
+        start = entry.get(person)
+        return None if start is None else (start, leave[person])
+
     def chain(self, person: str) -> tuple[str, ...]:
         """The people above ``person``: their manager, the manager's manager, and so on.
 

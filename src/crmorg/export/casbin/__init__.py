@@ -9,6 +9,7 @@ shared by a person and a role.
 from __future__ import annotations
 
 from crmorg.export.capabilities import (
+    ACCESS_V1_1,
     SHARED_PERSON_ROLE_ID,
     Capabilities,
     Question,
@@ -25,7 +26,11 @@ EXPORTER = Exporter(
     summary="Casbin RBAC model and policy (enforce(subject, resource, action, scope))",
     files=(MODEL, POLICY),
     render=render,
+    # Sharing rules and fields change decisions on records, not allows(): Casbin's answer
+    # is exact for every model, and the application applies them (docs/exports.md).
     capabilities=Capabilities.v1(
-        Question.SUBJECT_AT_SCOPE, refuses={SHARED_PERSON_ROLE_ID: _ONE_NAMESPACE}
+        Question.SUBJECT_AT_SCOPE,
+        refuses={SHARED_PERSON_ROLE_ID: _ONE_NAMESPACE},
+        also=ACCESS_V1_1,
     ),
 )

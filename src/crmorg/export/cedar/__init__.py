@@ -1,14 +1,16 @@
 """The ``cedar`` target: Cedar policies, schema and entities (namespace ``CRM``).
 
-Cedar decides a person on a record itself. Its entity hierarchy must be acyclic, so it
-cannot express a forced inheritance or department cycle.
+Cedar decides a person on a record itself, and a field of it. Its entity hierarchy must
+be acyclic, so it cannot express a forced inheritance, department or reporting cycle.
 """
 
 from __future__ import annotations
 
 from crmorg.export.capabilities import (
+    ACCESS_V1_1,
     DEPARTMENT_CYCLE,
     INHERITANCE_CYCLE,
+    REPORTING_CYCLE,
     Capabilities,
     Question,
 )
@@ -24,7 +26,12 @@ EXPORTER = Exporter(
     render=render,
     capabilities=Capabilities.v1(
         Question.PERSON_ON_RECORD,
-        refuses={INHERITANCE_CYCLE: _ACYCLIC, DEPARTMENT_CYCLE: _ACYCLIC},
+        refuses={
+            INHERITANCE_CYCLE: _ACYCLIC,
+            DEPARTMENT_CYCLE: _ACYCLIC,
+            REPORTING_CYCLE: _ACYCLIC,
+        },
         scope_forms=REACH,
+        also=ACCESS_V1_1,
     ),
 )

@@ -1,26 +1,39 @@
 """Rendering the ``cedar`` target: ``policies.cedar``, ``schema.cedarschema``, ``entities.json``.
 
-Each grant written on a role becomes one ``permit`` for the principals ``in`` that role;
-a role's parents in ``entities.json`` are the roles it inherits, so a grant reaches the
-heirs of its role through Cedar's entity hierarchy, and a person's parents are the roles
-they hold. The scope becomes a ``when`` condition on the record (format-v1 section 3).
+A *grant* is one permission at one scope (``opportunity.read.team``), an entity in
+``entities.json``. A role's parents are the grants written on it and the roles it
+inherits, and a person's parents are the roles they hold, so Cedar's entity hierarchy
+carries inheritance and the union of a person's roles. There is one ``permit`` per
+permission (resource, action) that some role is granted, however many roles there are:
+its ``when`` condition admits a principal ``in`` one of the permission's grants on the
+records that grant's scope reaches (format-v1 section 3). Cedar evaluates every policy
+for every request, so the policy count is what a decision costs. A person's departments
+are parents too, below the departments above them, so the department scope asks Cedar's
+hierarchy rather than an expanded reach.
+
+Format v1.1: a grant at ``subordinates`` reaches records whose owner is ``in`` the
+principal's reporting line (each person is in their manager's ``ReportingLine``, each
+line in the line above it); a baseline is a grant that every other grant of its
+permission is ``in``; sharing rules and restricted fields are policies of their own
+(:mod:`crmorg.export.cedar.layers`). Entities: :mod:`crmorg.export.cedar.entities`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import itertools
+from collections.abc import Mapping, Sequence
 
-from crmorg.export.compiled import CompiledModel, OwnGrant, compile_model
-from crmorg.export.escaping import cedar_string, comment_text
+from crmorg.export.cedar.entities import NAMESPACE, entities_json, grant_id, permits
+from crmorg.export.cedar.layers import field_policies, sharing_policies
+from crmorg.export.compiled import CompiledModel, compile_model
+from crmorg.export.escaping import comment_text
 from crmorg.export.naming import resource_type_names
 from crmorg.export.scope_forms import Trivial, down_set
 from crmorg.export.templates import template
 from crmorg.model import Model
-from crmorg.roles.scopes import Scope
-from crmorg.text import json_text
+from crmorg.permissions.fields import FIELD_ACTIONS
+from crmorg.roles.scopes import SCOPES, Scope
 
-NAMESPACE = "CRM"
 POLICIES = "policies.cedar"
 SCHEMA = "schema.cedarschema"
 ENTITIES = "entities.json"
@@ -33,15 +46,22 @@ _TEAM = (
     "(!(resource has team) && resource has owner &&\n"
     "     principal.teams.containsAny(resource.owner.teams))",
 )
+# A department is `in` the departments above it and a person `in` their departments, so
+# `x in principal.departments` holds for x at or below one of the principal's departments.
 _DEPARTMENT = (
-    "(resource has department &&\n     principal.department_reach.contains(resource.department))",
+    "(resource has department && resource.department in principal.departments)",
     "(!(resource has department) && resource has owner &&\n"
-    "     principal.department_reach.containsAny(resource.owner.departments))",
+    "     resource.owner in principal.departments)",
 )
 
 REACH: Mapping[Scope, tuple[str, ...] | Trivial] = {
     Scope.NONE: Trivial.NO_RECORD,
     Scope.OWN: ("(resource has owner && resource.owner == principal)",),
+    # A person is in their manager's reporting line, and a line in the line above it.
+    Scope.SUBORDINATES: (
+        "(resource has owner && principal has reports &&\n"
+        "     resource.owner in principal.reports)",
+    ),
     Scope.TEAM: _TEAM,
     Scope.DEPARTMENT: _DEPARTMENT,
     Scope.ORGANIZATION: Trivial.EVERY_RECORD,
@@ -63,8 +83,22 @@ def scope_condition(scope: Scope) -> str | None:
     return " ||\n  ".join(terms) or "false"
 
 
-def policy_id(grant: OwnGrant) -> str:
-    return f"{grant.role}.{grant.resource}.{grant.action}.{grant.scope.label}"
+_WIDEST_FIRST = {scope: -rank for rank, scope in enumerate(SCOPES)}
+
+
+def grant_terms(permission: Sequence[tuple[str, str, Scope]]) -> list[str]:
+    """A permission's ``when`` terms: per grant of it, widest first, its holders on the
+    records its scope reaches."""
+    terms = []
+    for grant in sorted(permission, key=lambda g: _WIDEST_FIRST[g[2]]):
+        held = f'principal in {NAMESPACE}::Grant::"{grant_id(grant)}"'
+        condition = scope_condition(grant[2])
+        if condition is None:
+            terms.append(held)
+        else:
+            inner = condition.replace("\n", "\n  ")
+            terms.append(f"({held} && (\n    {inner}))")
+    return terms
 
 
 def render(model: Model) -> dict[str, str]:
@@ -73,7 +107,7 @@ def render(model: Model) -> dict[str, str]:
     return {
         POLICIES: _policies(compiled, types),
         SCHEMA: _schema(compiled, types),
-        ENTITIES: _entities(compiled),
+        ENTITIES: entities_json(compiled),
     }
 
 
@@ -88,34 +122,35 @@ def _header(compiled: CompiledModel, what: str) -> list[str]:
 def _policies(compiled: CompiledModel, types: dict[str, str]) -> str:
     lines = _header(compiled, "Cedar policies")
     lines += [
-        "// One permit per grant written on a role, wildcards expanded. A role's parents in",
-        '// entities.json are the roles it inherits, so `principal in CRM::Role::"r"` also',
-        "// admits the holders of every role that inherits r. A record's team and department",
-        "// are its own attributes when present, and its owner's otherwise.",
+        "// One permit per permission (resource, action) that some role is granted. It admits",
+        '// a principal in one of its grants, CRM::Grant::"resource.action.scope", on the',
+        "// records that the grant's scope reaches. In entities.json a role is in the grants",
+        "// written on it and in the roles it inherits, and a person in the roles they hold,",
+        "// so a grant reaches every holder of a role that has it or inherits it.",
+        "// Which roles are given a grant, and where: each role's `grants` in entities.json.",
+        "// A record's team and department are its own attributes when present, and its",
+        "// owner's otherwise.",
     ]
-    for role in compiled.roles.values():
-        for grant in role.grants:
-            lines.append("")
-            lines += [
-                f'@id("{policy_id(grant)}")',
-                f'@role("{grant.role}")',
-                f'@resource("{grant.resource}")',
-                f'@action("{grant.action}")',
-                f'@scope("{grant.scope.label}")',
-                f"@grant({cedar_string(grant.written)})",
-                f"@source({cedar_string(grant.source)})",
-                "permit (",
-                f'  principal is {NAMESPACE}::Person in {NAMESPACE}::Role::"{grant.role}",',
-                f'  action == {NAMESPACE}::Action::"{grant.action}",',
-                f"  resource is {NAMESPACE}::{types[grant.resource]}",
-            ]
-            condition = scope_condition(grant.scope)
-            if condition is None:
-                lines.append(");")
-            else:
-                lines += [")", "when {", f"  {condition}", "};"]
-    if not compiled.grant_count:
+    granted = permits(compiled)
+    for (resource, action), grants in itertools.groupby(granted, key=lambda g: g[:2]):
+        lines.append("")
+        lines += [
+            f'@id("{resource}.{action}")',
+            f'@resource("{resource}")',
+            f'@action("{action}")',
+            "permit (",
+            f"  principal is {NAMESPACE}::Person,",
+            f'  action == {NAMESPACE}::Action::"{action}",',
+            f"  resource is {NAMESPACE}::{types[resource]}",
+            ")",
+            "when {",
+            "  " + " ||\n  ".join(grant_terms(list(grants))),
+            "};",
+        ]
+    if not granted:
         lines += ["", "// The model grants nothing, so every request is denied."]
+    lines += sharing_policies(compiled, types)
+    lines += field_policies(compiled, types)
     return "\n".join(lines) + "\n"
 
 
@@ -140,55 +175,9 @@ def _schema(compiled: CompiledModel, types: dict[str, str]) -> str:
             f'  action "{action}" appliesTo {{',
             "    principal: [Person],",
             f"    resource: [{', '.join(applies)}],",
-            "  };",
         ]
+        if action in FIELD_ACTIONS:  # a request about one field names it (v1.1 §12)
+            lines.append("    context: { field?: String },")
+        lines.append("  };")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def entity_ref(kind: str, entity_id: str) -> dict[str, Any]:
-    return {"__entity": {"type": f"{NAMESPACE}::{kind}", "id": entity_id}}
-
-
-def _uid(kind: str, entity_id: str) -> dict[str, str]:
-    return {"type": f"{NAMESPACE}::{kind}", "id": entity_id}
-
-
-def _entities(compiled: CompiledModel) -> str:
-    entities: list[dict[str, Any]] = []
-    for dept in compiled.departments.values():
-        entities.append(
-            {
-                "uid": _uid("Department", dept.id),
-                "attrs": {"name": dept.name},
-                "parents": [_uid("Department", dept.parent)] if dept.parent else [],
-            }
-        )
-    for person in compiled.people.values():
-        entities.append(
-            {
-                "uid": _uid("Person", person.id),
-                "attrs": {
-                    "name": person.name,
-                    "teams": [entity_ref("Team", t) for t in person.teams],
-                    "departments": [entity_ref("Department", d) for d in person.departments],
-                    "department_reach": [entity_ref("Department", d) for d in person.reach],
-                },
-                "parents": [_uid("Role", r) for r in person.roles]
-                + [_uid("Team", t) for t in person.teams],
-            }
-        )
-    for role in compiled.roles.values():
-        entities.append(
-            {
-                "uid": _uid("Role", role.id),
-                "attrs": {"name": role.name},
-                "parents": [_uid("Role", parent) for parent in role.inherits],
-            }
-        )
-    for team in compiled.teams.values():
-        attrs: dict[str, Any] = {"name": team.name}
-        if team.department is not None:
-            attrs["department"] = entity_ref("Department", team.department)
-        entities.append({"uid": _uid("Team", team.id), "attrs": attrs, "parents": []})
-    return json_text(entities, ensure_ascii=False, indent=2) + "\n"

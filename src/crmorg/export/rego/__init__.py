@@ -6,7 +6,7 @@ Rule ``allow`` decides a person on a record, rule ``allow_scope`` answers
 
 from __future__ import annotations
 
-from crmorg.export.capabilities import Capabilities, Question
+from crmorg.export.capabilities import ACCESS_V1_1, Capabilities, Question
 from crmorg.export.rego.render import DATA, POLICY, REACH, render
 from crmorg.export.target import Exporter
 
@@ -16,6 +16,6 @@ EXPORTER = Exporter(
     files=(DATA, POLICY),
     render=render,
     capabilities=Capabilities.v1(
-        Question.SUBJECT_AT_SCOPE, Question.PERSON_ON_RECORD, scope_forms=REACH
+        Question.SUBJECT_AT_SCOPE, Question.PERSON_ON_RECORD, scope_forms=REACH, also=ACCESS_V1_1
     ),
 )

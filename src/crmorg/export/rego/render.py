@@ -3,28 +3,38 @@
 The policy is the decision logic of format-v1 section 3; rule ``allow`` decides on one
 record (section 7) and rule ``allow_scope`` answers ``Model.allows`` for a role or a
 person at a scope. ``data.json`` holds the model under ``data.crmorg``: each role's
-grants as written (wildcards expanded, each with its ``file:line``) and the roles it
-inherits, and each person's roles, teams, departments and department reach.
+grants as written (wildcards expanded, each with its ``file:line``), the roles it
+inherits, and its *effective* grants, own and inherited, at their widest scopes; each
+person's roles, teams and departments; each department's ancestry.
 
-Grants are data, not rule text: Rego engines evaluate a rule's object literal again for
-every query, which made each decision cost a few hundred microseconds on the reference
-model, while base documents are loaded once.
+A decision therefore reads one effective entry per role the person holds: it walks no
+inheritance, however deep, and a role's effective grants are at most one entry per
+permission of the catalogue. Grants are data, not rule text: Rego engines evaluate a
+rule's object literal again for every query, while base documents are loaded once.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
 from string import Template
 from typing import Any
 
-from crmorg.export.compiled import CompiledModel, RoleFacts, compile_model
+from crmorg.export.compiled import (
+    CompiledModel,
+    DepartmentFacts,
+    PersonFacts,
+    RoleFacts,
+    compile_model,
+)
 from crmorg.export.escaping import comment_text
-from crmorg.export.scope_forms import Trivial, expressible, reaching
+from crmorg.export.scope_forms import Trivial, down_set, expressible, reaching
 from crmorg.export.templates import template
 from crmorg.model import Model
-from crmorg.roles.scopes import Scope, includes
+from crmorg.permissions.fields import LEVEL, NEEDS
+from crmorg.roles.scopes import SCOPES, Scope, wider
 from crmorg.text import json_text
 
 POLICY = "crmorg.rego"
@@ -34,47 +44,61 @@ PACKAGE = "crmorg.authz"
 REACH: Mapping[Scope, str | Trivial] = {
     Scope.NONE: Trivial.NO_RECORD,
     Scope.OWN: "owns_record",
+    Scope.SUBORDINATES: "owner_reports",
     Scope.TEAM: "shares_team",
     Scope.DEPARTMENT: "within_departments",
     Scope.ORGANIZATION: Trivial.EVERY_RECORD,
 }
 """Each scope's own reach: the rule of the template that holds for the records it reaches."""
 
+EXPRESSED = expressible(REACH)
 
-def scope_ranks(scopes: Sequence[Scope]) -> dict[Scope, int]:
-    """Each scope's rank, narrowest first from 0.
 
-    The policy compares ranks (``person_scope >= scope_rank.team``), which asks whether
-    the scope held includes the one asked only while the scopes form a chain; a scope
-    beside another (``subordinates`` beside ``team``) needs sets of scopes instead.
+_REGISTRY_ORDER = {scope: rank for rank, scope in enumerate(SCOPES)}
+
+
+@cache
+def held_name(scopes: tuple[Scope, ...]) -> str:
+    """How data.json names a set of widest scopes: ``team``, or ``subordinates+team``."""
+    return "+".join(scope.label for scope in sorted(scopes, key=_REGISTRY_ORDER.__getitem__))
+
+
+def _widest_sets(scopes: Sequence[Scope]) -> Iterator[tuple[Scope, ...]]:
+    """Every set of scopes that can be a subject's widest: no member includes another.
+
+    ``none`` is left out: it covers nothing a policy asks about (``allow_scope`` answers
+    it first), so a subject with no grant has no scopes at all.
     """
-    for narrower, wider in itertools.pairwise(scopes):
-        if not includes(wider, narrower):
-            raise ValueError(
-                f"the Rego policy ranks scopes, but {wider.label} does not include "
-                f"{narrower.label}: give it sets of scopes before it expresses both"
-            )
-    return {scope: rank for rank, scope in enumerate(scopes)}
+    scopes = [scope for scope in scopes if scope is not Scope.NONE]
+    for size in range(1, len(scopes) + 1):
+        for chosen in itertools.combinations(scopes, size):
+            if size == 1 or not any(wider(a, b) for a in chosen for b in chosen):
+                yield chosen
 
 
-RANKED = expressible(REACH)
-RANKS = scope_ranks(RANKED)
+def scope_covers(scopes: Sequence[Scope]) -> dict[str, dict[str, bool]]:
+    """The policy's table: each name of widest scopes -> every scope it covers."""
+    return {
+        held_name(held): {s.label: True for w in held for s in down_set(w) if s is not Scope.NONE}
+        for held in _widest_sets(scopes)
+    }
 
 
 def _allow_rule(scope: Scope) -> str:
-    test = f"person_scope >= scope_rank.{scope.label}"
+    test = f'"{scope.label}" in person_scopes'
     reach = REACH[scope]
     if reach is Trivial.EVERY_RECORD:
-        return f"allow if {test}"
-    return f"allow if {{\n\t{test}\n\t{reach}\n}}"
+        return f"record_allowed if {test}"
+    return f"record_allowed if {{\n\t{test}\n\t{reach}\n}}"
 
 
 # The decision rules, after the package and import lines; the comments are the policy's.
-# ``allow`` has one rule per scope that reaches a record, the widest first.
+# ``record_allowed`` has one rule per scope that reaches a record, the widest first.
 _RULES = Template(template("crmorg.export.rego", "authz_rules.rego")).substitute(
-    scope_rank=json.dumps({scope.label: rank for scope, rank in RANKS.items()}),
+    scope_covers=json.dumps(scope_covers(EXPRESSED), sort_keys=True),
     none=Scope.NONE.label,
-    none_rank=RANKS[Scope.NONE],
+    field_levels=json.dumps(dict(LEVEL)),
+    field_needs=json.dumps(dict(NEEDS)),
     allow_rules="\n\n".join(_allow_rule(s) for s in reversed(reaching(REACH))),
 )
 
@@ -95,11 +119,12 @@ def _policy(compiled: CompiledModel) -> str:
         '#          "owner": person, "team": team, "department": department}}',
         "#   team and department are optional: a record without them has its owner's.",
         "# allow_scope: may a role or a person act at a scope "
-        f"({RANKED[0].label} ... {RANKED[-1].label})?",
+        f"({', '.join(s.label for s in EXPRESSED)})?",
         '#   input {"subject": role or person, "action": action, "resource": {"type": resource},',
         '#          "scope": scope}',
-        "# data.json provides data.crmorg.roles (grants, each with its file:line, and the",
-        "# inheritance closure) and data.crmorg.people.",
+        "# data.json provides data.crmorg.roles (grants as written, each with its file:line,",
+        "# and effective grants, inherited ones included), data.crmorg.people and",
+        "# data.crmorg.departments.",
         f"package {PACKAGE}",
         "",
         "import rego.v1",
@@ -119,7 +144,7 @@ def _policy(compiled: CompiledModel) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _role_data(role: RoleFacts) -> dict[str, Any]:
+def _role_data(role: RoleFacts, restricted_fields: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     grants: dict[str, dict[str, Any]] = {}
     for grant in role.grants:
         grants.setdefault(grant.resource, {})[grant.action] = {
@@ -127,27 +152,82 @@ def _role_data(role: RoleFacts) -> dict[str, Any]:
             "grant": grant.written,
             "source": grant.source,
         }
-    return {
+    effective: dict[str, dict[str, str]] = {}
+    for resource, action, scopes in role.effective:
+        effective.setdefault(resource, {})[action] = held_name(scopes)
+    data = {
         "name": role.name,
         "source": role.source,
         "inherits": list(role.inherits),
-        "closure": sorted({role.id, *role.ancestors}),
         "grants": grants,
+        "effective": effective,
     }
+    fields: dict[str, dict[str, str]] = {}
+    for resource, restricted in restricted_fields.items():
+        for field in restricted:
+            access = role.field_access(resource, field)
+            if access is not None and access != "none":
+                fields.setdefault(resource, {})[field] = access
+    if fields:
+        data["fields"] = fields
+    return data
+
+
+def _person_data(person: PersonFacts) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": person.name,
+        "source": person.source,
+        "roles": list(person.roles),
+        "teams": list(person.teams),
+        "departments": list(person.departments),
+    }
+    interval = person.report_interval
+    if interval is not None:
+        data["reports"] = list(interval)
+    elif person.managers:  # on or below a reporting cycle (forced)
+        data["managers"] = list(person.managers)
+    return data
+
+
+def _sharing(compiled: CompiledModel) -> tuple[dict[str, Any], dict[str, dict[str, bool]]]:
+    """(resource -> action -> the rules that share it, group -> its members)."""
+    rules: dict[str, dict[str, list[dict[str, str]]]] = {}
+    groups: dict[str, dict[str, bool]] = {}
+    for rule in compiled.sharing:
+        named = {}
+        for side, group in (("from", rule.from_), ("to", rule.to)):
+            named[side] = name = f"{group[0]}:{group[1]}"
+            if name not in groups:
+                groups[name] = dict.fromkeys(sorted(compiled.group_members(group)), True)
+        for action in rule.actions:
+            rules.setdefault(rule.resource, {}).setdefault(action, []).append(
+                {"rule": rule.id, **named, "source": rule.source}
+            )
+    return rules, groups
+
+
+def _within(dept: DepartmentFacts, departments: Mapping[str, DepartmentFacts]) -> list[str]:
+    """The department and every department above it, nearest first."""
+    found = [dept.id]
+    parent = dept.parent
+    while parent is not None and parent not in found:  # a forced cycle ends the walk
+        found.append(parent)
+        parent = departments[parent].parent
+    return found
 
 
 def _data(compiled: CompiledModel) -> str:
-    roles = {role.id: _role_data(role) for role in compiled.roles.values()}
-    people: dict[str, Any] = {
-        person.id: {
-            "name": person.name,
-            "source": person.source,
-            "roles": list(person.roles),
-            "teams": list(person.teams),
-            "departments": list(person.departments),
-            "department_reach": list(person.reach),
-        }
-        for person in compiled.people.values()
+    restricted = compiled.restricted_fields
+    roles = {role.id: _role_data(role, restricted) for role in compiled.roles.values()}
+    people = {person.id: _person_data(person) for person in compiled.people.values()}
+    departments = {
+        dept.id: {"name": dept.name, "within": _within(dept, compiled.departments)}
+        for dept in compiled.departments.values()
     }
-    document = {"crmorg": {"roles": roles, "people": people}}
+    crmorg: dict[str, Any] = {"roles": roles, "people": people, "departments": departments}
+    if compiled.sharing:
+        crmorg["sharing"], crmorg["groups"] = _sharing(compiled)
+    if restricted:
+        crmorg["restricted"] = {r: dict.fromkeys(fields, True) for r, fields in restricted.items()}
+    document = {"crmorg": crmorg}
     return json_text(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
