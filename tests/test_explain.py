@@ -113,3 +113,44 @@ def test_usage_errors(args: list[str], message: str, capsys: pytest.CaptureFixtu
     code, out, err = explain(args, capsys)
     assert code == 2 and out == ""
     assert message in err
+
+
+FIELD_MODEL = """\
+organization: {name: T}
+resources:
+  opportunity:
+    fields:
+      stage: {name: Stage}
+      margin: {name: Margin, restricted: true}
+roles:
+  rep: {grants: {opportunity: {read: own, update: own}}}
+  controller:
+    grants: {opportunity: {read: organization}}
+    fields: {opportunity: {margin: read}}
+people:
+  ann: {roles: [rep]}
+  cid: {roles: [controller]}
+"""
+
+
+def test_one_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "model.yaml").write_text(FIELD_MODEL, encoding="utf-8")
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(["explain", str(tmp_path), *args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    code, out, _ = run("ann", "update", "opportunity", "--owner", "ann", "--field", "stage")
+    assert code == 0 and out.startswith("ALLOWED: ann may update the stage field of opportunity")
+    code, out, _ = run("ann", "read", "opportunity", "--owner", "ann", "--field", "margin")
+    assert code == 1 and "margin is restricted" in out
+    code, out, _ = run("cid", "read", "opportunity", "--owner", "ann", "--field", "margin")
+    assert code == 0 and "role controller grants it read at" in out
+    code, out, _ = run("controller", "read", "opportunity", "--field", "margin", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["field"] == "margin" and data["layer"] == "field"
+    code, _, err = run("ann", "delete", "opportunity", "--owner", "ann", "--field", "stage")
+    assert code == 2 and "`delete` acts on the whole record" in err
+    code, _, err = run("ann", "read", "opportunity", "--field", "marg")
+    assert code == 2 and "declares no field `marg`" in err

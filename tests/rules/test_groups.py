@@ -5,6 +5,7 @@ usable wherever a rule's is: --select, --ignore, --severity, settings.rules,
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -176,3 +177,36 @@ def test_loading_imports_no_lint() -> None:
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+V11_RULES = {
+    "abstract-role-held",
+    "invalid-field-grant",
+    "invalid-sharing-rule",
+    "invalid-baseline",
+    "ineffective-sharing-rule",
+    "unreadable-restricted-field",
+}
+"""The rules of format v1.1's constructs (sections 10-13), all of them access rules."""
+
+
+def test_the_v11_rules_follow_their_group_on_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert {_group(name) for name in V11_RULES} == {"access"}
+    _, findings = _validate(monkeypatch, capsys, "--select", "model,access")
+    assert {f["rule"] for f in findings} >= V11_RULES
+    _, findings = _validate(monkeypatch, capsys, "--ignore", "access")
+    assert findings and not V11_RULES & {f["rule"] for f in findings}
+
+
+def test_the_v11_rules_follow_settings_rules(tmp_path: Path) -> None:
+    model = tmp_path / "model"
+    shutil.copytree(SEEDED / "broken", model)
+    with (model / "v11.yaml").open("a", encoding="utf-8") as extra:
+        extra.write('\nsettings:\n  rules: {kpi: "off", ineffective-sharing-rule: error}\n')
+    levels = {f.rule: f.severity.value for f in run(load_partial(model)).findings}
+    assert not {rule for rule in levels if _group(rule) == "kpi"}
+    assert set(levels) >= V11_RULES
+    assert levels["ineffective-sharing-rule"] == "error"
+    assert levels["unreadable-restricted-field"] == "warning"

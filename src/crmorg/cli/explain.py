@@ -29,6 +29,10 @@ class ExplainCommand(CommandBase):
         parser.add_argument(
             "--department", help="the record's department (default: the owner's departments)"
         )
+        parser.add_argument(
+            "--field",
+            help="one field of the resource (format v1.1): `read` reads it, `update` edits it",
+        )
         parser.add_argument("--format", choices=("text", "json"), default="text")
 
     def run(self, args: argparse.Namespace) -> int:
@@ -65,10 +69,11 @@ class ExplainCommand(CommandBase):
                     owner=args.owner,
                     team=args.team,
                     department=args.department,
+                    field=args.field,
                 )
             else:
                 decision = model.explain(
-                    args.subject, args.action, args.resource, args.scope or "own"
+                    args.subject, args.action, args.resource, args.scope or "own", args.field
                 )
         except (UnknownIdError, ValueError) as exc:
             raise UsageError(str(exc).strip("'\"")) from None
@@ -97,12 +102,14 @@ def _render(decision: Decision, fmt: str, would_allow: list[str] | None) -> str:
             "subject": decision.subject,
             "action": decision.action,
             "resource": decision.resource,
+            "field": decision.field,
             "required_scope": decision.required.label,
             "granted_scope": decision.granted.label,
             "role": decision.role,
             "via": list(decision.grant.via) if decision.grant else [],
             "grant_location": decision.grant_location,
             "reason": decision.reason,
+            "layer": decision.layer.value,
         }
         if would_allow is not None:
             data["roles_that_would_allow"] = would_allow

@@ -25,7 +25,12 @@ from crmorg.docs.matrices import (
 from crmorg.docs.permissions_text import describe_actions
 from crmorg.findings import Finding
 from crmorg.model import Model
-from crmorg.permissions.models import ExclusiveRoles, RoleCardinality, SeparationOfDuties
+from crmorg.permissions.models import (
+    ExclusiveRoles,
+    PermissionName,
+    RoleCardinality,
+    SeparationOfDuties,
+)
 from crmorg.permissions.scopes import Scope
 from crmorg.roles.scopes import SCOPES
 
@@ -572,7 +577,8 @@ def _constraint_rows(ctx: SiteContext) -> list[ConstraintRow]:
     for constraint in ctx.model.constraints:
         if isinstance(constraint, SeparationOfDuties):
             pairs = tuple(
-                (ref.split(":", 1)[0], ref.split(":", 1)[1]) for ref in constraint.permissions
+                (p.resource, p.action if p.field is None else f"{p.field}:{p.action}")
+                for p in map(PermissionName.parse, constraint.permissions)
             )
             text = ctx.t("constraint.separation_of_duties_text")
             rows.append(ConstraintRow(constraint.id, constraint.kind, text, pairs, ()))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import entry_points
 
 from crmorg.lint.rule import Rule
+from crmorg.lint.rules.abstract_role_held import abstract_role_held
 from crmorg.lint.rules.accountable_external import accountable_external
 from crmorg.lint.rules.department_cycle import department_cycle
 from crmorg.lint.rules.department_without_head import department_without_head
@@ -19,8 +20,12 @@ from crmorg.lint.rules.excess_privilege import excess_privilege
 from crmorg.lint.rules.exclusive_roles import exclusive_roles
 from crmorg.lint.rules.external_overreach import external_overreach
 from crmorg.lint.rules.hidden_characters import hidden_characters
+from crmorg.lint.rules.ineffective_sharing_rule import ineffective_sharing_rule
 from crmorg.lint.rules.inheritance_cycle import inheritance_cycle
 from crmorg.lint.rules.internal_error import internal_error
+from crmorg.lint.rules.invalid_baseline import invalid_baseline
+from crmorg.lint.rules.invalid_field_grant import invalid_field_grant
+from crmorg.lint.rules.invalid_sharing_rule import invalid_sharing_rule
 from crmorg.lint.rules.kpi_not_measurable import kpi_not_measurable
 from crmorg.lint.rules.kpi_owner_lacks_access import kpi_owner_lacks_access
 from crmorg.lint.rules.kpi_unknown_metric import kpi_unknown_metric
@@ -42,6 +47,7 @@ from crmorg.lint.rules.span_of_control import span_of_control
 from crmorg.lint.rules.team_without_lead import team_without_lead
 from crmorg.lint.rules.uncovered_action import uncovered_action
 from crmorg.lint.rules.unknown_reference import unknown_reference
+from crmorg.lint.rules.unreadable_restricted_field import unreadable_restricted_field
 from crmorg.lint.rules.unused_waiver import unused_waiver
 from crmorg.lint.rules.vacant_role import vacant_role
 from crmorg.lint.rules.yaml_syntax import yaml_syntax
@@ -62,6 +68,10 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     raci_role_overlap,
     privilege_escalation,
     external_overreach,
+    abstract_role_held,
+    invalid_field_grant,
+    invalid_sharing_rule,
+    invalid_baseline,
     raci_no_accountable,
     raci_no_responsible,
     responsible_lacks_permission,
@@ -79,6 +89,8 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     excess_privilege,
     kpi_owner_lacks_access,
     kpi_unknown_metric,
+    ineffective_sharing_rule,
+    unreadable_restricted_field,
     unused_waiver,
 )
 """The rules crmorg ships: every one of them can be seeded in a model."""

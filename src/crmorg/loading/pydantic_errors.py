@@ -104,7 +104,10 @@ def _pattern_hint(pattern: object) -> str:
     if pattern == LOCALE_PATTERN:
         return "which is not a language code (like `en`, `zh` or `pt-BR`)"
     if isinstance(pattern, str) and ":" in pattern:
-        return "which is not a permission: write `resource:action` (like `quote:approve`)"
+        return (
+            "which is not a permission: write `resource:action` (like `quote:approve`), or "
+            "`resource.field:read` or `:edit` for a field (like `opportunity.discount:edit`)"
+        )
     if isinstance(pattern, str) and "0-9-" in pattern:
         return "which is not a rule name (like `sod-role-conflict`)"
     return (

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Mapping
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
@@ -12,10 +13,33 @@ from crmorg.roles.models import GrantMap as GrantMap
 from crmorg.roles.models import IdOrWildcard
 from crmorg.text import STRICT, Described, Id, Text
 
+_ID = "[a-z][a-z0-9_]{0,63}"
 PermissionRef = Annotated[
-    str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}:[a-z][a-z0-9_]{0,63}$")
+    str, StringConstraints(pattern=rf"^{_ID}:{_ID}$|^{_ID}\.{_ID}:(read|edit)$")
 ]
-"""``resource:action``."""
+"""``resource:action``, or ``resource.field:read`` / ``resource.field:edit`` (format v1.1)."""
+
+
+class PermissionName(NamedTuple):
+    """A permission as a constraint names it: an action on a resource, or an access
+    (``read`` or ``edit``) to one field of it."""
+
+    resource: str
+    action: str
+    """The action; for a field, the field access (``read`` or ``edit``)."""
+    field: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PermissionName:
+        """``"quote:approve"`` or ``"opportunity.discount:edit"``, known to be well formed."""
+        subject, action = text.split(":", 1)
+        resource, _, field = subject.partition(".")
+        return cls(resource, action, field or None)
+
+    def __str__(self) -> str:
+        subject = self.resource if self.field is None else f"{self.resource}.{self.field}"
+        return f"{subject}:{self.action}"
+
 
 BUILTIN_ACTIONS: tuple[str, ...] = (
     "create", "read", "update", "delete", "assign", "share", "export", "import", "approve",
@@ -80,6 +104,8 @@ class Group(BaseModel):
 
 
 GROUP_KINDS: tuple[str, ...] = ("role", "team", "department")
+GROUP_SECTIONS: Mapping[str, str] = {"role": "roles", "team": "teams", "department": "departments"}
+"""A group's kind -> the section whose ids it names."""
 
 
 class SharingRule(Described):

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
-from crmorg.findings import Severity
-from crmorg.lint.grants import DeclarationOrder, grant_path, origin
+from crmorg.findings import Path, Severity
+from crmorg.lint.grants import DeclarationOrder, origin
 from crmorg.lint.rule import Problem, rule
 from crmorg.lint.wording import listing, permission_text
 from crmorg.model import Model
-from crmorg.roles.scopes import Scope, includes
+from crmorg.permissions.effective import EffectiveGrant, Permission
+from crmorg.roles.models import Role
+from crmorg.roles.scopes import Scope, includes, wider
 
 
 @rule("external-overreach", "CRM107", "access", Severity.ERROR)
@@ -24,6 +26,12 @@ def external_overreach(model: Model) -> Iterator[Problem]:
     (or at its `inherits`). Only roles marked `external: true` are checked (a role that
     inherits an external role is not itself external).
 
+    Fields count too (format v1.1): read or edit access (as `field_access` gives it)
+    to a field marked `sensitive: true` or `restricted: true` on a resource that is
+    not itself sensitive is reported in the same finding, with the field. A scope
+    not within `team` is reported even where the partial order leaves it incomparable
+    rather than wider (`subordinates`).
+
     Fails:
     ```yaml
     resources:
@@ -37,8 +45,10 @@ def external_overreach(model: Model) -> Iterator[Problem]:
     Fix: give external roles their own narrow grants (`own` or `team`), without
     inheriting internal roles, and nothing on sensitive resources.
     """
-    grants = model.access.role_grants
-    in_order = DeclarationOrder(model.access.catalog).sort
+    access = model.access
+    grants = access.role_grants
+    in_order = DeclarationOrder(access.catalog).sort
+    exposed = sensitive_fields(model)
     for role_id, role in model.roles.items():
         if not role.external:
             continue
@@ -46,21 +56,66 @@ def external_overreach(model: Model) -> Iterator[Problem]:
         offending = [
             p
             for p in in_order(held)
-            if not includes(Scope.TEAM, held[p].scope) or model.resources[p[0]].sensitive
+            if model.resources[p[0]].sensitive
+            or not all(includes(Scope.TEAM, scope) for scope in held[p].scopes)
         ]
-        if not offending:
+        fields = [
+            (resource_id, field_id, reach)
+            for resource_id, field_id in exposed
+            if (reach := access.field_access(role_id, resource_id, field_id)) != "none"
+        ]
+        if not offending and not fields:
             continue
-        parts = []
-        for p in offending:
-            why = "sensitive" if model.resources[p[0]].sensitive else "wider than team"
-            parts.append(
-                f"{permission_text(p)} at {held[p].scope.label} ({why}; {origin(held[p])})"
-            )
-        resources = list(dict.fromkeys(p[0] for p in offending))
-        own = [p for p in offending if held[p].source.role == role_id]
+        parts = [f"{permission_text(p)} at {_at(model, p, held[p])}" for p in offending]
+        parts += [f"field {r}.{f} ({reach}; sensitive field)" for r, f, reach in fields]
+        resources = dict.fromkeys([p[0] for p in offending] + [r for r, _, _ in fields])
         yield Problem(
             f"external role {role_id} reaches too far: {listing(parts, 8)}; external roles "
             "get at most team scope and nothing sensitive",
-            grant_path(role_id, held[own[0]]) if own else ("roles", role_id, "inherits"),
-            (role_id, *resources),
+            _position(role, role_id, [held[p] for p in offending], fields, held),
+            (role_id, *resources, *dict.fromkeys(f for _, f, _ in fields)),
         )
+
+
+def sensitive_fields(model: Model) -> list[tuple[str, str]]:
+    """The (resource, field) pairs of sensitive or restricted fields on resources that
+    are not themselves sensitive (a grant on a sensitive resource is reported as such)."""
+    return [
+        (resource_id, field_id)
+        for resource_id, resource in model.resources.items()
+        if not resource.sensitive
+        for field_id, field in resource.fields.items()
+        if field.sensitive or field.restricted
+    ]
+
+
+def _at(model: Model, permission: Permission, grant: EffectiveGrant) -> str:
+    """``team (sensitive; its own grant)``: the scopes, why they overreach, and whence."""
+    if model.resources[permission[0]].sensitive:
+        why = "sensitive"
+    elif any(wider(scope, Scope.TEAM) for scope in grant.scopes):
+        why = "wider than team"
+    else:
+        why = "not within team"  # subordinates: incomparable with team (format v1.1)
+    return f"{' and '.join(s.label for s in grant.scopes)} ({why}; {origin(grant)})"
+
+
+def _position(
+    role: Role,
+    role_id: str,
+    offending: list[EffectiveGrant],
+    fields: list[tuple[str, str, str]],
+    held: Mapping[Permission, EffectiveGrant],
+) -> Path:
+    """The first offending grant written on the role: a record grant, a field grant, or
+    the record grant through which it sees a field; else its `inherits`."""
+    for grant in offending:
+        if grant.source.role == role_id:
+            return grant.source.path
+    for resource_id, field_id, reach in fields:
+        if field_id in role.fields.get(resource_id, {}):
+            return ("roles", role_id, "fields", resource_id, field_id)
+        record = held.get((resource_id, "update" if reach == "edit" else "read"))
+        if record is not None and record.source.role == role_id:
+            return record.source.path
+    return ("roles", role_id, "inherits")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator
 
 from crmorg.findings import Severity
 from crmorg.lint.grants import DeclarationOrder, grant_path, origin
@@ -27,6 +27,11 @@ def privilege_escalation(model: Model) -> Iterator[Problem]:
     those grants, sorted; other roles that also exceed it are counted. It points at
     the `assign` grant (or `inherits`, when the grant is inherited). A role with every
     grant at the widest scope any role has (a full administrator) cannot escalate.
+    With `assignable` (format v1.1), a role can reach only the roles it lists (or, when
+    it lists none, those the role its `assign` grant is written on lists); an abstract
+    role is never reachable, since nobody may hold it. Where a role holds scopes that
+    the partial order leaves incomparable (`subordinates` beside `team`), another role
+    exceeds it by any scope that none of them includes.
     Cost: O(assigning roles x all effective grants), with an early exit for roles that
     nothing exceeds.
 
@@ -38,7 +43,8 @@ def privilege_escalation(model: Model) -> Iterator[Problem]:
       helpdesk: {grants: {user: {assign: organization}}}   # can make anyone a CFO
       cfo: {grants: {payment: {approve: organization}}}
     ```
-    Fix: leave `assign` on role-granting resources to an administrator role that holds
+    Fix: list what the role may give (`assignable: [sales_rep]` on helpdesk), leave
+    `assign` on role-granting resources to an administrator role that holds
     every grant it can hand out, or waive it with the review that keeps it safe.
     """
     catalog = model.access.catalog
@@ -53,7 +59,7 @@ def privilege_escalation(model: Model) -> Iterator[Problem]:
     granted: dict[Permission, int] = {}  # permission -> a bit for each scope some role has
     for held in grants.values():
         for permission, grant in held.items():
-            granted[permission] = granted.get(permission, 0) | 1 << grant.scope
+            granted[permission] = granted.get(permission, 0) | _bits(grant)
     in_order = DeclarationOrder(catalog).sort
     for role_id in model.roles:
         mine = grants[role_id]
@@ -64,19 +70,23 @@ def privilege_escalation(model: Model) -> Iterator[Problem]:
         # scope beyond that: the permissions another role can exceed it on.
         short: dict[Permission, int] = {}
         for permission, scopes in granted.items():
-            covered = COVERED[_scope(mine, permission)]
+            covered = _covered(mine.get(permission))
             if scopes & ~covered:
                 short[permission] = covered
         if not short:
             continue
         best: tuple[str, list[Permission]] | None = None
         exceeding_roles = 0
-        for other_id in model.roles:
+        for other_id in _assignable(model, role_id, mine[(door, "assign")]):
             if other_id == role_id:
                 continue
             held = grants[other_id]
             # includes(), inlined: other roles times their grants is the rule's cost.
-            over = [p for p, g in held.items() if p in short and not short[p] >> g.scope & 1]
+            over = [
+                p
+                for p, g in held.items()
+                if p in short and (_bits(g) if g.also else 1 << g.scope) & ~short[p]
+            ]
             if not over:
                 continue
             exceeding_roles += 1
@@ -86,8 +96,8 @@ def privilege_escalation(model: Model) -> Iterator[Problem]:
             continue
         target, over = best
         shown = [
-            f"{permission_text(p)} at {grants[target][p].scope.label} "
-            f"({role_id} has {_scope(mine, p).label})"
+            f"{permission_text(p)} at {_labels(grants[target][p])} ({role_id} has "
+            f"{_labels(mine.get(p))})"
             for p in in_order(over)
         ]
         others = exceeding_roles - 1
@@ -104,6 +114,39 @@ def privilege_escalation(model: Model) -> Iterator[Problem]:
         )
 
 
-def _scope(grants: Mapping[Permission, EffectiveGrant], permission: Permission) -> Scope:
-    grant = grants.get(permission)
-    return grant.scope if grant is not None else Scope.NONE
+def _assignable(model: Model, role_id: str, assign: EffectiveGrant) -> Iterable[str]:
+    """The roles ``role_id`` can give: its `assignable` list, or, where it sets none, that
+    of the role its `assign` grant is written on; every role when neither sets one.
+    An abstract role is given to nobody."""
+    roles = model.roles
+    listed = roles[role_id].assignable
+    if listed is None and assign.source.role in roles:
+        listed = roles[assign.source.role].assignable
+    candidates = roles if listed is None else dict.fromkeys(listed)
+    return [r for r in candidates if r in roles and not roles[r].abstract]
+
+
+def _bits(grant: EffectiveGrant) -> int:
+    """A bit for each maximal scope of the grant."""
+    if not grant.also:
+        return 1 << grant.scope
+    bits = 0
+    for scope in grant.scopes:
+        bits |= 1 << scope
+    return bits
+
+
+def _covered(grant: EffectiveGrant | None) -> int:
+    """The down-set of the grant's scopes: every scope it includes."""
+    if grant is None:
+        return COVERED[Scope.NONE]
+    covered = 0
+    for scope in grant.scopes:
+        covered |= COVERED[scope]
+    return covered
+
+
+def _labels(grant: EffectiveGrant | None) -> str:
+    if grant is None:
+        return Scope.NONE.label
+    return " and ".join(scope.label for scope in grant.scopes)

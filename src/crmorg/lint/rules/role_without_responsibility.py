@@ -16,7 +16,8 @@ def role_without_responsibility(model: Model) -> Iterator[Problem]:
     A role *has* a responsibility when it is its Accountable or one of its Responsible
     roles; being Consulted or Informed, or inheriting a role that has one, does not
     count. A role without work either lacks documentation of what it is for, or is
-    not needed.
+    not needed. An abstract role (`abstract: true`) is a building block of other roles,
+    with no job of its own, and is not reported.
 
     Fails:
     ```yaml
@@ -28,8 +29,8 @@ def role_without_responsibility(model: Model) -> Iterator[Problem]:
     sales_manager, responsible: [data_analyst]}`), or remove the role.
     """
     duties = model.org.duties
-    for role_id in model.roles:
-        if not duties[role_id]:
+    for role_id, role in model.roles.items():
+        if not duties[role_id] and not role.abstract:
             yield Problem(
                 f"role {role_id} is neither Accountable nor Responsible for any "
                 "responsibility; say what it is for, or remove it",

@@ -21,6 +21,10 @@ NEEDS_THE_WHOLE_MODEL: dict[str, str] = {
     "kpi-owner-lacks-access": "a role in it may be inherited and give the access",
     "kpi-unknown-metric": "the metric may be declared in it",
     "role-cardinality": "people in it may hold the role",
+    "invalid-baseline": "the action may be declared in it",
+    "invalid-sharing-rule": "the role, team or department may be defined in it",
+    "ineffective-sharing-rule": "people in it may be in the groups, or hold the grants",
+    "unreadable-restricted-field": "a person or role in it may read the field",
     "unused-waiver": "the rules left out may be the ones its waivers meet",
 }
 """The rules left out on an incomplete model, each with why: what they report may only

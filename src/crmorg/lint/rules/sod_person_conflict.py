@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from crmorg.findings import Severity
 from crmorg.lint.rule import Problem, rule
-from crmorg.lint.separation_of_duties import sod_constraints
-from crmorg.lint.wording import listing, permission_text
+from crmorg.lint.separation_of_duties import Duties, named, sod_constraints
+from crmorg.lint.wording import listing
 from crmorg.model import Model
 
 
@@ -29,34 +29,40 @@ def sod_person_conflict(model: Model) -> Iterator[Problem]:
       - {id: quote_self_approval, kind: separation_of_duties,
          permissions: ["quote:create", "quote:approve"]}
     ```
+    A field permission (`"opportunity.discount:edit"`) is held through the person's
+    field access, which may join one role's `update` grant with another's field grant:
+    both roles are then named.
+
     Fix: give the roles to different people, or add an `exclusive_roles` constraint so
     the combination is caught by design.
     """
-    access = model.access
-    grants = access.role_grants
+    grants = model.access.role_grants
     constraints = list(sod_constraints(model))
     if not constraints:
         return
+    duties = Duties(model)
     several: list[tuple[str, list[str]]] = []
     for person_id, person in model.people.items():
         roles = [r for r in dict.fromkeys(person.roles) if r in grants]
         if len(roles) > 1:
             several.append((person_id, roles))
     for constraint, permissions in constraints:
-        givers = [
-            {role_id for role_id, held in grants.items() if permission in held}
-            for permission in permissions
-        ]
-        conflicting_roles = set.intersection(*givers) if givers else set()
+        conflicting_roles = frozenset.intersection(*map(duties.givers, permissions))
+        givers = [duties.givers(p) for p in permissions if p.field is None]
+        fields = [p for p in permissions if p.field is not None]
         for person_id, roles in several:
             if any(r in conflicting_roles for r in roles):
                 continue
             if not all(any(r in giving for r in roles) for giving in givers):
                 continue
-            held = access.person_grants(person_id)
-            bringing = [held[p].role for p in permissions]
-            parts = [f"{permission_text(p)} (from {held[p].role})" for p in permissions]
-            combined = list(dict.fromkeys(bringing))
+            if not all(duties.person_holds_field(person_id, p) for p in fields):
+                continue
+            bringing = [duties.person_roles(person_id, p) for p in permissions]
+            parts = [
+                f"{named(p)} (from {listing(b)})"
+                for p, b in zip(permissions, bringing, strict=True)
+            ]
+            combined = list(dict.fromkeys(r for b in bringing for r in b))
             yield Problem(
                 f"{person_id} holds roles {listing(combined)}, which together give every "
                 f"permission of separation-of-duties constraint {constraint.id}: "

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crmorg.findings import Severity
-from crmorg.lint.grants import grant_path, origin
 from crmorg.lint.rule import Problem, rule
-from crmorg.lint.separation_of_duties import sod_constraints
-from crmorg.lint.wording import listing, permission_text
+from crmorg.lint.separation_of_duties import Duties, sod_constraints
+from crmorg.lint.wording import listing
 from crmorg.model import Model
 
 
@@ -36,35 +35,36 @@ def sod_role_conflict(model: Model) -> Iterator[Problem]:
       - {id: quote_self_approval, kind: separation_of_duties,
          permissions: ["quote:create", "quote:approve"]}
     ```
+    A permission may name a field (format v1.1): `"opportunity.discount:edit"` is held
+    when the role's field access to `discount` is `edit` (`:read`: at least `read`),
+    which needs the record permission (`update`, or `read`) and, for a restricted
+    field, a field grant.
+
     Fix: move one side to another role (approval to finance), or waive the finding in
     `settings.waivers` with the control that makes it safe.
     """
-    grants = model.access.role_grants
+    duties = Duties(model)
     org = model.org
     for constraint, permissions in sod_constraints(model):
-        conflicting = {
-            role_id
-            for role_id, held in grants.items()
-            if all(permission in held for permission in permissions)
-        }
+        conflicting = frozenset.intersection(*map(duties.givers, permissions))
         for role_id in model.roles:
             if role_id not in conflicting:
                 continue
             if any(p in conflicting for p in org.lineage[role_id] if p != role_id):
                 continue
-            held = grants[role_id]
-            parts = [f"{permission_text(p)} ({origin(held[p])})" for p in permissions]
-            sources = [held[p].source.role for p in permissions]
+            held = [duties.role_held(role_id, p) for p in permissions]
+            sources = [source for h in held for source in h.sources]
             inheriting = sorted(org.heirs[role_id] - {role_id})
             also = (
                 f"; {listing(inheriting)} inherit{'s' if len(inheriting) == 1 else ''} it"
                 if inheriting
                 else ""
             )
-            own = [p for p in permissions if held[p].source.role == role_id]
+            own = [h.own for h in held if h.own is not None]
             yield Problem(
                 f"role {role_id} holds every permission of separation-of-duties constraint "
-                f"{constraint.id}: {', '.join(parts)}{also}; give one of them to another role",
-                grant_path(role_id, held[own[-1]]) if own else ("roles", role_id, "inherits"),
+                f"{constraint.id}: {', '.join(h.text for h in held)}{also}; give one of them "
+                "to another role",
+                own[-1] if own else ("roles", role_id, "inherits"),
                 tuple(dict.fromkeys((constraint.id, role_id, *sources))),
             )

@@ -14,6 +14,7 @@ from crmorg.findings import GROUPS, Path
 from crmorg.lint.rule import Problem, checks
 from crmorg.loading.identities import UNKNOWN_REFERENCE
 from crmorg.model import Model
+from crmorg.permissions.models import PermissionName
 from crmorg.sections import LIST, MAPPING, SECTIONS, Kind, Reference, Section, section
 
 _Entry = tuple[Path, tuple[str, ...], Any]
@@ -68,6 +69,8 @@ class _References:
     def any_ids(self) -> frozenset[str]:
         """Every valid id the model defines: entries of every section, and actions."""
         ids: set[str] = set(self.catalog.actions)
+        for resource in self.document.resources.values():
+            ids.update(resource.fields)  # findings about fields name them
         for declared in SECTIONS:
             if declared.shape == MAPPING:
                 ids.update(getattr(self.document, declared.key))
@@ -191,7 +194,7 @@ class _References:
     def _permission(
         self, relation: str, path: Path, owner: tuple[str, ...], permission: str
     ) -> Iterator[Problem]:
-        resource, action = permission.split(":", 1)
+        resource, action, field = PermissionName.parse(permission)
         if resource not in self.entries("resources"):
             yield Problem(
                 f"{relation} resource `{resource}`, which is not declared"
@@ -199,6 +202,16 @@ class _References:
                 path,
                 (*owner, resource),
             )
+        elif field is not None:
+            declared = self.model.resources.get(resource)
+            if declared is not None and field not in declared.fields:
+                yield Problem(
+                    f"{relation} field `{field}` of {resource}, which the resource does not "
+                    f"declare{_suggest(field, declared.fields)}; declare it under the "
+                    "resource's `fields` or fix the name",
+                    path,
+                    (*owner, resource, field),
+                )
         elif resource in self.model.resources and not self.catalog.applies(resource, action):
             yield Problem(
                 f"{relation} `{permission}`, but `{action}` does not apply to {resource}",
@@ -286,8 +299,9 @@ def unknown_reference(model: Model) -> Iterator[Problem]:
 
     Every id a model refers to — a department's parent and head, a role's department,
     inherited roles and reporting line, RACI roles, grant resources and actions, team
-    leads, people's roles and teams, KPI owners, metric sources, constraint members,
-    waiver rules — must be defined.
+    leads, people's roles and teams, KPI owners, metric sources, constraint members
+    (a field a separation-of-duties permission names, too), waiver rules — must be
+    defined.
 
     Fails:
     ```yaml

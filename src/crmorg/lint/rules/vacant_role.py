@@ -18,7 +18,8 @@ def vacant_role(model: Model) -> Iterator[Problem]:
 
     Checked only when the model declares people: a model of roles alone describes
     jobs, not staffing. A base role that nobody holds as such but that held roles
-    inherit (like `employee`) is not vacant.
+    inherit (like `employee`) is not vacant, and an abstract role (`abstract: true`,
+    format v1.1), which nobody may hold as such, never is.
 
     Fails:
     ```yaml
@@ -32,4 +33,5 @@ def vacant_role(model: Model) -> Iterator[Problem]:
     """
     if not model.people:
         return iter(())
-    return absent("roles", model.roles, model.org.held_roles, _MESSAGE)
+    concrete = (role_id for role_id, role in model.roles.items() if not role.abstract)
+    return absent("roles", concrete, model.org.held_roles, _MESSAGE)
