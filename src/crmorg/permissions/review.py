@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 from crmorg.permissions.catalog import ActionCatalog
 from crmorg.permissions.decisions import UnknownIdError
 from crmorg.permissions.effective import EffectiveGrant, HeldGrant, Permission
 from crmorg.permissions.scopes import Scope
 from crmorg.roles.orggraph import OrgGraph
-from crmorg.roles.scopes import includes
+from crmorg.roles.scopes import RANK, includes
 
 SubjectKind = Literal["role", "person"]
 
@@ -113,10 +113,24 @@ class WhoCan:
     people: tuple[Access, ...]
 
 
+_Grant = TypeVar("_Grant", EffectiveGrant, HeldGrant)
+
+
+def reaching(grant: _Grant, required: Scope) -> _Grant | None:
+    """Of a subject's maximal grants (``subordinates`` beside ``team``, say), the widest
+    that includes ``required``; None when none does."""
+    for member in sorted(grant.members, key=lambda g: RANK[g.scope], reverse=True):
+        if includes(member.scope, required):
+            return member
+    return None
+
+
 def who_can(model: Grants, action: str, resource: str, scope: str | Scope = "own") -> WhoCan:
     """Who may ``action`` ``resource`` at ``scope`` (or wider); widest scope first.
 
-    Every subject may act at scope ``none``, so the question starts at ``own``.
+    Every subject may act at scope ``none``, so the question starts at ``own``. Of a
+    subject's maximal grants at incomparable scopes, the entry shows the widest that
+    includes ``scope``.
     """
     required = Scope.parse(scope)
     if required is Scope.NONE:
@@ -131,17 +145,18 @@ def who_can(model: Grants, action: str, resource: str, scope: str | Scope = "own
     roles = [
         Access("role", role_id, resource, action, grant.scope, role_id, grant)
         for role_id, grants in model.role_grants.items()
-        if (grant := grants.get(permission)) is not None and includes(grant.scope, required)
+        if (found := grants.get(permission)) is not None
+        and (grant := reaching(found, required)) is not None
     ]
     people = [
         Access("person", person_id, resource, action, held.scope, held.role, held.grant)
         for person_id in model.org.people
-        if (held := model.person_grants(person_id).get(permission)) is not None
-        and includes(held.scope, required)
+        if (found_held := model.person_grants(person_id).get(permission)) is not None
+        and (held := reaching(found_held, required)) is not None
     ]
 
     def order(access: Access) -> tuple[int, str]:
-        return (-access.scope, access.subject)
+        return (-RANK[access.scope], access.subject)
 
     return WhoCan(
         action,
