@@ -162,6 +162,7 @@ def test_who_can_finds_a_subordinates_grant_beside_others(
 
 def test_who_can_names_a_baseline(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["who-can", MODEL, "read", "opportunity"], capsys)
+    assert code == 0
     assert "sales_rep      organization  by the baseline of opportunity, to everyone with a " in out
     _, out, _ = run(["who-can", MODEL, "read", "opportunity", "--format", "json"], capsys)
     roles = {entry["id"]: entry for entry in json.loads(out)["roles"]}
