@@ -1,6 +1,7 @@
 """A model whose every free-text field is hostile: markup, quotes, brackets,
 template syntax, Markdown syntax and line breaks. It must come out literally and
-harmlessly in every format."""
+harmlessly in every format. Format v1.1 text is hostile too: field names and
+descriptions, a sharing rule's name and description."""
 
 from __future__ import annotations
 
@@ -32,7 +33,15 @@ def hostile_document() -> dict[str, Any]:
         "version": 1,
         "organization": {"name": hostile(0), "description": hostile(4)},
         "resources": {
-            "lead": {"name": hostile(1), "description": hostile(6)},
+            "lead": {
+                "name": hostile(1),
+                "description": hostile(6),
+                "baseline": {"read": "team"},
+                "fields": {
+                    "budget": {"name": hostile(2), "description": hostile(4)},
+                    "secret": {"name": hostile(7), "restricted": True, "description": hostile(5)},
+                },
+            },
             "quote": {"name": {"en": hostile(2), "zh": hostile(7)}, "sensitive": True},
         },
         "departments": {
@@ -52,6 +61,7 @@ def hostile_document() -> dict[str, Any]:
                 "reports_to": "boss",
                 "inherits": ["boss"],
                 "grants": {"lead": {"create": "own", "update": "team"}},
+                "fields": {"lead": {"secret": "read"}},
             },
             "outsider": {
                 "name": hostile(0),
@@ -100,6 +110,16 @@ def hostile_document() -> dict[str, Any]:
                 "frequency": "weekly",
             },
             "odd": {"name": hostile(4), "formula": "max(leads_made, 1) * 2", "owner": "boss"},
+        },
+        "sharing": {
+            "crew_leads": {
+                "name": hostile(3),
+                "description": hostile(6),
+                "resource": "lead",
+                "from": {"team": "crew"},
+                "to": {"role": "outsider"},
+                "actions": ["read"],
+            },
         },
         "constraints": [
             {

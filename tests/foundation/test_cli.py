@@ -189,10 +189,10 @@ def test_explain_json(sales: str, capsys: pytest.CaptureFixture[str]) -> None:
     data: dict[str, Any] = json.loads(out)
     assert set(data) == {
         "allowed", "subject", "action", "resource", "required_scope", "granted_scope",
-        "role", "via", "grant_location", "reason", "field", "layer",
+        "role", "via", "grant_location", "layer", "chain", "rule", "field", "reason",
     }  # fmt: skip
     assert data["allowed"] is True
-    assert data["field"] is None and data["layer"] == "grant"
+    assert (data["layer"], data["chain"], data["rule"], data["field"]) == ("grant", [], None, None)
     assert (data["subject"], data["action"], data["resource"]) == ("ann", "read", "deal")
     assert (data["required_scope"], data["granted_scope"]) == ("team", "team")
     assert data["role"] == "sales_rep"

@@ -148,7 +148,7 @@ def _roles_view(model: Model, names: _Names) -> tuple[ChartNode, ...]:
             kinds.add("head")
         if role.external:
             kinds.add("external")
-        if model.people and role_id not in held:
+        if model.people and role_id not in held and not role.abstract:
             kinds.add("vacant")
         held_by = holders.get(role_id, ())
         sublabel = _names(held_by, names.people) if held_by else None

@@ -31,7 +31,7 @@ EXIT_STATUSES: Mapping[str, ExitStatuses] = {
         _OUTPUT,
     ),
     "explain": (
-        (EXIT_OK, "allowed"),
+        (EXIT_OK, "allowed (the record, or with --field the field)"),
         (EXIT_FINDINGS, f"denied (the answer is printed, as for allowed), or {_UNREADABLE}"),
         _USAGE,
         _OUTPUT,

@@ -1,4 +1,4 @@
-"""``crmorg explain``: may SUBJECT do ACTION to RESOURCE, and why."""
+"""``crmorg explain``: may SUBJECT do ACTION to RESOURCE (or one field of it), and why."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stdout
 from crmorg.cli.ids import require_action_on, require_known
 from crmorg.cli.loading import load_for_command, render_load_failure
 from crmorg.model import Model
-from crmorg.permissions.decisions import Decision, UnknownIdError
+from crmorg.permissions.decisions import Decision, Layer, UnknownIdError
+from crmorg.permissions.field_review import who_can_field
 from crmorg.permissions.review import who_can
 from crmorg.permissions.scopes import SCOPE_NAMES, Scope
 from crmorg.reporters import json_report
@@ -31,7 +32,7 @@ class ExplainCommand(CommandBase):
         )
         parser.add_argument(
             "--field",
-            help="one field of the resource (format v1.1): `read` reads it, `update` edits it",
+            help="a field of RESOURCE: may SUBJECT read it (ACTION read) or edit it (update)",
         )
         parser.add_argument("--format", choices=("text", "json"), default="text")
 
@@ -86,13 +87,45 @@ def _would_allow(model: Model, decision: Decision) -> list[str] | None:
     None when there is nothing to say (allowed, or the action does not apply)."""
     if decision.allowed or not model.catalog.applies(decision.resource, decision.action):
         return None
-    answer = who_can(
-        model,
-        decision.action,
-        decision.resource,
-        decision.required if decision.required is not Scope.NONE else Scope.OWN,
-    )
+    scope = decision.required if decision.required is not Scope.NONE else Scope.OWN
+    if decision.field is not None:
+        on_field = who_can_field(
+            model.access, decision.action, decision.resource, decision.field, scope
+        )
+        return [found.record.subject for found in on_field.roles]
+    answer = who_can(model, decision.action, decision.resource, scope)
     return [access.subject for access in answer.roles]
+
+
+_LAYERS: dict[Layer, str] = {
+    Layer.GRANT: "a grant of a role (its own or inherited)",
+    Layer.BASELINE: "the resource's baseline (an organisation-wide default)",
+    Layer.REPORTS: "the reporting line (a grant at subordinates scope)",
+    Layer.SHARING: "a sharing rule",
+    Layer.FIELD: "the restricted field's grant",
+    Layer.NONE: "nothing: no grant applies",
+}
+"""What each layer of a decision is, for the line that names it."""
+
+
+def _decided_by(decision: Decision) -> str:
+    """The line naming the layer that decided (format v1.1): what its reason explains."""
+    layer = decision.layer
+    said = _LAYERS[layer]
+    if layer is Layer.SHARING and decision.rule:
+        said = f"sharing rule {decision.rule}"
+    elif layer is Layer.REPORTS and decision.chain:
+        said += f": {' → '.join(decision.chain)}"
+    elif layer is Layer.FIELD and decision.field:
+        field = f"{decision.resource}.{decision.field}"
+        said = (
+            f"the grant of restricted field {field}"
+            if decision.allowed
+            else f"restricted field {field}, which no field grant of the subject reaches"
+        )
+    elif not decision.allowed and layer is not Layer.NONE:
+        said += ", whose scope does not reach this"
+    return f"decided by: {said}\n"
 
 
 def _render(decision: Decision, fmt: str, would_allow: list[str] | None) -> str:
@@ -102,20 +135,23 @@ def _render(decision: Decision, fmt: str, would_allow: list[str] | None) -> str:
             "subject": decision.subject,
             "action": decision.action,
             "resource": decision.resource,
-            "field": decision.field,
             "required_scope": decision.required.label,
             "granted_scope": decision.granted.label,
             "role": decision.role,
             "via": list(decision.grant.via) if decision.grant else [],
             "grant_location": decision.grant_location,
-            "reason": decision.reason,
             "layer": decision.layer.value,
+            "chain": list(decision.chain),
+            "rule": decision.rule,
+            "field": decision.field,
+            "reason": decision.reason,
         }
         if would_allow is not None:
             data["roles_that_would_allow"] = would_allow
         return json_text(data, ensure_ascii=False, indent=2) + "\n"
     verdict = "ALLOWED" if decision.allowed else "DENIED"
     text = f"{verdict}: {reveal(decision.reason)}\n"  # it names the user's file
+    text += _decided_by(decision)
     if would_allow:
         shown = ", ".join(would_allow[:8]) + (
             f" and {len(would_allow) - 8} more" if len(would_allow) > 8 else ""

@@ -1,37 +1,57 @@
-"""``crmorg matrix``: the access-review matrix, role × resource with scopes, and per person."""
+"""``crmorg matrix``: the access-review matrix, role × resource with scopes, and per person;
+with ``--fields``, field access: role and person × ``resource.field``."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Mapping
 
 from crmorg.cli.command import CommandBase, add_model_argument
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, stdout
 from crmorg.cli.loading import load_or_report
-from crmorg.export.access_formats import render_csv, render_json, render_markdown, render_table
+from crmorg.export import access_formats, field_formats
+from crmorg.model import Model
+from crmorg.permissions.field_review import field_matrix
 from crmorg.permissions.review import access_matrix
 
 FORMATS = ("table", "csv", "json", "markdown")
 
+_RECORDS: Mapping[str, Callable[[Model], str]] = {
+    "json": lambda m: access_formats.render_json(m, access_matrix(m)),
+    "csv": lambda m: access_formats.render_csv(m, access_matrix(m)),
+    "markdown": lambda m: access_formats.render_markdown(access_matrix(m)),
+    "table": lambda m: access_formats.render_table(access_matrix(m)),
+}
+_FIELDS: Mapping[str, Callable[[Model], str]] = {
+    "json": lambda m: field_formats.render_json(m, field_matrix(m.access)),
+    "csv": lambda m: field_formats.render_csv(m, field_matrix(m.access)),
+    "markdown": lambda m: field_formats.render_markdown(field_matrix(m.access)),
+    "table": lambda m: field_formats.render_table(field_matrix(m.access)),
+}
+
 
 class MatrixCommand(CommandBase):
+    """The access-review matrix: every role's and every person's effective grants, per
+    resource and action, with the widest scope. With --fields, the field access instead:
+    none, read or edit for every declared field (a restricted field, marked *, needs a
+    field grant as well as the record's permission)."""
+
     name = "matrix"
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)
         parser.add_argument("--format", choices=FORMATS, default="table")
+        parser.add_argument(
+            "--fields",
+            action="store_true",
+            help="field access (none/read/edit) per resource.field instead of record scopes",
+        )
 
     def run(self, args: argparse.Namespace) -> int:
         out = stdout()
         model = load_or_report(args.path, out)
         if model is None:
             return EXIT_FINDINGS
-        matrix = access_matrix(model)
-        if args.format == "json":
-            out.write(render_json(model, matrix))
-        elif args.format == "csv":
-            out.write(render_csv(model, matrix))
-        elif args.format == "markdown":
-            out.write(render_markdown(matrix))
-        else:
-            out.write(render_table(matrix))
+        renderers = _FIELDS if args.fields else _RECORDS
+        out.write(renderers[args.format](model))
         return EXIT_OK

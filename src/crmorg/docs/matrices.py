@@ -7,17 +7,20 @@ order of the YAML, files merged in sorted path order), so the output is stable.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from crmorg.model import Model
 from crmorg.permissions.scopes import Scope
 from crmorg.roles.raci import RACI_LETTERS as RACI_LETTERS
 from crmorg.roles.raci import letters
+from crmorg.roles.scopes import RANK
 
 __all__ = [
     "RACI_LETTERS",
     "PermissionCell",
     "PermissionMatrix",
     "RaciMatrix",
+    "ScopeActions",
     "permission_matrix",
     "raci_matrix",
     "role_raci",
@@ -63,16 +66,26 @@ def role_raci(model: Model, role_id: str) -> list[tuple[str, str]]:
     return found
 
 
+class ScopeActions(NamedTuple):
+    """The actions a role may do at one scope, and whether the resource's baseline gives
+    them (format v1.1, section 10) rather than a grant."""
+
+    scope: Scope
+    actions: tuple[str, ...]
+    baseline: bool = False
+
+
 @dataclass(frozen=True)
 class PermissionCell:
     """One role's effective grants on one resource.
 
     ``by_scope`` lists, widest scope first, the actions allowed at each scope, in
-    the catalogue's action order.
+    the catalogue's action order; an action with grants at incomparable scopes
+    (``subordinates`` and ``team``) is listed at each.
     """
 
     widest: Scope
-    by_scope: tuple[tuple[Scope, tuple[str, ...]], ...]
+    by_scope: tuple[ScopeActions, ...]
     applicable: tuple[str, ...] = ()
     """Every action that applies to the resource (to say "all" when all are granted)."""
 
@@ -81,9 +94,13 @@ class PermissionCell:
         return bool(self.applicable) and set(actions) == set(self.applicable)
 
     @property
-    def actions(self) -> tuple[tuple[str, Scope], ...]:
-        """(action, scope) pairs, widest scope first."""
-        return tuple((action, scope) for scope, actions in self.by_scope for action in actions)
+    def actions(self) -> tuple[tuple[str, Scope, bool], ...]:
+        """(action, scope, from the baseline) triples, widest scope first."""
+        return tuple(
+            (action, group.scope, group.baseline)
+            for group in self.by_scope
+            for action in group.actions
+        )
 
 
 @dataclass(frozen=True)
@@ -99,18 +116,22 @@ class PermissionMatrix:
 
 
 def role_resource_cell(model: Model, role_id: str, resource_id: str) -> PermissionCell | None:
-    """The role's effective grants on one resource, grouped by scope."""
+    """The role's effective grants on one resource, grouped by scope (and baseline)."""
     grants = model.role_grants.get(role_id, {})
     applicable = tuple(model.catalog.applicable.get(resource_id, ()))
-    per_scope: dict[Scope, list[str]] = {}
+    per_scope: dict[tuple[Scope, bool], list[str]] = {}
     for action in applicable:
         grant = grants.get((resource_id, action))
-        if grant is not None and grant.scope is not Scope.NONE:
-            per_scope.setdefault(grant.scope, []).append(action)
+        for member in grant.members if grant is not None else ():
+            if member.scope is not Scope.NONE:
+                per_scope.setdefault((member.scope, member.source.baseline), []).append(action)
     if not per_scope:
         return None
-    ordered = tuple((scope, tuple(per_scope[scope])) for scope in sorted(per_scope, reverse=True))
-    return PermissionCell(ordered[0][0], ordered, applicable)
+    ordered = tuple(
+        ScopeActions(scope, tuple(per_scope[(scope, baseline)]), baseline)
+        for scope, baseline in sorted(per_scope, key=lambda key: (-RANK[key[0]], key[1]))
+    )
+    return PermissionCell(ordered[0].scope, ordered, applicable)
 
 
 def permission_matrix(model: Model) -> PermissionMatrix:

@@ -14,6 +14,15 @@ from dataclasses import dataclass
 
 from crmorg.charts.tree import Chart, ChartNode, walk
 from crmorg.charts.views import ChartView
+from crmorg.docs.access import (
+    FieldRow,
+    baseline_sentences,
+    field_rows,
+    role_fields,
+    role_sharing,
+    sharing_rows,
+    used_scopes,
+)
 from crmorg.docs.context import Page, SiteContext
 from crmorg.docs.matrices import (
     PermissionCell,
@@ -32,7 +41,7 @@ from crmorg.permissions.models import (
     SeparationOfDuties,
 )
 from crmorg.permissions.scopes import Scope
-from crmorg.roles.scopes import SCOPES
+from crmorg.roles.scopes import RANK
 
 __all__ = [
     "chart_files",
@@ -70,10 +79,14 @@ def heads_of(model: Model) -> dict[str, list[str]]:
 
 
 def is_vacant(model: Model, role_id: str) -> bool:
-    """A role nobody holds (not even through inheritance), where people are declared.
+    """A role nobody holds (not even through inheritance), where people are declared; an
+    abstract role (a building block, format v1.1) is never vacant.
 
     This is how the org chart marks vacant roles too.
     """
+    role = model.roles.get(role_id)
+    if role is not None and role.abstract:
+        return False
     return bool(model.people) and role_id not in model.org.held_roles
 
 
@@ -219,6 +232,7 @@ class RoleRow:
     head_of: tuple[str, ...]
     external: bool
     vacant: bool
+    abstract: bool = False
 
 
 def _role_row(model: Model, role_id: str, heads: dict[str, list[str]]) -> RoleRow:
@@ -230,6 +244,7 @@ def _role_row(model: Model, role_id: str, heads: dict[str, list[str]]) -> RoleRo
         tuple(heads.get(role_id, ())),
         role.external,
         is_vacant(model, role_id),
+        role.abstract,
     )
 
 
@@ -359,6 +374,8 @@ class PermissionLine:
     scope: Scope
     source: str
     via: tuple[str, ...]
+    baseline: bool = False
+    """Given by the resource's baseline (format v1.1), not by a grant."""
 
 
 @dataclass(frozen=True)
@@ -366,38 +383,52 @@ class ResourcePermissions:
     resource: str
     sensitive: bool
     lines: tuple[PermissionLine, ...]
+    baselines: tuple[str, ...] = ()
+    """The resource's baseline in words, where one of the lines comes from it."""
 
 
 def role_permissions(ctx: SiteContext, role_id: str) -> list[ResourcePermissions]:
-    """A role's effective grants as sentences, per resource, widest scope first."""
+    """A role's effective grants as sentences, per resource, widest scope first; an action
+    with grants at incomparable scopes (``subordinates`` and ``team``) is said at each."""
     model = ctx.model
     grants = model.role_grants.get(role_id, {})
     result = []
     for resource_id, resource in model.resources.items():
-        groups: dict[tuple[Scope, str], list[str]] = {}
-        vias: dict[tuple[Scope, str], tuple[str, ...]] = {}
+        groups: dict[tuple[Scope, str, bool], list[str]] = {}
+        vias: dict[tuple[Scope, str, bool], tuple[str, ...]] = {}
         for action in model.catalog.applicable.get(resource_id, ()):
             grant = grants.get((resource_id, action))
-            if grant is None or grant.scope == Scope.NONE:
-                continue
-            key = (grant.scope, grant.source.role)
-            groups.setdefault(key, []).append(action)
-            vias.setdefault(key, grant.via)
+            for member in grant.members if grant is not None else ():
+                if member.scope is Scope.NONE:
+                    continue
+                key = (member.scope, member.source.role, member.source.baseline)
+                groups.setdefault(key, []).append(action)
+                vias.setdefault(key, member.via)
         if not groups:
             continue
         lines = tuple(
             PermissionLine(
-                describe_actions(resource_id, resource, actions, scope, ctx.lang),
+                describe_actions(resource_id, resource, actions, key[0], ctx.lang),
                 tuple(actions),
-                scope,
-                source,
-                vias[(scope, source)],
+                key[0],
+                key[1],
+                vias[key],
+                key[2],
             )
-            for (scope, source), actions in sorted(
-                groups.items(), key=lambda item: (-item[0][0], item[0][1] != role_id)
+            for key, actions in sorted(
+                groups.items(),
+                key=lambda item: (-RANK[item[0][0]], item[0][1] != role_id, item[0][2]),
             )
         )
-        result.append(ResourcePermissions(resource_id, resource.sensitive, lines))
+        by_baseline = any(line.baseline for line in lines)
+        result.append(
+            ResourcePermissions(
+                resource_id,
+                resource.sensitive,
+                lines,
+                tuple(baseline_sentences(ctx, resource_id)) if by_baseline else (),
+            )
+        )
     return result
 
 
@@ -444,6 +475,8 @@ def role_pages(ctx: SiteContext) -> Iterator[Page]:
                 )
             ],
             permissions=role_permissions(ctx, role_id),
+            fields=role_fields(ctx, role_id),
+            sharing=role_sharing(model, role_id),
             kpis=[kpi_row(ctx, k) for k, kpi in model.kpis.items() if kpi.owner == role_id],
             findings=finding_rows(ctx, findings_about(ctx, role_id)),
         )
@@ -497,7 +530,7 @@ def requirement_lines(ctx: SiteContext, responsibility_id: str) -> list[Requirem
                 for action in chosen:
                     if action not in per_scope.setdefault(scope, []):
                         per_scope[scope].append(action)
-            for scope in sorted(per_scope, reverse=True):
+            for scope in sorted(per_scope, key=RANK.__getitem__, reverse=True):
                 if per_scope[scope]:
                     sentence = describe_actions(
                         resource_id,
@@ -527,15 +560,22 @@ def raci_page(ctx: SiteContext) -> Iterator[Page]:
 # --- permissions ---------------------------------------------------------------------
 
 
+Holder = tuple[str, Scope, bool]
+"""(role, scope, whether the resource's baseline gives it)."""
+
+
 @dataclass(frozen=True)
 class ResourceRow:
-    """Who may do each action on one resource: (action, [(role, scope)])."""
+    """Who may do each action on one resource: (action, [(role, scope, baseline)]); the
+    resource's baseline in words and its fields (format v1.1)."""
 
     id: str
     description: str
     sensitive: bool
     grants_roles: bool
-    actions: tuple[tuple[str, tuple[tuple[str, Scope], ...]], ...]
+    actions: tuple[tuple[str, tuple[Holder, ...]], ...]
+    baselines: tuple[str, ...] = ()
+    fields: tuple[FieldRow, ...] = ()
 
 
 def _resource_rows(ctx: SiteContext) -> list[ResourceRow]:
@@ -544,12 +584,13 @@ def _resource_rows(ctx: SiteContext) -> list[ResourceRow]:
     for resource_id, resource in model.resources.items():
         actions = []
         for action in model.catalog.applicable.get(resource_id, ()):
-            who = []
+            who: list[Holder] = []
             for role_id, grants in model.role_grants.items():
                 grant = grants.get((resource_id, action))
-                if grant is not None and grant.scope is not Scope.NONE:
-                    who.append((role_id, grant.scope))
-            who.sort(key=lambda item: -item[1])
+                for member in grant.members if grant is not None else ():
+                    if member.scope is not Scope.NONE:
+                        who.append((role_id, member.scope, member.source.baseline))
+            who.sort(key=lambda item: -RANK[item[1]])
             actions.append((action, tuple(who)))
         rows.append(
             ResourceRow(
@@ -558,6 +599,8 @@ def _resource_rows(ctx: SiteContext) -> list[ResourceRow]:
                 resource.sensitive,
                 resource.grants_roles,
                 tuple(actions),
+                tuple(baseline_sentences(ctx, resource_id)),
+                tuple(field_rows(ctx, resource_id)),
             )
         )
     return rows
@@ -615,9 +658,10 @@ def permissions_page(ctx: SiteContext) -> Iterator[Page]:
         "permissions",
         ctx.t("permissions.title"),
         matrix=matrix,
-        scopes=[scope for scope in SCOPES if scope is not Scope.NONE],
+        scopes=used_scopes(model),
         by_role=by_role,
         resources=_resource_rows(ctx),
+        sharing=sharing_rows(ctx),
         constraints=_constraint_rows(ctx),
     )
 

@@ -18,7 +18,13 @@ from crmorg.permissions.scopes import Scope
 from crmorg.roles.scopes import SCOPES
 from crmorg.text import localize
 
-__all__ = ["VERBS", "describe", "describe_actions", "resource_name", "resource_plural"]
+__all__ = [
+    "VERBS",
+    "describe",
+    "describe_actions",
+    "resource_name",
+    "resource_plural",
+]
 
 VERBS: Mapping[str, Mapping[str, str]] = {
     lang: {
@@ -104,11 +110,17 @@ def describe_actions(
     actions: Sequence[str],
     scope: Scope,
     lang: str = "en",
+    *,
+    baseline: bool = False,
 ) -> str:
-    """One sentence for several actions on one record type at one scope.
+    """One sentence for several actions on one record type at one scope; with
+    ``baseline``, the resource's baseline for them (format v1.1, section 10): everyone who
+    may do them at all may do them at that scope.
 
     >>> describe_actions("quote", None, ["read", "approve"], Scope.TEAM)
     'can view and approve quotes for their team'
+    >>> describe_actions("quote", None, ["read"], Scope.TEAM, baseline=True)
+    'Everyone who may view quotes at all can view quotes for their team.'
     """
     if not actions:
         raise ValueError("describe_actions needs at least one action")
@@ -121,7 +133,13 @@ def describe_actions(
             sentence = SCOPES[scope].words["zh-object-first"]
     else:
         sentence = SCOPES[scope].words["en"]
-    return sentence.format(verbs=_join([v for v, _ in verbs], lang), things=things)
+    joined = _join([v for v, _ in verbs], lang)
+    grant = sentence.format(verbs=joined, things=things)
+    if not baseline:
+        return grant
+    language = lang.split("-")[0]
+    said = messages(language if language in LANGUAGES else "en")["baseline.sentence"]
+    return said.format(verbs=joined, things=things, grant=grant)
 
 
 def describe(

@@ -84,10 +84,11 @@ def render_json(model: Model, matrix: AccessMatrix) -> str:
     return json_text(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def _name(model: Model, access: Access) -> str:
-    if access.kind == "role":
-        return localize(model.roles[access.subject].name)
-    return localize(model.people[access.subject].name)
+def subject_name(model: Model, kind: str, subject: str) -> str:
+    """A role's or a person's name as the model writes it (English first)."""
+    if kind == "role":
+        return localize(model.roles[subject].name)
+    return localize(model.people[subject].name)
 
 
 def render_csv(model: Model, matrix: AccessMatrix) -> str:
@@ -100,7 +101,7 @@ def render_csv(model: Model, matrix: AccessMatrix) -> str:
             [
                 access.kind,
                 access.subject,
-                spreadsheet_cell(_name(model, access)),
+                spreadsheet_cell(subject_name(model, access.kind, access.subject)),
                 access.resource,
                 access.action,
                 access.scope.label,
@@ -138,24 +139,34 @@ LEGEND = (
 )
 
 
-def render_table(matrix: AccessMatrix) -> str:
-    header, rows = _grid(matrix)
-    header[0] = "subject"
+def grid_table(header: list[str], rows: list[list[str]], legend: str) -> str:
+    """A grid as aligned columns for a terminal, a rule under the header, the legend last."""
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     lines = [
         "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
         for row in [header, *rows]
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join([*lines, "", LEGEND]) + "\n"
+    return "\n".join([*lines, "", legend]) + "\n"
+
+
+def grid_markdown(header: list[str], rows: list[list[str]], legend: str) -> str:
+    """A grid as a Markdown table (cells hold ids and fixed words), the legend last."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
+    return "\n".join([*lines, "", legend]) + "\n"
+
+
+def render_table(matrix: AccessMatrix) -> str:
+    header, rows = _grid(matrix)
+    header[0] = "subject"
+    return grid_table(header, rows, LEGEND)
 
 
 def render_markdown(matrix: AccessMatrix) -> str:
     header, rows = _grid(matrix)
     header[0] = "subject"
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
-    return "\n".join([*lines, "", LEGEND]) + "\n"
+    return grid_markdown(header, rows, LEGEND)
 
 
 def matrix_target(

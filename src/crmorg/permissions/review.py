@@ -15,7 +15,7 @@ from crmorg.permissions.decisions import UnknownIdError
 from crmorg.permissions.effective import EffectiveGrant, HeldGrant, Permission
 from crmorg.permissions.scopes import Scope
 from crmorg.roles.orggraph import OrgGraph
-from crmorg.roles.scopes import SCOPES, includes
+from crmorg.roles.scopes import RANK, includes
 
 SubjectKind = Literal["role", "person"]
 
@@ -101,17 +101,6 @@ def access_matrix(model: Grants) -> AccessMatrix:
     return AccessMatrix(catalog.actions, catalog.applicable, roles, people)
 
 
-_RANK = {scope: rank for rank, scope in enumerate(SCOPES)}
-_Member = TypeVar("_Member", EffectiveGrant, HeldGrant)
-
-
-def _including(members: tuple[_Member, ...], required: Scope) -> _Member | None:
-    """The widest of a subject's maximal grants that includes ``required`` (format v1.1:
-    a subject may hold ``subordinates`` beside ``team``)."""
-    found = [m for m in members if includes(m.scope, required)]
-    return found[-1] if found else None
-
-
 @dataclass(frozen=True)
 class WhoCan:
     """The roles and the people that may ``action`` ``resource`` at ``scope`` or wider."""
@@ -124,10 +113,24 @@ class WhoCan:
     people: tuple[Access, ...]
 
 
+_Grant = TypeVar("_Grant", EffectiveGrant, HeldGrant)
+
+
+def reaching(grant: _Grant, required: Scope) -> _Grant | None:
+    """Of a subject's maximal grants (``subordinates`` beside ``team``, say), the widest
+    that includes ``required``; None when none does."""
+    for member in sorted(grant.members, key=lambda g: RANK[g.scope], reverse=True):
+        if includes(member.scope, required):
+            return member
+    return None
+
+
 def who_can(model: Grants, action: str, resource: str, scope: str | Scope = "own") -> WhoCan:
     """Who may ``action`` ``resource`` at ``scope`` (or wider); widest scope first.
 
-    Every subject may act at scope ``none``, so the question starts at ``own``.
+    Every subject may act at scope ``none``, so the question starts at ``own``. Of a
+    subject's maximal grants at incomparable scopes, the entry shows the widest that
+    includes ``scope``.
     """
     required = Scope.parse(scope)
     if required is Scope.NONE:
@@ -140,20 +143,20 @@ def who_can(model: Grants, action: str, resource: str, scope: str | Scope = "own
         )
     permission = (resource, action)
     roles = [
-        Access("role", role_id, resource, action, member.scope, role_id, member)
+        Access("role", role_id, resource, action, grant.scope, role_id, grant)
         for role_id, grants in model.role_grants.items()
-        if (grant := grants.get(permission)) is not None
-        and (member := _including(grant.members, required)) is not None
+        if (found := grants.get(permission)) is not None
+        and (grant := reaching(found, required)) is not None
     ]
     people = [
-        Access("person", person_id, resource, action, kept.scope, kept.role, kept.grant)
+        Access("person", person_id, resource, action, held.scope, held.role, held.grant)
         for person_id in model.org.people
-        if (held := model.person_grants(person_id).get(permission)) is not None
-        and (kept := _including(held.members, required)) is not None
+        if (found_held := model.person_grants(person_id).get(permission)) is not None
+        and (held := reaching(found_held, required)) is not None
     ]
 
     def order(access: Access) -> tuple[int, str]:
-        return (-_RANK[access.scope], access.subject)
+        return (-RANK[access.scope], access.subject)
 
     return WhoCan(
         action,

@@ -182,6 +182,9 @@ SCOPES: Mapping[Scope, ScopeDefinition] = {
 
 SCOPE_NAMES: tuple[str, ...] = tuple(d.name for d in SCOPES.values())
 SCOPE_BY_NAME: dict[str, Scope] = {d.name: scope for scope, d in SCOPES.items()}
+RANK: Mapping[Scope, int] = {scope: rank for rank, scope in enumerate(SCOPES)}
+"""Scope -> its place in the registry: a scope ranks above every scope it includes, so
+listings sort by it (widest first: ``-RANK[s]``) whatever the values of the members."""
 
 if TYPE_CHECKING:
     ScopeName = str
