@@ -60,9 +60,9 @@ def excess_privilege(model: Model) -> Iterator[Problem]:
         justified = needs.get(role_id, {})
         excess: dict[str, list[tuple[Permission, Scope, str, str]]] = {}
         own = access.own_grants[role_id]
-        for permission in in_order(own):
+        for permission in in_order(p for p in own if p[0] in sensitive):
             source = own[permission]
-            if permission[0] in sensitive and not justified.get(permission, 0) & BIT[source.scope]:
+            if not justified.get(permission, 0) & BIT[source.scope]:
                 excess.setdefault(permission[0], []).append(
                     (permission, source.scope, source.resource_key, source.action_key)
                 )
