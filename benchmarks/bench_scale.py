@@ -37,9 +37,8 @@ _PEAK = (
     # What the `crmorg` console script does (crmorg.cli.main.entry), plus the peak memory:
     # run, flush, and exit without tearing the heap down.
     "import os, resource, sys\n"
-    "from crmorg.cli.main import main\n"
-    "code = main(sys.argv[1:])\n"
-    "sys.stdout.flush()\n"
+    "from crmorg.cli.main import console\n"
+    "code = console(sys.argv[1:])\n"
     "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
     "sys.stderr.write(f'PEAK_KIB {peak}\\n')\n"
     "sys.stderr.flush()\n"

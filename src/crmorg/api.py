@@ -56,6 +56,7 @@ def validate_paths(
     paths: Sequence[str | Path],
     config: LintConfig | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    keep: list[Model] | None = None,
 ) -> Report:
     """Validate the models that ``paths`` name, as ``crmorg validate A B ...`` does.
 
@@ -63,21 +64,28 @@ def validate_paths(
     model, as the files of a model directory are (the way a pre-commit hook passes
     changed files). One report holds every model's findings; it fails when any does.
     Raises ``FileNotFoundError`` for a missing path and ``ValueError`` for a file that
-    is not a model file.
+    is not a model file. The models read are appended to ``keep`` when it is given: a
+    process about to exit need not free them object by object (a tenth of a second at
+    100,000 people).
     """
     from crmorg.lint.engine import Report, report_order, run
     from crmorg.loading.together import group_paths, linked_together, renamed
 
+    def checked(path: str | Path) -> Report:
+        model = load_partial(path, limits)
+        if keep is not None:
+            keep.append(model)
+        return run(model, config)
+
     grouped = group_paths(paths)
     findings: list[Finding] = []
     for directory in grouped.directories:
-        findings += run(load_partial(directory, limits), config).findings
+        findings += checked(directory).findings
     if len(grouped.files) == 1:
-        findings += run(load_partial(grouped.files[0], limits), config).findings
+        findings += checked(grouped.files[0]).findings
     elif grouped.files:
         with linked_together(grouped.files) as (staging, names):
-            report = run(load_partial(staging, limits), config)
-            findings += renamed(report.findings, names)
+            findings += renamed(checked(staging).findings, names)
     fail_on = config.fail_on if config is not None else Severity.ERROR
     return Report(tuple(sorted(findings, key=report_order)), fail_on)
 

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from crmorg.api import validate_paths
+from crmorg.api import load_partial, validate_paths
 from crmorg.charts.views import VIEWS
 from crmorg.cli.chart_command import ROOTS_BY_VIEW
+from crmorg.cli.common import kept_until_exit
 from crmorg.cli.exit_statuses import EXIT_STATUSES
 from crmorg.cli.main import _commands
 from crmorg.lint.config import LintConfig
+from crmorg.model import Model
 
 from .helpers import HEAD, SALES_MODEL, cli, write
 
@@ -157,6 +159,17 @@ def test_several_paths_from_python(workdir: Path) -> None:
     assert not lenient.failed
     with pytest.raises(FileNotFoundError):
         validate_paths(["roles.yaml", "missing.yaml"])
+
+
+def test_the_models_validated_may_be_kept_for_the_exit(workdir: Path) -> None:
+    write(workdir / "a" / "roles.yaml", ROLES)
+    write(workdir / "people.yaml", PEOPLE)
+    kept: list[Model] = []
+    report = validate_paths(["a", "people.yaml"], keep=kept)
+    assert [len(model.roles) for model in kept] == [len(load_partial("a").roles), 0]
+    assert report.findings == validate_paths(["a", "people.yaml"]).findings
+    # Only the console script, which exits without freeing the heap, keeps them.
+    assert kept_until_exit() is None
 
 
 @pytest.mark.parametrize(

@@ -152,3 +152,10 @@ def test_both_readers_agree_on_a_model_with_a_finding_per_role(tmp_path: Path) -
     rules = {finding[0] for finding in fast}
     assert {"role-without-responsibility", "excess-privilege", "department-without-kpi"} <= rules
     assert len(fast) > 300
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("ab\n", max_size=60), st.integers(0, 12))
+def test_long_lines_are_found_as_splitting_the_text_finds_them(text: str, limit: int) -> None:
+    longest = max(map(len, text.split("\n")))
+    assert fast_yaml._has_line_longer_than(text, limit) is (longest > limit)

@@ -312,3 +312,26 @@ def test_the_json_encoder_on_a_report_and_odd_keys(broken_report: Report) -> Non
     assert json_report.dumps(data) == json.dumps(data, ensure_ascii=False, indent=2)
     odd = {1: "a", False: [], None: {}, 2.5: [1.5, float("inf")], Severity.ERROR: Severity.INFO}
     assert json_report.dumps(odd) == json.dumps(odd, ensure_ascii=False, indent=2)
+
+
+_FINDINGS = st.builds(
+    Finding,
+    rule=st.text(),
+    code=st.text(),
+    severity=st.sampled_from(Severity),
+    message=st.text(),
+    location=st.builds(Location, st.text(), st.integers(0, 10**6), st.integers(0, 10**4)),
+    subjects=st.lists(st.text(), max_size=3).map(tuple),
+    waived=st.booleans(),
+    waiver_reason=st.none() | st.text(),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_FINDINGS, max_size=4), st.sampled_from(Severity))
+def test_the_json_report_is_json_dumps_of_its_dictionary(
+    findings: list[Finding], fail_on: Severity
+) -> None:
+    report = Report(tuple(findings), fail_on)
+    expected = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    assert json_report.report_text(report) == expected

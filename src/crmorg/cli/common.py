@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -50,6 +50,26 @@ class StreamError(OSError):
 
     def __str__(self) -> str:
         return str(self.strerror)
+
+
+_kept_until_exit: list[Any] | None = None
+
+
+def keep_until_exit() -> None:
+    """Let commands leave what they no longer need to the end of the process.
+
+    Only for a process that then exits without tearing the heap down (the console
+    script, :func:`crmorg.cli.main.console`): freeing a large model object by object
+    just before the exit only costs time. Elsewhere (tests, a program calling ``main``)
+    everything is freed as usual.
+    """
+    global _kept_until_exit
+    _kept_until_exit = []
+
+
+def kept_until_exit() -> list[Any] | None:
+    """Where a command leaves a large object it is done with, or None: free it as usual."""
+    return _kept_until_exit
 
 
 def stdout() -> Output:

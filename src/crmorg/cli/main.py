@@ -11,7 +11,13 @@ import textwrap
 from collections.abc import Sequence
 
 from crmorg.cli.command import Command
-from crmorg.cli.common import EXIT_OUTPUT, EXIT_USAGE, StreamError, UsageError
+from crmorg.cli.common import (
+    EXIT_OUTPUT,
+    EXIT_USAGE,
+    StreamError,
+    UsageError,
+    keep_until_exit,
+)
 from crmorg.cli.exit_statuses import exit_status_epilog
 from crmorg.suggestions import did_you_mean
 
@@ -157,7 +163,15 @@ def entry() -> None:
     only costs time (a fifth of a second at 100,000 people). Output is flushed first,
     and crmorg keeps no files open between commands.
     """
-    code = main()
+    os._exit(console())
+
+
+def console(argv: Sequence[str] | None = None) -> int:
+    """:func:`main` as the console script runs it, before it exits without tearing the
+    heap down: commands keep what they are done with (:func:`keep_until_exit`), and
+    output is flushed; the exit status."""
+    keep_until_exit()
+    code = main(argv)
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -167,7 +181,7 @@ def entry() -> None:
         code = EXIT_OUTPUT
     with contextlib.suppress(OSError):
         sys.stderr.flush()
-    os._exit(code)
+    return code
 
 
 def _unwritable(failure: Exception) -> bool:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from crmorg.api import validate_paths
 from crmorg.cli.command import CommandBase
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stdout
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, kept_until_exit, stdout
 from crmorg.cli.config_file import Defaults, find_config, read_defaults
 from crmorg.lint.config import ConfigError, LintConfig
 from crmorg.reporters import REPORTERS
@@ -75,7 +75,7 @@ class ValidateCommand(CommandBase):
         fmt = _choice(args.format, defaults, "format", sorted(REPORTERS), "text")
         output = args.output if args.output is not None else defaults.get("output")
         try:
-            report = validate_paths(paths, config)
+            report = validate_paths(paths, config, keep=kept_until_exit())
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if isinstance(output, str):

@@ -50,7 +50,7 @@ class LazyPositions:
         self.text = text
         self.list_offsets = list_offsets
         self.limits = limits
-        self._entries: dict[tuple[str, str], tuple[int, int]] | None = None
+        self._entries: dict[tuple[str, ...], tuple[int, int]] | None = None
         self._line_starts: list[int] | None = None
         self._done: set[tuple[str, ...]] = set()
         self._scanned: dict[tuple[str, ...], tuple[BlockEntry, int]] = {}
@@ -61,7 +61,7 @@ class LazyPositions:
         """Record the position of ``path``, reading the entry it lies in when first needed."""
         if self._whole_file_done or not path:
             return
-        key = tuple(str(part) for part in path[:2])
+        key = (str(path[0]), str(path[1])) if len(path) > 1 else (str(path[0]),)
         scanned = self._scanned.get(key)
         if scanned is not None:
             self._record_scanned(path, *scanned, record)
@@ -72,7 +72,7 @@ class LazyPositions:
             self._done.add(key)
             self._read_section(str(path[0]), record)
             return
-        span = self._entry_span(path)
+        span = self._entry_span(key)
         if span is None:
             self._done.add(key)
             self._read_whole(record)
@@ -124,8 +124,9 @@ class LazyPositions:
                 return False  # an empty value: PyYAML marks it where the reading says
             at = below.start(1)
             value = (self._line_of(at), at - text.rfind("\n", 0, at) - 1)
-        record(path[:1], self._at((0, indent), first), None)
-        record(path, self._at(value, 0), self._at((0, indent), first))
+        at_key = self._at((0, indent), first)  # one position, twice recorded
+        record(path[:1], at_key, None)
+        record(path, self._at(value, 0), at_key)
         return True
 
     def _record_scanned(
@@ -139,10 +140,11 @@ class LazyPositions:
     def _at(self, point: Point, first_line: int) -> Location:
         return Location(self.name, point[0] + first_line + 1, point[1] + 1)
 
-    def _entry_span(self, path: Path) -> tuple[int, int] | None:
+    def _entry_span(self, key: tuple[str, ...]) -> tuple[int, int] | None:
+        """The span of the entry ``(section, id)``."""
         if self._entries is None:
             self._entries = _scan_entries(self.text)
-        return self._entries.get((str(path[0]), str(path[1])))
+        return self._entries.get(key)
 
     def _line_of(self, offset: int) -> int:
         """0-based line number of a character offset."""
@@ -193,14 +195,14 @@ class LazyPositions:
         parse_yaml(self.text, self.name, remapped, self.limits)
 
 
-def _scan_entries(text: str) -> dict[tuple[str, str], tuple[int, int]]:
+def _scan_entries(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
     """(section, id) -> the [start, end) character span of each block-style entry.
 
     Regular expressions that begin with a newline let the scan run at C speed over
     many megabytes. Offsets are found in ``"\\n" + text``, where the line starting at
     text offset ``i`` follows the newline at padded offset ``i``.
     """
-    spans: dict[tuple[str, str], tuple[int, int]] = {}
+    spans: dict[tuple[str, ...], tuple[int, int]] = {}
     padded = "\n" + text
     sections = [(m.group(1), m.start(), m.end()) for m in _SECTION.finditer(padded)]
     for index, (section, _line, body_start) in enumerate(sections):

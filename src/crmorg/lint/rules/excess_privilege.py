@@ -63,10 +63,8 @@ def excess_privilege(model: Model) -> Iterator[Problem]:
         justified = needs.get(role_id, {})
         excess: dict[str, list[tuple[str, Path, tuple[str, ...]]]] = {}
         own = access.own_grants[role_id]
-        for permission in in_order(own):
+        for permission in in_order(p for p in own if p[0] in sensitive or p in exposing):
             source = own[permission]
-            if permission[0] not in sensitive and permission not in exposing:
-                continue
             if justified.get(permission, 0) & BIT[source.scope]:
                 continue
             need = justified.get(permission)
