@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
+import heapq
 from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import NamedTuple
@@ -10,6 +10,7 @@ from typing import NamedTuple
 from crmorg.findings import Path
 from crmorg.permissions.catalog import ActionCatalog
 from crmorg.permissions.models import GrantMap
+from crmorg.roles.graphs import inheritance_components
 from crmorg.roles.models import Role
 from crmorg.roles.scopes import BELOW, SCOPE_BY_NAME, Scope
 
@@ -108,46 +109,101 @@ def effective_role_grants(
     (reported elsewhere) are tolerated.
     """
     if parents_first is None:
-        return {role_id: _breadth_first(role_id, roles, own) for role_id in roles}
+        return _condensed(roles, own)
     effective: dict[str, dict[Permission, EffectiveGrant]] = {}
     for role_id in parents_first:
-        merged = {
-            permission: _effective((source.scope, source, (role_id,)))
-            for permission, source in own[role_id].items()
-        }
-        for parent in roles[role_id].inherits:
-            for permission, grant in effective.get(parent, {}).items():
-                current = merged.get(permission)
-                if (
-                    current is None
-                    or BELOW[grant.scope] >> current.scope & 1  # wider, inlined
-                    or (grant.scope == current.scope and len(grant.via) + 1 < len(current.via))
-                ):
-                    merged[permission] = _effective(
-                        (grant.scope, grant.source, (role_id, *grant.via))
-                    )
-        effective[role_id] = merged
+        effective[role_id] = _merged(role_id, roles, own, effective)
     return effective
 
 
-def _breadth_first(
-    role_id: str, roles: Mapping[str, Role], own: Mapping[str, Mapping[Permission, GrantSource]]
+def _merged(
+    role_id: str,
+    roles: Mapping[str, Role],
+    own: Mapping[str, Mapping[Permission, GrantSource]],
+    effective: Mapping[str, Mapping[Permission, EffectiveGrant]],
 ) -> dict[Permission, EffectiveGrant]:
-    merged: dict[Permission, EffectiveGrant] = {}
-    seen = {role_id}
-    queue: deque[tuple[str, tuple[str, ...]]] = deque([(role_id, (role_id,))])
-    while queue:
-        current, via = queue.popleft()
-        for permission, source in own.get(current, {}).items():
-            existing = merged.get(permission)
-            if existing is None or BELOW[source.scope] >> existing.scope & 1:
-                merged[permission] = EffectiveGrant(source.scope, source, via)
-        role = roles.get(current)
-        for parent in role.inherits if role is not None else ():
-            if parent not in seen and parent in roles:
-                seen.add(parent)
-                queue.append((parent, (*via, parent)))
+    """A role's own grants merged with its parents' effective ones (already computed)."""
+    merged = {
+        permission: _effective((source.scope, source, (role_id,)))
+        for permission, source in own[role_id].items()
+    }
+    for parent in roles[role_id].inherits:
+        for permission, grant in effective.get(parent, {}).items():
+            current = merged.get(permission)
+            if (
+                current is None
+                or BELOW[grant.scope] >> current.scope & 1  # wider, inlined
+                or (grant.scope == current.scope and len(grant.via) + 1 < len(current.via))
+            ):
+                merged[permission] = _effective((grant.scope, grant.source, (role_id, *grant.via)))
     return merged
+
+
+def _condensed(
+    roles: Mapping[str, Role], own: Mapping[str, Mapping[Permission, GrantSource]]
+) -> dict[str, dict[Permission, EffectiveGrant]]:
+    """Effective grants on an inheritance cycle: every role of one strongly connected
+    component reaches the same grants, so the components are walked parents first and
+    only a component of several roles needs a search of its own (:func:`_within`)."""
+    effective: dict[str, dict[Permission, EffectiveGrant]] = {}
+    for component in inheritance_components(roles):
+        if len(component) == 1:
+            (role_id,) = component
+            effective[role_id] = _merged(role_id, roles, own, effective)
+        else:
+            effective.update(_within(component, roles, own, effective))
+    return effective
+
+
+def _within(
+    component: list[str],
+    roles: Mapping[str, Role],
+    own: Mapping[str, Mapping[Permission, GrantSource]],
+    effective: Mapping[str, Mapping[Permission, EffectiveGrant]],
+) -> dict[str, dict[Permission, EffectiveGrant]]:
+    """The effective grants of the roles of one cycle: for each permission, a search
+    from the members that hold it (their own grant, or one inherited from outside the
+    cycle) back along ``inherits``, the widest scope first, then the shortest path."""
+    members = set(component)
+    heirs: dict[str, list[str]] = {member: [] for member in component}
+    seeds: dict[Permission, list[tuple[int, int, int, str, EffectiveGrant]]] = {}
+    order = 0
+
+    def seed(permission: Permission, member: str, grant: EffectiveGrant) -> None:
+        nonlocal order
+        order += 1
+        rank = -_RANK[grant.scope]
+        seeds.setdefault(permission, []).append((rank, len(grant.via), order, member, grant))
+
+    for member in component:
+        for parent in dict.fromkeys(roles[member].inherits):
+            if parent in members:
+                heirs[parent].append(member)
+        for permission, source in own[member].items():
+            seed(permission, member, _effective((source.scope, source, (member,))))
+        for parent in roles[member].inherits:
+            if parent not in members:
+                for permission, grant in effective.get(parent, {}).items():
+                    longer = _effective((grant.scope, grant.source, (member, *grant.via)))
+                    seed(permission, member, longer)
+    result: dict[str, dict[Permission, EffectiveGrant]] = {member: {} for member in component}
+    for permission, queue in seeds.items():
+        heapq.heapify(queue)
+        while queue:
+            rank, length, _, member, grant = heapq.heappop(queue)
+            if permission in result[member]:
+                continue
+            result[member][permission] = grant
+            for heir in heirs[member]:
+                if permission not in result[heir]:
+                    order += 1
+                    longer = _effective((grant.scope, grant.source, (heir, *grant.via)))
+                    heapq.heappush(queue, (rank, length + 1, order, heir, longer))
+    return result
+
+
+_RANK: tuple[int, ...] = tuple(BELOW[scope].bit_count() for scope in range(len(BELOW)))
+"""A scope's rank: how many scopes are below it, so a wider scope always ranks higher."""
 
 
 class HeldGrant(NamedTuple):
