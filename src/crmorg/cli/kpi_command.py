@@ -71,7 +71,7 @@ class KpiCommand(CommandBase):
         if model is None:
             return EXIT_FINDINGS
         unmeasurable = _report_unknown_metrics(model)
-        read = read_metric_data(data_file, model.metrics)
+        read = read_metric_data(data_file, model.metrics, limits=model.settings.limits)
         scorecard = evaluate(model.kpis, read.data)
         if args.period is not None:
             if args.period not in scorecard.periods:
@@ -107,7 +107,7 @@ def handbook_scorecard(data: str | None, model: Model) -> tuple[tuple[Section, .
     had errors (reported on standard error; bad rows are left out of the page)."""
     if data is None:
         return (), False
-    read = read_metric_data(_data_file(data), model.metrics)
+    read = read_metric_data(_data_file(data), model.metrics, limits=model.settings.limits)
     failed = _report_data_findings(read)
     return (scorecard_section(read.data),), failed
 
