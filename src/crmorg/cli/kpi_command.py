@@ -13,6 +13,7 @@ from crmorg.docs.scorecard import scorecard_section
 from crmorg.findings import Severity
 from crmorg.kpi.evaluate import evaluate
 from crmorg.kpi.render import RENDERERS, ScorecardContext, render
+from crmorg.kpi.render.json_out import render_chunks
 from crmorg.kpi.render.library import LIBRARY_RENDERERS, render_library
 from crmorg.lint.config import LintConfig
 from crmorg.lint.engine import Report, run
@@ -87,7 +88,11 @@ class KpiCommand(CommandBase):
             },
             colour=out.colour and args.format == "table",
         )
-        out.write(render(scorecard, args.format, context))
+        if args.format == "json":  # streamed: a million periods need no string of it all
+            for chunk in render_chunks(scorecard, context):
+                out.write(chunk)
+        else:
+            out.write(render(scorecard, args.format, context))
         data_failed = _report_data_findings(read)
         return EXIT_FINDINGS if data_failed or unmeasurable else EXIT_OK
 
