@@ -27,7 +27,8 @@ class Document:
     a rejected entry once its invalid values are left out (read only by the
     unknown-reference check, so that one error in an entry does not hide another).
     ``unread`` names the files that could not be read, so that the checks know the
-    model is incomplete.
+    model is incomplete; ``over_limits`` the limits (``settings.limits``) the model's
+    shape exceeds, so that the checks whose work those limits bound are left out.
     """
 
     organization: Organization | None = None
@@ -47,6 +48,7 @@ class Document:
     constraint_index: Mapping[str, int] = field(default_factory=dict)
     salvaged: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     unread: tuple[str, ...] = ()
+    over_limits: tuple[str, ...] = ()
 
     def known(self, section: str, entity_id: str) -> bool:
         """Whether ``entity_id`` is defined in ``section`` (even if it was rejected)."""

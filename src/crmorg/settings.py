@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from crmorg.loading.limits import Limits
 from crmorg.text import STRICT, Id, Text
 
 RuleSetting = Literal["error", "warning", "info", "off"]
@@ -32,6 +33,10 @@ class Settings(BaseModel):
     )
     waivers: list[Waiver] = Field(default_factory=list)
     default_language: str = "en"
+    limits: Limits = Field(
+        default_factory=Limits,
+        description="Input bounds (docs/limits.md): raise one when a model really is larger.",
+    )
 
 
 class Organization(BaseModel):

@@ -119,8 +119,8 @@ def test_deep_nesting_in_a_large_file_is_the_same_finding_on_both_paths(
     (tmp_path / "model.yaml").write_text(text, encoding="utf-8")
     fast, positioned = _both(tmp_path)
     assert fast == positioned
-    assert [f[0] for f in fast] == ["yaml-syntax", "rules-not-run"]
-    assert "nesting deeper than 64 levels" in fast[0][1]
+    assert [f[0] for f in fast] == ["limit-exceeded", "rules-not-run"]
+    assert "over the limit of 64 (max_nesting_depth)" in fast[0][1]
 
 
 @pytest.mark.parametrize("newline", ["\r", "\r\n"])

@@ -49,11 +49,11 @@ def _block_mappings(depth: int) -> str:
 
 DEEP = 20_000
 # A collection is refused once 64 collections are open around it (the default
-# ``max_depth``): the root mapping plus 63 brackets, so the 65th bracket.
+# ``max_nesting_depth``): the root mapping plus 63 brackets, so the 65th bracket.
 CASES: dict[str, Case] = {
     # Alias bomb: the levels expand to 10, 91, 820, 7381 nodes; the first `*lol3`
     # (line 7) takes the total past the bound of 10,000.
-    "billion-laughs": Case(_laughs(), "yaml-syntax", 7, 14, "alias bomb"),
+    "billion-laughs": Case(_laughs(), "limit-exceeded", 7, 14, "alias bomb"),
     "python-object-apply": Case(
         HEAD + 'roles:\n  x: !!python/object/apply:os.system ["echo pwned"]\n',
         "yaml-syntax",
@@ -97,22 +97,34 @@ CASES: dict[str, Case] = {
         "not valid UTF-8",
     ),
     "deep-flow-sequences": Case(
-        HEAD + "roles: " + "[" * DEEP + "]" * DEEP + "\n", "yaml-syntax", 3, 7 + 65, "nesting"
+        HEAD + "roles: " + "[" * DEEP + "]" * DEEP + "\n",
+        "limit-exceeded",
+        3,
+        7 + 65,
+        "max_nesting_depth",
     ),
     "deep-flow-mappings": Case(
         HEAD + "roles: " + "{a: " * DEEP + "1" + "}" * DEEP + "\n",
-        "yaml-syntax",
+        "limit-exceeded",
         3,
         7 + 64 * 4 + 1,
-        "nesting",
+        "max_nesting_depth",
     ),
     "deep-block-sequences": Case(
-        HEAD + "roles:\n" + "- " * DEEP + "x\n", "yaml-syntax", 4, 64 * 2 + 1, "nesting"
+        HEAD + "roles:\n" + "- " * DEEP + "x\n",
+        "limit-exceeded",
+        4,
+        64 * 2 + 1,
+        "max_nesting_depth",
     ),
     # Block mappings grow quadratically with depth (each level indents once more), so
     # 2,000 levels already make a 2 MB file; the bound stops at the 64th nested one.
-    "deep-block-mappings": Case(_block_mappings(2_000), "yaml-syntax", 68, 66, "nesting"),
-    "recursive-alias": Case(HEAD + "roles: &r {x: *r}\n", "yaml-syntax", 3, 8, "nesting"),
+    "deep-block-mappings": Case(
+        _block_mappings(2_000), "limit-exceeded", 68, 66, "max_nesting_depth"
+    ),
+    "recursive-alias": Case(
+        HEAD + "roles: &r {x: *r}\n", "limit-exceeded", 3, 8, "max_nesting_depth"
+    ),
     "undefined-alias": Case(HEAD + "roles: *nope\n", "yaml-syntax", 3, 8, "undefined alias"),
     "yaml11-no": Case(HEAD + "roles:\n  x: {name: no}\n", "schema", 4, 13, "unquoted `no`"),
     "yaml11-on": Case(HEAD + "roles:\n  x: {name: on}\n", "schema", 4, 13, "unquoted `on`"),
@@ -163,7 +175,7 @@ CASES: dict[str, Case] = {
     ),
     "file-over-size-limit": Case(
         HEAD + "roles: {}\n" + "# padding\n" * 20,
-        "yaml-syntax",
+        "limit-exceeded",
         1,
         1,
         "over the limit of 100",
@@ -171,10 +183,10 @@ CASES: dict[str, Case] = {
     ),
     "very-long-scalar": Case(
         HEAD + "roles:\n  x: {name: " + "a" * 200_000 + "}\n",
-        "yaml-syntax",
+        "limit-exceeded",
         4,
         13,
-        "longer than 100000 characters",
+        "over the limit of 100,000 (max_scalar_chars)",
     ),
     "merge-key": Case(
         HEAD + "roles:\n  base: &base {name: Base}\n  x:\n    <<: *base\n",
@@ -422,16 +434,16 @@ def test_too_many_files(workdir: Path) -> None:
     for name in ("a", "b", "c"):
         write(workdir / "model" / f"{name}.yaml", HEAD if name == "a" else "roles: {}\n")
     findings = load_error(workdir / "model", Limits(max_files=2))
-    assert "3 model files, over the limit of 2" in at(findings, "schema", 1, 1).message
+    assert "3 model files, over the limit of 2" in at(findings, "limit-exceeded", 1, 1).message
 
 
 def test_model_over_the_total_size_limit(workdir: Path) -> None:
     write(workdir / "model" / "a.yaml", HEAD)
     write(workdir / "model" / "b.yaml", "roles:\n" + "".join(f"  r{i}: {{}}\n" for i in range(50)))
     findings = load_error(workdir / "model", Limits(max_total_bytes=200))
-    finding = at(findings, "yaml-syntax", 1, 1)
+    finding = at(findings, "limit-exceeded", 1, 1)
     assert finding.file == "model/b.yaml"
-    assert "larger than 200 bytes" in finding.message
+    assert "over the limit of 200 (max_total_bytes)" in finding.message
 
 
 def test_alias_expansion_below_the_bound_is_fine(workdir: Path) -> None:
@@ -448,8 +460,8 @@ def test_alias_bound_is_configurable(workdir: Path) -> None:
         workdir / "model.yaml",
         HEAD + "roles:\n  a: {inherits: &p [b, c, d]}\n  e: {inherits: *p}\n  f: {inherits: *p}\n",
     )
-    finding = at(load_error(path, Limits(max_alias_nodes=6)), "yaml-syntax", 6, 17)
-    assert "more than 6 nodes" in finding.message
+    finding = at(load_error(path, Limits(max_alias_nodes=6)), "limit-exceeded", 6, 17)
+    assert "over the limit of 6 (max_alias_nodes)" in finding.message
 
 
 def test_same_id_in_two_files_names_both_places(workdir: Path) -> None:

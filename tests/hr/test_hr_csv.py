@@ -371,7 +371,7 @@ def test_rows_over_the_limit_stop_reading() -> None:
     table = read("id\n" + "".join(f"p{i}\n" for i in range(5)), max_rows=3)
     finding = only(table.findings)
     assert finding.location == at(5, 1)
-    assert "more than 3 rows" in finding.message
+    assert "over the limit of 3 (max_hr_rows)" in finding.message
     assert list(table.entries) == ["p0", "p1", "p2"]
     assert not table.complete
 

@@ -43,8 +43,10 @@ def test_broken_model_reports_every_rule(
     ]
     assert sorted(got) == sorted(expected)
     reported = {f["rule"] for f in report["findings"] if not f["waived"]}
-    # yaml-syntax makes a file unreadable, which leaves rules out: it has its own model.
-    assert reported == set(builtin_rules()) - {"yaml-syntax"}, "every rule must be seeded"
+    # yaml-syntax makes a file unreadable and limit-exceeded a model too large to check
+    # whole, which leaves rules out: they have models of their own (tests/rules/cases).
+    left_out = {"yaml-syntax", "limit-exceeded"}
+    assert reported == set(builtin_rules()) - left_out, "every rule must be seeded"
 
 
 def test_an_unreadable_file_gives_its_error_and_one_note(

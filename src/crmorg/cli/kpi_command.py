@@ -13,6 +13,7 @@ from crmorg.docs.scorecard import scorecard_section
 from crmorg.findings import Severity
 from crmorg.kpi.evaluate import evaluate
 from crmorg.kpi.render import RENDERERS, ScorecardContext, render
+from crmorg.kpi.render.json_out import render_chunks
 from crmorg.kpi.render.library import LIBRARY_RENDERERS, render_library
 from crmorg.lint.config import LintConfig
 from crmorg.lint.engine import Report, run
@@ -71,7 +72,7 @@ class KpiCommand(CommandBase):
         if model is None:
             return EXIT_FINDINGS
         unmeasurable = _report_unknown_metrics(model)
-        read = read_metric_data(data_file, model.metrics)
+        read = read_metric_data(data_file, model.metrics, limits=model.settings.limits)
         scorecard = evaluate(model.kpis, read.data)
         if args.period is not None:
             if args.period not in scorecard.periods:
@@ -87,7 +88,11 @@ class KpiCommand(CommandBase):
             },
             colour=out.colour and args.format == "table",
         )
-        out.write(render(scorecard, args.format, context))
+        if args.format == "json":  # streamed: a million periods need no string of it all
+            for chunk in render_chunks(scorecard, context):
+                out.write(chunk)
+        else:
+            out.write(render(scorecard, args.format, context))
         data_failed = _report_data_findings(read)
         return EXIT_FINDINGS if data_failed or unmeasurable else EXIT_OK
 
@@ -107,7 +112,7 @@ def handbook_scorecard(data: str | None, model: Model) -> tuple[tuple[Section, .
     had errors (reported on standard error; bad rows are left out of the page)."""
     if data is None:
         return (), False
-    read = read_metric_data(_data_file(data), model.metrics)
+    read = read_metric_data(_data_file(data), model.metrics, limits=model.settings.limits)
     failed = _report_data_findings(read)
     return (scorecard_section(read.data),), failed
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Final
 
@@ -53,9 +54,9 @@ class MetricData:
         }
         object.__setattr__(self, "values", MappingProxyType(frozen))
 
-    @property
+    @cached_property
     def periods(self) -> tuple[str, ...]:
-        """Every period, in natural order."""
+        """Every period, in natural order (sorted once)."""
         return tuple(sorted(self.values, key=period_sort_key))
 
     def at(self, period: str) -> Mapping[str, float]:

@@ -22,7 +22,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Final, Literal, TypeAlias
+from functools import cached_property
+from typing import Any, Final, Literal, TypeAlias, TypeVar
 
 from crmorg.kpi.data import MetricData
 from crmorg.kpi.formula import (
@@ -145,12 +146,26 @@ class Scorecard:
         """Only ``period`` (changes still refer to the period before it)."""
         return Scorecard(
             tuple(p for p in self.periods if p == period),
-            tuple(r for r in self.results if r.period == period),
-            tuple(r for r in self.rollups if r.period == period),
+            self.in_period(period),
+            self.rollups_in(period),
         )
 
     def in_period(self, period: str) -> tuple[KpiResult, ...]:
-        return tuple(result for result in self.results if result.period == period)
+        """The results of ``period``, from an index built once: renderers ask this of
+        every period, and a scorecard may have a million of them."""
+        return self._results_by_period.get(period, ())
+
+    def rollups_in(self, period: str) -> tuple[DepartmentRollup, ...]:
+        """The department roll-ups of ``period`` (indexed, as :meth:`in_period`)."""
+        return self._rollups_by_period.get(period, ())
+
+    @cached_property
+    def _results_by_period(self) -> dict[str, tuple[KpiResult, ...]]:
+        return _by_period(self.results)
+
+    @cached_property
+    def _rollups_by_period(self) -> dict[str, tuple[DepartmentRollup, ...]]:
+        return _by_period(self.rollups)
 
     def statuses(self) -> dict[Status, int]:
         """How many results have each status, over every period."""
@@ -166,6 +181,16 @@ class Scorecard:
             "periods": list(self.periods),
             "departments": [rollup.to_dict() for rollup in self.rollups],
         }
+
+
+_Dated = TypeVar("_Dated", KpiResult, DepartmentRollup)
+
+
+def _by_period(items: Iterable[_Dated]) -> dict[str, tuple[_Dated, ...]]:
+    grouped: dict[str, list[_Dated]] = {}
+    for item in items:
+        grouped.setdefault(item.period, []).append(item)
+    return {period: tuple(group) for period, group in grouped.items()}
 
 
 def judge(value: float, target: float, direction: Direction) -> Literal["met", "missed"]:

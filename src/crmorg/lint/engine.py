@@ -17,8 +17,14 @@ from crmorg.lint.config import Level, LintConfig
 from crmorg.lint.registry import all_rules
 from crmorg.lint.rule import Check, FirstPass, PostPassCheck, PostPassRule, Problem, Rule
 from crmorg.lint.rules.internal_error import INTERNAL_ERROR, crash_finding
-from crmorg.lint.rules.rules_not_run import RULES_NOT_RUN, left_out, not_run_finding
+from crmorg.lint.rules.rules_not_run import (
+    RULES_NOT_RUN,
+    left_out,
+    not_run_finding,
+    over_limits_finding,
+)
 from crmorg.lint.waivers import apply_waivers
+from crmorg.loading.identities import LIMIT_EXCEEDED
 from crmorg.model import Model
 
 
@@ -80,11 +86,12 @@ def _run(model: Model, config: LintConfig | None, rules: Mapping[str, Rule] | No
             findings.append(replace(finding, severity=level))
     post_pass: list[PostPassRule] = []
     unread = model.document.unread
+    over_limits = model.document.over_limits
     skipped = 0
     for rule in rules.values():
         if levels[rule.name] == "off":
             continue
-        if unread and left_out(rule):
+        if left_out(rule, bool(unread), bool(over_limits)):
             skipped += 1
             continue
         if isinstance(rule, PostPassRule):
@@ -102,7 +109,15 @@ def _run(model: Model, config: LintConfig | None, rules: Mapping[str, Rule] | No
         findings.extend(_run_rule(model, rule, levels, _reviewing(rule.review, first_pass)))
     not_run = levels.get(RULES_NOT_RUN.name, RULES_NOT_RUN.severity)
     if skipped and not_run != "off":
-        findings.append(replace(not_run_finding(unread, skipped), severity=Severity(not_run)))
+        if over_limits:
+            where = next(
+                (f.location for f in findings if f.rule == LIMIT_EXCEEDED.name),
+                Location(model.root, 1, 1),
+            )
+            note = over_limits_finding(over_limits, skipped, where)
+        else:
+            note = not_run_finding(unread, skipped)
+        findings.append(replace(note, severity=Severity(not_run)))
     findings.sort(key=report_order)
     return Report(tuple(_unique(findings)), config.fail_on)
 

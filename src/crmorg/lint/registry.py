@@ -29,6 +29,7 @@ from crmorg.lint.rules.invalid_sharing_rule import invalid_sharing_rule
 from crmorg.lint.rules.kpi_not_measurable import kpi_not_measurable
 from crmorg.lint.rules.kpi_owner_lacks_access import kpi_owner_lacks_access
 from crmorg.lint.rules.kpi_unknown_metric import kpi_unknown_metric
+from crmorg.lint.rules.limit_exceeded import limit_exceeded
 from crmorg.lint.rules.person_without_role import person_without_role
 from crmorg.lint.rules.privilege_escalation import privilege_escalation
 from crmorg.lint.rules.raci_no_accountable import raci_no_accountable
@@ -61,6 +62,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     department_cycle,
     reporting_cycle,
     hidden_characters,
+    limit_exceeded,
     sod_role_conflict,
     sod_person_conflict,
     exclusive_roles,

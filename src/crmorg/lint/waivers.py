@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from crmorg.findings import Finding
-from crmorg.loading.identities import SCHEMA, YAML_SYNTAX
+from crmorg.loading.identities import LIMIT_EXCEEDED, SCHEMA, YAML_SYNTAX
 from crmorg.settings import Waiver
 
-ALWAYS_REPORTED: frozenset[str] = frozenset({YAML_SYNTAX.name, SCHEMA.name})
+ALWAYS_REPORTED: frozenset[str] = frozenset({YAML_SYNTAX.name, SCHEMA.name, LIMIT_EXCEEDED.name})
 """Rules whose findings mean the model was not read as written. They are always
 reported as errors: no selection, severity or waiver can hide an unreadable model."""
 

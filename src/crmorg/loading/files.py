@@ -10,7 +10,7 @@ from pathlib import Path
 
 from crmorg.findings import Finding, Location
 from crmorg.loading.identities import make_finding
-from crmorg.loading.limits import Limits
+from crmorg.loading.limits import Limits, exceeded
 
 MODEL_SUFFIXES = (".yaml", ".yml")
 HR_FILE_NAMES = frozenset({"people.csv", "teams.csv"})
@@ -104,10 +104,13 @@ def read_source(path: Path, limits: Limits) -> tuple[SourceText | None, list[Fin
             if size > limits.max_file_bytes:
                 return None, [
                     make_finding(
-                        "yaml-syntax",
-                        f"the file is {size:,} bytes, over the limit of "
-                        f"{limits.max_file_bytes:,}; split it into several files in a "
-                        "model directory",
+                        "limit-exceeded",
+                        exceeded(
+                            "max_file_bytes",
+                            limits.max_file_bytes,
+                            f"the file is {size:,} bytes",
+                            "it was not read: split it into several files in a model directory",
+                        ),
                         start,
                     )
                 ]

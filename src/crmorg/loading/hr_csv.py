@@ -55,7 +55,7 @@ from crmorg.loading.csv_positions import (
 )
 from crmorg.loading.files import display_name
 from crmorg.loading.identities import make_finding
-from crmorg.loading.limits import DEFAULT_LIMITS, Limits
+from crmorg.loading.limits import DEFAULT_LIMITS, Limits, exceeded
 from crmorg.text import ID_RE, LOCALE_PATTERN, printable
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ LOCALIZED: Final[dict[str, tuple[str, ...]]] = {
 }
 """Text columns that may also come per locale: ``name_zh``, ``title_en``, ..."""
 
-MAX_ROWS: Final = 1_000_000
+MAX_ROWS: Final = DEFAULT_LIMITS.max_hr_rows
 MAX_FINDINGS: Final = 100
 """Findings shown per file; a systematic error in a huge export would otherwise flood."""
 
@@ -255,7 +255,7 @@ def hr_section(path: Path) -> str | None:
 
 
 def read_hr_csv(
-    path: Path, section: str, limits: Limits = DEFAULT_LIMITS, *, max_rows: int = MAX_ROWS
+    path: Path, section: str, limits: Limits = DEFAULT_LIMITS, *, max_rows: int | None = None
 ) -> HrTable:
     """Read the HR export at ``path`` as the ``section`` (``"people"`` or ``"teams"``).
 
@@ -264,7 +264,8 @@ def read_hr_csv(
     """
     if section not in COLUMNS:
         raise ValueError(f"no HR export for section {section!r}; expected one of {list(COLUMNS)}")
-    reader = _Reader(HrTable(display_name(path), section), limits, max_rows)
+    rows = limits.max_hr_rows if max_rows is None else max_rows
+    reader = _Reader(HrTable(display_name(path), section), limits, rows)
     reader.read(path)
     return reader.finish()
 
@@ -327,10 +328,14 @@ class _Reader:
             if size > self.limits.max_file_bytes:
                 self.table.complete = False
                 self.problem(
-                    "schema",
-                    f"the file is {size:,} bytes, over the limit of "
-                    f"{self.limits.max_file_bytes:,}; split it: every directory below the "
-                    "model may hold its own people.csv and teams.csv",
+                    "limit-exceeded",
+                    exceeded(
+                        "max_file_bytes",
+                        self.limits.max_file_bytes,
+                        f"the file is {size:,} bytes",
+                        "it was not read: split it, every directory below the model may "
+                        "hold its own people.csv and teams.csv",
+                    ),
                     (1, 1),
                 )
                 return
@@ -500,10 +505,14 @@ class _Reader:
             if table.rows > max_rows:
                 table.complete = False
                 self.problem(
-                    "schema",
-                    f"the file has more than {max_rows:,} rows; the rest is not read: split "
-                    "it (every directory below the model may hold its own "
-                    f"{table.section}.csv)",
+                    "limit-exceeded",
+                    exceeded(
+                        "max_hr_rows",
+                        max_rows,
+                        "the file has more rows",
+                        "the rest is not read: split it (every directory below the model "
+                        f"may hold its own {table.section}.csv)",
+                    ),
                     (line, 1),
                 )
                 return
@@ -597,9 +606,13 @@ class _Reader:
         longest = max(range(width), key=lambda i: len(row[i]))
         if len(row[longest]) > self.limits.max_scalar_chars:
             self.problem(
-                "schema",
-                f"a cell of {len(row[longest]):,} characters, over the limit of "
-                f"{self.limits.max_scalar_chars:,}. The row is left out",
+                "limit-exceeded",
+                exceeded(
+                    "max_scalar_chars",
+                    self.limits.max_scalar_chars,
+                    f"a cell of {len(row[longest]):,} characters",
+                    "the row is left out",
+                ),
                 cell_position(*place, longest),
                 (entity_id,),
             )

@@ -13,9 +13,11 @@ YAML_SYNTAX = RuleIdentity.of("yaml-syntax", "CRM001", "model", Severity.ERROR)
 SCHEMA = RuleIdentity.of("schema", "CRM002", "model", Severity.ERROR)
 DUPLICATE_ID = RuleIdentity.of("duplicate-id", "CRM003", "model", Severity.ERROR)
 UNKNOWN_REFERENCE = RuleIdentity.of("unknown-reference", "CRM004", "model", Severity.ERROR)
+LIMIT_EXCEEDED = RuleIdentity.of("limit-exceeded", "CRM009", "model", Severity.ERROR)
 
 LOADER_IDENTITIES: dict[str, RuleIdentity] = {
-    identity.name: identity for identity in (YAML_SYNTAX, SCHEMA, DUPLICATE_ID, UNKNOWN_REFERENCE)
+    identity.name: identity
+    for identity in (YAML_SYNTAX, SCHEMA, DUPLICATE_ID, UNKNOWN_REFERENCE, LIMIT_EXCEEDED)
 }
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from itertools import repeat
+from dataclasses import dataclass, field, replace
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,13 @@ from crmorg.document import ID_SECTIONS, SECTIONS, Document
 from crmorg.findings import Finding, Location
 from crmorg.findings import Path as DocPath
 from crmorg.gcpause import paused_gc
+from crmorg.loading.bounds import entries_over_limit, shape_findings
 from crmorg.loading.fast_yaml import fast_parse
 from crmorg.loading.files import display_name, model_files, read_source
 from crmorg.loading.hr_csv import HrTable, hr_section, read_hr_csv
-from crmorg.loading.identities import make_finding
+from crmorg.loading.identities import LIMIT_EXCEEDED, make_finding
 from crmorg.loading.kpis import complete_kpis
-from crmorg.loading.limits import DEFAULT_LIMITS, Limits
+from crmorg.loading.limits import DEFAULT_LIMITS, Limits, exceeded, limits_with
 from crmorg.loading.positions import LazyPositions
 from crmorg.loading.pydantic_errors import schema_findings
 from crmorg.loading.salvage import salvage
@@ -66,6 +67,8 @@ class _Gathered:
     files: list[str] = field(default_factory=list)
     unread: list[str] = field(default_factory=list)
     """Files that could not be read (or not to their end), so what they hold is unknown."""
+    cut_at: str | None = None
+    """The file in which a section passed ``max_entries``: no later file is read."""
 
     @property
     def unreadable(self) -> bool:
@@ -87,16 +90,26 @@ class LoadResult:
 
 
 def load_document(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadResult:
-    """Read the model at ``path``; raises ``FileNotFoundError`` only if it does not exist."""
+    """Read the model at ``path``; raises ``FileNotFoundError`` only if it does not exist.
+
+    ``settings.limits`` in the model take the place of ``limits`` from the file that
+    gives them on. When a limit was exceeded before that file was read, and the model
+    raises it, the model is read again with its own limits.
+    """
     with paused_gc():
         fast_read: set[str] = set()
-        result = _load_document(Path(path), limits, fast_read)
+        result, used = _load_document(Path(path), limits, fast_read)
+        if used != limits and any(f.rule == LIMIT_EXCEEDED.name for f in result.findings):
+            limits, fast_read = used, set()
+            result, _ = _load_document(Path(path), used, fast_read, settled=True)
         questioned = fast_read & {finding.location.file for finding in result.findings}
         if questioned:
             # The fast reader is trusted only with files the format accepts as they are.
             # Whatever is wrong with a file, the findings are those of the reference
             # reader, which knows YAML's bounds and positions: read those files again.
-            result = _load_document(Path(path), limits, set(), positioned=questioned)
+            result, _ = _load_document(
+                Path(path), limits, set(), positioned=questioned, settled=True
+            )
         return result
 
 
@@ -105,9 +118,11 @@ def _load_document(
     limits: Limits,
     fast_read: set[str],
     positioned: frozenset[str] | set[str] = frozenset(),
-) -> LoadResult:
-    """Load ``root``; names of fast-parsed files go to ``fast_read``, and the files named
-    in ``positioned`` are read by the positioned reader whatever their size."""
+    settled: bool = False,
+) -> tuple[LoadResult, Limits]:
+    """Load ``root``, and the limits in force at the end; names of fast-parsed files go
+    to ``fast_read``, and the files named in ``positioned`` are read by the positioned
+    reader whatever their size. ``settled`` keeps ``limits`` whatever the model says."""
     if not root.exists():
         raise FileNotFoundError(f"no such file or directory: {root}")
     source = SourceMap()
@@ -126,19 +141,29 @@ def _load_document(
     elif len(files) > limits.max_files:
         findings.append(
             make_finding(
-                "schema",
-                f"{len(files):,} model files, over the limit of {limits.max_files:,}",
+                "limit-exceeded",
+                exceeded(
+                    "max_files",
+                    limits.max_files,
+                    f"{len(files):,} model files",
+                    "none was read",
+                ),
                 Location(display_name(root), 1, 1),
             )
         )
         files = []
     total = 0
     texts: dict[str, str] = {}
+    base = limits
     for file in files:
+        if gathered.cut_at is not None:
+            gathered.unread.append(display_name(file))
+            continue
         section = hr_section(file) if root.is_dir() and file.is_file() else None
         if section is not None:
             total += file.stat().st_size
             _gather_hr_table(read_hr_csv(file, section, limits), gathered, source, findings)
+            _cut_entries(gathered, limits, source, findings, display_name(file))
             continue
         text, read_findings = read_source(file, limits)
         findings.extend(read_findings)
@@ -149,9 +174,13 @@ def _load_document(
         if total > limits.max_total_bytes:
             findings.append(
                 make_finding(
-                    "yaml-syntax",
-                    f"the model is larger than {limits.max_total_bytes:,} bytes in all; "
-                    "this file and the rest were not read",
+                    "limit-exceeded",
+                    exceeded(
+                        "max_total_bytes",
+                        limits.max_total_bytes,
+                        f"the model's files come to {total:,} bytes with this one",
+                        "this file and the rest were not read",
+                    ),
                     Location(text.name, 1, 1),
                 )
             )
@@ -161,9 +190,36 @@ def _load_document(
         _gather_file(
             text.name, text.text, gathered, source, findings, limits, fast_read, positioned
         )
+        if not settled:  # the model's own limits, from the file that gives them on
+            limits = limits_with(base, gathered.settings.get("limits"))
+        _cut_entries(gathered, limits, source, findings, text.name)
     document, kpi_findings = complete_kpis(_validate(gathered, source, findings), source, texts)
     findings.extend(kpi_findings)
-    return LoadResult(document, source, tuple(findings), display_name(root))
+    shape, over = shape_findings(document, limits, source)
+    findings.extend(shape)
+    over_limits = (*over, *(["max_entries"] if gathered.cut_at is not None else []))
+    if over_limits:
+        document = replace(document, over_limits=over_limits)
+    return LoadResult(document, source, tuple(findings), display_name(root)), limits
+
+
+def _cut_entries(
+    gathered: _Gathered, limits: Limits, source: SourceMap, findings: list[Finding], name: str
+) -> None:
+    """Past ``limits.max_entries`` in a section, keep the first entries only, say so at
+    the section in the file ``name`` that crossed it, and read no further file."""
+    for section, entries in gathered.entities.items():
+        if len(entries) <= limits.max_entries:
+            continue
+        noun = sections.section(section).singular
+        message = entries_over_limit(section, len(entries), limits, noun)
+        where = source.key((section,)) if source.key((section,)).file == name else None
+        findings.append(make_finding("limit-exceeded", message, where or Location(name, 1, 1)))
+        kept = dict(islice(entries.items(), limits.max_entries))
+        entries.clear()
+        entries.update(kept)
+        gathered.cut_at = name
+        gathered.unread.append(name)
 
 
 def _gather_hr_table(
@@ -405,6 +461,7 @@ def _validate(gathered: _Gathered, source: SourceMap, findings: list[Finding]) -
         constraint_index=constraint_index,
         salvaged={section: entries for section, entries in salvaged.items() if entries},
         unread=tuple(gathered.unread),
+        over_limits=(),
         **entities,
     )
 

@@ -36,7 +36,7 @@ from crmorg.kpi.data import MAX_PERIOD_LENGTH, MetricData
 from crmorg.loading.csv_positions import CsvLines, CsvTextError, cell_locations, csv_rows
 from crmorg.loading.files import display_name
 from crmorg.loading.identities import make_finding
-from crmorg.loading.limits import DEFAULT_LIMITS, Limits
+from crmorg.loading.limits import DEFAULT_LIMITS, Limits, exceeded
 from crmorg.loading.yaml_nodes import parse_yaml
 from crmorg.text import printable
 
@@ -82,14 +82,19 @@ def read_metric_data(
     kind = data_format or DATA_FORMATS.get(file.suffix.lower())
     if kind not in ("csv", "yaml"):
         raise ValueError(f"cannot tell the format of {file.name}: name it *.csv, *.yaml or *.yml")
-    reader = _Reader(display_name(file), frozenset(metrics))
+    reader = _Reader(display_name(file), frozenset(metrics), max_periods=limits.max_kpi_periods)
     size = file.stat().st_size
     if size > limits.max_file_bytes:
         reader.problem(
-            f"the data file is {size:,} bytes, over the limit of {limits.max_file_bytes:,}; "
-            "split it by period",
+            exceeded(
+                "max_file_bytes",
+                limits.max_file_bytes,
+                f"the data file is {size:,} bytes",
+                "it was not read: split it by period",
+            ),
             1,
             1,
+            "limit-exceeded",
         )
     elif kind == "csv":
         reader.read_csv(file, limits)
@@ -107,6 +112,9 @@ class _Reader:
     findings: list[Finding] = field(default_factory=list)
     dropped: int = 0
     parser_locations: set[Location] = field(default_factory=set)
+    max_periods: int = DEFAULT_LIMITS.max_kpi_periods
+    periods_cut: bool = False
+    """Whether a period past ``max_periods`` was left out (reported once)."""
 
     def result(self) -> MetricDataResult:
         findings = list(self.findings)
@@ -121,14 +129,14 @@ class _Reader:
             )
         return MetricDataResult(MetricData(self.values, self.name), tuple(findings))
 
-    def problem(self, message: str, line: int, column: int) -> None:
+    def problem(self, message: str, line: int, column: int, rule: str = "schema") -> None:
         location = Location(self.name, line, column)
         if location in self.parser_locations:
             return  # the YAML reader already reported this node (e.g. an unquoted `yes`)
         if len(self.findings) >= MAX_DATA_FINDINGS:
             self.dropped += 1
             return
-        self.findings.append(make_finding("schema", message, location))
+        self.findings.append(make_finding(rule, message, location))
 
     # --------------------------------------------------------------- one value
 
@@ -180,6 +188,17 @@ class _Reader:
             )
         if problem is not None:
             self.problem(problem, at.line, at.column)
+            return None
+        if text not in self.values and len(self.values) >= self.max_periods:
+            if not self.periods_cut:
+                self.periods_cut = True
+                message = exceeded(
+                    "max_kpi_periods",
+                    self.max_periods,
+                    "the data has more periods",
+                    "this period and every later new one are left out: split the data by year",
+                )
+                self.problem(message, at.line, at.column, "limit-exceeded")
             return None
         return text
 

@@ -89,7 +89,7 @@ class LazyPositions:
         from crmorg.loading import block_positions
 
         # The scan stays well inside the nesting bound that the positioned reader checks.
-        may_scan = self.limits.max_depth > 2 * block_positions.MAX_DEPTH
+        may_scan = self.limits.max_nesting_depth > 2 * block_positions.MAX_DEPTH
         entry = block_positions.simple_entry(self.text[start:end]) if may_scan else None
         if entry is None:
             self._read_entry(str(path[0]), span, record)

@@ -22,7 +22,7 @@ import yaml
 
 from crmorg.findings import Finding, Location, Path
 from crmorg.loading.identities import make_finding
-from crmorg.loading.limits import DEFAULT_LIMITS, Limits
+from crmorg.loading.limits import DEFAULT_LIMITS, Limits, exceeded
 from crmorg.text import printable
 
 try:
@@ -103,7 +103,7 @@ def parse_yaml(
         bound = _exceeded_bound(text, limits)
         if bound is not None:
             mark, message = bound
-            findings.append(make_finding("yaml-syntax", message, _location(file, mark)))
+            findings.append(make_finding("limit-exceeded", message, _location(file, mark)))
             return ParsedYaml(None, findings)
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
@@ -235,7 +235,7 @@ class _BoundMeter:
 
         Only flow collections let libyaml read that far ahead; each needs a bracket.
         """
-        budget = self.limits.max_depth - len(self.open_collections)
+        budget = self.limits.max_nesting_depth - len(self.open_collections)
         window = slice(self.last_index, max(self.last_index, int(mark.index)) + 1)
         ahead = text[window]
         return ahead.count("[") + ahead.count("{") >= budget
@@ -251,7 +251,7 @@ class _BoundMeter:
             if stop is not None and self.last_index > stop.index:
                 return None
             if isinstance(event, yaml.CollectionStartEvent):
-                if len(open_collections) > limits.max_depth:
+                if len(open_collections) > limits.max_nesting_depth:
                     return event.start_mark, _too_deep_message(limits)
                 open_collections.append((event.anchor, 1))
                 continue
@@ -275,16 +275,20 @@ class _BoundMeter:
 
 
 def _alias_bomb_message(limits: Limits) -> str:
-    return (
-        f"aliases expand to more than {limits.max_alias_nodes} nodes "
-        "(an alias bomb?); write the values out instead of repeating aliases"
+    return exceeded(
+        "max_alias_nodes",
+        limits.max_alias_nodes,
+        "aliases expand to more nodes (an alias bomb?)",
+        "the file was not read: write the values out instead of repeating aliases",
     )
 
 
 def _too_deep_message(limits: Limits) -> str:
-    return (
-        f"nesting deeper than {limits.max_depth} levels; "
-        "a crmorg model never needs this: flatten the structure"
+    return exceeded(
+        "max_nesting_depth",
+        limits.max_nesting_depth,
+        "the values nest more levels deep",
+        "the file was not read: a crmorg model never needs this, flatten the structure",
     )
 
 
@@ -318,17 +322,15 @@ class _Converter:
         self.alias_nodes = 0
         self.in_alias = 0
 
-    def fail(self, message: str, node: Any) -> None:
-        self.findings.append(
-            make_finding("yaml-syntax", message, _location(self.file, node.start_mark))
-        )
+    def fail(self, message: str, node: Any, rule: str = "yaml-syntax") -> None:
+        self.findings.append(make_finding(rule, message, _location(self.file, node.start_mark)))
 
     def schema(self, message: str, node: Any) -> None:
         self.findings.append(make_finding("schema", message, _location(self.file, node.start_mark)))
 
     def convert(self, node: Any, path: Path, depth: int, key: Location | None = None) -> Any:
-        if depth > self.limits.max_depth:
-            self.fail(_too_deep_message(self.limits), node)
+        if depth > self.limits.max_nesting_depth:
+            self.fail(_too_deep_message(self.limits), node, "limit-exceeded")
             raise _Abort
         node_id = id(node)
         alias = node_id in self.seen
@@ -340,7 +342,7 @@ class _Converter:
             if self.in_alias:
                 self.alias_nodes += 1
                 if self.alias_nodes > self.limits.max_alias_nodes:
-                    self.fail(_alias_bomb_message(self.limits), node)
+                    self.fail(_alias_bomb_message(self.limits), node, "limit-exceeded")
                     raise _Abort
             self.record(path, _location(self.file, node.start_mark), key)
             self.check_tag(node)
@@ -409,8 +411,14 @@ class _Converter:
         value: str = node.value
         if len(value) > self.limits.max_scalar_chars:
             self.fail(
-                f"a value longer than {self.limits.max_scalar_chars} characters; shorten it",
+                exceeded(
+                    "max_scalar_chars",
+                    self.limits.max_scalar_chars,
+                    f"a value of {len(value):,} characters",
+                    "the file was not read: shorten it",
+                ),
                 node,
+                "limit-exceeded",
             )
             raise _Abort
         if node.style or node.tag == _STR_TAG:

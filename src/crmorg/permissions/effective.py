@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import deque
+import heapq
 from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import NamedTuple
@@ -10,6 +10,7 @@ from typing import NamedTuple
 from crmorg.findings import Path
 from crmorg.permissions.catalog import ActionCatalog
 from crmorg.permissions.models import GrantMap
+from crmorg.roles.graphs import inheritance_components
 from crmorg.roles.models import Role
 from crmorg.roles.scopes import BELOW, SCOPE_BY_NAME, SCOPES, Scope
 
@@ -237,32 +238,11 @@ def effective_role_grants(
     holds (format v1.1, section 10).
     """
     if parents_first is None:
-        effective = {role_id: _breadth_first(role_id, roles, own) for role_id in roles}
+        effective = _condensed(roles, own)
     else:
         effective = {}
         for role_id in parents_first:
-            merged = {
-                permission: _own_effective(role_id, source)
-                for permission, source in own[role_id].items()
-            }
-            for parent in roles[role_id].inherits:
-                for permission, grant in effective.get(parent, {}).items():
-                    current = merged.get(permission)
-                    if grant.also or (current is not None and current.also):
-                        merged[permission] = join(current, through(role_id, grant))
-                    elif (
-                        current is None
-                        or BELOW[grant.scope] >> current.scope & 1  # wider, inlined
-                        or (grant.scope == current.scope and len(grant.via) + 1 < len(current.via))
-                    ):
-                        merged[permission] = _effective(
-                            (grant.scope, grant.source, (role_id, *grant.via), ())
-                        )
-                    elif not BELOW[current.scope] >> grant.scope & 1 and (
-                        grant.scope != current.scope
-                    ):  # incomparable scopes: both are kept
-                        merged[permission] = join(current, through(role_id, grant))
-            effective[role_id] = merged
+            effective[role_id] = _merged(role_id, roles, own, effective)
     if baselines:
         for role_id, grants in effective.items():
             with_baselines(role_id, grants, baselines)
@@ -278,22 +258,117 @@ def _own_effective(via: str | tuple[str, ...], source: GrantSource) -> Effective
     return grant
 
 
-def _breadth_first(
-    role_id: str, roles: Mapping[str, Role], own: Mapping[str, Mapping[Permission, GrantSource]]
+def _merged(
+    role_id: str,
+    roles: Mapping[str, Role],
+    own: Mapping[str, Mapping[Permission, GrantSource]],
+    effective: Mapping[str, Mapping[Permission, EffectiveGrant]],
 ) -> dict[Permission, EffectiveGrant]:
-    merged: dict[Permission, EffectiveGrant] = {}
-    seen = {role_id}
-    queue: deque[tuple[str, tuple[str, ...]]] = deque([(role_id, (role_id,))])
-    while queue:
-        current, via = queue.popleft()
-        for permission, source in own.get(current, {}).items():
-            merged[permission] = join(merged.get(permission), _own_effective(via, source))
-        role = roles.get(current)
-        for parent in role.inherits if role is not None else ():
-            if parent not in seen and parent in roles:
-                seen.add(parent)
-                queue.append((parent, (*via, parent)))
+    """A role's own grants merged with its parents' effective ones (already computed)."""
+    merged = {
+        permission: _own_effective(role_id, source) for permission, source in own[role_id].items()
+    }
+    for parent in roles[role_id].inherits:
+        for permission, grant in effective.get(parent, {}).items():
+            current = merged.get(permission)
+            if grant.also or (current is not None and current.also):
+                merged[permission] = join(current, through(role_id, grant))
+            elif (
+                current is None
+                or BELOW[grant.scope] >> current.scope & 1  # wider, inlined
+                or (grant.scope == current.scope and len(grant.via) + 1 < len(current.via))
+            ):
+                merged[permission] = _effective(
+                    (grant.scope, grant.source, (role_id, *grant.via), ())
+                )
+            elif not BELOW[current.scope] >> grant.scope & 1 and (
+                grant.scope != current.scope
+            ):  # incomparable scopes: both are kept
+                merged[permission] = join(current, through(role_id, grant))
     return merged
+
+
+def _condensed(
+    roles: Mapping[str, Role], own: Mapping[str, Mapping[Permission, GrantSource]]
+) -> dict[str, dict[Permission, EffectiveGrant]]:
+    """Effective grants on an inheritance cycle: every role of one strongly connected
+    component reaches the same grants, so the components are walked parents first and
+    only a component of several roles needs a search of its own (:func:`_within`)."""
+    effective: dict[str, dict[Permission, EffectiveGrant]] = {}
+    for component in inheritance_components(roles):
+        if len(component) == 1:
+            (role_id,) = component
+            effective[role_id] = _merged(role_id, roles, own, effective)
+        else:
+            effective.update(_within(component, roles, own, effective))
+    return effective
+
+
+def _within(
+    component: list[str],
+    roles: Mapping[str, Role],
+    own: Mapping[str, Mapping[Permission, GrantSource]],
+    effective: Mapping[str, Mapping[Permission, EffectiveGrant]],
+) -> dict[str, dict[Permission, EffectiveGrant]]:
+    """The effective grants of the roles of one cycle.
+
+    Every member reaches every grant the cycle holds (its members' own, and those
+    inherited from outside it), so each member gets, per permission, the same maximal
+    scopes; for each of them, a search from the members that hold it back along
+    ``inherits`` gives each member its shortest path (ties: the earlier seed)."""
+    members = set(component)
+    heirs: dict[str, list[str]] = {member: [] for member in component}
+    seeds: dict[Permission, list[tuple[str, EffectiveGrant]]] = {}
+    for member in component:
+        for parent in dict.fromkeys(roles[member].inherits):
+            if parent in members:
+                heirs[parent].append(member)
+        for permission, source in own[member].items():
+            for grant in _own_effective(member, source).members:
+                seeds.setdefault(permission, []).append((member, grant))
+        for parent in roles[member].inherits:
+            if parent not in members:
+                for permission, inherited in effective.get(parent, {}).items():
+                    for grant in through(member, inherited).members:
+                        seeds.setdefault(permission, []).append((member, grant))
+    result: dict[str, dict[Permission, EffectiveGrant]] = {member: {} for member in component}
+    for permission, found in seeds.items():
+        scopes = {grant.scope for _, grant in found}
+        top = sorted(
+            (s for s in scopes if not any(BELOW[o] >> s & 1 for o in scopes)),
+            key=_ORDER.__getitem__,
+        )
+        reached: dict[str, list[EffectiveGrant]] = {member: [] for member in component}
+        for scope in top:
+            for member, grant in _nearest(
+                [(m, g) for m, g in found if g.scope == scope], heirs
+            ).items():
+                reached[member].append(grant)
+        for member, grants in reached.items():
+            result[member][permission] = grants[-1]._replace(also=tuple(grants[:-1]))
+    return result
+
+
+def _nearest(
+    seeds: list[tuple[str, EffectiveGrant]], heirs: Mapping[str, list[str]]
+) -> dict[str, EffectiveGrant]:
+    """For grants at one scope held by members of a cycle, each member's grant with
+    the shortest path: a search from the holders along ``heirs``."""
+    queue = [(len(grant.via), order, member, grant) for order, (member, grant) in enumerate(seeds)]
+    heapq.heapify(queue)
+    order = len(queue)
+    best: dict[str, EffectiveGrant] = {}
+    while queue:
+        length, _, member, grant = heapq.heappop(queue)
+        if member in best:
+            continue
+        best[member] = grant
+        for heir in heirs[member]:
+            if heir not in best:
+                order += 1
+                longer = _effective((grant.scope, grant.source, (heir, *grant.via), ()))
+                heapq.heappush(queue, (length + 1, order, heir, longer))
+    return best
 
 
 class HeldGrant(NamedTuple):

@@ -94,6 +94,122 @@ def parent_cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
     return sorted(found)
 
 
+def chain_depths(parents: Mapping[str, str | None]) -> dict[str, int]:
+    """How many nodes each node's chain of parents holds, itself included, in linear time.
+
+    For reporting lines and the department tree (at most one parent each). A parent
+    outside ``parents`` ends a chain; a node on a cycle counts every member of the cycle,
+    and a node below one counts the cycle too.
+    """
+    depth: dict[str, int] = {}
+    for start in parents:
+        chain: list[str] = []
+        on_chain: dict[str, int] = {}
+        node: str | None = start
+        while node is not None and node in parents and node not in depth:
+            if node in on_chain:  # a cycle: its members share its length
+                members = chain[on_chain[node] :]
+                for member in members:
+                    depth[member] = len(members)
+                del chain[on_chain[node] :]
+                break
+            on_chain[node] = len(chain)
+            chain.append(node)
+            node = parents[node]
+        below = depth[node] if node is not None and node in depth else 0
+        for member in reversed(chain):
+            below += 1
+            depth[member] = below
+    return depth
+
+
+def strongly_connected(
+    nodes: Iterable[str], successors: Mapping[str, Iterable[str]]
+) -> list[list[str]]:
+    """The strongly connected components of a graph, each after every component it
+    reaches (Tarjan's algorithm, iterative: linear, and no recursion limit).
+
+    With edges from a role to the roles it inherits, that is parents first.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in nodes:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(successors.get(root, ())))]
+        while work:
+            node, following = work[-1]
+            advanced = False
+            for child in following:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(successors.get(child, ()))))
+                    advanced = True
+                    break
+                if child in on_stack and index[child] < low[node]:
+                    low[node] = index[child]
+            if advanced:
+                continue
+            work.pop()
+            if work and low[node] < low[work[-1][0]]:
+                low[work[-1][0]] = low[node]
+            if low[node] == index[node]:
+                component: list[str] = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                found.append(component)
+    return found
+
+
+def inheritance_components(roles: Mapping[str, Role]) -> list[list[str]]:
+    """The strongly connected components of inheritance, parents first (see
+    :func:`strongly_connected`); each role of one component inherits every other."""
+    parents = {
+        role_id: [parent for parent in dict.fromkeys(role.inherits) if parent in roles]
+        for role_id, role in roles.items()
+    }
+    return strongly_connected(roles, parents)
+
+
+def deepest_inheritance(roles: Mapping[str, Role]) -> tuple[int, str | None]:
+    """The number of roles in the longest inheritance chain, and the role it starts at.
+
+    A cycle counts all its roles (a path through it may visit each), so the answer is an
+    upper bound on any walk's length; linear, over the components' condensation.
+    """
+    depth: dict[str, int] = {}
+    deepest, where = 0, None
+    for component in inheritance_components(roles):
+        members = set(component)
+        above = max(
+            (
+                depth[parent]
+                for member in component
+                for parent in roles[member].inherits
+                if parent in depth and parent not in members
+            ),
+            default=0,
+        )
+        reach = above + len(component)
+        for member in component:
+            depth[member] = reach
+        if reach > deepest:
+            deepest, where = reach, min(component)
+    return deepest, where
+
+
 def inheritance_cycles(roles: Mapping[str, Role]) -> list[list[str]]:
     """The cycles of role inheritance, as :func:`cycles` gives them.
 

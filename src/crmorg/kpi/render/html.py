@@ -55,8 +55,7 @@ def page_context(scorecard: Scorecard, context: ScorecardContext) -> dict[str, A
                 "total": rollup.total,
                 "counts": [rollup.counts.get(status, 0) for status in STATUSES],
             }
-            for rollup in scorecard.rollups
-            if rollup.period == period
+            for rollup in scorecard.rollups_in(period)
         ]
         periods.append({"period": period, "rows": rows, "rollups": rollups})
     counts = scorecard.statuses()

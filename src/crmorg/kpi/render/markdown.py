@@ -49,7 +49,7 @@ def render_markdown(
             ]
             lines.append(_row(cells))
         lines.append("")
-        rollups = [rollup for rollup in scorecard.rollups if rollup.period == period]
+        rollups = scorecard.rollups_in(period)
         if rollups:
             heading = [context.label("department"), context.label("met_total")]
             heading += [context.label(status).capitalize() for status in STATUSES[1:]]

@@ -87,7 +87,7 @@ def _line(
 
 
 def _rollup_lines(scorecard: Scorecard, period: str, context: ScorecardContext) -> list[str]:
-    rollups = [rollup for rollup in scorecard.rollups if rollup.period == period]
+    rollups = scorecard.rollups_in(period)
     if not rollups:
         return []
     names = [_plain(context.department(rollup.department)) for rollup in rollups]

@@ -53,15 +53,38 @@ rules_not_run = reported_elsewhere(
     ```
     Fix: fix the file the finding names, and validate again.
 
+    A model over one of its limits (`limit-exceeded`, see docs/limits.md) runs only the
+    checks that are linear in the model whatever its shape (the YAML, the schema, ids,
+    references, cycles, hidden characters), and says so in this finding.
+
     Left out, and why:
     """
     + "".join(f"\n    - `{name}`: {why}" for name, why in NEEDS_THE_WHOLE_MODEL.items()),
 )
 
 
-def left_out(rule: Rule) -> bool:
-    """Whether ``rule`` is left out when a file of the model could not be read."""
-    return rule.name in NEEDS_THE_WHOLE_MODEL
+def left_out(rule: Rule, unread: bool, over_limits: bool) -> bool:
+    """Whether ``rule`` is left out on a model with a file that could not be read
+    (``unread``), or one over a limit."""
+    if over_limits and (rule.info.family != "model" or rule.name == "unused-waiver"):
+        # The model's own checks (the YAML, the schema, ids, references, cycles) are
+        # linear in the model whatever its depth. The others follow inheritance,
+        # reporting lines or departments, at a cost of the model's size times its
+        # depth, which the limits bound; and a waiver of a check not run is not unused.
+        return True
+    return unread and rule.name in NEEDS_THE_WHOLE_MODEL
+
+
+def over_limits_finding(limits: Iterable[str], skipped: int, where: Location) -> Finding:
+    """The one finding that says which limits the model exceeds and what was left out."""
+    names = sorted(set(limits))
+    return RULES_NOT_RUN.finding(
+        f"{skipped} checks were not run because the model exceeds "
+        + ", ".join(f"settings.limits.{name}" for name in names)
+        + " (see the limit-exceeded finding); fix the model or raise the limit first",
+        where,
+        (),
+    )
 
 
 def not_run_finding(unread: Iterable[str], skipped: int) -> Finding:
