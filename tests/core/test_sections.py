@@ -57,7 +57,13 @@ def test_every_declared_reference_names_a_field_of_its_entry() -> None:
 def test_the_document_has_a_field_per_kept_section_in_order() -> None:
     fields = [f.name for f in dataclasses.fields(Document)]
     assert fields[: len(KEPT)] == KEPT
-    assert fields[len(KEPT) :] == ["rejected", "constraint_index", "salvaged", "unread"]
+    assert fields[len(KEPT) :] == [
+        "rejected",
+        "constraint_index",
+        "salvaged",
+        "unread",
+        "over_limits",
+    ]
 
 
 def test_the_model_has_an_attribute_per_kept_section() -> None:
