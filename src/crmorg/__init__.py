@@ -55,11 +55,19 @@ if TYPE_CHECKING:
     from crmorg.permissions.scopes import Scope
 
 
-def export(model: Model, target: str, out_dir: str | Path, *, force: bool = False) -> list[Path]:
+def export(
+    model: Model,
+    target: str,
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    strict: bool = False,
+    **options: str,
+) -> list[Path]:
     """Compile ``model`` for ``target`` into ``out_dir``; returns the files written."""
     from crmorg.api import export as _export
 
-    return _export(model, target, out_dir, force=force)
+    return _export(model, target, out_dir, force=force, strict=strict, **options)
 
 
 def __getattr__(name: str) -> Any:

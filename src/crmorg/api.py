@@ -90,8 +90,21 @@ def validate_paths(
     return Report(tuple(sorted(findings, key=report_order)), fail_on)
 
 
-def export(model: Model, target: str, out_dir: str | Path, *, force: bool = False) -> list[Path]:
-    """Compile ``model`` for ``target`` into ``out_dir``; returns the files written."""
+def export(
+    model: Model,
+    target: str,
+    out_dir: str | Path,
+    *,
+    force: bool = False,
+    strict: bool = False,
+    **options: str,
+) -> list[Path]:
+    """Compile ``model`` for ``target`` into ``out_dir``; returns the files written.
+
+    ``options`` are the target's (``odoo_version="18"`` for ``--odoo-version 18``);
+    ``strict`` refuses a CRM-system export that cannot carry the model exactly.
+    """
     from crmorg.export import export_model
 
-    return export_model(model, target, Path(out_dir), force=force)
+    named = {name.replace("_", "-"): value for name, value in options.items()}
+    return export_model(model, target, Path(out_dir), force=force, options=named, strict=strict)

@@ -80,16 +80,21 @@ class Ownership(Protocol):
 
 @dataclass(frozen=True)
 class KnownFiles:
-    """Output recognised by its file names: a directory of nothing but these files."""
+    """Output recognised by its entries' names: a directory of nothing but these files
+    (and these sub-directories, for a target that writes a tree)."""
 
     names: frozenset[str]
+    directories: frozenset[str] = frozenset()
 
     def foreign(self, directory: Path) -> list[str]:
-        return sorted(
-            entry.name
-            for entry in directory.iterdir()
-            if entry.name not in self.names or entry.is_symlink() or not entry.is_file()
-        )
+        return sorted(entry.name for entry in directory.iterdir() if not self._known(entry))
+
+    def _known(self, entry: Path) -> bool:
+        if entry.is_symlink():
+            return False
+        if entry.name in self.names:
+            return entry.is_file()
+        return entry.name in self.directories and entry.is_dir()
 
     def reserved(self) -> Mapping[str, str]:
         return {}
@@ -126,13 +131,14 @@ def check_relative_path(path: str, reserved: Collection[str] = ()) -> None:
 
 def write_directory(
     out_dir: Path,
-    files: Mapping[str, str],
+    files: Mapping[str, str | bytes],
     ownership: Ownership,
     *,
     force: bool = False,
     progress: FilesWritten | None = None,
 ) -> list[Path]:
-    """Make ``out_dir`` hold exactly ``files`` (relative path -> text, written as UTF-8).
+    """Make ``out_dir`` hold exactly ``files`` (relative path -> text, written as UTF-8,
+    or bytes).
 
     ``ownership`` says which existing directory may be replaced; ``force`` replaces any
     directory. Returns the paths written, under ``out_dir`` as given, sorted.
@@ -226,10 +232,11 @@ def _staged(target: Path, make: Callable[[Path], None]) -> Iterator[Path]:
         raise
 
 
-def _write_file(path: Path, text: str) -> None:
+def _write_file(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with path.open("wb") as handle:
+        handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
 

@@ -22,6 +22,37 @@ class Waiver(BaseModel):
     reason: str = Field(min_length=1)
 
 
+class TargetMapping(BaseModel):
+    """How crmorg's resources and fields are named in one CRM system (section 16).
+
+    Resources not listed map to the target's standard object of the same meaning when
+    it has one, and otherwise to a custom object the target names (``Xxx__c``).
+    """
+
+    model_config = STRICT
+
+    objects: dict[Id, str] = Field(
+        default_factory=dict,
+        description="crmorg resource -> the system's object, table, model or module name.",
+    )
+    fields: dict[Id, dict[Id, str]] = Field(
+        default_factory=dict,
+        description="crmorg resource -> field -> the system's field name.",
+    )
+
+
+class ExportSettings(BaseModel):
+    """Per CRM-system target, how the model's resources are named there."""
+
+    model_config = STRICT
+
+    salesforce: TargetMapping = Field(default_factory=TargetMapping)
+    dynamics: TargetMapping = Field(default_factory=TargetMapping)
+    odoo: TargetMapping = Field(default_factory=TargetMapping)
+    zoho: TargetMapping = Field(default_factory=TargetMapping)
+    fxiaoke: TargetMapping = Field(default_factory=TargetMapping)
+
+
 class Settings(BaseModel):
     """Model-wide settings: thresholds, rule severities and waivers."""
 
@@ -36,6 +67,10 @@ class Settings(BaseModel):
     limits: Limits = Field(
         default_factory=Limits,
         description="Input bounds (docs/limits.md): raise one when a model really is larger.",
+    )
+    export: ExportSettings = Field(
+        default_factory=ExportSettings,
+        description="How resources are named in each CRM system (docs/crm-systems.md).",
     )
 
 

@@ -47,7 +47,8 @@ EXIT_STATUSES: Mapping[str, ExitStatuses] = {
         (EXIT_OK, "the export was written"),
         (
             EXIT_FINDINGS,
-            f"{_UNREADABLE}; or it has errors and --force was not given; or the export failed",
+            f"{_UNREADABLE}; or it has errors and --force was not given; or --strict and "
+            "the target cannot carry it exactly; or the export failed",
         ),
         _USAGE,
         _OUTPUT,

@@ -73,3 +73,15 @@ class UnsupportedModelError(ExportError):
         who = f"the {target} target" if target else "the target"
         shown = "\n".join(f"  {problem}" for problem in problems)
         super().__init__(f"{who} cannot express {len(problems)} thing(s) in the model:\n{shown}")
+
+
+class LossyExportError(ExportError):
+    """``strict`` was asked for and the target cannot carry the model exactly;
+    ``fidelity`` lists the losses. Nothing was written."""
+
+    def __init__(self, fidelity: object, summary: str) -> None:
+        self.fidelity = fidelity
+        super().__init__(
+            f"refused by --strict: {summary}; drop --strict to export with the losses "
+            "listed in FIDELITY.md, or change the model"
+        )
