@@ -52,14 +52,23 @@ def inheritance_cycle(out: Path, roles: int) -> list[str]:
     return ["validate", str(out), "--format", "json"]
 
 
-def inheritance_chain(out: Path, roles: int) -> list[str]:
-    """``roles`` roles, each inheriting the next: one chain ``roles`` deep."""
-    lines = [*_HEADER, *_RESOURCES, "roles:"]
+def inheritance_chain(out: Path, roles: int, limit: int | None = None) -> list[str]:
+    """``roles`` roles, each inheriting the next: one chain ``roles`` deep (with
+    ``limit``, ``settings.limits.max_inheritance_depth`` raised to it)."""
+    raised = [f"settings: {{limits: {{max_inheritance_depth: {limit}}}}}"] if limit else []
+    lines = [*_HEADER, *raised, *_RESOURCES, "roles:"]
     for index in range(roles):
         parent = f"    inherits: [role_{index + 1}]" if index + 1 < roles else "    inherits: []"
         lines += [f"  role_{index}:", parent, "    grants: {lead: {read: own}}"]
     write(out / "model.yaml", lines)
     return ["validate", str(out), "--format", "json"]
+
+
+def exported_chain(out: Path, roles: int, target: str) -> list[str]:
+    """The ``roles``-deep inheritance chain, its limit raised to fit, exported to
+    ``target`` (the size of what it wrote is printed)."""
+    inheritance_chain(out, roles, limit=roles)
+    return ["export", str(out / "model.yaml"), "--target", target, "--out", str(out / "out")]
 
 
 def reporting_chain(out: Path, people: int) -> list[str]:
@@ -140,12 +149,22 @@ class Case:
     write: Callable[[Path], list[str]]
     parse: bool = False
     """Whether to print the yaml-rs parse of the model files beside it."""
+    output: str = ""
+    """A directory (inside the case's) whose size is printed: what an export wrote."""
 
 
 CASES = (
     Case("cycle-2k-roles", lambda out: inheritance_cycle(out, 2_000)),
     Case("cycle-10k-roles", lambda out: inheritance_cycle(out, 10_000)),
     Case("inheritance-chain-10k", lambda out: inheritance_chain(out, 10_000)),
+    *(
+        Case(
+            f"export-chain-10k-{target}",
+            lambda out, target=target: exported_chain(out, 10_000, target),
+            output="out",
+        )
+        for target in ("cedar", "casbin", "rego", "openfga", "spicedb", "json", "csv")
+    ),
     Case("reporting-chain-100k", lambda out: reporting_chain(out, 100_000)),
     Case("department-chain-20k", lambda out: department_chain(out, 20_000)),
     Case("roles-330k-1-file", lambda out: many_roles(out, 330_000), parse=True),
@@ -216,7 +235,13 @@ def main() -> None:
             args = case.write(Path(tmp))
             status, seconds, mib, said = run(args, cap, options.timeout)
             shown = f"{mib:9.0f}" if mib is not None else f"{'-':>9}"
-            print(f"{case.name:<32} {status:>7} {seconds:8.2f} {shown}  {said[:100]}")
+            said = " ".join(said.split())[:100]
+            print(f"{case.name:<32} {status:>7} {seconds:8.2f} {shown}  {said}")
+            if case.output:
+                written = sum(
+                    f.stat().st_size for f in (Path(tmp) / case.output).rglob("*") if f.is_file()
+                )
+                print(f"{'  size of what it wrote (MB)':<32} {'':>7} {written / 1e6:8.2f}")
             if case.parse:
                 parsed = parse_seconds(Path(tmp))
                 print(f"{'  yaml-rs parse of its files':<32} {'':>7} {parsed:8.2f}")
