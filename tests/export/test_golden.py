@@ -7,6 +7,7 @@ test_engine_equivalence.py, and examples/reference must export cleanly to every 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,16 +26,25 @@ def test_small_model_matches_golden_files(target: str, request: pytest.FixtureRe
     files = EXPORTERS[target].render(crmorg.load(FIXTURES / "small"))
     directory = GOLDEN / "small" / target
     if request.config.getoption("--update-golden"):
-        directory.mkdir(parents=True, exist_ok=True)
-        for stale in directory.iterdir():
-            stale.unlink()
-        for name, text in files.items():
-            (directory / name).write_bytes(text.encode("utf-8"))
+        if directory.is_dir():
+            shutil.rmtree(directory)
+        for name, content in files.items():
+            (directory / name).parent.mkdir(parents=True, exist_ok=True)
+            (directory / name).write_bytes(_bytes(content))
     assert directory.is_dir(), f"no golden files for {target}: run pytest --update-golden"
-    expected = {p.name: p.read_bytes().decode("utf-8") for p in sorted(directory.iterdir())}
+    expected = {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
     assert sorted(files) == sorted(expected)
-    for name, text in files.items():
-        assert text == expected[name], f"{target}/{name} differs from its golden file"
+    for name, content in files.items():
+        assert _bytes(content) == expected[name], f"{target}/{name} differs from its golden file"
+
+
+def _bytes(content: str | bytes) -> bytes:
+    """A file as written: text as UTF-8, bytes (a zip, a workbook) as they are."""
+    return content if isinstance(content, bytes) else content.encode("utf-8")
 
 
 @pytest.mark.parametrize("target", sorted(EXPORTERS))
@@ -47,5 +57,8 @@ def test_reference_model_exports_cleanly(
         pytest.skip("examples/reference does not validate yet")
     out = tmp_path / target
     assert main(["export", str(REFERENCE), "--target", target, "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == sorted(EXPORTERS[target].files)
+    exporter = EXPORTERS[target]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        {*exporter.files, *exporter.directories}
+    )
     assert "wrote" in capsys.readouterr().out
