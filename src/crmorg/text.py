@@ -127,5 +127,7 @@ def printable(text: str, limit: int = 80) -> str:
 
     Findings are printed one per line, and a key such as ``"sales\\n"`` is user input.
     """
+    if len(text) <= limit and text.isprintable():
+        return text  # the common case, without a character-by-character pass
     shown = "".join(char if char.isprintable() else escape_sequence(char) for char in text[:limit])
     return shown + ("..." if len(text) > limit else "")

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final, Literal, TypeAlias, TypeVar
 
+from crmorg.gcpause import paused_gc
 from crmorg.kpi.data import MetricData
 from crmorg.kpi.formula import (
     Formula,
@@ -202,22 +203,108 @@ def judge(value: float, target: float, direction: Direction) -> Literal["met", "
 
 
 def evaluate(kpis: Mapping[str, Kpi], data: MetricData, *, lang: str = "en") -> Scorecard:
-    """Evaluate every KPI in ``kpis`` for every period in ``data``."""
+    """Evaluate every KPI in ``kpis`` for every period in ``data``.
+
+    Linear in periods times KPIs: what does not change with the period (the parsed
+    formula, the localised name, whether the target can judge) is worked out once per
+    KPI, and each result is built once."""
+    with paused_gc():  # a million results hold no cycles (see crmorg.gcpause)
+        return _evaluate_all(kpis, data, lang)
+
+
+def _evaluate_all(kpis: Mapping[str, Kpi], data: MetricData, lang: str) -> Scorecard:
     periods = data.periods
-    formulas = {kpi_id: _parsed(kpi) for kpi_id, kpi in kpis.items()}
+    plans = [_Plan.of(kpi_id, kpi, lang) for kpi_id, kpi in kpis.items()]
     results: list[KpiResult] = []
-    previous: dict[str, float | None] = {}
+    previous: list[float | None] = [None] * len(plans)
     for index, period in enumerate(periods):
-        current: dict[str, float | None] = {}
-        for kpi_id, kpi in kpis.items():
-            result = _evaluate_one(kpi_id, kpi, formulas[kpi_id], period, data, lang)
-            current[kpi_id] = result.value
-            earlier = previous.get(kpi_id)
-            if index and result.value is not None and earlier is not None:
-                result = _with_change(result, periods[index - 1], earlier)
-            results.append(result)
-        previous = current
+        values = data.at(period)
+        before = periods[index - 1] if index else None
+        for position, plan in enumerate(plans):
+            value, status, message = plan.judged(values)
+            earlier = previous[position]
+            change = (
+                _change(value, earlier, before, plan.kpi.direction)
+                if before is not None and value is not None and earlier is not None
+                else None
+            )
+            results.append(
+                KpiResult(
+                    plan.kpi_id,
+                    period,
+                    value,
+                    plan.target,
+                    plan.kpi.direction,
+                    status,
+                    plan.name,
+                    plan.kpi.department,
+                    plan.kpi.owner,
+                    plan.kpi.unit,
+                    message,
+                    change,
+                )
+            )
+            previous[position] = value
     return Scorecard(periods, tuple(results), _rollups(periods, results))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one KPI's evaluation needs, worked out once for every period."""
+
+    kpi_id: str
+    kpi: Kpi
+    formula: Formula | str
+    """The parsed formula, or why there is none."""
+    name: str
+    target: float | None
+    """The target as shown: ``None`` for a non-finite one, which no output can show."""
+    unjudgeable: str | None
+    """Why a computed value cannot be judged (a non-finite, missing target or no
+    direction), or ``None`` when it can."""
+
+    @classmethod
+    def of(cls, kpi_id: str, kpi: Kpi, lang: str) -> _Plan:
+        target = kpi.target
+        finite_target = target is None or math.isfinite(target)
+        unjudgeable: str | None = None
+        if not finite_target:
+            # The loader refuses a non-finite target; a Kpi built in Python may still
+            # hold one, and no output can show it (JSON has no NaN): an error, not a target.
+            unjudgeable = f"the target {target} is not a finite number: fix it"
+        elif target is None or kpi.direction is None:
+            lacking = " and ".join(
+                f"`{name}`"
+                for name, given in (("target", target), ("direction", kpi.direction))
+                if given is None
+            )
+            unjudgeable = f"no {lacking} to judge the value by: add it to the KPI"
+        return cls(
+            kpi_id,
+            kpi,
+            _parsed(kpi),
+            localize(kpi.name, lang, kpi_id),
+            target if finite_target else None,
+            unjudgeable,
+        )
+
+    def judged(self, values: Mapping[str, float]) -> tuple[float | None, Status, str | None]:
+        """(value, status, message) in one period, whose metric values are ``values``."""
+        formula = self.formula
+        if isinstance(formula, str):
+            return None, "error", formula
+        try:
+            value = formula.evaluate(values)
+        except MissingMetric as missing:
+            return None, "no-data", str(missing)
+        except FormulaEvaluationError as error:
+            return None, "error", error.message
+        if not math.isfinite(value):
+            return None, "error", "the value is not a finite number"
+        if self.unjudgeable is not None:
+            return value, "error", self.unjudgeable
+        assert self.kpi.target is not None and self.kpi.direction is not None
+        return value, judge(value, self.kpi.target, self.kpi.direction), None
 
 
 def _parsed(kpi: Kpi) -> Formula | str:
@@ -230,80 +317,45 @@ def _parsed(kpi: Kpi) -> Formula | str:
         return f"the formula is not valid: {error.message}"
 
 
-def _evaluate_one(
-    kpi_id: str,
-    kpi: Kpi,
-    formula: Formula | str,
-    period: str,
-    data: MetricData,
-    lang: str,
-) -> KpiResult:
-    target = kpi.target
-    finite_target = target is None or math.isfinite(target)
-    base = KpiResult(
-        kpi=kpi_id,
-        period=period,
-        value=None,
-        # The loader refuses a non-finite target; a Kpi built in Python may still hold
-        # one, and no output can show it (JSON has no NaN): it is an error, not a target.
-        target=target if finite_target else None,
-        direction=kpi.direction,
-        status="error",
-        name=localize(kpi.name, lang, kpi_id),
-        department=kpi.department,
-        owner=kpi.owner,
-        unit=kpi.unit,
-    )
-    if isinstance(formula, str):
-        return replace(base, message=formula)
-    try:
-        value = formula.evaluate(data.at(period))
-    except MissingMetric as missing:
-        return replace(base, status="no-data", message=str(missing))
-    except FormulaEvaluationError as error:
-        return replace(base, message=error.message)
-    if not math.isfinite(value):
-        return replace(base, message="the value is not a finite number")
-    if not finite_target:
-        return replace(
-            base, value=value, message=f"the target {target} is not a finite number: fix it"
-        )
-    if kpi.target is None or kpi.direction is None:
-        lacking = " and ".join(
-            f"`{name}`"
-            for name, given in (("target", kpi.target), ("direction", kpi.direction))
-            if given is None
-        )
-        return replace(
-            base, value=value, message=f"no {lacking} to judge the value by: add it to the KPI"
-        )
-    return replace(base, value=value, status=judge(value, kpi.target, kpi.direction))
-
-
-def _with_change(result: KpiResult, previous: str, earlier: float) -> KpiResult:
-    assert result.value is not None
-    absolute = result.value - earlier
+def _change(
+    value: float, earlier: float, previous: str, direction: Direction | None
+) -> Change | None:
+    """The move from ``earlier`` (in period ``previous``) to ``value``, or ``None`` when
+    it is not a finite number."""
+    absolute = value - earlier
     relative = absolute / abs(earlier) if earlier != 0 else None
     if not math.isfinite(absolute) or (relative is not None and not math.isfinite(relative)):
-        return result
+        return None
     better: bool | None = None
-    if result.direction is not None and absolute != 0:
-        better = (absolute > 0) == (result.direction == "higher")
-    return replace(result, change=Change(previous, earlier, absolute, relative, better))
+    if direction is not None and absolute != 0:
+        better = (absolute > 0) == (direction == "higher")
+    return Change(previous, earlier, absolute, relative, better)
 
 
 def _rollups(periods: Iterable[str], results: Iterable[KpiResult]) -> tuple[DepartmentRollup, ...]:
-    counts: dict[tuple[str, str | None], dict[Status, int]] = {}
-    departments: dict[str | None, None] = {}
+    """Per period, each department's count of results by status: one pass over the
+    results, which come a period at a time (in KPI order within it)."""
+    counted: dict[str, dict[str | None, dict[Status, int]]] = {}
+    order: dict[str | None, None] = {}
+    current: str | None = None
+    buckets: dict[str | None, dict[Status, int]] = {}
     for result in results:
-        departments.setdefault(result.department, None)
-        bucket = counts.setdefault((result.period, result.department), {})
+        if result.period != current:
+            current = result.period
+            buckets = counted.setdefault(current, {})
+        bucket = buckets.get(result.department)
+        if bucket is None:
+            bucket = buckets[result.department] = {}
+            order.setdefault(result.department, None)
         bucket[result.status] = bucket.get(result.status, 0) + 1
     # Departments in KPI order; KPIs without a department last.
-    order = [d for d in departments if d is not None] + ([None] if None in departments else [])
-    return tuple(
-        DepartmentRollup(department, period, counts[(period, department)])
-        for period in periods
-        for department in order
-        if (period, department) in counts
-    )
+    ranked = [d for d in order if d is not None] + ([None] if None in order else [])
+    rollups: list[DepartmentRollup] = []
+    for period in periods:
+        buckets = counted.get(period, {})
+        rollups.extend(
+            DepartmentRollup(department, period, buckets[department])
+            for department in ranked
+            if department in buckets
+        )
+    return tuple(rollups)

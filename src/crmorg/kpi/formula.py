@@ -31,6 +31,7 @@ import re
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final, Literal, TypeAlias
 
 __all__ = [
@@ -274,16 +275,21 @@ class Formula:
         finite real number, a division by zero and an overflow raise
         :class:`FormulaEvaluationError`.
         """
-        inputs = _checked_inputs(self.metrics, values)
+        inputs = _checked_inputs(self._inputs, values)
         return _evaluate(self.tree, inputs)
 
+    @cached_property
+    def _inputs(self) -> tuple[str, ...]:
+        """The metrics in name order (a formula is evaluated once per period)."""
+        return tuple(sorted(self.metrics))
 
-def _checked_inputs(metrics: frozenset[str], values: Mapping[str, float]) -> dict[str, float]:
-    missing = tuple(sorted(name for name in metrics if values.get(name) is None))
+
+def _checked_inputs(metrics: tuple[str, ...], values: Mapping[str, float]) -> dict[str, float]:
+    missing = tuple(name for name in metrics if values.get(name) is None)
     if missing:
         raise MissingMetric(*missing)
     inputs: dict[str, float] = {}
-    for name in sorted(metrics):
+    for name in metrics:
         raw: object = values[name]
         # bool is an int, but a yes/no is never a measurement (YAML `yes` -> True).
         if isinstance(raw, bool) or not isinstance(raw, numbers.Real):

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from crmorg.findings import Finding, Location
+from crmorg.gcpause import paused_gc
 from crmorg.kpi.data import MAX_PERIOD_LENGTH, MetricData
 from crmorg.loading.csv_positions import CsvLines, CsvTextError, cell_locations, csv_rows
 from crmorg.loading.files import display_name
@@ -96,10 +97,12 @@ def read_metric_data(
             1,
             "limit-exceeded",
         )
-    elif kind == "csv":
-        reader.read_csv(file, limits)
     else:
-        reader.read_yaml(file, limits)
+        with paused_gc():  # a million periods of values hold no cycles (crmorg.gcpause)
+            if kind == "csv":
+                reader.read_csv(file, limits)
+            else:
+                reader.read_yaml(file, limits)
     return reader.result()
 
 
@@ -108,7 +111,8 @@ class _Reader:
     name: str
     metrics: frozenset[str]
     values: dict[str, dict[str, float]] = field(default_factory=dict)
-    first_seen: dict[tuple[str, str], Location] = field(default_factory=dict)
+    first_seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    """The line of each (period, metric) value recorded."""
     findings: list[Finding] = field(default_factory=list)
     dropped: int = 0
     parser_locations: set[Location] = field(default_factory=set)
@@ -164,12 +168,12 @@ class _Reader:
         if first is not None:
             self.problem(
                 f"a second value for {printable(metric)} in period {printable(period)}; "
-                f"the first is at line {first.line} and is kept: remove one",
+                f"the first is at line {first} and is kept: remove one",
                 period_at.line,
                 period_at.column,
             )
             return
-        self.first_seen[key] = period_at
+        self.first_seen[key] = period_at.line
         metrics = self.values.setdefault(period, {})
         if value is not None:
             metrics[metric] = value
@@ -258,6 +262,8 @@ class _Reader:
     def _read_csv_rows(self, lines: CsvLines) -> None:
         header: dict[str, int] | None = None
         for row, line, raw_lines in csv_rows(lines, self._csv_error):
+            if header is not None and self._csv_plain_row(row, line, header):
+                continue
             starts = cell_locations(self.name, line, raw_lines, len(row))
             if not any(cell.strip() for cell in row):
                 continue
@@ -299,6 +305,38 @@ class _Reader:
             )
             return None
         return {name: columns[name] for name in _COLUMNS}
+
+    def _csv_plain_row(self, row: list[str], line: int, header: dict[str, int]) -> bool:
+        """Record a row that holds nothing to report, without locating its cells; give
+        ``False`` (nothing recorded) for any other row, which :meth:`_csv_row` reads and
+        reports on. A million-period file is mostly such rows."""
+        try:
+            period = row[header["period"]].strip()
+            metric = row[header["metric"]].strip()
+            raw = row[header["value"]].strip()
+        except IndexError:
+            return False
+        if (
+            not period
+            or len(period) > MAX_PERIOD_LENGTH
+            or not period.isprintable()
+            or (period not in self.values and len(self.values) >= self.max_periods)
+            or metric not in self.metrics
+            or (period, metric) in self.first_seen
+        ):
+            return False
+        value: float | None = None
+        if raw:
+            if not _NUMBER.fullmatch(raw):
+                return False
+            value = float(raw)
+            if not math.isfinite(value):
+                return False
+        self.first_seen[(period, metric)] = line
+        metrics = self.values.setdefault(period, {})
+        if value is not None:
+            metrics[metric] = value
+        return True
 
     def _csv_row(self, row: list[str], starts: list[Location], header: dict[str, int]) -> None:
         needed = max(header.values()) + 1

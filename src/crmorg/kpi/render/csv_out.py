@@ -39,31 +39,41 @@ def render(scorecard: Scorecard, context: ScorecardContext) -> str:
     buffer = io.StringIO()
     writer = csv_writer(buffer)
     writer.writerow(COLUMNS)
+    cells: dict[str, str] = {}
+    """Neutralised text by text: a KPI's id, name, department and status repeat in every
+    period, and a scorecard may have a million of them."""
+
+    def text(value: str | None) -> str:
+        if value is None:
+            return ""
+        shown = cells.get(value)
+        if shown is None:
+            shown = cells[value] = spreadsheet_cell(value)
+        return shown
+
     for result in scorecard.results:
         change = result.change
-        row: list[str | float | None] = [
-            result.kpi,
-            result.name,
-            result.department,
-            result.owner,
-            result.period,
-            result.value,
-            result.target,
-            result.direction,
-            result.unit,
-            result.status,
-            result.message,
-            change.previous_period if change else None,
-            change.absolute if change else None,
-            change.relative if change else None,
-        ]
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow(
+            (
+                text(result.kpi),
+                text(result.name),
+                text(result.department),
+                text(result.owner),
+                spreadsheet_cell(result.period),  # one per period: not worth keeping
+                _number(result.value),
+                _number(result.target),
+                text(result.direction),
+                text(result.unit),
+                text(result.status),
+                text(result.message),
+                text(change.previous_period) if change else "",
+                _number(change.absolute) if change else "",
+                _number(change.relative) if change else "",
+            )
+        )
     return buffer.getvalue()
 
 
-def _cell(value: str | float | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return repr(float(value))  # a number we wrote: never a formula, so left as it is
-    return spreadsheet_cell(value)
+def _number(value: float | None) -> str:
+    """A number we wrote: never a formula, so left as it is."""
+    return "" if value is None else repr(float(value))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from json.encoder import encode_basestring
 from typing import Any
 
 from crmorg.kpi.evaluate import Scorecard
@@ -55,6 +56,35 @@ def _array(entries: Iterator[Any]) -> Iterator[str]:
 
 
 _scalar = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+_KEYS: dict[str, str] = {}
+"""Each key once encoded, with what precedes it in an entry: every result has the same."""
+
+
+def _value(value: object) -> str:
+    """One scalar as ``json.dumps`` writes it (floats by ``float.__repr__``, NaN refused),
+    without the encoder's own per-call set-up for the common types."""
+    kind = type(value)
+    if kind is str:
+        assert isinstance(value, str)
+        return encode_basestring(value)
+    if kind is float:
+        assert isinstance(value, float)
+        if value != value or value in (_INFINITY, -_INFINITY):
+            raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+        return float.__repr__(value)
+    if value is None:
+        return "null"
+    return _scalar(value)
+
+
+_INFINITY = float("inf")
+
+
+def _member(key: str) -> str:
+    encoded = _KEYS.get(key)
+    if encoded is None:
+        encoded = _KEYS[key] = ",\n      " + _scalar(key) + ": "
+    return encoded
 
 
 def _entry(entry: Any) -> str:
@@ -66,7 +96,7 @@ def _entry(entry: Any) -> str:
         and entry
         and not any(isinstance(value, dict | list) for value in entry.values())
     ):
-        members = ",\n      ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in entry.items())
-        return "{\n      " + members + "\n    }"
+        members = "".join(_member(key) + _value(value) for key, value in entry.items())
+        return "{\n      " + members[8:] + "\n    }"
     text = json.dumps(entry, ensure_ascii=False, indent=2, allow_nan=False)
     return text.replace("\n", "\n    ")

@@ -8,6 +8,7 @@ with ANSI codes (only the CLI turns that on, for a terminal).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Final
 
 from crmorg.kpi.evaluate import STATUSES, Scorecard, Status
@@ -86,18 +87,26 @@ def _line(
     return _GAP.join(parts).rstrip()
 
 
-def _rollup_lines(scorecard: Scorecard, period: str, context: ScorecardContext) -> list[str]:
+def _rollup_lines(scorecard: Scorecard, period: str, context: ScorecardContext) -> tuple[str, ...]:
     rollups = scorecard.rollups_in(period)
     if not rollups:
-        return []
-    names = [_plain(context.department(rollup.department)) for rollup in rollups]
+        return ()
+    return _rollup_table(
+        tuple(
+            (_plain(context.department(rollup.department)), rollup.met, rollup.total, *counts)
+            for rollup in rollups
+            for counts in [tuple(rollup.counts.get(s, 0) for s in STATUSES if s != "met")]
+        )
+    )
+
+
+@lru_cache(maxsize=1024)
+def _rollup_table(rollups: tuple[tuple[str | int, ...], ...]) -> tuple[str, ...]:
+    """The roll-up lines of one period: the same few tables repeat over the periods."""
+    names = [str(rollup[0]) for rollup in rollups]
     heading = ("By department", "Met", "Missed", "No data", "Error")
     rows = [
-        (
-            name,
-            f"{rollup.met}/{rollup.total}",
-            *(str(rollup.counts.get(s, 0)) for s in STATUSES if s != "met"),
-        )
+        (name, f"{rollup[1]}/{rollup[2]}", *(str(count) for count in rollup[3:]))
         for name, rollup in zip(names, rollups, strict=True)
     ]
     widths = [max(len(row[i]) for row in (heading, *rows)) for i in range(len(heading))]
@@ -107,7 +116,7 @@ def _rollup_lines(scorecard: Scorecard, period: str, context: ScorecardContext) 
             cell.rjust(widths[i + 1]) for i, cell in enumerate(row[1:])
         ]
         lines.append("  " + _GAP.join(cells).rstrip())
-    return lines
+    return tuple(lines)
 
 
 def _summary(scorecard: Scorecard) -> str:
