@@ -23,6 +23,7 @@ from crmorg.charts.tree import Chart
 from crmorg.charts.views import ChartView, build_chart
 from crmorg.docs.html import stylesheet
 from crmorg.docs.i18n import Translator
+from crmorg.docs.indexes import SiteIndex
 from crmorg.lint.engine import Report
 from crmorg.model import Model
 from crmorg.sections import MAPPING, SECTIONS
@@ -198,6 +199,11 @@ class SiteContext:
         self.names = Names(self.model, self.lang)
         self._charts: dict[tuple[str, str | None], Chart | None] = {}
         self._section_ids: dict[str, Container[str]] = {}
+
+    @cached_property
+    def index(self) -> SiteIndex:
+        """The per-item lookups every page reads (built once, not scanned per page)."""
+        return SiteIndex(self.model, tuple(self.report.findings))
 
     @cached_property
     def env(self) -> Environment:

@@ -6,8 +6,9 @@ order of the YAML, files merged in sorted path order), so the output is stable.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from crmorg.model import Model
 from crmorg.permissions.scopes import Scope
@@ -16,6 +17,7 @@ from crmorg.roles.raci import letters
 from crmorg.roles.scopes import RANK
 
 __all__ = [
+    "RACI_COLUMNS",
     "RACI_LETTERS",
     "PermissionCell",
     "PermissionMatrix",
@@ -23,7 +25,7 @@ __all__ = [
     "ScopeActions",
     "permission_matrix",
     "raci_matrix",
-    "role_raci",
+    "raci_tables",
 ]
 
 
@@ -39,31 +41,49 @@ class RaciMatrix:
         return self.cells.get((responsibility, role), "")
 
 
-def raci_matrix(model: Model) -> RaciMatrix:
-    """Every responsibility against every role that takes part in one.
+RACI_COLUMNS: Final = 40
+"""The most role columns one RACI table has: a wider model's matrix is one table per
+department (its responsibilities against the roles taking part in them). One table of
+every role against every responsibility grows with their product, unreadable long
+before 2,000 roles, and would make the handbook quadratic in the model."""
+
+
+def raci_matrix(model: Model, responsibilities: Iterable[str] | None = None) -> RaciMatrix:
+    """``responsibilities`` (by default every one) against every role that takes part
+    in one of them.
 
     Columns follow the roles section; a role named in RACI but not declared (an
     ``unknown-reference`` finding) still gets a column, after the declared ones.
     """
+    rows = tuple(model.responsibilities if responsibilities is None else responsibilities)
     cells: dict[tuple[str, str], str] = {}
     involved: set[str] = set()
-    for responsibility_id in model.responsibilities:
+    for responsibility_id in rows:
         for role_id, held in letters(model.responsibilities[responsibility_id]).items():
             cells[(responsibility_id, role_id)] = held
             involved.add(role_id)
     declared = [role_id for role_id in model.roles if role_id in involved]
     undeclared = sorted(involved - set(model.roles))
-    return RaciMatrix(tuple(model.responsibilities), tuple(declared + undeclared), cells)
+    return RaciMatrix(rows, tuple(declared + undeclared), cells)
 
 
-def role_raci(model: Model, role_id: str) -> list[tuple[str, str]]:
-    """(responsibility id, letters) for each responsibility the role takes part in."""
-    found: list[tuple[str, str]] = []
-    for responsibility_id in model.responsibilities:
-        held = letters(model.responsibilities[responsibility_id]).get(role_id)
-        if held:
-            found.append((responsibility_id, held))
-    return found
+def raci_tables(model: Model) -> list[tuple[str | None, RaciMatrix]]:
+    """The RACI matrix as the handbook shows it: one table ``(None, matrix)`` of up to
+    :data:`RACI_COLUMNS` roles, or else one per department in the department tree's
+    order (responsibilities without a declared department last, under ``None``)."""
+    whole = raci_matrix(model)
+    if len(whole.roles) <= RACI_COLUMNS:
+        return [(None, whole)]
+    by_department: dict[str | None, list[str]] = {}
+    for responsibility_id, responsibility in model.responsibilities.items():
+        department = responsibility.department
+        key = department if department in model.departments else None
+        by_department.setdefault(key, []).append(responsibility_id)
+    order: list[str | None] = [d for d, _ in model.org.department_order if d in by_department]
+    order += [d for d in by_department if d is not None and d not in order]
+    if None in by_department:
+        order.append(None)
+    return [(d, raci_matrix(model, by_department[d])) for d in order]
 
 
 class ScopeActions(NamedTuple):

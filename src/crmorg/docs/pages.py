@@ -27,8 +27,7 @@ from crmorg.docs.context import Page, SiteContext
 from crmorg.docs.matrices import (
     PermissionCell,
     permission_matrix,
-    raci_matrix,
-    role_raci,
+    raci_tables,
     role_resource_cell,
 )
 from crmorg.docs.permissions_text import describe_actions
@@ -113,7 +112,7 @@ def _number(value: float) -> str:
 
 
 def findings_about(ctx: SiteContext, item_id: str) -> list[Finding]:
-    return [f for f in ctx.report.findings if item_id in f.subjects]
+    return list(ctx.index.findings_about(item_id))
 
 
 @dataclass(frozen=True)
@@ -254,11 +253,7 @@ def roles_page(ctx: SiteContext) -> Iterator[Page]:
     heads = heads_of(model)
     groups: list[tuple[str | None, int, list[RoleRow]]] = []
     for dept_id, depth in model.org.department_order:
-        rows = [
-            _role_row(model, r, heads)
-            for r, role in model.roles.items()
-            if role.department == dept_id
-        ]
+        rows = [_role_row(model, r, heads) for r in ctx.index.roles_in.get(dept_id, ())]
         groups.append((dept_id, depth, rows))
     loose = [
         _role_row(model, r, heads)
@@ -278,26 +273,23 @@ class TeamRow:
     members: tuple[str, ...]
 
 
-def _team_rows(model: Model, team_ids: Iterable[str]) -> list[TeamRow]:
+def _team_rows(ctx: SiteContext, team_ids: Iterable[str]) -> list[TeamRow]:
+    model, index = ctx.model, ctx.index
     rows = []
     for team_id in team_ids:
         team = model.teams[team_id]
         members = model.org.team_members.get(team_id, frozenset())
-        ordered = tuple(p for p in model.people if p in members)
+        ordered = index.people_in_order(members)
         rows.append(TeamRow(team_id, team.department, team.lead, ordered))
     return rows
 
 
 def department_pages(ctx: SiteContext) -> Iterator[Page]:
-    model = ctx.model
+    model, index = ctx.model, ctx.index
     heads = heads_of(model)
     for dept_id in model.departments:
         dept = model.departments[dept_id]
-        roles = [
-            _role_row(model, r, heads)
-            for r, role in model.roles.items()
-            if role.department == dept_id
-        ]
+        roles = [_role_row(model, r, heads) for r in index.roles_in.get(dept_id, ())]
         chart = department_role_chart(ctx, dept_id)
         yield ctx.render(
             "department",
@@ -306,17 +298,13 @@ def department_pages(ctx: SiteContext) -> Iterator[Page]:
             dept_id=dept_id,
             description=ctx.names.text(dept.description),
             parent=dept.parent,
-            children=[d for d, other in model.departments.items() if other.parent == dept_id],
+            children=list(index.departments_under.get(dept_id, ())),
             head=dept.head,
             head_holders=tuple(model.org.direct_holders.get(dept.head, ())) if dept.head else (),
             roles=roles,
-            teams=_team_rows(
-                model, [t for t, team in model.teams.items() if team.department == dept_id]
-            ),
-            responsibilities=[
-                r for r, resp in model.responsibilities.items() if resp.department == dept_id
-            ],
-            kpis=[k for k, kpi in model.kpis.items() if kpi.department == dept_id],
+            teams=_team_rows(ctx, index.teams_in.get(dept_id, ())),
+            responsibilities=list(index.responsibilities_in.get(dept_id, ())),
+            kpis=list(index.kpis_in.get(dept_id, ())),
             chart=chart,
             chart_kinds=_chart_kinds(chart),
             findings=finding_rows(ctx, findings_about(ctx, dept_id)),
@@ -459,10 +447,10 @@ def role_pages(ctx: SiteContext) -> Iterator[Page]:
             head_of=heads.get(role_id, []),
             holders=list(model.org.direct_holders.get(role_id, ())),
             vacant=is_vacant(model, role_id),
-            direct_reports=[r for r, other in model.roles.items() if other.reports_to == role_id],
+            direct_reports=list(ctx.index.roles_reporting_to.get(role_id, ())),
             inherits=list(role.inherits),
             inherits_all=model.org.ancestors(role_id),
-            inherited_by=[r for r, other in model.roles.items() if role_id in other.inherits],
+            inherited_by=list(ctx.index.roles_inheriting.get(role_id, ())),
             raci=[
                 RaciRow(
                     resp_id,
@@ -471,13 +459,13 @@ def role_pages(ctx: SiteContext) -> Iterator[Page]:
                     model.responsibilities[resp_id].department,
                 )
                 for resp_id, letters in sorted(
-                    role_raci(model, role_id), key=lambda item: _raci_rank(item[1])
+                    ctx.index.raci_of_role.get(role_id, ()), key=lambda item: _raci_rank(item[1])
                 )
             ],
             permissions=role_permissions(ctx, role_id),
             fields=role_fields(ctx, role_id),
             sharing=role_sharing(model, role_id),
-            kpis=[kpi_row(ctx, k) for k, kpi in model.kpis.items() if kpi.owner == role_id],
+            kpis=[kpi_row(ctx, k) for k in ctx.index.kpis_owned_by.get(role_id, ())],
             findings=finding_rows(ctx, findings_about(ctx, role_id)),
         )
 
@@ -493,10 +481,10 @@ def people_page(ctx: SiteContext) -> Iterator[Page]:
         ctx.t("people.title"),
         people=list(model.people.items()),
         person_teams={
-            p: [t for t in model.teams if t in model.org.person_teams.get(p, frozenset())]
+            p: ctx.index.teams_in_order(model.org.person_teams.get(p, frozenset()))
             for p in model.people
         },
-        teams=_team_rows(model, model.teams),
+        teams=_team_rows(ctx, model.teams),
     )
 
 
@@ -545,12 +533,11 @@ def requirement_lines(ctx: SiteContext, responsibility_id: str) -> list[Requirem
 
 def raci_page(ctx: SiteContext) -> Iterator[Page]:
     model = ctx.model
-    matrix = raci_matrix(model)
     yield ctx.render(
         "raci",
         "raci",
         ctx.t("raci.title"),
-        matrix=matrix,
+        tables=raci_tables(model),
         responsibilities=list(model.responsibilities.items()),
         responsibilities_by_id=model.responsibilities,
         requirements={r: requirement_lines(ctx, r) for r in model.responsibilities},
