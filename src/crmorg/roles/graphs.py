@@ -139,6 +139,10 @@ def strongly_connected(
     for root in nodes:
         if root in index:
             continue
+        if not successors.get(root):  # reaches nothing: a component of its own, at once
+            index[root] = low[root] = len(index)
+            found.append([root])
+            continue
         index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)
@@ -176,9 +180,12 @@ def strongly_connected(
 def inheritance_components(roles: Mapping[str, Role]) -> list[list[str]]:
     """The strongly connected components of inheritance, parents first (see
     :func:`strongly_connected`); each role of one component inherits every other."""
+    if not any(role.inherits for role in roles.values()):
+        return [[role_id] for role_id in roles]  # what the search gives with no edges
     parents = {
         role_id: [parent for parent in dict.fromkeys(role.inherits) if parent in roles]
         for role_id, role in roles.items()
+        if role.inherits
     }
     return strongly_connected(roles, parents)
 
@@ -192,6 +199,11 @@ def deepest_inheritance(roles: Mapping[str, Role]) -> tuple[int, str | None]:
     depth: dict[str, int] = {}
     deepest, where = 0, None
     for component in inheritance_components(roles):
+        if len(component) == 1 and not roles[component[0]].inherits:
+            depth[component[0]] = 1  # most roles inherit nothing
+            if not deepest:
+                deepest, where = 1, component[0]
+            continue
         members = set(component)
         above = max(
             (
