@@ -138,3 +138,16 @@ def test_the_cli_prints_the_summary_and_strict_exits_1(
     argv = ["export", str(REFERENCE), "-t", "toy", "-o", out, "--mode", "lossy", "--strict"]
     assert main(argv) == 1
     assert "refused by --strict" in capsys.readouterr().err
+
+
+def test_fidelity_markdown_shows_hidden_characters_as_escapes(model: Model) -> None:
+    role = next(iter(model.roles))
+    hostile = "team\u202e\x1b]0;pwned\x07\u200b"
+    fidelity = Fidelity(
+        "toy",
+        (Loss("scope", ("roles", role), hostile, hostile, Direction.OVER, (hostile,)),),
+    )
+    text = fidelity.files(model)["FIDELITY.md"]
+    assert not any(char in text for char in "\u202e\x1b\x07\u200b")
+    assert "\\\\u202e" in text  # the escape, its backslash escaped for Markdown
+    assert json.loads(fidelity.files(model)["fidelity.json"])["losses"][0]["written"] == hostile

@@ -116,6 +116,33 @@ def test_a_limit_raised_in_the_file_that_crosses_it(tmp_path: Path) -> None:
     assert over(load_findings(tmp_path, Limits(max_entries=3))) == []
 
 
+def test_a_large_file_past_max_entries_is_not_read_again_by_the_positioned_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The count is the same whichever reader read the file; reading a file this large
+    again into PyYAML's node tree is what ran 1,000,000 roles out of memory."""
+    from crmorg.loading import loader
+
+    write(tmp_path / "a.yaml", HEAD + "settings: {limits: {max_entries: 1000}}\n")
+    body = "".join(
+        f"  role_{i}: {{name: Role number {i} of the organisation}}\n" for i in range(2000)
+    )
+    write(tmp_path / "b.yaml", "roles:\n" + body)  # over 64 KiB: the fast reader's
+    assert (tmp_path / "b.yaml").stat().st_size > 64 * 1024
+    positioned: list[str] = []
+    real = loader.parse_yaml
+
+    def counted(text: str, name: str, *args: object, **kwargs: object) -> object:
+        positioned.append(Path(name).name)
+        return real(text, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader, "parse_yaml", counted)
+    (message,) = over(load_findings(tmp_path))
+    assert "`roles` holds 2,000 roles with this file, over the limit of 1,000" in message
+    assert "b.yaml" not in positioned
+    assert len(load_partial(tmp_path).roles) == 1000
+
+
 def test_a_limit_lowered_in_the_model_applies(tmp_path: Path) -> None:
     write(tmp_path / "a.yaml", HEAD + "settings: {limits: {max_entries: 2}}\n")
     write(tmp_path / "b.yaml", "roles:\n" + "".join(f"  r{i}: {{}}\n" for i in range(3)))
