@@ -1,0 +1,364 @@
+"""What the Dataverse solution cannot carry, found by comparing it with the model.
+
+Dataverse decides a record from the deepest privilege a user holds and where the
+record's owner sits: Basic reaches the user's own records, Deep those owned in the
+user's business unit and below, Global every record. crmorg's scopes map onto them
+(:data:`~.mapping.DEPTH_OF_SCOPE`); where they differ, records one of the two reaches
+and the other does not are a loss:
+
+- ``team`` and ``subordinates`` become Basic: records a teammate or a report owns (or a
+  team owns) are out of reach unless a Deep or Global privilege reaches them (under);
+- a person in several departments that do not nest is one user in one business unit,
+  so department-wide grants reach less, for them and for those who reach their records
+  (under); a person in no department sits in the root unit, where Deep reaches all
+  (over);
+- actions without a per-table privilege (export, import, approve, a model's own) are
+  not given (under); sharing rules have no equivalent (under).
+
+The search is linear in practice: owners are grouped by (business unit, departments,
+teams), and a person is compared with the groups their teams, departments and unit can
+reach, once per distinct set of scopes they hold; only reports are visited one by one.
+Every loss names exactly the people for whom a record shows the difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from crmorg.export.dynamics.mapping import VERBS, Depth, depth_of
+from crmorg.export.dynamics.plan import Plan
+from crmorg.export.fidelity import Direction, Fidelity, Loss
+from crmorg.roles.scopes import BIT, COVERED, Scope
+
+TEAM = "team"
+SUBORDINATES = "subordinates"
+UNIT_UNDER = "unit-under"
+UNIT_OVER = "unit-over"
+
+_NONE = COVERED[Scope.NONE]
+
+OwnerClass = tuple[str, frozenset[str], frozenset[str]]
+"""(business unit, departments, teams) of a record's owner: all that decides whether a
+person other than the owner and the owner's managers reaches the record."""
+
+
+@dataclass
+class _Found:
+    """People per kind of difference, per (resource, action); and per person the kinds of
+    business-unit difference."""
+
+    scoped: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
+    units: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    """(person, kind) -> the permissions ``resource.action`` where it shows."""
+
+
+class Comparison:
+    """The model's decisions against the solution's, for every person and permission."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.model = plan.model
+        org = self.model.org
+        self.org = org
+        unit = plan.unit_of_person
+        self.classes: dict[OwnerClass, list[str]] = {}
+        for person in sorted(self.model.people):
+            key = (unit[person], org.departments_of(person), org.teams_of(person))
+            self.classes.setdefault(key, []).append(person)
+        self.by_team: dict[str, set[OwnerClass]] = {}
+        self.by_department: dict[str, set[OwnerClass]] = {}
+        self.by_unit: dict[str, set[OwnerClass]] = {}
+        for key in self.classes:
+            self.by_unit.setdefault(key[0], set()).add(key)
+            for dept in key[1]:
+                self.by_department.setdefault(dept, set()).add(key)
+            for team in key[2]:
+                self.by_team.setdefault(team, set()).add(key)
+        self.team_records = [
+            (team_id, plan.unit_of_team(team_id), team.department)
+            for team_id, team in sorted(self.model.teams.items())
+        ]
+        self._memo: dict[tuple[object, ...], list[tuple[OwnerClass | None, str]]] = {}
+
+    # One person ------------------------------------------------------------------------------
+    def kinds(self, person: str, covered: int) -> set[str]:
+        """The kinds of difference a person holding ``covered`` (of an action with a
+        privilege) meets on some record."""
+        if covered == _NONE or covered & BIT[Scope.ORGANIZATION]:
+            return set()  # nothing on either side; or every record on both
+        depth = depth_of(covered)
+        org, plan = self.org, self.plan
+        teams, reach = org.teams_of(person), org.reach(person)
+        unit = plan.unit_of_person[person]
+        subordinates = bool(covered & BIT[Scope.SUBORDINATES])
+        reports = org.reports(person) if subordinates else frozenset()
+        found: set[str] = set()
+        for owners, kind in self._general(teams, reach, unit, covered, depth):
+            if kind in found:
+                continue
+            if owners is None or any(
+                o != person and o not in reports for o in self.classes[owners]
+            ):
+                found.add(kind)
+        below = plan.below[unit]
+        for report in sorted(reports):
+            if report == person:
+                continue
+            owner_unit = plan.unit_of_person[report]
+            if depth is Depth.DEEP and owner_unit in below:
+                continue
+            if covered & BIT[Scope.DEPARTMENT] and org.departments_of(report) & reach:
+                found.add(UNIT_UNDER)
+            elif covered & BIT[Scope.TEAM] and org.teams_of(report) & teams:
+                found.add(TEAM)
+            else:
+                found.add(SUBORDINATES)
+        return found
+
+    def _general(
+        self,
+        teams: frozenset[str],
+        reach: frozenset[str],
+        unit: str,
+        covered: int,
+        depth: Depth,
+    ) -> list[tuple[OwnerClass | None, str]]:
+        """The owner classes (``None``: a team's record) that a person with these facts
+        and scopes reaches on one side only, with the kind of difference; owners who are
+        the person or their reports are left to :meth:`kinds`."""
+        key = (teams, reach, unit, covered)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        found = []
+        team_scope = bool(covered & BIT[Scope.TEAM])
+        department_scope = bool(covered & BIT[Scope.DEPARTMENT])
+        if team_scope or department_scope:
+            below = self.plan.below[unit]
+            candidates: set[OwnerClass] = set()
+            if team_scope:
+                for team in teams:
+                    candidates |= self.by_team.get(team, set())
+            if department_scope:
+                for dept in reach:
+                    candidates |= self.by_department.get(dept, set())
+                for other in below:
+                    candidates |= self.by_unit.get(other, set())
+            for owners in sorted(candidates, key=_class_order):
+                kind = _difference(
+                    team_scope and not owners[2].isdisjoint(teams),
+                    department_scope and not owners[1].isdisjoint(reach),
+                    depth is Depth.DEEP and owners[0] in below,
+                )
+                if kind is not None:
+                    found.append((owners, kind))
+            for team_id, team_unit, dept in self.team_records:
+                kind = _difference(
+                    team_scope and team_id in teams,
+                    department_scope and dept is not None and dept in reach,
+                    depth is Depth.DEEP and team_unit in below,
+                )
+                if kind is not None:
+                    found.append((None, kind))
+        self._memo[key] = found
+        return found
+
+    # Everything -------------------------------------------------------------------------------
+    def run(self) -> _Found:
+        found = _Found()
+        index = self.model.access.index
+        permissions = self.model.access.catalog.permissions()
+        for person in sorted(self.model.people):
+            by_mask: dict[int, set[str]] = {}
+            for resource, action in permissions:
+                covered = index.person_covered(person, resource, action)
+                if covered == _NONE:
+                    continue
+                if action not in VERBS:
+                    found.scoped.setdefault(("grant", resource, action), set()).add(person)
+                    continue
+                kinds = by_mask.get(covered)
+                if kinds is None:
+                    kinds = by_mask[covered] = self.kinds(person, covered)
+                for kind in kinds:
+                    if kind in (TEAM, SUBORDINATES):
+                        found.scoped.setdefault((kind, resource, action), set()).add(person)
+                    else:
+                        found.units.setdefault((person, kind), set()).add(f"{resource}.{action}")
+        return found
+
+    def sharing(self, rule_id: str) -> tuple[str, ...]:
+        """The people a sharing rule opens a record to that the solution keeps closed."""
+        model, plan = self.model, self.plan
+        rule = model.sharing[rule_id]
+        members = model.access.sharing.members
+        sources, targets = members(rule.from_), members(rule.to)
+        unit = plan.unit_of_person
+        units: dict[str, int] = {}
+        for owner in sources:
+            units[unit[owner]] = units.get(unit[owner], 0) + 1
+        catalog, index = model.access.catalog, model.access.index
+        affected = []
+        for person in sorted(targets):
+            for action in rule.actions:
+                if not catalog.applies(rule.resource, action):
+                    continue
+                covered = index.person_covered(person, rule.resource, action)
+                if covered == _NONE:
+                    continue  # the object permission gates the rule
+                depth = depth_of(covered) if action in VERBS else Depth.NONE
+                if depth is Depth.GLOBAL:
+                    continue
+                reached = plan.below[unit[person]] if depth is Depth.DEEP else frozenset()
+                closed = sum(n for u, n in units.items() if u not in reached)
+                if person in sources and unit[person] not in reached:
+                    closed -= 1
+                if closed > 0:
+                    affected.append(person)
+                    break
+        return tuple(affected)
+
+
+def _class_order(owners: OwnerClass) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    return (owners[0], tuple(sorted(owners[1])), tuple(sorted(owners[2])))
+
+
+def _difference(by_team: bool, by_department: bool, by_unit: bool) -> str | None:
+    """The kind of difference on a record reached by the model's team or department
+    scope, or by the solution's Deep privilege (Global and organisation aside)."""
+    if by_department and not by_unit:
+        return UNIT_UNDER
+    if by_team and not by_unit and not by_department:
+        return TEAM
+    if by_unit and not (by_team or by_department):
+        return UNIT_OVER
+    return None
+
+
+def fidelity(plan: Plan) -> Fidelity:
+    model = plan.model
+    comparison = Comparison(plan)
+    found = comparison.run()
+    losses: list[Loss] = []
+    for (kind, resource, action), people in sorted(found.scoped.items()):
+        losses.append(_scoped_loss(plan, kind, resource, action, tuple(sorted(people))))
+    for (person, kind), permissions in sorted(found.units.items()):
+        losses.append(_unit_loss(plan, person, kind, sorted(permissions)))
+    for rule_id, rule in sorted(model.sharing.items()):
+        people = comparison.sharing(rule_id)
+        if people:
+            losses.append(
+                Loss(
+                    "sharing-rule",
+                    ("sharing", rule_id),
+                    f"{rule.resource} records owned by {rule.from_.kind} {rule.from_.id} "
+                    f"shared with {rule.to.kind} {rule.to.id} for {', '.join(rule.actions)}",
+                    "not carried: Dataverse has no sharing rule; share the records by hand "
+                    "or through an access team",
+                    Direction.UNDER,
+                    people,
+                )
+            )
+    privileges = sum(len(role.privileges) for role in plan.security_roles)
+    carried = {
+        "grant": privileges,
+        "baseline": sum(len(r.baseline) for r in model.resources.values()),
+        "field-permission": sum(len(p.permissions) for p in plan.field_profiles),
+        "structure": len(plan.business_units) - 1 + len(plan.teams) + len(plan.users),
+    }
+    return Fidelity("dynamics", tuple(losses), manual_steps(plan), carried)
+
+
+def _scoped_loss(
+    plan: Plan, kind: str, resource: str, action: str, people: tuple[str, ...]
+) -> Loss:
+    table = plan.tables[resource]
+    if kind == "grant":
+        return Loss(
+            "grant",
+            ("resources", resource),
+            f"{resource}.{action}",
+            f"not given: {table} has no per-table privilege for {action}",
+            Direction.UNDER,
+            people,
+        )
+    if kind == TEAM:
+        return Loss(
+            "scope",
+            ("resources", resource),
+            f"{resource}.{action} at team: records owned by a teammate or by the team",
+            f"Basic on {table} (own records; Deep where a department grant gives it): "
+            "records of teammates and teams outside that are out of reach",
+            Direction.UNDER,
+            people,
+        )
+    return Loss(
+        "scope",
+        ("resources", resource),
+        f"{resource}.{action} at subordinates: records owned by the person's reports",
+        f"Basic on {table}: reports' records are out of reach (hierarchy security is "
+        "not enabled: it would open them to every manager)",
+        Direction.UNDER,
+        people,
+    )
+
+
+def _unit_loss(plan: Plan, person: str, kind: str, permissions: Iterable[str]) -> Loss:
+    unit = plan.unit_of_person[person]
+    where = f"business unit {unit}" if unit else "the root business unit"
+    listed = ", ".join(permissions)
+    departments = sorted(plan.model.org.departments_of(person))
+    if kind == UNIT_UNDER:
+        return Loss(
+            "structure",
+            ("people", person),
+            f"department-wide {listed}: records of the departments "
+            f"{', '.join(departments) or '(none)'} and below",
+            f"a user in {where}: Deep reaches the records owned in it and below; a "
+            "person in several departments is in one business unit",
+            Direction.UNDER,
+            (person,),
+        )
+    return Loss(
+        "structure",
+        ("people", person),
+        f"department-wide {listed}: records of the departments "
+        f"{', '.join(departments) or '(none)'} and below",
+        f"a user in {where}: Deep reaches every record owned in it and below",
+        Direction.OVER,
+        (person,),
+    )
+
+
+def manual_steps(plan: Plan) -> tuple[str, ...]:
+    custom = sorted({t for t in plan.tables.values() if t.startswith(f"{plan.prefix}_")})
+    steps = []
+    if custom:
+        steps.append(
+            "Create the custom tables before importing the solution (its roles name "
+            f"their privileges): {', '.join(custom)}"
+        )
+    if plan.secured_columns:
+        steps.append(
+            "Enable column security on the columns listed in secured-columns.json before "
+            "importing the solution"
+        )
+    steps += [
+        "Import solution.zip (Power Apps > Solutions > Import, or "
+        "`pac solution import --path solution.zip`) and publish",
+        "Replace {root-business-unit-id} in webapi/01-businessunits.json with the id of the "
+        "environment's root business unit, then send webapi/01 to 06 in order",
+        "Users: each must exist in Microsoft Entra ID with a licence; set the domainname of "
+        "people without an email (…@change-me.invalid)",
+        "A role given to a user outside the root business unit must be the role's copy in "
+        "the user's business unit: look it up by _parentrootroleid_value and "
+        "_businessunitid_value before sending webapi/04",
+        "Set each owner team's administrator (the team's lead) once the users exist",
+    ]
+    if plan.model.sharing:
+        steps.append(
+            "Sharing rules have no Dataverse equivalent: share the records (or use access "
+            "teams) as fidelity.json lists"
+        )
+    return tuple(steps)
