@@ -153,10 +153,10 @@ class Comparison:
                 )
                 if kind is not None:
                     found.append((owners, kind))
-            for team_id, team_unit, dept in self.team_records:
+            for team_id, team_unit, team_dept in self.team_records:
                 kind = _difference(
                     team_scope and team_id in teams,
-                    department_scope and dept is not None and dept in reach,
+                    department_scope and team_dept is not None and team_dept in reach,
                     depth is Depth.DEEP and team_unit in below,
                 )
                 if kind is not None:
@@ -246,8 +246,8 @@ def fidelity(plan: Plan) -> Fidelity:
     for (person, kind), permissions in sorted(found.units.items()):
         losses.append(_unit_loss(plan, person, kind, sorted(permissions)))
     for rule_id, rule in sorted(model.sharing.items()):
-        people = comparison.sharing(rule_id)
-        if people:
+        shared_with = comparison.sharing(rule_id)
+        if shared_with:
             losses.append(
                 Loss(
                     "sharing-rule",
@@ -257,7 +257,7 @@ def fidelity(plan: Plan) -> Fidelity:
                     "not carried: Dataverse has no sharing rule; share the records by hand "
                     "or through an access team",
                     Direction.UNDER,
-                    people,
+                    shared_with,
                 )
             )
     privileges = sum(len(role.privileges) for role in plan.security_roles)

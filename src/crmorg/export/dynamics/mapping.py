@@ -119,7 +119,9 @@ def privilege_name(verb: str, table: str) -> str:
     return f"prv{verb}{schema_name(table)}"
 
 
-def column_of(resource: str, field: str, fields: Mapping[str, Mapping[str, str]], prefix: str) -> str:
+def column_of(
+    resource: str, field: str, fields: Mapping[str, Mapping[str, str]], prefix: str
+) -> str:
     """The logical name of the column a field maps to (``<prefix>_<field>`` by default)."""
     return fields.get(resource, {}).get(field, f"{prefix}_{field}")
 

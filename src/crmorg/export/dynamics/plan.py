@@ -150,7 +150,9 @@ class Plan:
                 seen.add(walk)
                 walk = departments[walk].parent
             cyclic = walk is not None and walk in seen
-            parents[dept_id] = parent if parent in departments and not cyclic else ROOT
+            parents[dept_id] = (
+                parent if parent is not None and parent in departments and not cyclic else ROOT
+            )
         return parents
 
     @cached_property
@@ -203,7 +205,9 @@ class Plan:
 
     def unit_of_team(self, team_id: str) -> str:
         department = self.model.teams[team_id].department
-        return department if department in self.model.departments else ROOT
+        return (
+            department if department is not None and department in self.model.departments else ROOT
+        )
 
     # People and teams ----------------------------------------------------------------------
     @cached_property
@@ -283,7 +287,12 @@ class Plan:
         """(resource, field, table, column) of every restricted field, sorted."""
         return tuple(
             sorted(
-                (resource_id, field_id, self.tables[resource_id], self.column(resource_id, field_id))
+                (
+                    resource_id,
+                    field_id,
+                    self.tables[resource_id],
+                    self.column(resource_id, field_id),
+                )
                 for resource_id, resource in self.model.resources.items()
                 for field_id, field in resource.fields.items()
                 if field.restricted

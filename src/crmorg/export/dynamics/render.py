@@ -128,7 +128,11 @@ def customizations_xml(plan: Plan) -> str:
         element = _sub(roles, "Role", {"id": _braced(role.guid), "name": role.name})
         privileges = _sub(element, "RolePrivileges")
         for privilege in role.privileges:
-            _sub(privileges, "RolePrivilege", {"name": privilege.name, "level": privilege.depth.level})
+            _sub(
+                privileges,
+                "RolePrivilege",
+                {"name": privilege.name, "level": privilege.depth.level},
+            )
     _sub(root, "Workflows")
     profiles = _sub(root, "FieldSecurityProfiles")
     for profile in plan.field_profiles:
