@@ -350,7 +350,7 @@ def manual_steps(plan: Plan) -> tuple[str, ...]:
         "Replace {root-business-unit-id} in webapi/01-businessunits.json with the id of the "
         "environment's root business unit, then send webapi/01 to 06 in order",
         "Users: each must exist in Microsoft Entra ID with a licence; set the domainname of "
-        "people without an email (…@change-me.invalid)",
+        "people without an email (...@change-me.invalid)",
         "A role given to a user outside the root business unit must be the role's copy in "
         "the user's business unit: look it up by _parentrootroleid_value and "
         "_businessunitid_value before sending webapi/04",
