@@ -315,8 +315,9 @@ def _unit_loss(plan: Plan, person: str, kind: str, permissions: Iterable[str]) -
             ("people", person),
             f"department-wide {listed}: records of the departments "
             f"{', '.join(departments) or '(none)'} and below",
-            f"a user in {where}: Deep reaches the records owned in it and below; a "
-            "person in several departments is in one business unit",
+            f"a user in {where}: Deep reaches the records owned in it and below, and a "
+            "record's owner is in one business unit (of several departments, the one above "
+            "the others, or the first)",
             Direction.UNDER,
             (person,),
         )
