@@ -79,7 +79,7 @@ class Comparison:
             (team_id, plan.unit_of_team(team_id), team.department)
             for team_id, team in sorted(self.model.teams.items())
         ]
-        self._memo: dict[tuple[object, ...], list[tuple[OwnerClass | None, str]]] = {}
+        self._memo: dict[tuple[object, ...], dict[str, list[OwnerClass | None]]] = {}
 
     # One person ------------------------------------------------------------------------------
     def kinds(self, person: str, covered: int) -> set[str]:
@@ -94,13 +94,13 @@ class Comparison:
         subordinates = bool(covered & BIT[Scope.SUBORDINATES])
         reports = org.reports(person) if subordinates else frozenset()
         found: set[str] = set()
-        for owners, kind in self._general(teams, reach, unit, covered, depth):
-            if kind in found:
-                continue
-            if owners is None or any(
-                o != person and o not in reports for o in self.classes[owners]
-            ):
-                found.add(kind)
+        for kind, classes in self._general(teams, reach, unit, covered, depth).items():
+            for owners in classes:
+                if owners is None or any(
+                    o != person and o not in reports for o in self.classes[owners]
+                ):
+                    found.add(kind)
+                    break
         below = plan.below[unit]
         for report in sorted(reports):
             if report == person:
@@ -123,15 +123,15 @@ class Comparison:
         unit: str,
         covered: int,
         depth: Depth,
-    ) -> list[tuple[OwnerClass | None, str]]:
-        """The owner classes (``None``: a team's record) that a person with these facts
-        and scopes reaches on one side only, with the kind of difference; owners who are
-        the person or their reports are left to :meth:`kinds`."""
+    ) -> dict[str, list[OwnerClass | None]]:
+        """Kind of difference -> the owner classes (``None``: a team's record) that a
+        person with these facts and scopes reaches on one side only; owners who are the
+        person or their reports are left to :meth:`kinds`."""
         key = (teams, reach, unit, covered)
         found = self._memo.get(key)
         if found is not None:
             return found
-        found = []
+        found: dict[str, list[OwnerClass | None]] = {}
         team_scope = bool(covered & BIT[Scope.TEAM])
         department_scope = bool(covered & BIT[Scope.DEPARTMENT])
         if team_scope or department_scope:
@@ -145,14 +145,14 @@ class Comparison:
                     candidates |= self.by_department.get(dept, set())
                 for other in below:
                     candidates |= self.by_unit.get(other, set())
-            for owners in sorted(candidates, key=_class_order):
+            for owners in candidates:  # the kinds found do not depend on the order
                 kind = _difference(
                     team_scope and not owners[2].isdisjoint(teams),
                     department_scope and not owners[1].isdisjoint(reach),
                     depth is Depth.DEEP and owners[0] in below,
                 )
                 if kind is not None:
-                    found.append((owners, kind))
+                    found.setdefault(kind, []).append(owners)
             for team_id, team_unit, team_dept in self.team_records:
                 kind = _difference(
                     team_scope and team_id in teams,
@@ -160,7 +160,7 @@ class Comparison:
                     depth is Depth.DEEP and team_unit in below,
                 )
                 if kind is not None:
-                    found.append((None, kind))
+                    found.setdefault(kind, []).append(None)
         self._memo[key] = found
         return found
 
@@ -218,10 +218,6 @@ class Comparison:
                     affected.append(person)
                     break
         return tuple(affected)
-
-
-def _class_order(owners: OwnerClass) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    return (owners[0], tuple(sorted(owners[1])), tuple(sorted(owners[2])))
 
 
 def _difference(by_team: bool, by_department: bool, by_unit: bool) -> str | None:

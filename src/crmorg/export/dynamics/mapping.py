@@ -9,6 +9,7 @@ whole organisation). Nothing here reads a model: these are the system's facts.
 from __future__ import annotations
 
 import enum
+import functools
 import uuid
 from collections.abc import Mapping
 
@@ -46,6 +47,7 @@ DEPTH_OF_SCOPE: Mapping[Scope, Depth] = {
 }
 
 
+@functools.cache
 def depth_of(covered: int) -> Depth:
     """The depth that carries a down-set of scopes: the deepest of its members."""
     return max(
