@@ -128,9 +128,9 @@ class Comparison:
         person with these facts and scopes reaches on one side only; owners who are the
         person or their reports are left to :meth:`kinds`."""
         key = (teams, reach, unit, covered)
-        found = self._memo.get(key)
-        if found is not None:
-            return found
+        known = self._memo.get(key)
+        if known is not None:
+            return known
         found: dict[str, list[OwnerClass | None]] = {}
         team_scope = bool(covered & BIT[Scope.TEAM])
         department_scope = bool(covered & BIT[Scope.DEPARTMENT])
