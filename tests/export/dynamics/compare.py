@@ -97,12 +97,12 @@ def differences(model: Model, files: Mapping[str, str | bytes]) -> list[Differen
                 if expected != got:
                     direction = "over-grants" if got else "under-grants"
                     found.append(Difference(person, action, resource, shown, None, direction, ""))
-                if action not in ("read", "update") or record.owner_kind != "user":
+                if action not in ("read", "update"):
                     continue
                 for field_id in fields[resource]:
                     column = f"new_{field_id}"
                     expected_field = bool(
-                        model.decide(person, action, resource, arguments["owner"], field=field_id)
+                        model.decide(person, action, resource, **arguments, field=field_id)
                     )
                     got_field = got and dataverse.may_column(
                         user, logical, column, update=action == "update"

@@ -38,6 +38,16 @@ def test_generated_models_differ_only_where_fidelity_says(model: Model) -> None:
     _check(model)
 
 
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(models(deep=True))
+def test_deep_chains_of_reports_and_roles_differ_only_where_fidelity_says(model: Model) -> None:
+    _check(model)
+
+
 def test_the_small_fixture_differs_only_where_fidelity_says() -> None:
     model = crmorg.load(FIXTURES / "small")
     _check(model)
