@@ -51,6 +51,8 @@ class _Found:
     scoped: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
     units: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     """(person, kind) -> the permissions ``resource.action`` where it shows."""
+    unit_scopes: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(person, kind) -> the scopes held on the first of those permissions."""
 
 
 class Comparison:
@@ -79,7 +81,7 @@ class Comparison:
             (team_id, plan.unit_of_team(team_id), team.department)
             for team_id, team in sorted(self.model.teams.items())
         ]
-        self._memo: dict[tuple[object, ...], dict[str, list[OwnerClass | None]]] = {}
+        self._memo: dict[tuple[object, ...], dict[str, list[OwnerClass | str]]] = {}
 
     # One person ------------------------------------------------------------------------------
     def kinds(self, person: str, covered: int) -> set[str]:
@@ -96,7 +98,7 @@ class Comparison:
         found: set[str] = set()
         for kind, classes in self._general(teams, reach, unit, covered, depth).items():
             for owners in classes:
-                if owners is None or any(
+                if isinstance(owners, str) or any(
                     o != person and o not in reports for o in self.classes[owners]
                 ):
                     found.add(kind)
@@ -123,15 +125,15 @@ class Comparison:
         unit: str,
         covered: int,
         depth: Depth,
-    ) -> dict[str, list[OwnerClass | None]]:
-        """Kind of difference -> the owner classes (``None``: a team's record) that a
+    ) -> dict[str, list[OwnerClass | str]]:
+        """Kind of difference -> the owner classes (or the team, for a team's record) that a
         person with these facts and scopes reaches on one side only; owners who are the
         person or their reports are left to :meth:`kinds`."""
         key = (teams, reach, unit, covered)
         known = self._memo.get(key)
         if known is not None:
             return known
-        found: dict[str, list[OwnerClass | None]] = {}
+        found: dict[str, list[OwnerClass | str]] = {}
         team_scope = bool(covered & BIT[Scope.TEAM])
         department_scope = bool(covered & BIT[Scope.DEPARTMENT])
         if team_scope or department_scope:
@@ -160,9 +162,38 @@ class Comparison:
                     depth is Depth.DEEP and team_unit in below,
                 )
                 if kind is not None:
-                    found.setdefault(kind, []).append(None)
+                    found.setdefault(kind, []).append(team_id)
         self._memo[key] = found
         return found
+
+    def witnesses(self, person: str, covered: int, kind: str, limit: int = 3) -> list[str]:
+        """A few records (their owners, sorted) on which a person holding ``covered``
+        meets a business-unit difference of ``kind``: what a reader can check."""
+        org, plan = self.org, self.plan
+        teams, reach = org.teams_of(person), org.reach(person)
+        unit = plan.unit_of_person[person]
+        depth = depth_of(covered)
+        subordinates = bool(covered & BIT[Scope.SUBORDINATES])
+        reports = org.reports(person) if subordinates else frozenset()
+        owners: set[str] = set()
+        teams_found: set[str] = set()
+        for entry in self._general(teams, reach, unit, covered, depth).get(kind, []):
+            if isinstance(entry, str):
+                teams_found.add(entry)
+            else:
+                owners |= {o for o in self.classes[entry] if o != person and o not in reports}
+        if kind == UNIT_UNDER:
+            below = plan.below[unit]
+            for report in reports:
+                if report == person or (
+                    depth is Depth.DEEP and plan.unit_of_person[report] in below
+                ):
+                    continue
+                if covered & BIT[Scope.DEPARTMENT] and org.departments_of(report) & reach:
+                    owners.add(report)
+        shown = [f"{o} (in {plan.unit_of_person[o] or 'the root'})" for o in sorted(owners)]
+        shown += [f"team {t}" for t in sorted(teams_found)]
+        return shown[:limit]
 
     # Everything -------------------------------------------------------------------------------
     def run(self) -> _Found:
@@ -186,6 +217,7 @@ class Comparison:
                         found.scoped.setdefault((kind, resource, action), set()).add(person)
                     else:
                         found.units.setdefault((person, kind), set()).add(f"{resource}.{action}")
+                        found.unit_scopes.setdefault((person, kind), covered)
         return found
 
     def sharing(self, rule_id: str) -> tuple[str, ...]:
@@ -240,7 +272,8 @@ def fidelity(plan: Plan) -> Fidelity:
     for (kind, resource, action), people in sorted(found.scoped.items()):
         losses.append(_scoped_loss(plan, kind, resource, action, tuple(sorted(people))))
     for (person, kind), permissions in sorted(found.units.items()):
-        losses.append(_unit_loss(plan, person, kind, sorted(permissions)))
+        witnesses = comparison.witnesses(person, found.unit_scopes[(person, kind)], kind)
+        losses.append(_unit_loss(plan, person, kind, sorted(permissions), witnesses))
     for rule_id, rule in sorted(model.sharing.items()):
         shared_with = comparison.sharing(rule_id)
         if shared_with:
@@ -300,7 +333,9 @@ def _scoped_loss(
     )
 
 
-def _unit_loss(plan: Plan, person: str, kind: str, permissions: Iterable[str]) -> Loss:
+def _unit_loss(
+    plan: Plan, person: str, kind: str, permissions: Iterable[str], witnesses: list[str]
+) -> Loss:
     unit = plan.unit_of_person[person]
     where = f"business unit {unit}" if unit else "the root business unit"
     listed = ", ".join(permissions)
@@ -313,7 +348,7 @@ def _unit_loss(plan: Plan, person: str, kind: str, permissions: Iterable[str]) -
             f"{', '.join(departments) or '(none)'} and below",
             f"a user in {where}: Deep reaches the records owned in it and below, and a "
             "record's owner is in one business unit (of several departments, the one above "
-            "the others, or the first)",
+            f"the others, or the first); out of reach: records of {', '.join(witnesses)}",
             Direction.UNDER,
             (person,),
         )
@@ -322,7 +357,8 @@ def _unit_loss(plan: Plan, person: str, kind: str, permissions: Iterable[str]) -
         ("people", person),
         f"department-wide {listed}: records of the departments "
         f"{', '.join(departments) or '(none)'} and below",
-        f"a user in {where}: Deep reaches every record owned in it and below",
+        f"a user in {where}: Deep reaches every record owned in it and below, such as "
+        f"those of {', '.join(witnesses)}",
         Direction.OVER,
         (person,),
     )
