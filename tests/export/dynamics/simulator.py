@@ -6,12 +6,11 @@ bodies, and knows nothing of crmorg's model but the ids the files carry.
 
 - A user holds the privileges of their security roles; of several roles, the deepest
   privilege wins ("the least restrictive access applies").
-- A privilege's depth reaches, for a record: Basic, records the user owns; Local,
-  records whose owning business unit is the user's; Deep, that unit and every unit
-  below it; Global, every record. A record's owning business unit is its owner's
-  (a user's, or an owner team's).
-- A team-owned record is reached at Basic only through a security role given to the
-  team, by the team's members (the export gives teams no roles).
+- A privilege's depth reaches, for a record: Basic, records the user owns, directly
+  or through an owner team they are a member of; Local, records whose owning business
+  unit is the user's; Deep, that unit and every unit below it; Global, every record. A
+  record's owning business unit is its owner's (a user's, or an owner team's).
+- Security roles given to teams are not modelled: the export gives teams none.
 - A secured column is read (updated) only by users with a field security profile that
   allows read (update) on it, on records they may read (update).
 """
@@ -142,6 +141,8 @@ class Dataverse:
             return True
         if record.owner_kind == "user" and record.owner == user:
             return True  # Basic: the user's own records
+        if record.owner_kind == "team" and user in self.team_members.get(record.owner, ()):
+            return True  # Basic: the records of the user's owner teams
         unit = self.unit_of(record)
         if depth >= LEVELS["Deep"]:
             return unit in self.below(self.users[user])

@@ -53,10 +53,12 @@ def test_the_small_fixture_differs_only_where_fidelity_says() -> None:
     _check(model)
     files = EXPORTERS["dynamics"].render(model)
     found = differences(model, files)
-    # The fixture has team scopes and a person in no department: both show.
-    assert {d.direction for d in found} == {"under-grants"}
+    # Team scopes fall short (under); own scopes reach the records of one's teams (over).
+    assert {d.direction for d in found} == {"under-grants", "over-grants"}
     losses = json.loads(files["fidelity.json"])["losses"]
-    assert {loss["construct"] for loss in losses} >= {"scope", "grant"}
+    assert {loss["construct"] for loss in losses} == {"scope", "grant", "structure"}
+    over = [loss for loss in losses if loss["direction"] == "over-grants"]
+    assert over and all("below team scope" in loss["written"] for loss in over)
 
 
 def test_the_reference_model_differs_only_where_fidelity_says() -> None:

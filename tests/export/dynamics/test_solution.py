@@ -301,12 +301,15 @@ def test_the_reference_model_exports_with_the_expected_losses(reference: Model) 
     fidelity = rendering.fidelity
     assert fidelity is not None
     assert fidelity.summary() == (
-        "dynamics: 67 loss(es): 0 over-grant, 67 under-grant, affecting 23 people; see FIDELITY.md"
+        "dynamics: 109 loss(es): 42 over-grant, 67 under-grant, affecting 24 people; "
+        "see FIDELITY.md"
     )
     constructs: dict[str, int] = {}
     for loss in fidelity.losses:
         constructs[loss.construct] = constructs.get(loss.construct, 0) + 1
-    assert constructs == {"grant": 44, "scope": 21, "sharing-rule": 1, "structure": 1}
+    assert constructs == {"grant": 44, "scope": 63, "sharing-rule": 1, "structure": 1}
+    over = {loss.path[1] for loss in fidelity.losses if loss.direction.value == "over-grants"}
+    assert "lead" in over  # own scopes on leads reach the records of one's owner teams
     document = json.loads(rendering.files["fidelity.json"])
     assert document["carried"] == {
         "baseline": 2,

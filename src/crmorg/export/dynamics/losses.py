@@ -32,6 +32,7 @@ from crmorg.export.fidelity import Direction, Fidelity, Loss
 from crmorg.roles.scopes import BIT, COVERED, Scope
 
 TEAM = "team"
+TEAM_OWNED = "team-owned"
 SUBORDINATES = "subordinates"
 UNIT_UNDER = "unit-under"
 UNIT_OVER = "unit-over"
@@ -155,14 +156,19 @@ class Comparison:
                 )
                 if kind is not None:
                     found.setdefault(kind, []).append(owners)
-            for team_id, team_unit, team_dept in self.team_records:
-                kind = _difference(
-                    team_scope and team_id in teams,
-                    department_scope and team_dept is not None and team_dept in reach,
-                    depth is Depth.DEEP and team_unit in below,
-                )
-                if kind is not None:
-                    found.setdefault(kind, []).append(team_id)
+        below = self.plan.below[unit]
+        for team_id, team_unit, team_dept in self.team_records:
+            # Basic reaches the records of the user's own teams too (the docs: records
+            # the user owns directly or through a team they belong to).
+            member = team_id in teams
+            kind = _team_record_difference(
+                team_scope and member,
+                department_scope and team_dept is not None and team_dept in reach,
+                member,
+                depth is Depth.DEEP and team_unit in below,
+            )
+            if kind is not None:
+                found.setdefault(kind, []).append(team_id)
         self._memo[key] = found
         return found
 
@@ -213,7 +219,7 @@ class Comparison:
                 if kinds is None:
                     kinds = by_mask[covered] = self.kinds(person, covered)
                 for kind in kinds:
-                    if kind in (TEAM, SUBORDINATES):
+                    if kind in (TEAM, SUBORDINATES, TEAM_OWNED):
                         found.scoped.setdefault((kind, resource, action), set()).add(person)
                     else:
                         found.units.setdefault((person, kind), set()).add(f"{resource}.{action}")
@@ -250,6 +256,19 @@ class Comparison:
                     affected.append(person)
                     break
         return tuple(affected)
+
+
+def _team_record_difference(
+    by_team: bool, by_department: bool, member: bool, by_unit: bool
+) -> str | None:
+    """The kind of difference on a record a team owns: the model reaches it by team or
+    department scope; the solution by Basic for the team's members, or Deep."""
+    model, solution = by_team or by_department, member or by_unit
+    if model and not solution:
+        return UNIT_UNDER if by_department else TEAM
+    if solution and not model:
+        return TEAM_OWNED if member else UNIT_OVER
+    return None
 
 
 def _difference(by_team: bool, by_department: bool, by_unit: bool) -> str | None:
@@ -310,6 +329,15 @@ def _scoped_loss(
             f"{resource}.{action}",
             f"not given: {table} has no per-table privilege for {action}",
             Direction.UNDER,
+            people,
+        )
+    if kind == TEAM_OWNED:
+        return Loss(
+            "scope",
+            ("resources", resource),
+            f"{resource}.{action} below team scope: records the person (or a report) owns",
+            f"Basic on {table}: also every record owned by a team the person is a member of",
+            Direction.OVER,
             people,
         )
     if kind == TEAM:
@@ -388,6 +416,8 @@ def manual_steps(plan: Plan) -> tuple[str, ...]:
         "the user's business unit: look it up by _parentrootroleid_value and "
         "_businessunitid_value before sending webapi/04",
         "Set each owner team's administrator (the team's lead) once the users exist",
+        "Keep records user-owned: a record assigned to an owner team is open at Basic to "
+        "every member (the over-grants listed for scopes below team)",
     ]
     if plan.model.sharing:
         steps.append(
