@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 
 import crmorg
+from crmorg.cli.main import main
 from crmorg.export import EXPORTERS
 from crmorg.model import Model
 
@@ -318,3 +319,22 @@ def test_the_reference_model_exports_with_the_expected_losses(reference: Model) 
         "structure": 43,
     }
     assert any("pac solution import" in step for step in document["manual"])
+
+
+def test_the_command_line_takes_the_prefix_and_strict_refuses_the_losses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    argv = ["export", str(REFERENCE), "-t", "dynamics", "-o", str(out)]
+    assert main([*argv, "--publisher-prefix", "crmorg"]) == 0
+    assert "fidelity: dynamics: 109 loss(es)" in capsys.readouterr().out
+    names = {
+        p.get("name")
+        for p in etree.parse(str(out / "solution" / "customizations.xml")).iter("RolePrivilege")
+    }
+    assert "prvReadcrmorg_payment" in names and "prvReadnew_payment" not in names
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        {*EXPORTERS["dynamics"].files, *EXPORTERS["dynamics"].directories}
+    )
+    assert main([*argv, "--strict"]) == 1
+    assert "refused by --strict" in capsys.readouterr().err

@@ -26,7 +26,7 @@ from crmorg.export.dynamics.mapping import (
 )
 from crmorg.model import Model
 from crmorg.permissions.fields import LEVEL
-from crmorg.text import clean_text, localize
+from crmorg.text import Text, clean_text, localize
 
 ROOT = ""
 """The key of the root business unit: the organisation itself, which every Dataverse
@@ -131,8 +131,8 @@ class Plan:
     def guid(self, kind: str, local_id: str) -> str:
         return guid(self._seed, kind, local_id)
 
-    def _text(self, text: object, fallback: str, limit: int = 160) -> str:
-        shown = display(localize(text, self.language, fallback), limit)  # type: ignore[arg-type]
+    def _text(self, text: Text | None, fallback: str, limit: int = 160) -> str:
+        shown = display(localize(text, self.language, fallback), limit)
         return shown or fallback
 
     # Business units ------------------------------------------------------------------------
