@@ -242,35 +242,30 @@ class Plan:
         )
 
     # Roles and privileges ------------------------------------------------------------------
-    def depth(self, subject: str, resource: str, action: str, *, person: bool) -> Depth:
-        index = self.model.access.index
-        if person:
-            return depth_of(index.person_covered(subject, resource, action))
-        return depth_of(index.covered(subject, resource, action))
-
     @cached_property
     def security_roles(self) -> tuple[SecurityRole, ...]:
-        catalog = self.model.access.catalog
-        permissions = [p for p in catalog.permissions() if p[1] in VERBS]
-        names: dict[str, int] = {}
-        for role in self.model.roles.values():
-            name = self._text(role.name, "", NAME_LIMIT)
-            names[name] = names.get(name, 0) + 1
+        """One role per crmorg role (abstract ones too), with its effective grants."""
+        index = self.model.access.index
+        permissions = [p for p in self.model.access.catalog.permissions() if p[1] in VERBS]
+        shown = {r: self._text(role.name, r, NAME_LIMIT) for r, role in self.model.roles.items()}
+        uses: dict[str, int] = {}
+        for name in shown.values():
+            uses[name] = uses.get(name, 0) + 1
         found = []
-        for role_id, role in sorted(self.model.roles.items()):
+        for role_id in sorted(self.model.roles):
             privileges: dict[str, Privilege] = {}
             for resource, action in permissions:
-                depth = self.depth(role_id, resource, action, person=False)
+                depth = depth_of(index.covered(role_id, resource, action))
                 if depth is Depth.NONE:
                     continue
                 table = self.tables[resource]
-                verbs = [VERBS[action], *(LINKING_VERBS if action == "update" else ())]
-                for verb in verbs:
+                for verb in (VERBS[action], *(LINKING_VERBS if action == "update" else ())):
                     name = privilege_name(verb, table)
                     privileges[name] = Privilege(name, table, depth)
-            name = self._text(role.name, role_id, NAME_LIMIT)
-            if names.get(name, 0) > 1 or not name.strip():
-                name = display(f"{name} ({role_id})", NAME_LIMIT + 70)
+            name = shown[role_id]
+            if uses[name] > 1:  # Dataverse names a role in lists and pickers: keep them apart
+                suffix = f" ({role_id})"
+                name = name[: NAME_LIMIT - len(suffix)] + suffix
             found.append(
                 SecurityRole(
                     role_id,
