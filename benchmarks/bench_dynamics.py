@@ -3,13 +3,13 @@
     python benchmarks/bench_dynamics.py                 # 100 and 1,000 roles and people
     python benchmarks/bench_dynamics.py --sizes 100 1000 5000
 
-Each model has a department tree (some people in two departments that do not nest),
-teams, a reporting tree, roles granting every scope (``team`` and ``subordinates``
-included) on thirty resources, a restricted field per resource and a few sharing rules:
-everything the fidelity comparison has to look at. It prints, per size: the load time,
-the time of the comparison that finds the losses, of the whole export (plan, files,
-fidelity), the number of files and losses, and the output's size (all files, and the
-zip alone). Times are wall-clock seconds of one run; not a unit test.
+Each model has a department tree (people whose roles and teams sit in departments that
+do not nest), teams, a reporting tree (five reports each), roles granting every scope
+(``team`` and ``subordinates`` included) on thirty resources, a restricted field per
+resource and a few sharing rules: everything the fidelity comparison has to look at.
+It prints, per size: the load time, the time of the comparison that finds the losses,
+of the whole export (plan, files, fidelity), the number of files and losses, and the
+output's size (all files, and the zip alone). Times are wall-clock seconds of one run; not a unit test.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def generate(size: int, seed: int = 7) -> dict[str, Any]:
             "teams": rng.sample(list(teams), rng.randint(0, 2)),
         }
         if i:
-            person["reports_to"] = f"p{rng.randrange(max(0, i - 20), i)}"
+            person["reports_to"] = f"p{(i - 1) // 5}"  # a tree, five reports each
         people[f"p{i}"] = person
     sharing = {
         f"s{i}": {

@@ -78,10 +78,17 @@ class Comparison:
                 self.by_department.setdefault(dept, set()).add(key)
             for team in key[2]:
                 self.by_team.setdefault(team, set()).add(key)
-        self.team_records = [
-            (team_id, plan.unit_of_team(team_id), team.department)
-            for team_id, team in sorted(self.model.teams.items())
-        ]
+        self.team_records: dict[str, tuple[str, str | None]] = {
+            team_id: (plan.unit_of_team(team_id), team.department)
+            for team_id, team in self.model.teams.items()
+        }
+        """Team -> (business unit, department) of the records it owns."""
+        self.teams_by_department: dict[str, set[str]] = {}
+        self.teams_by_unit: dict[str, set[str]] = {}
+        for team_id, (team_unit, team_dept) in self.team_records.items():
+            self.teams_by_unit.setdefault(team_unit, set()).add(team_id)
+            if team_dept is not None:
+                self.teams_by_department.setdefault(team_dept, set()).add(team_id)
         self._memo: dict[tuple[object, ...], dict[str, list[OwnerClass | str]]] = {}
 
     # One person ------------------------------------------------------------------------------
@@ -105,7 +112,7 @@ class Comparison:
                     found.add(kind)
                     break
         below = plan.below[unit]
-        for report in sorted(reports):
+        for report in reports:  # the kinds found do not depend on the order
             if report == person:
                 continue
             owner_unit = plan.unit_of_person[report]
@@ -157,9 +164,17 @@ class Comparison:
                 if kind is not None:
                     found.setdefault(kind, []).append(owners)
         below = self.plan.below[unit]
-        for team_id, team_unit, team_dept in self.team_records:
-            # Basic reaches the records of the user's own teams too (the docs: records
-            # the user owns directly or through a team they belong to).
+        # The teams whose records either side may reach: one's own (Basic reaches the
+        # records the user owns directly or through a team they belong to), those in
+        # one's reach (department scope) and those in one's units (Deep).
+        owning = set(teams)
+        if department_scope:
+            for dept in reach:
+                owning |= self.teams_by_department.get(dept, set())
+            for other in below:
+                owning |= self.teams_by_unit.get(other, set())
+        for team_id in owning:
+            team_unit, team_dept = self.team_records[team_id]
             member = team_id in teams
             kind = _team_record_difference(
                 team_scope and member,

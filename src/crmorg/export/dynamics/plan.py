@@ -302,7 +302,6 @@ class Plan:
         """One profile per role that grants a restricted field, given to the role's
         holders (a profile is given to users, not to roles)."""
         fields = self.model.access.fields
-        people = self.model.people
         found = []
         for role_id, role in sorted(self.model.roles.items()):
             permissions = []
@@ -316,7 +315,7 @@ class Plan:
             if not permissions:
                 continue
             # Its direct holders: the grant already includes what the role inherits.
-            users = tuple(sorted(p for p in people if role_id in people[p].roles))
+            users = tuple(sorted(self.model.org.direct_holders.get(role_id, ())))
             found.append(
                 FieldProfile(
                     role_id,
