@@ -9,7 +9,8 @@ do not nest), teams, a reporting tree (five reports each), roles granting every 
 resource and a few sharing rules: everything the fidelity comparison has to look at.
 It prints, per size: the load time, the time of the comparison that finds the losses,
 of the whole export (plan, files, fidelity), the number of files and losses, and the
-output's size (all files, and the zip alone). Times are wall-clock seconds of one run; not a unit test.
+output's size (all files, and the zip alone). Times are wall-clock seconds of one run;
+not a unit test.
 """
 
 from __future__ import annotations
