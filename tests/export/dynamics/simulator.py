@@ -24,7 +24,10 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from lxml import etree
+from .conftest import lxml_etree
+
+etree = lxml_etree()
+
 
 LEVELS = {"Basic": 1, "Local": 2, "Deep": 3, "Global": 4}
 ALLOWED = "4"

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lxml import etree
 
 import crmorg
 from crmorg.cli.main import main
@@ -22,6 +21,9 @@ from crmorg.model import Model
 
 from ..strategies import load_document
 from .compare import NAMESPACE, STANDARD
+from .conftest import lxml_etree
+
+etree = lxml_etree()
 
 HERE = Path(__file__).parent
 FIXTURES = HERE.parent / "fixtures"
