@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 import crmorg
@@ -61,7 +62,8 @@ def test_the_small_fixture_differs_only_where_fidelity_says() -> None:
     assert over and all("below team scope" in loss["written"] for loss in over)
 
 
-def test_the_reference_model_differs_only_where_fidelity_says() -> None:
+@pytest.mark.parametrize("example", ["reference", "smb", "vendor-audit"])
+def test_the_examples_differ_only_where_fidelity_says(example: str) -> None:
     start = time.perf_counter()
-    _check(crmorg.load(REFERENCE))
+    _check(crmorg.load(REFERENCE.parent / example))
     assert time.perf_counter() - start < 20
