@@ -10,6 +10,8 @@ bodies, and knows nothing of crmorg's model but the ids the files carry.
   or through an owner team they are a member of; Local, records whose owning business
   unit is the user's; Deep, that unit and every unit below it; Global, every record. A
   record's owning business unit is its owner's (a user's, or an owner team's).
+- A table owned by the organisation (``product``) has privileges at Global or none:
+  its records have no owner, and a Global privilege reaches them all.
 - Security roles given to teams are not modelled: the export gives teams none.
 - A secured column is read (updated) only by users with a field security profile that
   allows read (update) on it, on records they may read (update).
@@ -32,6 +34,10 @@ etree = lxml_etree()
 LEVELS = {"Basic": 1, "Local": 2, "Deep": 3, "Global": 4}
 ALLOWED = "4"
 ROOT = "{root-business-unit-id}"
+ORGANIZATION_OWNED = {"Product"}
+"""Schema names of the standard tables the organisation owns (Microsoft's table
+reference: OwnershipType OrganizationOwned)."""
+_PRIVILEGE = re.compile(r"^prv(?:Create|Read|Write|Delete|AppendTo|Append|Assign|Share)(\w+)$")
 _BIND = re.compile(r"^/?(\w+)\(([^)]+)\)$")
 
 
@@ -142,6 +148,9 @@ class Dataverse:
             return False
         if depth >= LEVELS["Global"]:
             return True
+        named = _PRIVILEGE.match(privilege)
+        if named and named.group(1) in ORGANIZATION_OWNED:
+            return False  # no owner: only Global means anything
         if record.owner_kind == "user" and record.owner == user:
             return True  # Basic: the user's own records
         if record.owner_kind == "team" and user in self.team_members.get(record.owner, ()):

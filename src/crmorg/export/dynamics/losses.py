@@ -26,13 +26,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from crmorg.export.dynamics.mapping import VERBS, Depth, depth_of
+from crmorg.export.dynamics.mapping import ORGANIZATION_OWNED, VERBS, Depth, depth_of
 from crmorg.export.dynamics.plan import Plan
 from crmorg.export.fidelity import Direction, Fidelity, Loss
 from crmorg.roles.scopes import BIT, COVERED, Scope
 
 TEAM = "team"
 TEAM_OWNED = "team-owned"
+ORGANIZATION_TABLE = "organization-owned"
 SUBORDINATES = "subordinates"
 UNIT_UNDER = "unit-under"
 UNIT_OVER = "unit-over"
@@ -230,6 +231,11 @@ class Comparison:
                 if action not in VERBS:
                     found.scoped.setdefault(("grant", resource, action), set()).add(person)
                     continue
+                if self.plan.tables[resource] in ORGANIZATION_OWNED:
+                    if not covered & BIT[Scope.ORGANIZATION]:  # not given at all
+                        key = (ORGANIZATION_TABLE, resource, action)
+                        found.scoped.setdefault(key, set()).add(person)
+                    continue
                 kinds = by_mask.get(covered)
                 if kinds is None:
                     kinds = by_mask[covered] = self.kinds(person, covered)
@@ -261,6 +267,8 @@ class Comparison:
                 if covered == _NONE:
                     continue  # the object permission gates the rule
                 depth = depth_of(covered) if action in VERBS else Depth.NONE
+                if plan.tables[rule.resource] in ORGANIZATION_OWNED and depth < Depth.GLOBAL:
+                    depth = Depth.NONE
                 if depth is Depth.GLOBAL:
                     continue
                 reached = plan.below[unit[person]] if depth is Depth.DEEP else frozenset()
@@ -346,6 +354,16 @@ def _scoped_loss(
             Direction.UNDER,
             people,
         )
+    if kind == ORGANIZATION_TABLE:
+        return Loss(
+            "scope",
+            ("resources", resource),
+            f"{resource}.{action} below organization scope",
+            f"not given: {table} is owned by the organisation, so its privileges are "
+            "Global or none",
+            Direction.UNDER,
+            people,
+        )
     if kind == TEAM_OWNED:
         return Loss(
             "scope",
@@ -412,8 +430,8 @@ def manual_steps(plan: Plan) -> tuple[str, ...]:
     steps = []
     if custom:
         steps.append(
-            "Create the custom tables before importing the solution (its roles name "
-            f"their privileges): {', '.join(custom)}"
+            "Create the custom tables, owned by users or teams, before importing the "
+            f"solution (its roles name their privileges): {', '.join(custom)}"
         )
     if plan.secured_columns:
         steps.append(

@@ -101,6 +101,10 @@ SCHEMA_NAMES: Mapping[str, str] = {
 }
 """Standard table logical name -> its schema name, which privilege names use."""
 
+ORGANIZATION_OWNED: frozenset[str] = frozenset({"product"})
+"""Standard tables owned by the organisation, not by users or teams: their privileges
+are Global or none (no record has an owner whose business unit a depth could follow)."""
+
 
 def table_of(resource: str, objects: Mapping[str, str], prefix: str) -> str:
     """The logical name of the table a resource maps to: the settings' name, the

@@ -16,6 +16,7 @@ from functools import cached_property
 
 from crmorg.export.dynamics.mapping import (
     LINKING_VERBS,
+    ORGANIZATION_OWNED,
     VERBS,
     Depth,
     column_of,
@@ -256,9 +257,11 @@ class Plan:
             privileges: dict[str, Privilege] = {}
             for resource, action in permissions:
                 depth = depth_of(index.covered(role_id, resource, action))
-                if depth is Depth.NONE:
-                    continue
                 table = self.tables[resource]
+                if depth is Depth.NONE or (
+                    table in ORGANIZATION_OWNED and depth is not Depth.GLOBAL
+                ):
+                    continue
                 for verb in (VERBS[action], *(LINKING_VERBS if action == "update" else ())):
                     name = privilege_name(verb, table)
                     privileges[name] = Privilege(name, table, depth)
