@@ -14,7 +14,7 @@ import crmorg
 from crmorg.export import EXPORTERS
 from crmorg.model import Model
 
-from ..strategies import models
+from ..strategies import load_document, models
 from .compare import differences, unexplained_and_invented
 
 HERE = Path(__file__).parent
@@ -67,3 +67,26 @@ def test_the_examples_differ_only_where_fidelity_says(example: str) -> None:
     start = time.perf_counter()
     _check(crmorg.load(REFERENCE.parent / example))
     assert time.perf_counter() - start < 20
+
+
+def test_a_department_cycle_hangs_from_the_root_and_still_differs_only_as_listed() -> None:
+    document = {
+        "version": 1,
+        "organization": {"name": "Loop"},
+        "resources": {"lead": {"name": "Lead"}},
+        "departments": {
+            "a": {"name": "A", "parent": "b"},
+            "b": {"name": "B", "parent": "a"},
+            "c": {"name": "C", "parent": "a"},
+        },
+        "roles": {
+            "boss": {"name": "Boss", "department": "a", "grants": {"lead": {"*": "department"}}},
+            "rep": {"name": "Rep", "department": "c", "grants": {"lead": {"*": "own"}}},
+        },
+        "people": {"pat": {"roles": ["boss"]}, "sam": {"roles": ["rep"]}, "kim": {"roles": []}},
+    }
+    model = load_document(document)
+    _check(model)
+    files = EXPORTERS["dynamics"].render(model)
+    units = json.loads(files["webapi/01-businessunits.json"])["requests"]
+    assert len(units) == 3  # every department is a business unit, none lost to the cycle
