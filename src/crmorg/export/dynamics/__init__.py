@@ -23,6 +23,9 @@ from crmorg.export.dynamics.render import (
 )
 from crmorg.export.target import Option, Options, Rendering, crm_exporter
 from crmorg.model import Model
+from crmorg.text import reveal
+
+FIDELITY_MARKDOWN = "FIDELITY.md"
 
 PREFIXES = ("new", "crmorg", "cr")
 """Publisher prefixes offered for custom tables and columns (``new_<id>``)."""
@@ -33,6 +36,9 @@ def build(model: Model, options: Options) -> Rendering:
     report = fidelity(plan)
     files = render_files(plan)
     files.update(report.files(model))
+    # A model's file name is user text too (``model\x1b]0;...yaml``), and FIDELITY.md
+    # quotes it in every row: show its hidden characters as escapes.
+    files[FIDELITY_MARKDOWN] = reveal(str(files[FIDELITY_MARKDOWN]))
     return Rendering(files, report)
 
 
