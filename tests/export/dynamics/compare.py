@@ -140,6 +140,11 @@ def unexplained_and_invented(
     found = differences(model, files)
     unexplained = [d for d in found if not any(explains(loss, d, model) for loss in losses)]
     invented = [
+        (f"{loss['construct']} {loss['path']} {loss['written']}", "(nobody)")
+        for loss in losses
+        if not loss["people"]
+    ]
+    invented += [
         (f"{loss['construct']} {loss['path']} {loss['written']}", person)
         for loss in losses
         for person in loss["people"]
