@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from crmorg.export.dynamics.mapping import ORGANIZATION_OWNED, VERBS, Depth, depth_of
 from crmorg.export.dynamics.plan import Plan
@@ -239,6 +240,10 @@ class Comparison:
                 kinds = by_mask.get(covered)
                 if kinds is None:
                     kinds = by_mask[covered] = self.kinds(person, covered)
+                if UNIT_OVER in kinds:
+                    shared = self.shared_owners(person, resource, action)
+                    if shared and not self.over_beyond(person, covered, shared):
+                        kinds = kinds - {UNIT_OVER}  # the model opens those records too
                 for kind in kinds:
                     if kind in (TEAM, SUBORDINATES, TEAM_OWNED):
                         found.scoped.setdefault((kind, resource, action), set()).add(person)
@@ -246,6 +251,41 @@ class Comparison:
                         found.units.setdefault((person, kind), set()).add(f"{resource}.{action}")
                         found.unit_scopes.setdefault((person, kind), covered)
         return found
+
+    @cached_property
+    def _rules_by_permission(self) -> dict[tuple[str, str], list[str]]:
+        found: dict[tuple[str, str], list[str]] = {}
+        for rule_id, rule in self.model.sharing.items():
+            for action in rule.actions:
+                found.setdefault((rule.resource, action), []).append(rule_id)
+        return found
+
+    def shared_owners(self, person: str, resource: str, action: str) -> frozenset[str]:
+        """The owners whose records sharing rules open to ``person`` (the gate aside: the
+        person holds the permission)."""
+        members = self.model.access.sharing.members
+        owners: set[str] = set()
+        for rule_id in self._rules_by_permission.get((resource, action), ()):
+            rule = self.model.sharing[rule_id]
+            if person in members(rule.to):
+                owners |= members(rule.from_)
+        return frozenset(owners)
+
+    def over_beyond(self, person: str, covered: int, shared: frozenset[str]) -> bool:
+        """Whether a business-unit over-grant shows on a record whose owner no sharing
+        rule opens to the person (``shared``)."""
+        org = self.org
+        teams, reach = org.teams_of(person), org.reach(person)
+        unit = self.plan.unit_of_person[person]
+        reports = org.reports(person) if covered & BIT[Scope.SUBORDINATES] else frozenset()
+        general = self._general(teams, reach, unit, covered, depth_of(covered))
+        return any(
+            isinstance(owners, str)
+            or any(
+                o != person and o not in reports and o not in shared for o in self.classes[owners]
+            )
+            for owners in general.get(UNIT_OVER, [])
+        )
 
     def sharing(self, rule_id: str) -> tuple[str, ...]:
         """The people a sharing rule opens a record to that the solution keeps closed."""
