@@ -372,3 +372,11 @@ def test_table_escapes_terminal_control_sequences() -> None:
     text = render(card, "table", context)
     assert "\x1b" not in text and "\x07" not in text
     assert "Sales\\x1b]0;pwned\\x07" in text
+
+
+def test_the_json_writer_knows_the_keys_of_a_result_in_their_order() -> None:
+    from crmorg.kpi.evaluate import KpiResult
+    from crmorg.kpi.render.json_out import _RESULT_KEYS
+
+    result = KpiResult("k", "p", 1.0, 2.0, "higher", "missed")
+    assert tuple(result.to_dict()) == _RESULT_KEYS

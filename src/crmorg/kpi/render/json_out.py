@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
-from crmorg.kpi.evaluate import Scorecard
+from crmorg.kpi.evaluate import KpiResult, Scorecard
 from crmorg.kpi.render.context import ScorecardContext
 from crmorg.text import hidden_escaped
 
@@ -30,8 +30,9 @@ def render(scorecard: Scorecard, context: ScorecardContext) -> str:
 def render_chunks(scorecard: Scorecard, context: ScorecardContext) -> Iterator[str]:
     """The text of :func:`render` in pieces, byte for byte what ``json.dumps`` with an
     indent of 2 writes for ``scorecard.to_dict()``."""
+    encoded: dict[str, str] = {}
     members = (
-        ("results", (result.to_dict() for result in scorecard.results)),
+        ("results", (_Encoded(_result(result, encoded)) for result in scorecard.results)),
         ("periods", iter(scorecard.periods)),
         ("departments", (rollup.to_dict() for rollup in scorecard.rollups)),
     )
@@ -72,6 +73,9 @@ def _value(value: object) -> str:
         if value != value or value in (_INFINITY, -_INFINITY):
             raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
         return float.__repr__(value)
+    if kind is int:
+        assert isinstance(value, int)
+        return int.__repr__(value)
     if value is None:
         return "null"
     return _scalar(value)
@@ -87,10 +91,58 @@ def _member(key: str) -> str:
     return encoded
 
 
+class _Encoded(str):
+    """An entry already written as JSON at the third level."""
+
+
+_RESULT_KEYS = (
+    "kpi", "period", "value", "target", "direction", "status", "message", "name",
+    "department", "owner", "unit", "previous_period", "change", "relative_change",
+)  # fmt: skip
+"""The keys of :meth:`KpiResult.to_dict`, in its order (a test holds them equal)."""
+_RESULT_TEMPLATE = (
+    "{\n      " + ",\n      ".join(f'"{key}": %s' for key in _RESULT_KEYS) + "\n    }"
+)
+
+
+def _result(result: KpiResult, encoded: dict[str, str]) -> str:
+    """One result as :func:`_entry` writes its ``to_dict()``, from its fields: a million
+    of them need no dictionary each, and text that repeats (a KPI's id, name, status or
+    message in every period) is encoded once."""
+
+    def text(value: str | None) -> str:
+        if value is None:
+            return "null"
+        found = encoded.get(value)
+        if found is None:
+            found = encoded[value] = encode_basestring(value)
+        return found
+
+    change = result.change
+    return _RESULT_TEMPLATE % (
+        text(result.kpi),
+        encode_basestring(result.period),
+        _value(result.value),
+        _value(result.target),
+        text(result.direction),
+        text(result.status),
+        text(result.message),
+        text(result.name),
+        text(result.department),
+        text(result.owner),
+        text(result.unit),
+        encode_basestring(change.previous_period) if change else "null",
+        _value(change.absolute) if change else "null",
+        _value(change.relative) if change else "null",
+    )
+
+
 def _entry(entry: Any) -> str:
     """One entry at the third level, as an indent of 2 writes it. A flat object (every
     result and roll-up is one) is written from its encoded scalars: with an indent,
     ``json.dumps`` runs its pure-Python encoder, ten times slower."""
+    if isinstance(entry, _Encoded):
+        return entry
     if (
         isinstance(entry, dict)
         and entry
