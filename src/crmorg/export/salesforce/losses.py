@@ -167,6 +167,8 @@ def compare(model: Model, plan: Plan) -> Fidelity:
     comparison = Comparison(model, plan)
     found: dict[tuple[_Cause, Direction], set[str]] = {}
     lossy: set[tuple[str, str]] = set()
+    named_under: set[str] = set()
+    named_over: set[str] = set()
     for resource, action in model.access.catalog.permissions():
         if resource not in plan.objects:
             continue
@@ -174,6 +176,8 @@ def compare(model: Model, plan: Plan) -> Fidelity:
             mine = comparison.model_kinds(person, resource, action)
             theirs = comparison.salesforce_kinds(person, resource, action)
             model_reach, sf_reach = _union(mine), _union(theirs)
+            if action in RECORD_ACTIONS:
+                _named_groups(comparison, person, mine, sf_reach, named_under, named_over)
             if model_reach == sf_reach:
                 continue
             lossy.add((resource, action))
@@ -192,7 +196,7 @@ def compare(model: Model, plan: Plan) -> Fidelity:
         Loss(cause.construct, cause.path, cause.written, cause.carried, direction, tuple(sorted(people)))
         for (cause, direction), people in found.items()
     ]
-    losses += _record_groups(model, comparison)
+    losses += _record_groups(model, comparison, named_under, named_over)
     return Fidelity(TARGET, tuple(losses), _manual(plan), _carried(model, plan, lossy, found))
 
 
@@ -262,34 +266,57 @@ def _under(plan: Plan, resource: str, action: str, kind: object) -> _Cause:
     return _Cause("scope", at, f"{resource}.{action} at {kind}", "not carried")
 
 
-def _record_groups(model: Model, comparison: Comparison) -> list[Loss]:
+def _record_groups(
+    model: Model, comparison: Comparison, under: set[str], over: set[str]
+) -> list[Loss]:
     """Salesforce shares by the owner's groups: a record that names a team or department
     of its own (not its owner's) is reached as its owner's."""
-    people: set[str] = set()
-    org = model.org
-    for resource, action in model.access.catalog.permissions():
-        if action not in RECORD_ACTIONS:
-            continue
-        for person in comparison.owners.people:
-            covered = model.access.index.person_covered(person, resource, action)
-            if covered & BIT[Scope.ORGANIZATION]:
-                continue
-            if (covered & BIT[Scope.TEAM] and org.teams_of(person)) or (
-                covered & BIT[Scope.DEPARTMENT] and org.departments_of(person)
-            ):
-                people.add(person)
-    if not people:
-        return []
     written = "a record's own team or department, set apart from its owner's"
-    shown = tuple(sorted(people))
-    return [
-        Loss("structure", ("teams",), written,
-             "Salesforce shares by the owner's groups: a record of another team's owner is "
-             "not shared with the team it names", Direction.UNDER, shown),
-        Loss("structure", ("teams",), written,
-             "Salesforce shares by the owner's groups: a record is shared with its owner's "
-             "team even when it names another", Direction.OVER, shown),
-    ]  # fmt: skip
+    losses = []
+    if under:
+        losses.append(
+            Loss("structure", ("teams",), written,
+                 "Salesforce shares by the owner's groups: a record naming one's team or "
+                 "department is not shared unless its owner is in it", Direction.UNDER,
+                 tuple(sorted(under)))
+        )  # fmt: skip
+    if over:
+        losses.append(
+            Loss("structure", ("teams",), written,
+                 "Salesforce shares by the owner's groups: a record is shared with its owner's "
+                 "team and department even when it names others", Direction.OVER,
+                 tuple(sorted(over)))
+        )  # fmt: skip
+    return losses
+
+
+def _named_groups(
+    comparison: Comparison,
+    person: str,
+    mine: Mapping[object, int],
+    sf_reach: int,
+    under: set[str],
+    over: set[str],
+) -> None:
+    """Whether a record naming a team or department (not its owner's) is decided
+    differently for ``person``: the model reaches it by that team or department,
+    Salesforce by the owner alone."""
+    if "organization" in mine:
+        return
+    org, model = comparison.model.org, comparison.model
+    teams, reach = org.teams_of(person), org.reach(person)
+    model_reach = _union(mine)
+    if (("team" in mine and teams) or ("department" in mine and reach)) and (
+        comparison.owners.all & ~sf_reach & ~model_reach
+    ):
+        under.add(person)
+    for kind, others in (
+        ("team", set(model.teams) - teams),
+        ("department", set(model.departments) - reach),
+    ):
+        rest = _union({k: m for k, m in mine.items() if k != kind})
+        if kind in mine and others and sf_reach & model_reach & ~rest:
+            over.add(person)
 
 
 def _manual(plan: Plan) -> tuple[str, ...]:

@@ -24,6 +24,8 @@ MANIFEST = "manifest/package.xml"
 DATA = "data"
 TOP_DIRECTORIES = ("data", "force-app", "manifest")
 PROFILE = "Crmorg_Minimum"
+MAPPING = f"{DATA}/crmorg-mapping.json"
+"""Which Salesforce name each crmorg id became: for people and tools that read both."""
 
 Node = tuple[str, object]
 """An element: (tag, text) or (tag, list of children)."""
@@ -227,9 +229,33 @@ def _csv(header: list[str], rows: Iterable[Iterable[str]]) -> str:
     return stream.getvalue()
 
 
+def _mapping(plan: Plan) -> str:
+    document = {
+        "objects": {
+            resource: {
+                "object": sobject.api,
+                "fields": {f.field: f.api for f in sobject.fields},
+                "customPermissions": {
+                    action: permission.name
+                    for (r, action), permission in plan.custom_permissions.items()
+                    if r == resource
+                },
+            }
+            for resource, sobject in plan.objects.items()
+        },
+        "permissionSets": {role: ps.name for role, ps in plan.permission_sets.items()},
+        "permissionSetGroups": {
+            role: group.name for role, group in plan.permission_set_groups.items()
+        },
+        "userRoles": {person: role.name for person, role in plan.user_roles.items()},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=True, sort_keys=True) + "\n"
+
+
 def _data(plan: Plan) -> dict[str, str]:
     roles = {person: role.name for person, role in plan.user_roles.items()}
     return {
+        MAPPING: _mapping(plan),
         f"{DATA}/User.csv": _csv(
             ["FederationIdentifier", "Name", "Email", "UserRoleDeveloperName", "ProfileName"],
             ([u.person, u.name, u.email, roles[u.person], PROFILE] for u in plan.users),
