@@ -145,8 +145,12 @@ class Comparison:
             if rule.object != sobject.api or person not in plan.groups[rule.shared_to].members:
                 continue
             if rule.access == EDIT or action == "read":
-                source = owners.all if rule.shared_from is None else self.group_mask[rule.shared_from]
-                kinds[(rule.origin, rule.access)] = kinds.get((rule.origin, rule.access), 0) | source
+                source = (
+                    owners.all if rule.shared_from is None else self.group_mask[rule.shared_from]
+                )
+                kinds[(rule.origin, rule.access)] = (
+                    kinds.get((rule.origin, rule.access), 0) | source
+                )
         if action == "read":
             if sobject.sharing_model == "Read":
                 kinds["default"] = owners.all
@@ -193,7 +197,14 @@ def compare(model: Model, plan: Plan) -> Fidelity:
                         cause = _under(plan, resource, action, kind)
                         found.setdefault((cause, Direction.UNDER), set()).add(person)
     losses = [
-        Loss(cause.construct, cause.path, cause.written, cause.carried, direction, tuple(sorted(people)))
+        Loss(
+            cause.construct,
+            cause.path,
+            cause.written,
+            cause.carried,
+            direction,
+            tuple(sorted(people)),
+        )
         for (cause, direction), people in found.items()
     ]
     losses += _record_groups(model, comparison, named_under, named_over)
@@ -207,16 +218,24 @@ def _over(plan: Plan, resource: str, action: str, kind: object, granted: bool) -
             "grant",
             at,
             f"{resource}.{action}: not granted",
-            f"granted: Salesforce's object permissions require it (Create, Edit and View All "
-            f"need Read, Delete needs Edit)",
+            "granted: Salesforce's object permissions require it (Create, Edit and View All "
+            "need Read, Delete needs Edit)",
         )
     if kind == "create":
-        return _Cause("scope", at, f"{resource}.create: on some records only",
-                      "the Create object permission: any record")  # fmt: skip
+        return _Cause(
+            "scope",
+            at,
+            f"{resource}.create: on some records only",
+            "the Create object permission: any record",
+        )
     if kind == "custom permission":
         name = plan.custom_permissions[(resource, action)].name
-        return _Cause("scope", at, f"{resource}.{action}: on some records only",
-                      f"the custom permission {name}: any record")  # fmt: skip
+        return _Cause(
+            "scope",
+            at,
+            f"{resource}.{action}: on some records only",
+            f"the custom permission {name}: any record",
+        )
     if kind == "hierarchy":
         return _Cause(
             "structure",
@@ -226,16 +245,28 @@ def _over(plan: Plan, resource: str, action: str, kind: object, granted: bool) -
             "records of their reports",
         )
     if kind == "default":
-        return _Cause("baseline", (*at, "baseline"), f"{resource}.{action}: narrower",
-                      f"the organisation-wide default {plan.objects[resource].sharing_model}")  # fmt: skip
+        return _Cause(
+            "baseline",
+            (*at, "baseline"),
+            f"{resource}.{action}: narrower",
+            f"the organisation-wide default {plan.objects[resource].sharing_model}",
+        )
     if isinstance(kind, tuple) and kind and isinstance(kind[0], tuple):
         origin, level = kind
         why = "Edit access (for update) includes Read" if level == EDIT else f"shared at {level}"
         if origin[0] == "sharing":
-            return _Cause("sharing-rule", ("sharing", origin[1]),
-                          f"{resource}.{action}: not shared by this rule", why)  # fmt: skip
-        return _Cause("scope", at, f"{resource}.{action}: narrower than {origin[0]}",
-                      f"{why}, through the {origin[0]} sharing rule")  # fmt: skip
+            return _Cause(
+                "sharing-rule",
+                ("sharing", origin[1]),
+                f"{resource}.{action}: not shared by this rule",
+                why,
+            )
+        return _Cause(
+            "scope",
+            at,
+            f"{resource}.{action}: narrower than {origin[0]}",
+            f"{why}, through the {origin[0]} sharing rule",
+        )
     return _Cause("grant", at, f"{resource}.{action}: narrower", f"{kind}: every record")
 
 
@@ -261,8 +292,12 @@ def _under(plan: Plan, resource: str, action: str, kind: object) -> _Cause:
             if kind == "organization"
             else "Salesforce's sharing never gives Delete"
         )
-        return _Cause("scope", at, f"{resource}.delete at {kind}",
-                      f"delete on one's own records and one's reports' only: {how}")  # fmt: skip
+        return _Cause(
+            "scope",
+            at,
+            f"{resource}.delete at {kind}",
+            f"delete on one's own records and one's reports' only: {how}",
+        )
     return _Cause("scope", at, f"{resource}.{action} at {kind}", "not carried")
 
 
@@ -275,18 +310,28 @@ def _record_groups(
     losses = []
     if under:
         losses.append(
-            Loss("structure", ("teams",), written,
-                 "Salesforce shares by the owner's groups: a record naming one's team or "
-                 "department is not shared unless its owner is in it", Direction.UNDER,
-                 tuple(sorted(under)))
-        )  # fmt: skip
+            Loss(
+                "structure",
+                ("teams",),
+                written,
+                "Salesforce shares by the owner's groups: a record naming one's team or "
+                "department is not shared unless its owner is in it",
+                Direction.UNDER,
+                tuple(sorted(under)),
+            )
+        )
     if over:
         losses.append(
-            Loss("structure", ("teams",), written,
-                 "Salesforce shares by the owner's groups: a record is shared with its owner's "
-                 "team and department even when it names others", Direction.OVER,
-                 tuple(sorted(over)))
-        )  # fmt: skip
+            Loss(
+                "structure",
+                ("teams",),
+                written,
+                "Salesforce shares by the owner's groups: a record is shared with its owner's "
+                "team and department even when it names others",
+                Direction.OVER,
+                tuple(sorted(over)),
+            )
+        )
     return losses
 
 

@@ -405,7 +405,9 @@ def _permission_set_groups(
             names.take(f"Crm_{pascal(role_id)}_Group"),
             permission_sets[role_id].label,
             role_id,
-            tuple(sorted(permission_sets[r].name for r in lineage[role_id] if r in permission_sets)),
+            tuple(
+                sorted(permission_sets[r].name for r in lineage[role_id] if r in permission_sets)
+            ),
         )
         for role_id in sorted(model.roles)
         if not model.roles[role_id].abstract or role_id in held
@@ -463,9 +465,15 @@ class _Sharing:
         return name
 
     def rule(
-        self, obj: str, wanted: str, title: str, access: str, source: str | None, to: str,
+        self,
+        obj: str,
+        wanted: str,
+        title: str,
+        access: str,
+        source: str | None,
+        to: str,
         origin: tuple[str, ...],
-    ) -> None:  # fmt: skip
+    ) -> None:
         names = self.rule_names.setdefault(obj, ApiNames(40))
         self.plan.rules.append(
             OwnerRule(names.take(wanted), label(title), obj, access, source, to, origin)
@@ -533,12 +541,20 @@ class _Sharing:
                     f"Who may {level.lower()} every {resource} record (crmorg).",
                     frozenset(needed),
                 )
-                self.rule(obj, f"Crm_All_{level}", f"Every record: {level}", level, None, to,
-                          ("organization",))  # fmt: skip
+                self.rule(
+                    obj,
+                    f"Crm_All_{level}",
+                    f"Every record: {level}",
+                    level,
+                    None,
+                    to,
+                    ("organization",),
+                )
         everywhere_edit = all_edit | need_edit
         everywhere_read = all_read | need_edit | need_read
         for kind, units in (("team", teams), ("department", departments)):
             scope = Scope.TEAM if kind == "team" else Scope.DEPARTMENT
+            prefix = "Team" if kind == "team" else "Dept"
             edit = reaching("update", scope) - everywhere_edit
             read = reaching("read", scope) - everywhere_read - edit
             for unit, source in units.items():
@@ -556,7 +572,7 @@ class _Sharing:
                         to = source
                     else:
                         to = self.group(
-                            f"Crm_{'Team' if kind == 'team' else 'Dept'}_{pascal(unit)}_{short}_{level}",
+                            f"Crm_{prefix}_{pascal(unit)}_{short}_{level}",
                             f"{unit}: {resource} {level}",
                             f"Who in {kind} {unit} may {level.lower()} its {resource} records "
                             "(crmorg).",
@@ -592,8 +608,7 @@ class _Sharing:
             source = self.group_for(rule.from_, teams, departments, roles)
             to = self.group_for(rule.to, teams, departments, roles)
             title = localize(rule.name) or rule_id
-            self.rule(obj, f"Crm_{pascal(rule_id)}", title, level, source, to,
-                      ("sharing", rule_id))  # fmt: skip
+            self.rule(obj, f"Crm_{pascal(rule_id)}", title, level, source, to, ("sharing", rule_id))
 
     def group_for(
         self,
@@ -616,4 +631,3 @@ class _Sharing:
                 members,
             )
         return roles[role]
-

@@ -1,6 +1,6 @@
 """The files of an SFDX source project, written from a :class:`~.plan.Plan`.
 
-Every XML file is built with lxml (so every user string is escaped by a real serializer,
+Every XML file is built with ElementTree (so every user string is escaped by a real serializer,
 after :func:`~.names.label` has shown hidden characters as escapes), its elements in the
 order the Metadata API's XML Schema requires; the CSV files go through the product's
 one CSV dialect and formula guard; ``sfdx-project.json`` through ``json.dumps``.
@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import io
 import json
+import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
-
-from lxml import etree
 
 from crmorg.cells import csv_writer, spreadsheet_cell
 from crmorg.export.salesforce.plan import API_VERSION, ObjectAccess, PermissionSet, Plan
@@ -31,8 +30,8 @@ Node = tuple[str, object]
 """An element: (tag, text) or (tag, list of children)."""
 
 
-def _append(parent: etree._Element, tag: str, value: object) -> None:
-    node = etree.SubElement(parent, f"{{{NAMESPACE}}}{tag}")
+def _append(parent: ET.Element, tag: str, value: object) -> None:
+    node = ET.SubElement(parent, f"{{{NAMESPACE}}}{tag}")
     if isinstance(value, list):
         for child_tag, child_value in value:
             _append(node, child_tag, child_value)
@@ -43,11 +42,11 @@ def _append(parent: etree._Element, tag: str, value: object) -> None:
 
 
 def _xml(root: str, children: Iterable[Node]) -> str:
-    node = etree.Element(f"{{{NAMESPACE}}}{root}", nsmap={None: NAMESPACE})
+    node = ET.Element(f"{{{NAMESPACE}}}{root}")
     for tag, value in children:
         _append(node, tag, value)
-    etree.indent(node, space="    ")
-    text = etree.tostring(node, encoding="unicode")
+    ET.indent(node, space="    ")
+    text = ET.tostring(node, encoding="unicode", default_namespace=NAMESPACE)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n"
 
 
@@ -76,8 +75,13 @@ def render_files(plan: Plan) -> dict[str, str]:
                 ("externalSharingModel", sobject.sharing_model),
                 ("sharingModel", sobject.sharing_model),
             ]
-        add("CustomObject", sobject.api, f"objects/{sobject.api}/{sobject.api}.object-meta.xml",
-            "CustomObject", children)  # fmt: skip
+        add(
+            "CustomObject",
+            sobject.api,
+            f"objects/{sobject.api}/{sobject.api}.object-meta.xml",
+            "CustomObject",
+            children,
+        )
         for sfield in sobject.fields:
             if not sfield.custom:
                 continue
@@ -96,12 +100,21 @@ def render_files(plan: Plan) -> dict[str, str]:
                 ],
             )
     for permission in plan.custom_permissions.values():
-        add("CustomPermission", permission.name,
+        add(
+            "CustomPermission",
+            permission.name,
             f"customPermissions/{permission.name}.customPermission-meta.xml",
-            "CustomPermission", [("isLicensed", False), ("label", permission.label)])  # fmt: skip
+            "CustomPermission",
+            [("isLicensed", False), ("label", permission.label)],
+        )
     for ps in plan.permission_sets.values():
-        add("PermissionSet", ps.name, f"permissionsets/{ps.name}.permissionset-meta.xml",
-            "PermissionSet", _permission_set(ps))  # fmt: skip
+        add(
+            "PermissionSet",
+            ps.name,
+            f"permissionsets/{ps.name}.permissionset-meta.xml",
+            "PermissionSet",
+            _permission_set(ps),
+        )
     for group in plan.permission_set_groups.values():
         add(
             "PermissionSetGroup",
@@ -131,14 +144,24 @@ def render_files(plan: Plan) -> dict[str, str]:
                 *([("parentRole", role.parent)] if role.parent else []),
             ],
         )
-    for group in plan.groups.values():
-        add("Group", group.name, f"groups/{group.name}.group-meta.xml", "Group",
-            [("description", group.description), ("doesIncludeBosses", False),
-             ("name", group.label)])  # fmt: skip
+    for public in plan.groups.values():
+        add(
+            "Group",
+            public.name,
+            f"groups/{public.name}.group-meta.xml",
+            "Group",
+            [
+                ("description", public.description),
+                ("doesIncludeBosses", False),
+                ("name", public.label),
+            ],
+        )
     by_object: dict[str, list[Node]] = {}
     for rule in sorted(plan.rules, key=lambda r: (r.object, r.name)):
         source: list[Node] = (
-            [("allInternalUsers", "")] if rule.shared_from is None else [("group", rule.shared_from)]
+            [("allInternalUsers", "")]
+            if rule.shared_from is None
+            else [("group", rule.shared_from)]
         )
         by_object.setdefault(rule.object, []).append(
             (
@@ -147,11 +170,19 @@ def render_files(plan: Plan) -> dict[str, str]:
                     ("fullName", rule.name),
                     ("accessLevel", rule.access),
                     *(
-                        [("accountSettings", [("caseAccessLevel", "None"),
-                                              ("contactAccessLevel", "None"),
-                                              ("opportunityAccessLevel", "None")])]
-                        if rule.object == "Account" else []
-                    ),  # fmt: skip
+                        [
+                            (
+                                "accountSettings",
+                                [
+                                    ("caseAccessLevel", "None"),
+                                    ("contactAccessLevel", "None"),
+                                    ("opportunityAccessLevel", "None"),
+                                ],
+                            )
+                        ]
+                        if rule.object == "Account"
+                        else []
+                    ),
                     ("label", rule.label),
                     ("sharedTo", [("group", rule.shared_to)]),
                     ("sharedFrom", source),
@@ -162,9 +193,17 @@ def render_files(plan: Plan) -> dict[str, str]:
     for obj, rules in sorted(by_object.items()):
         files[f"{SOURCE}/sharingRules/{obj}.sharingRules-meta.xml"] = _xml("SharingRules", rules)
         members.setdefault("SharingRules", set()).add(obj)
-    add("Profile", PROFILE, f"profiles/{PROFILE}.profile-meta.xml", "Profile",
-        [("custom", True), ("description", "crmorg: minimal access, permissions come from "
-                            "permission set groups"), ("userLicense", "Salesforce")])  # fmt: skip
+    add(
+        "Profile",
+        PROFILE,
+        f"profiles/{PROFILE}.profile-meta.xml",
+        "Profile",
+        [
+            ("custom", True),
+            ("description", "crmorg: minimal access, permissions come from permission set groups"),
+            ("userLicense", "Salesforce"),
+        ],
+    )
     files[MANIFEST] = _package(members)
     files[PROJECT_FILE] = _project(plan)
     files.update(_data(plan))
@@ -176,16 +215,16 @@ def _permission_set(ps: PermissionSet) -> list[Node]:
         ("customPermissions", [("enabled", True), ("name", name)])
         for name in sorted(ps.custom_permissions)
     ]
-    children.append(
-        ("description", ps.description or f"crmorg role {ps.role}: its own grants")
-    )
+    children.append(("description", ps.description or f"crmorg role {ps.role}: its own grants"))
     children += [
         ("fieldPermissions", [("editable", editable), ("field", name), ("readable", readable)])
         for name, (readable, editable) in sorted(ps.fields.items())
     ]
     children += [("hasActivationRequired", False), ("label", ps.label)]
-    children += [("objectPermissions", _object_permission(name, access))
-                 for name, access in sorted(ps.objects.items())]  # fmt: skip
+    children += [
+        ("objectPermissions", _object_permission(name, access))
+        for name, access in sorted(ps.objects.items())
+    ]
     return children
 
 
