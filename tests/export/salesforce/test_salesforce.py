@@ -250,6 +250,7 @@ def _hostile_model() -> Model:
             "resources": {
                 "lead": {
                     "name": next(names),
+                    "actions": ["create", "read", "update", "delete", "refund"],
                     "fields": {
                         "plain": {"name": next(names)},
                         "secret": {"name": next(names), "restricted": True},
@@ -298,6 +299,7 @@ def _hostile_model() -> Model:
 
 def test_hostile_names_break_no_file() -> None:
     model = _hostile_model()
+    assert not crmorg.validate(model).errors
     files, fidelity = render(model)
     check(model, files, fidelity)
     for path, content in files.items():

@@ -244,7 +244,6 @@ def _package(members: Mapping[str, set[str]]) -> str:
     types: list[Node] = [
         ("types", [*(("members", m) for m in sorted(names)), ("name", kind)])
         for kind, names in sorted(members.items())
-        if kind != "SharingOwnerRule"
     ]
     return _xml("Package", [*types, ("version", API_VERSION)])
 
