@@ -17,6 +17,7 @@ from crmorg.export.salesforce.plan import HIERARCHY_OPTIONS, build_plan
 from crmorg.export.salesforce.render import PROJECT_FILE, TOP_DIRECTORIES, render_files
 from crmorg.export.target import Option, Options, Rendering, crm_exporter
 from crmorg.model import Model
+from crmorg.text import reveal
 
 HIERARCHY = Option(
     "salesforce-hierarchy",
@@ -28,7 +29,10 @@ HIERARCHY = Option(
 def build(model: Model, options: Options) -> Rendering:
     plan = build_plan(model, options.get(HIERARCHY.name, HIERARCHY.default))
     fidelity = compare(model, plan)
-    files: dict[str, str | bytes] = {**render_files(plan), **fidelity.files(model)}
+    report = fidelity.files(model)
+    # A source file's name may hold a terminal escape: the Markdown report shows it.
+    report["FIDELITY.md"] = reveal(report["FIDELITY.md"])
+    files: dict[str, str | bytes] = {**render_files(plan), **report}
     assert set(FIDELITY_FILES) <= set(files)
     return Rendering(dict(sorted(files.items())), fidelity)
 
