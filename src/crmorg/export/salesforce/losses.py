@@ -22,6 +22,10 @@ from crmorg.model import Model
 from crmorg.roles.scopes import BIT, COVERED, Scope
 
 TARGET = "salesforce"
+OWNER_RULE_LIMIT = 300
+"""Salesforce's default limit of owner-based sharing rules per object."""
+ROLE_LIMIT = 500
+"""Salesforce's default limit of user roles in an org."""
 _NOTHING = COVERED[Scope.NONE]
 
 
@@ -379,8 +383,25 @@ def _manual(plan: Plan) -> tuple[str, ...]:
     if standard:
         steps.append(
             "Check the organisation-wide defaults of the standard objects "
-            f"({', '.join(standard)}): some are controlled by their parent (Contact, Order, "
-            "Contract, Quote) and implicit sharing through Account ownership is not modelled."
+            f"({', '.join(standard)}): Salesforce fixes some (Quote follows its opportunity, "
+            "Product2 has none; Contact, Order and Contract may be controlled by their "
+            "parent), and implicit sharing through Account ownership is not modelled: "
+            "remove what the org refuses, and know that such objects' records are not "
+            "decided as FIDELITY.md assumes."
+        )
+    per_object: dict[str, int] = {}
+    for rule in plan.rules:
+        per_object[rule.object] = per_object.get(rule.object, 0) + 1
+    crowded = sorted(obj for obj, count in per_object.items() if count > OWNER_RULE_LIMIT)
+    if crowded:
+        steps.append(
+            f"More than {OWNER_RULE_LIMIT} owner-based sharing rules on {', '.join(crowded)}: "
+            "ask Salesforce to raise the limit, or merge teams or departments."
+        )
+    if len({role.name for role in plan.user_roles.values()}) > ROLE_LIMIT:
+        steps.append(
+            f"More than {ROLE_LIMIT} user roles (one per person): ask Salesforce to raise the "
+            "limit, or export with --salesforce-hierarchy flat."
         )
     if any(rule.object == "Account" for rule in plan.rules):
         steps.append(

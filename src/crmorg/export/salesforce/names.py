@@ -130,6 +130,8 @@ def label(text: str, limit: int = 80) -> str:
     return line or "-"
 
 
-def description(text: str) -> str:
-    """User text for a description: hidden characters shown as escapes, lines kept."""
-    return clean_text(text).strip()
+def description(text: str, limit: int = 255) -> str:
+    """User text for a description: hidden characters shown as escapes, lines kept, at
+    most ``limit`` characters (a permission set's description holds 255)."""
+    shown = clean_text(text).strip()
+    return shown if len(shown) <= limit else shown[: limit - 1].rstrip() + "…"

@@ -415,14 +415,19 @@ def _permission_set_groups(
 
 
 def _user_roles(model: Model, hierarchy: str) -> tuple[dict[str, UserRole], list[str]]:
+    """One user role per person, below their manager's; with a flat hierarchy, one role
+    that everybody shares (peers in a role see nothing of each other's through it)."""
     names = ApiNames(80)
     people = sorted(model.people)
+    if hierarchy != "reports":
+        shared = UserRole(names.take("Crm_Staff"), "Staff", "", None)
+        return dict.fromkeys(people, shared), []
     role_names = {p: names.take(f"Crm_{pascal(p)}") for p in people}
     parent: dict[str, str] = {}
     dropped: list[str] = []
     for person in people:
         manager = model.people[person].reports_to
-        if hierarchy != "reports" or manager is None or manager not in model.people:
+        if manager is None or manager not in model.people:
             continue
         if manager == person or _above(parent, manager, person):
             dropped.append(person)

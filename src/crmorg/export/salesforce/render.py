@@ -125,10 +125,9 @@ def render_files(plan: Plan) -> dict[str, str]:
                 ("description", f"crmorg role {group.role} with the roles it inherits"),
                 ("label", group.label),
                 *(("permissionSets", name) for name in group.sets),
-                ("status", "Updated"),
             ],
         )
-    for role in plan.user_roles.values():
+    for role in {r.name: r for r in plan.user_roles.values()}.values():
         add(
             "Role",
             role.name,
@@ -137,7 +136,12 @@ def render_files(plan: Plan) -> dict[str, str]:
             [
                 ("caseAccessLevel", "None"),
                 ("contactAccessLevel", "None"),
-                ("description", f"The place of crmorg person {role.person} in reports_to"),
+                (
+                    "description",
+                    f"The place of crmorg person {role.person} in reports_to"
+                    if role.person
+                    else "Everybody: the role hierarchy is flat (crmorg)",
+                ),
                 ("mayForecastManagerShare", False),
                 ("name", role.label),
                 ("opportunityAccessLevel", "None"),
