@@ -170,6 +170,17 @@ def _union(kinds: Mapping[object, int]) -> int:
     return found
 
 
+def questions(model: Model) -> list[tuple[str, str]]:
+    """Every (resource, action) to compare: those that apply, and the object permissions
+    that do not (Salesforce may still give them: Edit needs Read)."""
+    catalog = model.access.catalog
+    found = dict.fromkeys(catalog.permissions())
+    for resource in model.resources:
+        for action in OBJECT_ACTIONS:
+            found.setdefault((resource, action))
+    return list(found)
+
+
 def compare(model: Model, plan: Plan) -> Fidelity:
     """The fidelity report of ``plan`` for ``model``."""
     comparison = Comparison(model, plan)
@@ -177,7 +188,7 @@ def compare(model: Model, plan: Plan) -> Fidelity:
     lossy: set[tuple[str, str]] = set()
     named_under: set[str] = set()
     named_over: set[str] = set()
-    for resource, action in model.access.catalog.permissions():
+    for resource, action in questions(model):
         if resource not in plan.objects:
             continue
         for person in comparison.owners.people:
