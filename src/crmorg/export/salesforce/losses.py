@@ -12,11 +12,11 @@ with the people it affects.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from crmorg.export.fidelity import Direction, Fidelity, Loss
-from crmorg.export.salesforce.plan import EDIT, OBJECT_ACTIONS, RECORD_ACTIONS, Plan
+from crmorg.export.salesforce.org import EDIT, OBJECT_ACTIONS, RECORD_ACTIONS, Plan
 from crmorg.findings import Path
 from crmorg.model import Model
 from crmorg.roles.scopes import BIT, COVERED, Scope
@@ -46,9 +46,9 @@ class _Owners:
         self.bit = {p: 1 << i for i, p in enumerate(self.people)}
         self.all = (1 << (len(self.people) + 1)) - 1
 
-    def mask(self, people: object) -> int:
+    def mask(self, people: Iterable[str]) -> int:
         found = 0
-        for person in people:  # type: ignore[attr-defined]
+        for person in people:
             found |= self.bit.get(person, 0)
         return found
 
@@ -100,9 +100,9 @@ class Comparison:
         return kinds
 
     @staticmethod
-    def _union(masks: Mapping[str, int], keys: object) -> int:
+    def _union(masks: Mapping[str, int], keys: Iterable[str]) -> int:
         found = 0
-        for key in keys:  # type: ignore[attr-defined]
+        for key in keys:
             found |= masks.get(key, 0)
         return found
 

@@ -14,7 +14,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 
 from crmorg.cells import csv_writer, spreadsheet_cell
-from crmorg.export.salesforce.plan import API_VERSION, ObjectAccess, PermissionSet, Plan
+from crmorg.export.salesforce.org import API_VERSION, ObjectAccess, PermissionSet, Plan
 
 NAMESPACE = "http://soap.sforce.com/2006/04/metadata"
 SOURCE = "force-app/main/default"
