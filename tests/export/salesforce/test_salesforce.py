@@ -6,6 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -205,6 +208,18 @@ def test_two_renders_are_byte_identical() -> None:
     second, _ = render(crmorg.load(REFERENCE))
     assert first == second
     assert list(first) == sorted(first)
+
+
+def test_renders_in_processes_with_other_hash_seeds_are_byte_identical(tmp_path: Path) -> None:
+    """Nothing depends on the order of a set: two processes, two hash seeds, one output."""
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT / "src")}
+        argv = [sys.executable, "-m", "crmorg", "export", str(SMALL), "-t", "salesforce"]
+        subprocess.run([*argv, "-o", str(out)], check=True, env=env, capture_output=True)
+        outputs.append({p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert outputs[0] == outputs[1] and len(outputs[0]) > 10
 
 
 def test_the_files_are_what_the_exporter_declares() -> None:
