@@ -21,6 +21,14 @@ Modify All, field-level security), not from the exporter:
   readable); editable when it is editable (and the record is editable).
 
 A record without an owner is taken as owned by an internal user who holds no role.
+
+Sources: Salesforce Help, "Who Sees What: Record Access via Roles" and Knowledge Article
+000385525 (only the owner, a user above the owner in the role hierarchy, and a user with
+Modify All may delete a record; Public Read/Write does not give Delete); the Metadata
+API Developer Guide's Group (``doesIncludeBosses``: whether records shared with the
+group's members are shared with their managers; members are not deployed), SharingRules
+and PermissionSet pages; the object permission dependencies of the Security Guide
+(Create, Edit, Delete and View All need Read; Delete needs Edit).
 """
 
 from __future__ import annotations

@@ -228,6 +228,17 @@ def test_the_files_are_what_the_exporter_declares() -> None:
     assert top == {*EXPORTER.files, *EXPORTER.directories}
 
 
+def test_the_hierarchy_option_is_a_cli_flag(tmp_path: Path) -> None:
+    from crmorg.cli.main import main
+
+    out = tmp_path / "out"
+    argv = ["export", str(SMALL), "-t", "salesforce", "-o", str(out)]
+    assert main([*argv, "--salesforce-hierarchy", "flat"]) == 0
+    assert [p.name for p in (out / SOURCE / "roles").iterdir()] == ["Crm_Staff.role-meta.xml"]
+    with pytest.raises(SystemExit):  # not one of the values: a usage error
+        main([*argv, "--salesforce-hierarchy", "tree"])
+
+
 def test_object_permissions_hold_what_salesforce_requires() -> None:
     """Create, Edit and View All need Read; Delete needs Edit; Modify All needs all."""
     for path in EXAMPLES:
