@@ -191,12 +191,15 @@ def test_the_reference_model_from_the_files_on_disk(tmp_path: Path) -> None:
     fidelity = json.loads(files["fidelity.json"])
     check(model, files, fidelity)
     assert exported.fidelity is not None
-    assert fidelity["counts"] == {"over-grants": 75, "under-grants": 8}
+    assert fidelity["counts"] == {"over-grants": 113, "under-grants": 4}
     constructs: dict[str, int] = {}
     for loss in fidelity["losses"]:
         constructs[loss["construct"]] = constructs.get(loss["construct"], 0) + 1
-    assert constructs == {"grant": 1, "scope": 69, "structure": 13}
-    assert "83 loss(es): 75 over-grant, 8 under-grant" in exported.fidelity.summary()
+    assert constructs == {"grant": 1, "scope": 101, "structure": 15}
+    assert "117 loss(es): 113 over-grant, 4 under-grant" in exported.fidelity.summary()
+    # Each loss about a grant is placed at the grant (file and line), not at its resource.
+    placed = [x for x in fidelity["losses"] if x["construct"] in ("grant", "scope")]
+    assert all(x["path"][0] == "roles" and x["source"].startswith("roles/") for x in placed)
     carried = fidelity["carried"]
     assert carried["baseline"] == 2 and carried["sharing-rule"] == 1
     assert len(fidelity["manual"]) >= 3

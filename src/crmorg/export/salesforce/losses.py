@@ -13,7 +13,7 @@ with the people it affects.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from crmorg.export.fidelity import Direction, Fidelity, Loss
 from crmorg.export.salesforce.org import EDIT, OBJECT_ACTIONS, RECORD_ACTIONS, Plan
@@ -27,6 +27,12 @@ OWNER_RULE_LIMIT = 300
 ROLE_LIMIT = 500
 """Salesforce's default limit of user roles in an org."""
 _NOTHING = COVERED[Scope.NONE]
+IMPLYING: Mapping[str, tuple[str, ...]] = {
+    "read": ("create", "update", "delete"),
+    "update": ("delete",),
+}
+"""The object permissions that Salesforce gives an action with: Create, Edit and Delete
+need Read; Delete needs Edit."""
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,28 @@ class Comparison:
             found |= masks.get(key, 0)
         return found
 
+    def at_grants(
+        self, cause: _Cause, person: str, resource: str, action: str, granted: bool
+    ) -> list[_Cause]:
+        """A cause about the resource as a whole, placed at each grant of the person's
+        roles that it is about: the grants of the action (or, for an action granted by
+        none but implied, the grants that imply it); any other cause as it is."""
+        if cause.path != ("resources", resource):
+            return [cause]
+        actions = (action,) if granted else IMPLYING.get(action, ())
+        roles = self.model.org.lineage
+        held = {r for role in self.model.people[person].roles for r in roles.get(role, ())}
+        own = self.model.access.own_grants
+        placed = {
+            replace(cause, path=("roles", role, "grants", grant.resource_key, grant.action_key))
+            for role in held
+            for wanted in actions
+            if (grant := own.get(role, {}).get((resource, wanted))) is not None
+            and grant.scope is not Scope.NONE
+            and not grant.baseline
+        }
+        return sorted(placed, key=lambda c: c.path) or [cause]
+
     # Salesforce -------------------------------------------------------------------------
     def below(self, person: str) -> int:
         """The owners whose user role is below the person's."""
@@ -163,6 +191,20 @@ class Comparison:
         return kinds
 
 
+def _covering(kinds: Mapping[object, int], bits: int) -> list[object]:
+    """The ways of reaching records that account for ``bits``, widest first, leaving
+    out a way whose part of ``bits`` the ones before it already account for."""
+    chosen: list[object] = []
+    covered = 0
+    ranked = sorted(kinds.items(), key=lambda item: (-(item[1] & bits).bit_count(), str(item[0])))
+    for kind, mask in ranked:
+        part = mask & bits
+        if part & ~covered:
+            chosen.append(kind)
+            covered |= part
+    return chosen
+
+
 def _union(kinds: Mapping[object, int]) -> int:
     found = 0
     for mask in kinds.values():
@@ -201,16 +243,18 @@ def compare(model: Model, plan: Plan) -> Fidelity:
                 continue
             lossy.add((resource, action))
             over, under = sf_reach & ~model_reach, model_reach & ~sf_reach
-            if over:
-                for kind, mask in theirs.items():
-                    if mask & over:
-                        cause = _over(plan, resource, action, kind, bool(mine))
-                        found.setdefault((cause, Direction.OVER), set()).add(person)
-            if under:
-                for kind, mask in mine.items():
-                    if mask & under:
-                        cause = _under(plan, resource, action, kind)
-                        found.setdefault((cause, Direction.UNDER), set()).add(person)
+            causes: list[tuple[_Cause, Direction]] = []
+            causes += [
+                (_over(plan, resource, action, kind, bool(mine)), Direction.OVER)
+                for kind in _covering(theirs, over)
+            ]
+            causes += [
+                (_under(plan, resource, action, kind), Direction.UNDER)
+                for kind in _covering(mine, under)
+            ]
+            for cause, direction in causes:
+                for placed in comparison.at_grants(cause, person, resource, action, bool(mine)):
+                    found.setdefault((placed, direction), set()).add(person)
     losses = [
         Loss(
             cause.construct,
