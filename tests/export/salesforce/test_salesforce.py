@@ -18,6 +18,7 @@ from lxml import etree
 
 import crmorg
 from crmorg.export import EXPORTERS, export_target
+from crmorg.export.fidelity import holders
 from crmorg.export.salesforce.names import ApiNames, is_api_name, object_names
 from crmorg.model import Model
 
@@ -141,6 +142,9 @@ def check(model: Model, files: Mapping[str, str | bytes], fidelity: Mapping[str,
     assert named == named_mismatches(model, org, found)
     counts = fidelity["counts"]
     assert isinstance(counts, dict) and isinstance(fidelity["losses"], list)
+    for loss in fidelity["losses"]:  # a loss placed at a role's grant reaches its holders
+        if loss["path"][0] == "roles":
+            assert set(loss["people"]) <= set(holders(model, [loss["path"][1]])), loss
     assert sum(counts.values()) == len(fidelity["losses"])
     assert fidelity["exact"] is (not fidelity["losses"])
 
