@@ -156,6 +156,15 @@ def test_the_simulator_decides_as_the_model_but_for_the_listed_losses(model: Mod
     check(model, files, fidelity)
 
 
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models(deep=True))
+def test_deep_inheritance_and_reporting_chains(model: Model) -> None:
+    """Chains deeper than ten: permission set groups of every inherited set, and a
+    role hierarchy as deep as the reporting chain."""
+    files, fidelity = render(model)
+    check(model, files, fidelity)
+
+
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(models())
 def test_a_flat_hierarchy_loses_exactly_subordinates(model: Model) -> None:

@@ -472,11 +472,18 @@ def _carried(
     lossy: set[tuple[str, str]],
     found: Mapping[tuple[_Cause, Direction], set[str]],
 ) -> dict[str, int]:
+    """What was carried exactly: the grants no loss is placed at (wildcards counted
+    once per permission they expand to), the baselines and sharing rules of permissions
+    without a difference, every field grant, and the structure (reporting lines in the
+    role hierarchy, teams and departments as groups, inheritance as groups of sets)."""
+    placed = {c.path for c, _ in found if c.path[0] == "roles"}
     grants = sum(
         1
-        for grants in model.access.own_grants.values()
-        for permission, grant in grants.items()
-        if grant.scope is not Scope.NONE and not grant.baseline and permission not in lossy
+        for role, grants in model.access.own_grants.items()
+        for grant in grants.values()
+        if grant.scope is not Scope.NONE
+        and not grant.baseline
+        and ("roles", role, "grants", grant.resource_key, grant.action_key) not in placed
     )
     baselines = sum(1 for permission in model.access.baselines if permission not in lossy)
     lost_rules = {c.path[1] for c, _ in found if c.construct == "sharing-rule"}
