@@ -125,7 +125,11 @@ class Comparison:
         held = {r for role in self.model.people[person].roles for r in roles.get(role, ())}
         own = self.model.access.own_grants
         placed = {
-            replace(cause, path=("roles", role, "grants", grant.resource_key, grant.action_key))
+            replace(
+                cause,
+                path=("roles", role, "grants", grant.resource_key, grant.action_key),
+                written=_at_scope(cause.written, resource, action, wanted, grant.scope),
+            )
             for role in held
             for wanted in actions
             if (grant := own.get(role, {}).get((resource, wanted))) is not None
@@ -189,6 +193,17 @@ class Comparison:
             if access.view_all:
                 kinds["view all"] = owners.all
         return kinds
+
+
+def _at_scope(written: str, resource: str, action: str, granted: str, scope: Scope) -> str:
+    """``written`` with the grant it is placed at: ``lead.create at own: ...``, or for an
+    implied action the grant that implies it."""
+    subject = f"{resource}.{action}"
+    if granted != action:
+        return f"{written} (implied by {resource}.{granted} at {scope.label})"
+    if written.startswith(subject + " at "):
+        return written
+    return f"{subject} at {scope.label}{written[len(subject) :]}"
 
 
 def _covering(kinds: Mapping[object, int], bits: int) -> list[object]:
