@@ -282,7 +282,8 @@ def compare(model: Model, plan: Plan) -> Fidelity:
         for (cause, direction), people in found.items()
     ]
     losses += _record_groups(model, comparison, named_under, named_over)
-    return Fidelity(TARGET, tuple(losses), _manual(plan), _carried(model, plan, lossy, found))
+    manual = _manual(model, plan, losses)
+    return Fidelity(TARGET, tuple(losses), manual, _carried(model, plan, lossy, found))
 
 
 def _over(plan: Plan, resource: str, action: str, kind: object, granted: bool) -> _Cause:
@@ -438,17 +439,47 @@ def _named_groups(
             over.add(person)
 
 
-def _manual(plan: Plan) -> tuple[str, ...]:
+def _manual(model: Model, plan: Plan, losses: list[Loss]) -> tuple[str, ...]:
     steps = [
+        "Deploy with `sf project deploy start --manifest manifest/package.xml`; Salesforce "
+        "recalculates sharing after the rules and group members are in.",
         "Create the users (data/User.csv: add Username, Email, Alias, TimeZoneSidKey, "
         "LocaleSidKey, EmailEncodingKey, LanguageLocaleKey and ProfileId), then set each "
         "user's role from UserRoleDeveloperName.",
         "Assign the permission set groups (data/PermissionSetAssignment.csv) and add the "
         "group members (data/GroupMember.csv) after looking up the ids of users, groups "
         "and permission set groups by their developer names.",
-        "Deploy with `sf project deploy start --manifest manifest/package.xml`; Salesforce "
-        "recalculates sharing after the rules and group members are in.",
     ]
+    if plan.custom_permissions:
+        steps.append(
+            "Make Flows, Apex (FeatureManagement.checkPermission) or component visibility "
+            "check the custom permissions (customPermissions/): by themselves they do nothing."
+        )
+    hierarchy = {
+        loss.written.split(".")[0]
+        for loss in losses
+        if loss.construct == "structure" and "role hierarchy" in loss.carried
+    }
+    covered = model.access.index.covered
+    unchecked = sorted(
+        plan.objects[resource].api
+        for resource in hierarchy
+        if resource in plan.objects
+        and plan.objects[resource].custom
+        and not any(
+            covered(role, resource, action) & BIT[Scope.SUBORDINATES]
+            and not covered(role, resource, action) & BIT[Scope.ORGANIZATION]
+            for role in model.roles
+            for action in RECORD_ACTIONS
+            if model.access.catalog.applies(resource, action)
+        )
+    )
+    if unchecked:
+        steps.append(
+            "Uncheck Grant Access Using Hierarchies (Setup, Sharing Settings) on "
+            f"{', '.join(unchecked)}: no grant on them reaches subordinates, and the "
+            "Metadata API cannot set it; that removes the role hierarchy's over-grants there."
+        )
     standard = sorted(o.api for o in plan.objects.values() if not o.custom)
     if standard:
         steps.append(
