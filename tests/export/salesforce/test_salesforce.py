@@ -441,3 +441,4 @@ def test_a_reporting_cycle_is_an_under_grant_of_subordinates() -> None:
     (loss,) = [x for x in _losses(fidelity) if x["direction"] == "under-grants"]
     assert loss["written"] == "lead.read at subordinates"
     assert "cycle" in str(loss["carried"])
+    assert any("reports_to of b" in str(step) for step in fidelity["manual"])

@@ -450,6 +450,12 @@ def _manual(model: Model, plan: Plan, losses: list[Loss]) -> tuple[str, ...]:
         "group members (data/GroupMember.csv) after looking up the ids of users, groups "
         "and permission set groups by their developer names.",
     ]
+    if plan.dropped_reporting:
+        steps.append(
+            "The role hierarchy leaves out the reports_to of "
+            f"{', '.join(plan.dropped_reporting)}: it would close a reporting cycle; break "
+            "the cycle in the model."
+        )
     if plan.custom_permissions:
         steps.append(
             "Make Flows, Apex (FeatureManagement.checkPermission) or component visibility "

@@ -172,7 +172,6 @@ class UserRow:
 
 @dataclass
 class Plan:
-    organization: str
     hierarchy: str
     objects: dict[str, SObject]
     custom_permissions: dict[tuple[str, str], CustomPermission]

@@ -62,7 +62,6 @@ def build_plan(model: Model, hierarchy: str = "reports") -> Plan:
     groups_of_sets = _permission_set_groups(model, permission_sets)
     user_roles, dropped = _user_roles(model, hierarchy)
     plan = Plan(
-        organization=model.name,
         hierarchy=hierarchy,
         objects=objects,
         custom_permissions=custom_permissions,
