@@ -398,12 +398,20 @@ def test_settings_rename_objects_and_fields() -> None:
             "settings": {
                 "export": {
                     "salesforce": {
-                        "objects": {"deal": "Opportunity"},
+                        "objects": {
+                            "deal": "Opportunity",
+                            "other": "Opportunity",
+                            "bad": "No__Good",
+                        },
                         "fields": {"deal": {"amount": "Amount"}},
                     }
                 }
             },
-            "resources": {"deal": {"name": "Deal", "fields": {"amount": {"name": "Amount"}}}},
+            "resources": {
+                "deal": {"name": "Deal", "fields": {"amount": {"name": "Amount"}}},
+                "other": {"name": "Other"},
+                "bad": {"name": "Bad"},
+            },
             "roles": {"rep": {"grants": {"deal": {"read": "own"}}}},
             "people": {"p": {"roles": ["rep"]}},
         }
@@ -415,6 +423,9 @@ def test_settings_rename_objects_and_fields() -> None:
     assert "<field>Opportunity.Amount</field>" in str(
         files[f"{SOURCE}permissionsets/Crm_Rep.permissionset-meta.xml"]
     )
+    (step,) = [s for s in fidelity["manual"] if "settings.export.salesforce" in str(s)]
+    assert "objects.bad: No__Good (used Bad__c)" in str(step)
+    assert "objects.other: Opportunity (used Other__c)" in str(step)
 
 
 def _losses(fidelity: Mapping[str, object]) -> Iterable[Mapping[str, object]]:

@@ -450,6 +450,11 @@ def _manual(model: Model, plan: Plan, losses: list[Loss]) -> tuple[str, ...]:
         "group members (data/GroupMember.csv) after looking up the ids of users, groups "
         "and permission set groups by their developer names.",
     ]
+    if plan.refused_names:
+        steps.append(
+            "settings.export.salesforce names that are not valid API names or are taken "
+            f"were not used: {'; '.join(plan.refused_names)}. Rename them in the model."
+        )
     if plan.dropped_reporting:
         steps.append(
             "The role hierarchy leaves out the reports_to of "

@@ -185,6 +185,8 @@ class Plan:
     """(person, permission set group)."""
     dropped_reporting: list[str]
     """People whose ``reports_to`` the role hierarchy could not hold (a cycle)."""
+    refused_names: list[str] = field(default_factory=list)
+    """Names in ``settings.export.salesforce`` that could not be used, and why."""
 
     def person_access(self, person_roles: Iterable[str], object_api: str) -> ObjectAccess:
         """The object permission a person gets through their groups' permission sets."""

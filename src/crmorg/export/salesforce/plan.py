@@ -87,8 +87,32 @@ def build_plan(model: Model, hierarchy: str = "reports") -> Plan:
         ),
         dropped_reporting=dropped,
     )
+    plan.refused_names = _refused_names(mapping.objects, mapping.fields, objects)
     add_sharing(model, plan)
     return plan
+
+
+def _refused_names(
+    objects: Mapping[str, str],
+    fields: Mapping[str, Mapping[str, str]],
+    planned: Mapping[str, SObject],
+) -> list[str]:
+    """Each name the settings ask for that the export could not use (not a valid API
+    name, or taken by another resource or field), with the name used instead."""
+    refused = []
+    for resource, wanted in sorted(objects.items()):
+        used = planned[resource].api if resource in planned else None
+        if used is not None and used != wanted:
+            refused.append(f"objects.{resource}: {wanted} (used {used})")
+    for resource, renames in sorted(fields.items()):
+        if resource not in planned:
+            continue
+        by_field = {f.field: f.api for f in planned[resource].fields}
+        for field_id, wanted in sorted(renames.items()):
+            used = by_field.get(field_id)
+            if used is not None and used != wanted:
+                refused.append(f"fields.{resource}.{field_id}: {wanted} (used {used})")
+    return refused
 
 
 def _object(model: Model, resource: str, api: str, renames: Mapping[str, str]) -> SObject:
