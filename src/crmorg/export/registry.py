@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from crmorg.export import casbin, cedar, csv, dynamics, json, openfga, rego, spicedb
+from crmorg.export import casbin, cedar, csv, dynamics, json, openfga, rego, salesforce, spicedb
 from crmorg.export.errors import UnknownTargetError
 from crmorg.export.target import Exporter
 
@@ -24,6 +24,7 @@ EXPORTERS: dict[str, Exporter] = {
         openfga.EXPORTER,
         spicedb.EXPORTER,
         dynamics.EXPORTER,
+        salesforce.EXPORTER,
     )
 }
 """The built-in targets, by name."""
