@@ -508,6 +508,9 @@ def build_plan(model: Model) -> Plan:
 
     # Field permissions, per profile.
     field_permissions: dict[tuple[tuple[str, ...], str, str], str] = {}
+    holders: dict[tuple[str, ...], str] = {}
+    for person in sorted(people):
+        holders.setdefault(profile_of[person], person)
     for r in resources:
         declared = model.resources[r].fields
         for field_id in sorted(declared):
@@ -516,10 +519,17 @@ def build_plan(model: Model) -> Plan:
             resolve_fields: list[Resolve] = []
             for key in keys:
                 if declared[field_id].restricted:
-                    access = max(
-                        (model.field_access(role, r, field_id) for role in key),
-                        key=("none", "read", "edit").index,
-                        default="none",
+                    # A person's field access is not their roles' widest: a role's own
+                    # counts where the person may act on the record (format v1.1 §12).
+                    holder = holders.get(key)
+                    access = (
+                        model.field_access(holder, r, field_id)
+                        if holder is not None
+                        else max(
+                            (model.field_access(role, r, field_id) for role in key),
+                            key=("none", "read", "edit").index,
+                            default="none",
+                        )
                     )
                 else:
                     access = "edit"
