@@ -221,7 +221,15 @@ def deploy(
     if token is None:
         if not dry_run:
             raise DeployError("read roles", "no access token")
-        return [Outcome(s["name"], "would send", s["method"], s["path"]) for s in plan.steps]
+        return [
+            Outcome(
+                s["name"],
+                f"blocked: {s['blocked']}" if s.get("blocked") else "would send",
+                s["method"],
+                s["path"],
+            )
+            for s in plan.steps
+        ]
     session = _Session(api_domain, token, transport or urllib_transport())
     _read(session, plan)
     outcomes: list[Outcome] = []
