@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from crmorg.export.compiled import source_of
 from crmorg.findings import Path
 from crmorg.model import Model
+from crmorg.text import reveal
 
 FIDELITY_FILES = ("FIDELITY.md", "fidelity.json")
 FORMAT = "crmorg.fidelity/1"
@@ -130,8 +131,9 @@ def _entry(model: Model, loss: Loss) -> dict[str, object]:
 
 
 def _cell(value: object) -> str:
-    """A Markdown table cell: pipes, backticks and line breaks escaped."""
-    text = str(value)
+    """A Markdown table cell: pipes, backticks and line breaks escaped, hidden characters
+    (a terminal escape in a model file's name) shown as their escapes."""
+    text = reveal(str(value))
     for raw, escaped in (("\\", "\\\\"), ("|", "\\|"), ("`", "\\`"), ("<", "&lt;")):
         text = text.replace(raw, escaped)
     return " ".join(text.split())
