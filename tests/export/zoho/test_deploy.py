@@ -118,6 +118,9 @@ def test_deploy_reads_then_sends_every_step_with_ids_resolved(
         for ref in step["resolve"]:  # the body sent is the file's, with the ids put in
             container = _at(body, ref["at"][:-1])
             container[ref["at"][-1]] = ids[ref["ref"]]
+        if step["resolve_permissions"]:  # permissions by module and name
+            for detail in body["profiles"][0]["permissions_details"]:
+                detail["id"] = ids[f"permission:{detail['module']}:{detail['name']}"]
         assert request.body == body, step["name"]
         if step["creates"] is not None:
             assert request.created is not None
@@ -151,8 +154,7 @@ def _ints(body: Any, step: dict[str, Any]) -> Any:
     copied = json.loads(json.dumps(body))
     for ref in step["resolve"]:
         container = _at(copied, ref["at"][:-1])
-        if not ref["ref"].startswith("permission:"):  # PermissionDetail.id is a String
-            container[ref["at"][-1]] = int(container[ref["at"][-1]])
+        container[ref["at"][-1]] = int(container[ref["at"][-1]])
     return copied
 
 

@@ -194,6 +194,18 @@ def _read(session: _Session, plan: LoadedPlan) -> None:
                 session.known[f"field:{module}:{entry.get('api_name')}"] = str(entry.get("id"))
 
 
+def _refs(step: Mapping[str, Any], body: Any) -> list[str]:
+    """Every ref a step needs: its ``resolve`` entries, and its permissions by name."""
+    refs = [ref["ref"] for ref in step["resolve"]]
+    if step.get("resolve_permissions"):
+        refs += [
+            f"permission:{detail['module']}:{detail['name']}"
+            for entry in body["profiles"]
+            for detail in entry["permissions_details"]
+        ]
+    return refs
+
+
 def _put(body: Any, at: list[Any], value: str) -> None:
     target = body
     for key in at[:-1]:
@@ -250,9 +262,8 @@ def deploy(
             continue
         if dry_run:
             session.known[name] = f"<{name}>"
-            for ref in step["resolve"]:
-                if ref["ref"] not in session.known:
-                    session.ref(name, ref["ref"])
+            for ref in _refs(step, plan.bodies[step["body"]]):
+                session.ref(name, ref)
             outcomes.append(
                 Outcome(name, "would create" if creates else "would send", method, step["path"])
             )
@@ -260,6 +271,11 @@ def deploy(
         body = copy.deepcopy(plan.bodies[step["body"]])
         for ref in step["resolve"]:
             _put(body, ref["at"], session.ref(name, ref["ref"]))
+        if step.get("resolve_permissions"):
+            for entry in body["profiles"]:
+                for detail in entry["permissions_details"]:
+                    ref = f"permission:{detail['module']}:{detail['name']}"
+                    detail["id"] = session.ref(name, ref)
         url = session.url(name, step["path"], step["params"])
         _, answer = session.call(name, method, url, body)
         failed = [e for e in _entries(answer) if str(e.get("status", "success")) != "success"]

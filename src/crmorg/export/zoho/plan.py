@@ -87,6 +87,9 @@ class Step:
     resolve: tuple[Resolve, ...] = ()
     creates: tuple[str, str] | None = None
     """(kind, name) of the object the step creates; deploying reuses one of that name."""
+    resolve_permissions: bool = False
+    """Each of the body's ``permissions_details`` gets the id of the organisation's
+    permission of its ``module`` and ``name`` (``permission:<module>:<name>``)."""
     blocked: str | None = None
     """Why the step cannot run yet (a person without an email), or None."""
 
@@ -265,16 +268,9 @@ def build_plan(model: Model) -> Plan:
             )
         )
         details: list[Body] = []
-        resolve: list[Resolve] = []
         for r in resources:
             for a in RECORD_ACTIONS:
                 permission = permission_name(modules[r], a)
-                resolve.append(
-                    Resolve(
-                        ("profiles", 0, "permissions_details", len(details), "id"),
-                        f"permission:{modules[r]}:{permission}",
-                    )
-                )
                 details.append(
                     {"name": permission, "module": modules[r], "enabled": (r, a) in enabled}
                 )
@@ -286,7 +282,7 @@ def build_plan(model: Model) -> Plan:
                 body={"profiles": [{"name": name, "permissions_details": details}]},
                 sdk="profiles.BodyWrapper",
                 depends_on=(_clone_step(key),),
-                resolve=tuple(resolve),
+                resolve_permissions=True,
             )
         )
 

@@ -43,6 +43,7 @@ def render(plan: Plan) -> RenderedFiles:
                 "sdk": step.sdk,
                 "depends_on": sorted(set(step.depends_on)),
                 "resolve": [{"at": list(r.at), "ref": r.ref} for r in step.resolve],
+                "resolve_permissions": step.resolve_permissions,
                 "creates": None
                 if step.creates is None
                 else {"kind": step.creates[0], "name": step.creates[1]},
@@ -59,5 +60,23 @@ def render(plan: Plan) -> RenderedFiles:
         ],
         "steps": steps,
     }
-    files[PLAN] = _json(document)
+    files[PLAN] = _plan_json(document)
     return files
+
+
+def _plan_json(document: dict[str, Any]) -> str:
+    """``plan.json``: sorted keys, one phase 1 read or step a line (a plan of a thousand
+    people has tens of thousands of steps; a line each keeps it readable and diffable)."""
+    lines = ["{"]
+    keys = sorted(document)
+    for index, key in enumerate(keys):
+        comma = "," if index < len(keys) - 1 else ""
+        value = document[key]
+        if isinstance(value, list):
+            items = [json.dumps(item, sort_keys=True, ensure_ascii=True) for item in value]
+            inner = ",\n".join(f"    {item}" for item in items)
+            lines.append(f'  "{key}": [\n{inner}\n  ]{comma}' if items else f'  "{key}": []{comma}')
+        else:
+            lines.append(f'  "{key}": {json.dumps(value, ensure_ascii=True)}{comma}')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
