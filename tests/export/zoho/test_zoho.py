@@ -290,3 +290,31 @@ def test_hostile_names_stay_data() -> None:
     names += [crmorg.text.localize(p.name) for p in model.people.values()]
     assert all(name and name[:50] in everything for name in names)
     check(model, files)
+
+
+def test_a_forced_reporting_cycle_is_cut_and_its_loss_listed() -> None:
+    """Zoho's roles are a tree: a reporting cycle (exported with --force) is cut at its
+    smallest id, and what its people no longer reach is listed."""
+    model = load_document(
+        {
+            "version": 1,
+            "organization": {"name": "Cycle"},
+            "resources": {"lead": {}},
+            "roles": {"x": {"grants": {"lead": {"read": "subordinates", "update": "own"}}}},
+            "people": {
+                "p1": {"roles": ["x"], "reports_to": "p3"},
+                "p2": {"roles": ["x"], "reports_to": "p1"},
+                "p3": {"roles": ["x"], "reports_to": "p2"},
+            },
+        }
+    )
+    assert [f.rule for f in crmorg.validate(model).errors] == ["reporting-cycle"]
+    files = _render(model)
+    roots = [
+        s["name"]
+        for s in _json(files, "plan.json")["steps"]
+        if s["name"].startswith("role:") and s["resolve"][0]["ref"] == "existing-role:CEO"
+    ]
+    assert roots == ["role:p1"]
+    assert check(model, files) > 0
+    assert ("p3", "lead", "read", "under-grants") in listed(files)  # p1, p2 are above it
