@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from crmorg.cli.command import CommandBase
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stdout
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stderr, stdout
 
 TOKEN_VARIABLE = "ZOHO_ACCESS_TOKEN"
 
@@ -62,9 +62,7 @@ class DeployCommand(CommandBase):
                 dry_run=args.dry_run,
             )
         except DeployError as failure:
-            import sys
-
-            sys.stderr.write(f"crmorg deploy: error: {reveal(str(failure))}\n")
+            stderr().write(f"crmorg deploy: error: {reveal(str(failure))}\n")
             return EXIT_FINDINGS
         for outcome in outcomes:
             shown = f" {outcome.id}" if outcome.id else ""

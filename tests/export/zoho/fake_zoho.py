@@ -65,6 +65,8 @@ class FakeZoho:
                     "/crm/v8/settings/profiles/5725767000000026014": "standard_profile",
                     "/crm/v8/users": "users",
                 }.get(path, "")
+                if name == "users" and request.query.get("page") == ["2"]:
+                    name = "users_page2"
             if path == "/crm/v8/settings/user_groups":
                 return 204, None
             if name in self.reads:

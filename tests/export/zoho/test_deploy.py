@@ -98,13 +98,19 @@ def test_deploy_reads_then_sends_every_step_with_ids_resolved(
         "/crm/v8/settings/profiles",
         "/crm/v8/settings/profiles/5725767000000026014",  # Standard, resolved by name
     ]
-    # ann's position exists already (recorded): kept, not created again.
+    # ann's position exists already (recorded), and so does bo, on the users' second
+    # page: kept, not created again.
     assert "kept: role:ann" in printed and "5725767000000431001" in printed
-    sent_steps = [s for s in plan["steps"] if s["name"] != "role:ann"]
+    assert "kept: user:bo" in printed and [r.query.get("page") for r in reads[3:5]] == [
+        None,
+        ["2"],
+    ]
+    sent_steps = [s for s in plan["steps"] if s["name"] not in ("role:ann", "user:bo")]
     assert len(writes) == len(sent_steps)
     ids: dict[str, str] = {
         "role:ann": "5725767000000431001",
         "existing-role:CEO": "5725767000000026005",
+        "user:bo": "5725767000000411002",
     }
     standard = json.loads((RECORDED / "standard_profile.json").read_text(encoding="utf-8"))
     for detail in standard["profiles"][0]["permissions_details"]:
@@ -140,7 +146,7 @@ def test_sent_bodies_with_their_ids_are_still_sdk_bodies(
     with running() as fake:
         assert _deploy(out, fake, monkeypatch) == 0
     writes = [r for r in fake.requests if r.method != "GET"]
-    sent_steps = [s for s in plan["steps"] if s["name"] != "role:ann"]
+    sent_steps = [s for s in plan["steps"] if s["name"] not in ("role:ann", "user:bo")]
     for step, request in zip(sent_steps, writes, strict=True):
         # The SDK types ids as Long: Zoho's JSON writes them as strings, the SDK as ints.
         body = _ints(request.body, step)

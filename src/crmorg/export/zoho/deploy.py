@@ -174,7 +174,7 @@ def _entries(answer: Any) -> Iterator[Mapping[str, Any]]:
 def _read(session: _Session, plan: LoadedPlan) -> None:
     for read in plan.document["phase1"]:
         name = f"read {read['name']}"
-        _, answer = session.call(name, "GET", session.url(name, read["path"], read["params"]), None)
+        answer = _all_pages(session, name, read["path"], read["params"])
         if read["name"] in _READ_KEYS:
             key, kind = _READ_KEYS[read["name"]]
             for entry in answer.get(key, []) if isinstance(answer, dict) else []:
@@ -204,6 +204,24 @@ def _refs(step: Mapping[str, Any], body: Any) -> list[str]:
             for detail in entry["permissions_details"]
         ]
     return refs
+
+
+def _all_pages(session: _Session, name: str, path: str, params: Mapping[str, str]) -> Any:
+    """A read, and its further pages while Zoho's ``info.more_records`` says so (users
+    and user groups come 200 a page), merged into the first page's lists."""
+    _, answer = session.call(name, "GET", session.url(name, path, params), None)
+    page = 1
+    while isinstance(answer, dict) and (answer.get("info") or {}).get("more_records"):
+        page += 1
+        paged = {**params, "page": str(page)}
+        _, more = session.call(name, "GET", session.url(name, path, paged), None)
+        if not isinstance(more, dict):
+            break
+        for key, value in more.items():
+            if isinstance(value, list) and isinstance(answer.get(key), list):
+                answer[key] = [*answer[key], *value]
+        answer["info"] = more.get("info") or {}
+    return answer
 
 
 def _put(body: Any, at: list[Any], value: str) -> None:
