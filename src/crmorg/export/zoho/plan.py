@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from crmorg.export.compiled import CompiledModel, compile_model
@@ -57,6 +58,8 @@ SHARE_TYPES = {
 """Actions at ``organization`` for everyone with the permission -> Zoho's share type."""
 SHARE_TYPE_ACTIONS = {share_type: actions for actions, share_type in SHARE_TYPES.items()}
 LEVEL_ACTIONS = {READ: frozenset({"read"}), READ_WRITE_DELETE: frozenset(OWNED_ACTIONS)}
+FIELD_PERMISSIONS = {"edit": "read_write", "read": "read_only", "none": "hidden"}
+"""crmorg field access -> a Zoho profile's field permission."""
 """What a Zoho sharing rule's ``permission_type`` lets its receivers do."""
 
 
@@ -194,372 +197,395 @@ def _position_order(manager: Mapping[str, str | None]) -> list[str]:
     return order
 
 
-def _reach(model: Model, person: str, resource: str, action: str, scope: str) -> bool:
-    return model.allows(person, action, resource, scope)
+class _Builder:
+    """Builds the plan's steps, one kind of request per method, in the order they run."""
 
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.compiled = compiled = compile_model(model)
+        self.people = compiled.people
+        self.resources = compiled.resources
+        self.applicable = compiled.applicable
+        self.modules = {r: module_of(model, r) for r in self.resources}
+        self.reads: list[Read] = [
+            Read("roles", f"{API}/settings/roles"),
+            Read("profiles", f"{API}/settings/profiles"),
+            Read("permissions", f"{API}/settings/profiles/{{existing-profile:{BASE_PROFILE}}}"),
+            Read("users", f"{API}/users", {"type": "AllUsers"}),
+            Read("user_groups", f"{API}/settings/user_groups"),
+        ]
+        self.steps: list[Step] = []
+        self.manager = _kept_managers(compiled)
+        self.profile_of = {p: facts.roles for p, facts in self.people.items()}
+        assignable = {(r,) for r in compiled.roles if not model.roles[r].abstract}
+        self.profiles = sorted(assignable | set(self.profile_of.values()))
+        self.profile_permissions: dict[tuple[str, ...], frozenset[tuple[str, str]]] = {}
+        self.share_type: dict[str, str] = {}
+        self.groups: dict[str, tuple[frozenset[str], str]] = {}
+        """Group name -> its members and its description."""
+        self.rules: list[tuple[ZohoRule, str | None, str]] = []
+        """Each rule with the names of its source group (None: all users) and receivers."""
+        self.field_permissions: dict[tuple[tuple[str, ...], str, str], str] = {}
 
-def build_plan(model: Model) -> Plan:
-    compiled = compile_model(model)
-    people = compiled.people
-    resources = compiled.resources
-    applicable = compiled.applicable
-    modules = {r: module_of(model, r) for r in resources}
-    record_actions = {r: tuple(a for a in RECORD_ACTIONS if a in applicable[r]) for r in resources}
-    reads: list[Read] = [
-        Read("roles", f"{API}/settings/roles"),
-        Read("profiles", f"{API}/settings/profiles"),
-        Read("permissions", f"{API}/settings/profiles/{{existing-profile:{BASE_PROFILE}}}"),
-        Read("users", f"{API}/users", {"type": "AllUsers"}),
-        Read("user_groups", f"{API}/settings/user_groups"),
-    ]
-    steps: list[Step] = []
-
-    # Positions: one role per person, in the reporting tree.
-    manager = _kept_managers(compiled)
-    for person in _position_order(manager):
-        above = manager[person]
-        ref = f"role:{above}" if above is not None else f"existing-role:{ROOT_ROLE}"
-        reporting_name = position_name(compiled, above) if above is not None else ROOT_ROLE
-        steps.append(
-            Step(
-                name=f"role:{person}",
-                method="POST",
-                path=f"{API}/settings/roles",
-                body={
-                    "roles": [
-                        {
-                            "name": position_name(compiled, person),
-                            "description": f"crmorg position of {person}",
-                            "reporting_to": {"name": reporting_name},
-                            "share_with_peers": False,
-                        }
-                    ]
-                },
-                sdk="roles.BodyWrapper",
-                depends_on=(ref,) if above is not None else (),
-                resolve=(Resolve(("roles", 0, "reporting_to", "id"), ref),),
-                creates=("role", position_name(compiled, person)),
-            )
+    def plan(self) -> Plan:
+        self.positions()
+        self.profile_steps()
+        self.users()
+        self.data_sharing()
+        self.reach_rules()
+        self.sharing_rules()
+        self.group_steps()
+        self.rule_steps()
+        self.field_steps()
+        return Plan(
+            reads=tuple(self.reads),
+            steps=tuple(self.steps),
+            manager=self.manager,
+            profile_of=self.profile_of,
+            profile_permissions=self.profile_permissions,
+            share_type=self.share_type,
+            rules=tuple(rule for rule, _, _ in sorted(self.rules, key=lambda r: r[0].name)),
+            field_permissions=self.field_permissions,
+            compiled=self.compiled,
         )
 
-    # Profiles: each role alone, and each set of roles held together.
-    assignable = tuple(r for r in compiled.roles if not model.roles[r].abstract)
-    profile_of = {p: tuple(r for r in people[p].roles) for p in people}
-    keys = sorted({(r,) for r in assignable} | set(profile_of.values()))
-    profile_permissions: dict[tuple[str, ...], frozenset[tuple[str, str]]] = {}
-    for key in keys:
-        enabled = frozenset(
-            (r, a)
-            for r in resources
-            for a in record_actions[r]
-            if any(model.allows(role, a, r, "own") for role in key)
-        )
-        profile_permissions[key] = enabled
-        name = profile_name(compiled, key)
-        description = "; ".join(compiled.roles[r].name for r in key) or "no crmorg role"
-        steps.append(
-            Step(
-                name=_clone_step(key),
-                method="POST",
-                path=f"{API}/settings/profiles/{{existing-profile:{BASE_PROFILE}}}/actions/clone",
-                body={"profiles": [{"name": name, "description": description}]},
-                sdk="profiles.BodyWrapper",
-                creates=("profile", name),
-            )
-        )
-        details: list[Body] = []
-        for r in resources:
-            for a in RECORD_ACTIONS:
-                permission = permission_name(modules[r], a)
-                details.append(
-                    {"name": permission, "module": modules[r], "enabled": (r, a) in enabled}
+    def positions(self) -> None:
+        """One role per person, in the reporting tree."""
+        compiled = self.compiled
+        for person in _position_order(self.manager):
+            above = self.manager[person]
+            ref = f"role:{above}" if above is not None else f"existing-role:{ROOT_ROLE}"
+            reporting_name = position_name(compiled, above) if above is not None else ROOT_ROLE
+            role: Body = {
+                "name": position_name(compiled, person),
+                "description": f"crmorg position of {person}",
+                "reporting_to": {"name": reporting_name},
+                "share_with_peers": False,
+            }
+            self.steps.append(
+                Step(
+                    name=f"role:{person}",
+                    method="POST",
+                    path=f"{API}/settings/roles",
+                    body={"roles": [role]},
+                    sdk="roles.BodyWrapper",
+                    depends_on=(ref,) if above is not None else (),
+                    resolve=(Resolve(("roles", 0, "reporting_to", "id"), ref),),
+                    creates=("role", position_name(compiled, person)),
                 )
-        steps.append(
+            )
+
+    def profile_steps(self) -> None:
+        """Each role alone, and each set of roles held together: cloned from Standard,
+        then every module's four record permissions set."""
+        model, compiled = self.model, self.compiled
+        for key in self.profiles:
+            enabled = frozenset(
+                (r, a)
+                for r in self.resources
+                for a in RECORD_ACTIONS
+                if a in self.applicable[r] and any(model.allows(role, a, r, "own") for role in key)
+            )
+            self.profile_permissions[key] = enabled
+            name = profile_name(compiled, key)
+            description = "; ".join(compiled.roles[r].name for r in key) or "no crmorg role"
+            self.steps.append(
+                Step(
+                    name=_clone_step(key),
+                    method="POST",
+                    path=f"{API}/settings/profiles/{{existing-profile:{BASE_PROFILE}}}/actions/clone",
+                    body={"profiles": [{"name": name, "description": description}]},
+                    sdk="profiles.BodyWrapper",
+                    creates=("profile", name),
+                )
+            )
+            details = [
+                {
+                    "name": permission_name(self.modules[r], a),
+                    "module": self.modules[r],
+                    "enabled": (r, a) in enabled,
+                }
+                for r in self.resources
+                for a in RECORD_ACTIONS
+            ]
+            self.steps.append(
+                Step(
+                    name=profile_step(key),
+                    method="PUT",
+                    path=f"{API}/settings/profiles/{{{_clone_step(key)}}}",
+                    body={"profiles": [{"name": name, "permissions_details": details}]},
+                    sdk="profiles.BodyWrapper",
+                    depends_on=(_clone_step(key),),
+                    resolve_permissions=True,
+                )
+            )
+
+    def users(self) -> None:
+        """Each person with their position and profile; blocked without an email."""
+        for person, facts in self.people.items():
+            email = self.model.people[person].email
+            profile = _clone_step(self.profile_of[person])
+            user: Body = {
+                "last_name": facts.name[:50],
+                "role": {"name": position_name(self.compiled, person)},
+                "profile": {"name": profile_name(self.compiled, self.profile_of[person])},
+            }
+            if email:
+                user["email"] = email
+            blocked = f"person {person} has no email in the model (Zoho invites users by email)"
+            self.steps.append(
+                Step(
+                    name=f"user:{person}",
+                    method="POST",
+                    path=f"{API}/users",
+                    body={"users": [user]},
+                    sdk="users.BodyWrapper",
+                    depends_on=(f"role:{person}", profile),
+                    resolve=(
+                        Resolve(("users", 0, "role", "id"), f"role:{person}"),
+                        Resolve(("users", 0, "profile", "id"), profile),
+                    ),
+                    creates=("user", email or person),
+                    blocked=None if email else blocked,
+                )
+            )
+
+    def data_sharing(self) -> None:
+        """Each module's default, from its baselines at organization."""
+        for r in self.resources:
+            public = {
+                a
+                for a in OWNED_ACTIONS
+                if a not in self.applicable[r]
+                or self.compiled.baselines.get((r, a)) is Scope.ORGANIZATION
+            }
+            self.share_type[r] = max(
+                (t for actions, t in SHARE_TYPES.items() if actions <= public),
+                key=lambda t: len(SHARE_TYPE_ACTIONS[t]),
+            )
+        entries = [
+            {"module": {"api_name": self.modules[r]}, "share_type": self.share_type[r]}
+            for r in self.resources
+        ]
+        self.steps.append(
             Step(
-                name=profile_step(key),
+                name="data-sharing",
                 method="PUT",
-                path=f"{API}/settings/profiles/{{{_clone_step(key)}}}",
-                body={"profiles": [{"name": name, "permissions_details": details}]},
-                sdk="profiles.BodyWrapper",
-                depends_on=(_clone_step(key),),
-                resolve_permissions=True,
+                path=f"{API}/settings/data_sharing",
+                body={"data_sharing": entries},
+                sdk="data_sharing.BodyWrapper",
             )
         )
 
-    # Users: each with their position and profile.
-    for person in sorted(people):
-        facts = people[person]
-        email = model.people[person].email
-        user: Body = {
-            "last_name": facts.name[:50],
-            "role": {"name": position_name(compiled, person)},
-            "profile": {"name": profile_name(compiled, profile_of[person])},
-        }
-        if email:
-            user["email"] = email
-        steps.append(
-            Step(
-                name=f"user:{person}",
-                method="POST",
-                path=f"{API}/users",
-                body={"users": [user]},
-                sdk="users.BodyWrapper",
-                depends_on=(f"role:{person}", _clone_step(profile_of[person])),
-                resolve=(
-                    Resolve(("users", 0, "role", "id"), f"role:{person}"),
-                    Resolve(("users", 0, "profile", "id"), _clone_step(profile_of[person])),
-                ),
-                creates=("user", email or person),
-                blocked=None
-                if email
-                else f"person {person} has no email in the model (Zoho invites users by email)",
-            )
-        )
-
-    # Data sharing defaults, from the baselines at organization.
-    share_type: dict[str, str] = {}
-    for r in resources:
-        public = {
-            a
-            for a in OWNED_ACTIONS
-            if a not in applicable[r] or compiled.baselines.get((r, a)) is Scope.ORGANIZATION
-        }
-        share_type[r] = max(
-            (t for actions, t in SHARE_TYPES.items() if actions <= public),
-            key=lambda t: len(SHARE_TYPE_ACTIONS[t]),
-        )
-    steps.append(
-        Step(
-            name="data-sharing",
-            method="PUT",
-            path=f"{API}/settings/data_sharing",
-            body={
-                "data_sharing": [
-                    {"module": {"api_name": modules[r]}, "share_type": share_type[r]}
-                    for r in resources
-                ]
-            },
-            sdk="data_sharing.BodyWrapper",
-        )
-    )
-
-    # Rules: what each person's team, department and organization reach needs, and the
-    # model's sharing rules. Their groups are made first.
-    groups: dict[str, tuple[frozenset[str], str]] = {}
-    rules: list[tuple[ZohoRule, str | None, str]] = []
-
-    def members_group(kind: str, group_id: str) -> str:
+    def members_group(self, kind: str, group_id: str) -> str:
+        """The user group of a sharing rule's group (format v1.1 §11), by name."""
         name = f"crmorg {kind} {group_id}"
-        if name not in groups:
+        if name not in self.groups:
+            compiled = self.compiled
             members = compiled.group_members((kind, group_id))
             label = {
                 "team": lambda i: compiled.teams[i].name,
                 "department": lambda i: compiled.departments[i].name,
                 "role": lambda i: compiled.roles[i].name,
             }[kind](group_id)
-            groups[name] = (frozenset(members), f"members of {kind} {group_id}: {label}")
+            self.groups[name] = (frozenset(members), f"members of {kind} {group_id}: {label}")
         return name
 
-    def receivers_of(person_ok: Mapping[str, frozenset[str]], level: str) -> frozenset[str]:
-        return frozenset(p for p, levels in person_ok.items() if level in levels)
+    def reach_rules(self) -> None:
+        """For each module and each team, department and the organization, a rule to the
+        people whose grants reach there: Read/Write/Delete when they reach edit or delete
+        and all three are theirs there (or by default), Read when they reach read."""
+        people = self.people
+        for r in self.resources:
+            default = SHARE_TYPE_ACTIONS[self.share_type[r]]
+            owned = tuple(a for a in OWNED_ACTIONS if a in self.applicable[r])
+            reaches: list[tuple[str, str, frozenset[str]]] = [
+                ("organization", "", frozenset(people))
+            ]
+            reaches += [("team", t, frozenset(f.members)) for t, f in self.compiled.teams.items()]
+            reaches += [
+                ("department", d, frozenset(p for p in people if d in people[p].departments))
+                for d in self.compiled.departments
+            ]
+            for kind, kind_id, candidates in reaches:
+                level_of: dict[str, str] = {}
+                for person in sorted(candidates):
+                    need = {
+                        a
+                        for a in owned
+                        if a not in default and self.model.allows(person, a, r, kind)
+                    }
+                    if need & {"update", "delete"} and set(owned) <= need | default:
+                        level_of[person] = READ_WRITE_DELETE
+                    elif "read" in need:
+                        level_of[person] = READ
+                for level in (READ, READ_WRITE_DELETE):
+                    receivers = frozenset(p for p, found in level_of.items() if found == level)
+                    if receivers:
+                        self._reach_rule(r, kind, kind_id, level, receivers)
 
-    default = {r: SHARE_TYPE_ACTIONS[share_type[r]] for r in resources}
-    for r in resources:
-        owned = tuple(a for a in OWNED_ACTIONS if a in applicable[r])
-        kinds: list[tuple[str, str, frozenset[str]]] = [("organization", "", frozenset(people))]
-        kinds += [("team", t, frozenset(f.members)) for t, f in compiled.teams.items()]
-        kinds += [
-            ("department", d, frozenset(p for p in people if d in people[p].departments))
-            for d in compiled.departments
-        ]
-        for kind, kind_id, candidates in kinds:
-            scope = kind
-            levels: dict[str, frozenset[str]] = {}
-            for person in sorted(candidates):
-                need = {
-                    a for a in owned if a not in default[r] and _reach(model, person, r, a, scope)
-                }
-                have = need | set(default[r])
-                if need & {"update", "delete"} and set(owned) <= have:
-                    levels[person] = frozenset({READ_WRITE_DELETE})
-                elif "read" in need:
-                    levels[person] = frozenset({READ})
-            for level in (READ, READ_WRITE_DELETE):
-                receivers = receivers_of(levels, level)
-                if not receivers:
-                    continue
-                if kind == "organization":
-                    sources: frozenset[str] | None = None
-                    source_group = None
-                else:
-                    source_group = members_group(kind, kind_id)
-                    sources = groups[source_group][0]
-                    if not sources:
-                        continue
-                to_name = f"crmorg {r} {level} {kind} {kind_id}".rstrip()
-                groups[to_name] = (receivers, f"who reaches {r} at {kind} {kind_id}".rstrip())
+    def _reach_rule(
+        self, resource: str, kind: str, kind_id: str, level: str, receivers: frozenset[str]
+    ) -> None:
+        sources: frozenset[str] | None = None
+        source_group = None
+        if kind != "organization":
+            source_group = self.members_group(kind, kind_id)
+            sources = self.groups[source_group][0]
+            if not sources:
+                return
+        name = f"crmorg {resource} {level} {kind} {kind_id}".rstrip()
+        self.groups[name] = (receivers, f"who reaches {resource} at {kind} {kind_id}".rstrip())
+        rule = ZohoRule(name, resource, sources, receivers, level, (kind, kind_id))
+        self.rules.append((rule, source_group, name))
+
+    def sharing_rules(self) -> None:
+        """The model's sharing rules: Read/Write/Delete when they give every record
+        action, Read when they give read, and nothing without read."""
+        for shared in self.compiled.sharing:
+            actions = set(shared.actions)
+            owned = tuple(a for a in OWNED_ACTIONS if a in self.applicable[shared.resource])
+            if "read" in actions and set(owned) <= actions and len(owned) > 1:
+                level = READ_WRITE_DELETE
+            elif "read" in actions:
+                level = READ
+            else:
+                continue
+            source_group = self.members_group(*shared.from_)
+            to_group = self.members_group(*shared.to)
+            sources, receivers = self.groups[source_group][0], self.groups[to_group][0]
+            if sources and receivers:
                 rule = ZohoRule(
-                    f"crmorg {r} {level} {kind} {kind_id}".rstrip(),
-                    r,
+                    f"crmorg sharing {shared.id}",
+                    shared.resource,
                     sources,
                     receivers,
                     level,
-                    (kind, kind_id),
+                    ("sharing", shared.id),
                 )
-                rules.append((rule, source_group, to_name))
-    for shared_rule in compiled.sharing:
-        actions = set(shared_rule.actions)
-        owned = tuple(a for a in OWNED_ACTIONS if a in applicable[shared_rule.resource])
-        if "read" in actions and set(owned) <= actions and len(owned) > 1:
-            level = READ_WRITE_DELETE
-        elif "read" in actions:
-            level = READ
-        else:
-            continue
-        source_group = members_group(*shared_rule.from_)
-        to_group = members_group(*shared_rule.to)
-        sources, receivers = groups[source_group][0], groups[to_group][0]
-        if not sources or not receivers:
-            continue
-        rule = ZohoRule(
-            f"crmorg sharing {shared_rule.id}",
-            shared_rule.resource,
-            sources,
-            receivers,
-            level,
-            ("sharing", shared_rule.id),
-        )
-        rules.append((rule, source_group, to_group))
+                self.rules.append((rule, source_group, to_group))
 
-    for name, (members, description) in sorted(groups.items()):
-        if not members:
-            continue
-        ordered = sorted(members)
-        steps.append(
-            Step(
-                name=f"group:{name}",
-                method="POST",
-                path=f"{API}/settings/user_groups",
-                body={
-                    "user_groups": [
-                        {
-                            "name": name,
-                            "description": description,
-                            "sources": [
-                                {
-                                    "type": "users",
-                                    "source": {"name": people[p].name},
-                                    "subordinates": False,
-                                }
-                                for p in ordered
-                            ],
-                        }
-                    ]
-                },
-                sdk="user_groups.BodyWrapper",
-                depends_on=tuple(f"user:{p}" for p in ordered),
-                resolve=tuple(
-                    Resolve(("user_groups", 0, "sources", i, "source", "id"), f"user:{p}")
-                    for i, p in enumerate(ordered)
-                ),
-                creates=("group", name),
-            )
-        )
-
-    def shared(group: str | None, at: tuple[str | int, ...]) -> tuple[Body, list[Resolve]]:
-        if group is None:
-            return {"type": "all_users", "subordinates": False}, []
-        return (
-            {"type": "groups", "resource": {"name": group}, "subordinates": False},
-            [Resolve((*at, "resource", "id"), f"group:{group}")],
-        )
-
-    for rule, source_group, to_group in sorted(rules, key=lambda item: item[0].name):
-        shared_from, from_refs = shared(source_group, ("sharing_rules", 0, "shared_from"))
-        shared_to, to_refs = shared(to_group, ("sharing_rules", 0, "shared_to"))
-        steps.append(
-            Step(
-                name=f"rule:{rule.name}",
-                method="POST",
-                path=f"{API}/settings/data_sharing/rules",
-                params={"module": modules[rule.resource]},
-                body={
-                    "sharing_rules": [
-                        {
-                            "name": rule.name,
-                            "type": "Record_Owner_Based",
-                            "module": {"api_name": modules[rule.resource]},
-                            "shared_from": shared_from,
-                            "shared_to": shared_to,
-                            "permission_type": rule.level,
-                            "superiors_allowed": False,
-                        }
-                    ]
-                },
-                sdk="sharing_rules.BodyWrapper",
-                depends_on=tuple(r.ref for r in (*from_refs, *to_refs)),
-                resolve=(*from_refs, *to_refs),
-            )
-        )
-
-    # Field permissions, per profile.
-    field_permissions: dict[tuple[tuple[str, ...], str, str], str] = {}
-    holders: dict[tuple[str, ...], str] = {}
-    for person in sorted(people):
-        holders.setdefault(profile_of[person], person)
-    for r in resources:
-        declared = model.resources[r].fields
-        for field_id in sorted(declared):
-            api_name = field_of(model, r, field_id)
-            entries: list[Body] = []
-            resolve_fields: list[Resolve] = []
-            for key in keys:
-                if declared[field_id].restricted:
-                    # A person's field access is not their roles' widest: a role's own
-                    # counts where the person may act on the record (format v1.1 §12).
-                    holder = holders.get(key)
-                    access = (
-                        model.field_access(holder, r, field_id)
-                        if holder is not None
-                        else max(
-                            (model.field_access(role, r, field_id) for role in key),
-                            key=("none", "read", "edit").index,
-                            default="none",
-                        )
-                    )
-                else:
-                    access = "edit"
-                permission = {"edit": "read_write", "read": "read_only", "none": "hidden"}[access]
-                field_permissions[(key, r, field_id)] = permission
-                resolve_fields.append(
-                    Resolve(("fields", 0, "profiles", len(entries), "id"), _clone_step(key))
-                )
-                entries.append({"name": profile_name(compiled, key), "permission_type": permission})
-            module = modules[r]
-            reads_name = f"fields:{module}"
-            if all(read.name != reads_name for read in reads):
-                reads.append(Read(reads_name, f"{API}/settings/fields", {"module": module}))
-            steps.append(
+    def group_steps(self) -> None:
+        for name, (members, description) in sorted(self.groups.items()):
+            if not members:
+                continue
+            ordered = sorted(members)
+            sources = [
+                {"type": "users", "source": {"name": self.people[p].name}, "subordinates": False}
+                for p in ordered
+            ]
+            self.steps.append(
                 Step(
-                    name=f"field:{r}.{field_id}",
-                    method="PUT",
-                    path=f"{API}/settings/fields/{{field:{module}:{api_name}}}",
-                    params={"module": module},
-                    body={"fields": [{"api_name": api_name, "profiles": entries}]},
-                    sdk="fields.BodyWrapper",
-                    depends_on=tuple(_clone_step(k) for k in keys),
-                    resolve=tuple(resolve_fields),
+                    name=f"group:{name}",
+                    method="POST",
+                    path=f"{API}/settings/user_groups",
+                    body={
+                        "user_groups": [
+                            {"name": name, "description": description, "sources": sources}
+                        ]
+                    },
+                    sdk="user_groups.BodyWrapper",
+                    depends_on=tuple(f"user:{p}" for p in ordered),
+                    resolve=tuple(
+                        Resolve(("user_groups", 0, "sources", i, "source", "id"), f"user:{p}")
+                        for i, p in enumerate(ordered)
+                    ),
+                    creates=("group", name),
                 )
             )
 
-    return Plan(
-        reads=tuple(reads),
-        steps=tuple(steps),
-        manager=manager,
-        profile_of=profile_of,
-        profile_permissions=profile_permissions,
-        share_type=share_type,
-        rules=tuple(rule for rule, _, _ in sorted(rules, key=lambda item: item[0].name)),
-        field_permissions=field_permissions,
-        compiled=compiled,
-    )
+    def rule_steps(self) -> None:
+        def shared(group: str | None, key: str) -> tuple[Body, list[Resolve]]:
+            if group is None:
+                return {"type": "all_users", "subordinates": False}, []
+            at = ("sharing_rules", 0, key, "resource", "id")
+            return (
+                {"type": "groups", "resource": {"name": group}, "subordinates": False},
+                [Resolve(at, f"group:{group}")],
+            )
+
+        for rule, source_group, to_group in sorted(self.rules, key=lambda item: item[0].name):
+            shared_from, from_refs = shared(source_group, "shared_from")
+            shared_to, to_refs = shared(to_group, "shared_to")
+            module = self.modules[rule.resource]
+            body = {
+                "name": rule.name,
+                "type": "Record_Owner_Based",
+                "module": {"api_name": module},
+                "shared_from": shared_from,
+                "shared_to": shared_to,
+                "permission_type": rule.level,
+                "superiors_allowed": False,
+            }
+            self.steps.append(
+                Step(
+                    name=f"rule:{rule.name}",
+                    method="POST",
+                    path=f"{API}/settings/data_sharing/rules",
+                    params={"module": module},
+                    body={"sharing_rules": [body]},
+                    sdk="sharing_rules.BodyWrapper",
+                    depends_on=tuple(r.ref for r in (*from_refs, *to_refs)),
+                    resolve=(*from_refs, *to_refs),
+                )
+            )
+
+    def field_access(self, key: tuple[str, ...], resource: str, field_id: str) -> str:
+        """A profile's access to a restricted field: a holder's (a person's field access
+        is not their roles' widest: a role's own counts where the person may act on the
+        record, format v1.1 §12), or for a profile nobody holds, its roles' widest."""
+        holder = self._holders.get(key)
+        if holder is not None:
+            return self.model.field_access(holder, resource, field_id)
+        return max(
+            (self.model.field_access(role, resource, field_id) for role in key),
+            key=("none", "read", "edit").index,
+            default="none",
+        )
+
+    @cached_property
+    def _holders(self) -> dict[tuple[str, ...], str]:
+        found: dict[tuple[str, ...], str] = {}
+        for person in sorted(self.people):
+            found.setdefault(self.profile_of[person], person)
+        return found
+
+    def field_steps(self) -> None:
+        """Each declared field's permission in every profile."""
+        for r in self.resources:
+            declared = self.model.resources[r].fields
+            module = self.modules[r]
+            for field_id in sorted(declared):
+                api_name = field_of(self.model, r, field_id)
+                entries: list[Body] = []
+                refs: list[Resolve] = []
+                for key in self.profiles:
+                    restricted = declared[field_id].restricted
+                    access = self.field_access(key, r, field_id) if restricted else "edit"
+                    permission = FIELD_PERMISSIONS[access]
+                    self.field_permissions[(key, r, field_id)] = permission
+                    at = ("fields", 0, "profiles", len(entries), "id")
+                    refs.append(Resolve(at, _clone_step(key)))
+                    entries.append(
+                        {"name": profile_name(self.compiled, key), "permission_type": permission}
+                    )
+                read_name = f"fields:{module}"
+                if all(read.name != read_name for read in self.reads):
+                    self.reads.append(Read(read_name, f"{API}/settings/fields", {"module": module}))
+                self.steps.append(
+                    Step(
+                        name=f"field:{r}.{field_id}",
+                        method="PUT",
+                        path=f"{API}/settings/fields/{{field:{module}:{api_name}}}",
+                        params={"module": module},
+                        body={"fields": [{"api_name": api_name, "profiles": entries}]},
+                        sdk="fields.BodyWrapper",
+                        depends_on=tuple(_clone_step(k) for k in self.profiles),
+                        resolve=tuple(refs),
+                    )
+                )
+
+
+def build_plan(model: Model) -> Plan:
+    """The plan for ``model``: its steps, and the access they give in Zoho."""
+    return _Builder(model).plan()
