@@ -17,7 +17,7 @@ from functools import cached_property
 from crmorg.export.compiled import CompiledModel
 from crmorg.export.fidelity import Direction, Loss
 from crmorg.export.zoho.mapping import RECORD_ACTIONS
-from crmorg.export.zoho.plan import LEVEL_ACTIONS, SHARE_TYPE_ACTIONS, Plan
+from crmorg.export.zoho.plan import LEVEL_ACTIONS, SHARE_TYPE_ACTIONS, Plan, ZohoRule
 from crmorg.findings import Path
 from crmorg.model import Model
 
@@ -146,114 +146,83 @@ def _widest(reaches: Iterable[str]) -> str:
     return " and ".join(s for s in REACHES if s in found) or "none"
 
 
+NOT_IN_PROFILE = "not carried: a Zoho profile has no per-module {action} permission"
+CREATE_FOR_ANY_OWNER = "Zoho's Create permission lets the user create records for any owner"
+HIERARCHY = (
+    "Zoho's role hierarchy lets a superior {verb} every record of the people who report to them"
+)
+TOGETHER = "a Zoho sharing rule gives Read/Write/Delete together"
+READ_ONLY_RULE = "not carried: a Zoho sharing rule gives Read, or Read/Write/Delete together"
+PART_OF_REACH = (
+    "not all of it is carried: Zoho sharing rules give Read, or Read/Write/Delete together"
+)
+
+_Key = tuple[str, Path, str, str, Direction]
+"""A loss without its people: construct, path, written, carried, direction."""
+
+
 def losses(model: Model, plan: Plan) -> tuple[Loss, ...]:
+    """Every difference between the model's reach and Zoho's, person by person, as the
+    losses of the grants and sharing rules that cause them."""
     reach = Reach(model, plan)
     compiled = plan.compiled
     rules = {rule.name: rule for rule in plan.rules}
-    found: dict[tuple[str, Path, str, str, Direction], set[str]] = {}
-
-    def add(
-        construct: str, path: Path, written: str, carried: str, direction: Direction, person: str
-    ) -> None:
-        found.setdefault((construct, path, written, carried, direction), set()).add(person)
-
+    found: dict[_Key, set[str]] = {}
     for person in compiled.people:
         for resource in compiled.resources:
             for action in compiled.applicable[resource]:
-                expected = reach.in_model(person, resource, action)
-                zoho = reach.in_zoho(person, resource, action) if action in RECORD_ACTIONS else {}
-                if expected == frozenset(zoho):
-                    continue
-                held = model.access.held_grant(person, (resource, action))
-                grant_path: Path = (
-                    ("roles", held.role, "grants") if held is not None else ("people", person)
-                )
-                written = (
-                    f"{resource}.{action} at {_widest(reach.reaches(person, resource, action))}"
-                )
-                if action not in RECORD_ACTIONS:
-                    add(
-                        "grant",
-                        grant_path,
-                        f"{resource}.{action}",
-                        f"not carried: a Zoho profile has no per-module {action} permission",
-                        Direction.UNDER,
-                        person,
-                    )
-                    continue
-                over = {zoho[o] for o in set(zoho) - expected}
-                for how in sorted(over):
-                    rule = rules.get(how)
-                    if how == "create":
-                        add(
-                            "scope",
-                            grant_path,
-                            written,
-                            "Zoho's Create permission lets the user create records for any owner",
-                            Direction.OVER,
-                            person,
-                        )
-                    elif how == "hierarchy":
-                        add(
-                            "scope",
-                            grant_path,
-                            written,
-                            f"Zoho's role hierarchy lets a superior {_VERBS[action]} every record "
-                            "of the people who report to them",
-                            Direction.OVER,
-                            person,
-                        )
-                    elif rule is not None and rule.origin[0] == "sharing":
-                        add(
-                            "sharing-rule",
-                            ("sharing", rule.origin[1]),
-                            f"{resource}.{action}",
-                            "a Zoho sharing rule gives Read/Write/Delete together",
-                            Direction.OVER,
-                            person,
-                        )
-                    else:
-                        add(
-                            "scope",
-                            grant_path,
-                            written,
-                            "a Zoho sharing rule gives Read/Write/Delete together",
-                            Direction.OVER,
-                            person,
-                        )
-                if expected - set(zoho):
-                    shared_only = not (
-                        expected - set(zoho) <= _sharing_owners(reach, person, resource, action)
-                    )
-                    rule_ids = _sharing_rules_giving(reach, person, resource, action)
-                    if not shared_only and rule_ids:
-                        for rule_id in rule_ids:
-                            add(
-                                "sharing-rule",
-                                ("sharing", rule_id),
-                                f"{resource}.{action}",
-                                "not carried: a Zoho sharing rule gives Read, or "
-                                "Read/Write/Delete together",
-                                Direction.UNDER,
-                                person,
-                            )
-                    else:
-                        add(
-                            "scope",
-                            grant_path,
-                            written,
-                            "not all of it is carried: Zoho sharing rules give Read, or "
-                            "Read/Write/Delete together",
-                            Direction.UNDER,
-                            person,
-                        )
+                for key in _differences(model, reach, rules, person, resource, action):
+                    found.setdefault(key, set()).add(person)
     return tuple(
         Loss(construct, path, written, carried, direction, tuple(sorted(people)))
         for (construct, path, written, carried, direction), people in sorted(
-            found.items(),
-            key=lambda item: (item[0][0], item[0][1], item[0][2], item[0][3], item[0][4].value),
+            found.items(), key=lambda item: (*item[0][:4], item[0][4].value)
         )
     )
+
+
+def _differences(
+    model: Model,
+    reach: Reach,
+    rules: dict[str, ZohoRule],
+    person: str,
+    resource: str,
+    action: str,
+) -> list[_Key]:
+    expected = reach.in_model(person, resource, action)
+    zoho = reach.in_zoho(person, resource, action) if action in RECORD_ACTIONS else {}
+    if expected == frozenset(zoho):
+        return []
+    held = model.access.held_grant(person, (resource, action))
+    grant: Path = ("roles", held.role, "grants") if held is not None else ("people", person)
+    permission = f"{resource}.{action}"
+    if action not in RECORD_ACTIONS:
+        return [("grant", grant, permission, NOT_IN_PROFILE.format(action=action), Direction.UNDER)]
+    written = f"{permission} at {_widest(reach.reaches(person, resource, action))}"
+    keys: list[_Key] = []
+    for how in sorted({zoho[owner] for owner in set(zoho) - expected}):
+        rule = rules.get(how)
+        if how == "create":
+            keys.append(("scope", grant, written, CREATE_FOR_ANY_OWNER, Direction.OVER))
+        elif how == "hierarchy":
+            carried = HIERARCHY.format(verb=_VERBS[action])
+            keys.append(("scope", grant, written, carried, Direction.OVER))
+        elif rule is not None and rule.origin[0] == "sharing":
+            path: Path = ("sharing", rule.origin[1])
+            keys.append(("sharing-rule", path, permission, TOGETHER, Direction.OVER))
+        else:
+            keys.append(("scope", grant, written, TOGETHER, Direction.OVER))
+    missing = expected - set(zoho)
+    if missing:
+        rule_ids = _sharing_rules_giving(reach, person, resource, action)
+        if rule_ids and missing <= _sharing_owners(reach, person, resource, action):
+            keys += [
+                ("sharing-rule", ("sharing", rule_id), permission, READ_ONLY_RULE, Direction.UNDER)
+                for rule_id in rule_ids
+            ]
+        else:
+            keys.append(("scope", grant, written, PART_OF_REACH, Direction.UNDER))
+    return keys
 
 
 def _sharing_rules_giving(reach: Reach, person: str, resource: str, action: str) -> list[str]:
