@@ -35,6 +35,13 @@ class Reach:
         self.everyone = frozenset(self.compiled.people)
 
     @cached_property
+    def _rules(self) -> dict[str, list[ZohoRule]]:
+        by_resource: dict[str, list[ZohoRule]] = {}
+        for rule in self.plan.rules:
+            by_resource.setdefault(rule.resource, []).append(rule)
+        return by_resource
+
+    @cached_property
     def _team_mates(self) -> dict[str, frozenset[str]]:
         teams = self.compiled.teams
         return {
@@ -122,12 +129,8 @@ class Reach:
         if action in SHARE_TYPE_ACTIONS[self.plan.share_type[resource]]:
             return dict.fromkeys(self.everyone, "default")
         how: dict[str, str] = {}
-        for rule in self.plan.rules:
-            if (
-                rule.resource == resource
-                and action in LEVEL_ACTIONS[rule.level]
-                and person in rule.receivers
-            ):
+        for rule in self._rules.get(resource, ()):
+            if action in LEVEL_ACTIONS[rule.level] and person in rule.receivers:
                 for owner in rule.sources if rule.sources is not None else self.everyone:
                     how.setdefault(owner, rule.name)
         how.update(dict.fromkeys(self.below[person], "hierarchy"))
