@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping
 
 from crmorg.export.zoho.mapping import field_of, module_of
@@ -53,15 +54,17 @@ def differences(model: Model, files: Mapping[str, str | bytes]) -> tuple[set[Key
 
 
 def listed(files: Mapping[str, str | bytes]) -> set[Key]:
-    """(person, resource, action, direction) of every loss in ``fidelity.json``."""
+    """(person, resource, action, direction) of every loss in ``fidelity.json``; each
+    is one loss's only (a difference is explained by exactly one loss)."""
     content = files["fidelity.json"]
     document = json.loads(content if isinstance(content, str) else content.decode("utf-8"))
-    keys: set[Key] = set()
+    keys: list[Key] = []
     for loss in document["losses"]:
         resource, _, action = loss["written"].split(" ", 1)[0].partition(".")
-        for person in loss["people"]:
-            keys.add((person, resource, action, loss["direction"]))
-    return keys
+        keys += [(person, resource, action, loss["direction"]) for person in loss["people"]]
+    twice = sorted(key for key, count in Counter(keys).items() if count > 1)
+    assert not twice, f"differences listed by more than one loss: {twice[:10]}"
+    return set(keys)
 
 
 def check(model: Model, files: Mapping[str, str | bytes]) -> int:

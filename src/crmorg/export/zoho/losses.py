@@ -219,10 +219,9 @@ def _differences(
     if missing:
         rule_ids = _sharing_rules_giving(reach, person, resource, action)
         if rule_ids and missing <= _sharing_owners(reach, person, resource, action):
-            keys += [
-                ("sharing-rule", ("sharing", rule_id), permission, READ_ONLY_RULE, Direction.UNDER)
-                for rule_id in rule_ids
-            ]
+            # One loss per difference: the first of the rules that would give it.
+            path = ("sharing", rule_ids[0])
+            keys.append(("sharing-rule", path, permission, READ_ONLY_RULE, Direction.UNDER))
         else:
             keys.append(("scope", grant, written, PART_OF_REACH, Direction.UNDER))
     return keys
