@@ -55,9 +55,11 @@ class FakeZoho:
             }
         path = request.path
         if request.method == "GET":
+            module = request.query.get("module", [""])[0]
             if path == "/crm/v8/settings/fields":
-                module = request.query.get("module", [""])[0]
                 name = f"fields_{module}"
+            elif path == "/crm/v8/settings/data_sharing/rules":
+                name = f"sharing_rules_{module}"
             else:
                 name = {
                     "/crm/v8/settings/roles": "roles",

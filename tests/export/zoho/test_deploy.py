@@ -98,26 +98,30 @@ def test_deploy_reads_then_sends_every_step_with_ids_resolved(
         "/crm/v8/settings/profiles",
         "/crm/v8/settings/profiles/5725767000000026014",  # Standard, resolved by name
     ]
-    # ann's position exists already (recorded), and so does bo, on the users' second
-    # page: kept, not created again.
-    assert "kept: role:ann" in printed and "5725767000000431001" in printed
-    assert "kept: user:bo" in printed and [r.query.get("page") for r in reads[3:5]] == [
-        None,
-        ["2"],
-    ]
-    sent_steps = [s for s in plan["steps"] if s["name"] not in ("role:ann", "user:bo")]
-    assert len(writes) == len(sent_steps)
+    # ann's position exists already (recorded), and so do bo, on the users' second
+    # page, and the sharing rule: each is updated in place (its body PUT to its id).
+    existing = {
+        "role:ann": "/crm/v8/settings/roles/5725767000000431001",
+        "user:bo": "/crm/v8/users/5725767000000411002",
+        "rule:crmorg sharing east_leads": "/crm/v8/settings/data_sharing/rules/5725767000000601001",
+    }
+    for step, path in existing.items():
+        assert f"updated existing: {step} (PUT {path})" in printed
+    assert [r.query.get("page") for r in reads[3:5]] == [None, ["2"]]
+    assert len(writes) == len(plan["steps"])
     ids: dict[str, str] = {
-        "role:ann": "5725767000000431001",
         "existing-role:CEO": "5725767000000026005",
-        "user:bo": "5725767000000411002",
+        **{step: path.rsplit("/", 1)[1] for step, path in existing.items()},
     }
     standard = json.loads((RECORDED / "standard_profile.json").read_text(encoding="utf-8"))
     for detail in standard["profiles"][0]["permissions_details"]:
         ids[f"permission:{detail['module']}:{detail['name']}"] = detail["id"]
     ids["field:Leads:Margin"] = "5725767000000501001"
-    for step, request in zip(sent_steps, writes, strict=True):
-        assert request.method == step["method"], step["name"]
+    for step, request in zip(plan["steps"], writes, strict=True):
+        if step["name"] in existing:
+            assert (request.method, request.path) == ("PUT", existing[step["name"]])
+        else:
+            assert request.method == step["method"], step["name"]
         for ref in step["resolve"]:
             assert _at(request.body, ref["at"]) == ids[ref["ref"]], (step["name"], ref)
         body = json.loads((out / step["body"]).read_text(encoding="utf-8"))
@@ -128,7 +132,7 @@ def test_deploy_reads_then_sends_every_step_with_ids_resolved(
             for detail in body["profiles"][0]["permissions_details"]:
                 detail["id"] = ids[f"permission:{detail['module']}:{detail['name']}"]
         assert request.body == body, step["name"]
-        if step["creates"] is not None:
+        if step["creates"] is not None and step["name"] not in existing:
             assert request.created is not None
             ids[step["name"]] = request.created
     # The placeholders of paths are ids too: a profile's permissions go to its clone.
@@ -146,8 +150,7 @@ def test_sent_bodies_with_their_ids_are_still_sdk_bodies(
     with running() as fake:
         assert _deploy(out, fake, monkeypatch) == 0
     writes = [r for r in fake.requests if r.method != "GET"]
-    sent_steps = [s for s in plan["steps"] if s["name"] not in ("role:ann", "user:bo")]
-    for step, request in zip(sent_steps, writes, strict=True):
+    for step, request in zip(plan["steps"], writes, strict=True):
         # The SDK types ids as Long: Zoho's JSON writes them as strings, the SDK as ints.
         body = _ints(request.body, step)
         assert (
@@ -175,7 +178,7 @@ def test_a_failing_step_is_named_and_nothing_after_it_is_sent(
     first_group = next(s["name"] for s in plan["steps"] if s["name"].startswith("group:"))
     assert f"step {first_group}:" in error and "HTTP 400" in error and "INVALID_DATA" in error
     assert fake.requests[-1].path.endswith("/settings/user_groups")
-    assert not any("/rules" in r.path for r in fake.requests)
+    assert not any("/rules" in r.path for r in fake.requests if r.method != "GET")
 
 
 def test_a_wrong_token_stops_at_the_first_read(
@@ -214,7 +217,7 @@ def test_dry_run_sends_only_reads(
         assert _deploy(out, fake, monkeypatch, "--dry-run") == 0
     assert {r.method for r in fake.requests} == {"GET"}
     printed = capsys.readouterr().out
-    assert "would keep: role:ann" in printed and "would create: role:bo" in printed
+    assert "would update: role:ann" in printed and "would create: role:cy" in printed
     assert f"would apply {len(plan['steps'])} step(s)" in printed
 
 

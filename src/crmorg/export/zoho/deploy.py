@@ -4,11 +4,14 @@ the plan's requests in order.
 Phase 1 (GET only) reads the organisation's roles, profiles, the permissions of the
 ``Standard`` profile, users, user groups and the fields of the modules with field
 steps, so that every name a body refers to resolves to its id. Phase 2 sends each step:
-an object the organisation already has by the same name (a role, profile, user group,
-or a user by email) is kept and its id reused; otherwise the step's ``resolve`` entries
-put the ids into its body and its path, and the id the response returns is what later
-steps refer to. The first failure stops the run with a :class:`DeployError` naming the
-step. Nothing here prints: the command line reports the :class:`Outcome` list.
+the step's ``resolve`` entries put the ids into its body and its path, and the id the
+response returns is what later steps refer to. An object the organisation already has
+by the same name (a role, user group or sharing rule, a user by email) is updated in
+place (its body PUT to its id) and its id reused, so running a plan again, or a new
+export of the same model, changes what is there instead of duplicating it; a profile
+that exists is kept (its permissions step follows anyway). The first failure stops
+the run with a :class:`DeployError` naming the step. Nothing here prints: the command
+line reports the :class:`Outcome` list.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ Transport = Callable[[str, str, Mapping[str, str], bytes | None], tuple[int, byt
 DEFAULT_API_DOMAIN = "https://www.zohoapis.com"
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _READ_KEYS = {
+    "sharing_rules": ("sharing_rules", "rule"),
     "roles": ("roles", "role"),
     "profiles": ("profiles", "profile"),
     "users": ("users", "user"),
@@ -47,8 +51,10 @@ class DeployError(Exception):
 
 @dataclass(frozen=True)
 class Outcome:
-    """What happened to one step: ``created``, ``kept`` (it existed), ``updated``, or in
-    a dry run ``would create`` / ``would keep`` / ``would send``."""
+    """What happened to one step: ``created``; ``updated existing`` (it existed by name:
+    its body was PUT to it) or ``kept`` (a profile that existed); ``updated``; in a dry
+    run ``would create`` / ``would update`` / ``would keep`` / ``would send``, or
+    ``blocked: why``."""
 
     step: str
     action: str
@@ -175,8 +181,9 @@ def _read(session: _Session, plan: LoadedPlan) -> None:
     for read in plan.document["phase1"]:
         name = f"read {read['name']}"
         answer = _all_pages(session, name, read["path"], read["params"])
-        if read["name"] in _READ_KEYS:
-            key, kind = _READ_KEYS[read["name"]]
+        read_kind = read["name"].split(":", 1)[0]
+        if read_kind in _READ_KEYS:
+            key, kind = _READ_KEYS[read_kind]
             for entry in answer.get(key, []) if isinstance(answer, dict) else []:
                 label = entry.get("email") if kind == "user" else entry.get("name")
                 if label is not None and entry.get("id") is not None:
@@ -231,6 +238,54 @@ def _put(body: Any, at: list[Any], value: str) -> None:
     target[at[-1]] = value
 
 
+def _apply(session: _Session, plan: LoadedPlan, step: Mapping[str, Any], dry_run: bool) -> Outcome:
+    """Send one step (or, in a dry run, check that everything it needs resolves)."""
+    name, method, path, params = step["name"], step["method"], step["path"], step["params"]
+    creates = step.get("creates")
+    found = None if creates is None else session.existing.get((creates["kind"], creates["name"]))
+    if found is not None:
+        session.known[name] = found
+        if step.get("update_path") is None:
+            return Outcome(name, "would keep" if dry_run else "kept", method, path, found)
+        method, path = "PUT", step["update_path"].replace("{existing}", found)
+    if dry_run:
+        if step.get("blocked"):
+            session.known[name] = f"<{name}>"
+            return Outcome(name, f"blocked: {step['blocked']}", method, path)
+        session.known.setdefault(name, f"<{name}>")
+        for ref in _refs(step, plan.bodies[step["body"]]):
+            session.ref(name, ref)
+        would = "would update" if found else "would create" if creates else "would send"
+        return Outcome(name, would, method, path, found)
+    body = copy.deepcopy(plan.bodies[step["body"]])
+    for ref in step["resolve"]:
+        _put(body, ref["at"], session.ref(name, ref["ref"]))
+    if step.get("resolve_permissions"):
+        for entry in body["profiles"]:
+            for detail in entry["permissions_details"]:
+                detail["id"] = session.ref(name, f"permission:{detail['module']}:{detail['name']}")
+    url = session.url(name, path, params)
+    _, answer = session.call(name, method, url, body)
+    failed = [e for e in _entries(answer) if str(e.get("status", "success")) != "success"]
+    if failed:
+        raise DeployError(name, f"{method} {url}: {_zoho_message({'x': failed})}")
+    if found is not None:
+        return Outcome(name, "updated existing", method, path, found)
+    created = next(
+        (
+            str(e["details"]["id"])
+            for e in _entries(answer)
+            if isinstance(e.get("details"), dict) and "id" in e["details"]
+        ),
+        None,
+    )
+    if creates is not None:
+        if created is None:
+            raise DeployError(name, f"{method} {url}: the response holds no id")
+        session.known[name] = created
+    return Outcome(name, "created" if creates else "updated", method, path, created)
+
+
 def deploy(
     plan: LoadedPlan,
     *,
@@ -264,54 +319,5 @@ def deploy(
     _read(session, plan)
     outcomes: list[Outcome] = []
     for step in plan.steps:
-        name, method = step["name"], step["method"]
-        creates = step.get("creates")
-        if creates is not None:
-            found = session.existing.get((creates["kind"], creates["name"]))
-            if found is not None:
-                session.known[name] = found
-                outcomes.append(
-                    Outcome(name, "would keep" if dry_run else "kept", method, step["path"], found)
-                )
-                continue
-        if dry_run and step.get("blocked"):
-            session.known[name] = f"<{name}>"
-            outcomes.append(Outcome(name, f"blocked: {step['blocked']}", method, step["path"]))
-            continue
-        if dry_run:
-            session.known[name] = f"<{name}>"
-            for ref in _refs(step, plan.bodies[step["body"]]):
-                session.ref(name, ref)
-            outcomes.append(
-                Outcome(name, "would create" if creates else "would send", method, step["path"])
-            )
-            continue
-        body = copy.deepcopy(plan.bodies[step["body"]])
-        for ref in step["resolve"]:
-            _put(body, ref["at"], session.ref(name, ref["ref"]))
-        if step.get("resolve_permissions"):
-            for entry in body["profiles"]:
-                for detail in entry["permissions_details"]:
-                    ref = f"permission:{detail['module']}:{detail['name']}"
-                    detail["id"] = session.ref(name, ref)
-        url = session.url(name, step["path"], step["params"])
-        _, answer = session.call(name, method, url, body)
-        failed = [e for e in _entries(answer) if str(e.get("status", "success")) != "success"]
-        if failed:
-            raise DeployError(name, f"{method} {url}: {_zoho_message({'x': failed})}")
-        created = next(
-            (
-                str(e["details"]["id"])
-                for e in _entries(answer)
-                if isinstance(e.get("details"), dict) and "id" in e["details"]
-            ),
-            None,
-        )
-        if creates is not None:
-            if created is None:
-                raise DeployError(name, f"{method} {url}: the response holds no id")
-            session.known[name] = created
-        outcomes.append(
-            Outcome(name, "created" if creates else "updated", method, step["path"], created)
-        )
+        outcomes.append(_apply(session, plan, step, dry_run))
     return outcomes

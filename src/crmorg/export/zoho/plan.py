@@ -90,6 +90,9 @@ class Step:
     resolve: tuple[Resolve, ...] = ()
     creates: tuple[str, str] | None = None
     """(kind, name) of the object the step creates; deploying reuses one of that name."""
+    update_path: str | None = None
+    """Where the body goes (PUT) when the object exists already: ``{existing}`` is its
+    id. None: an existing one is kept as it is (a profile: its permissions follow)."""
     resolve_permissions: bool = False
     """Each of the body's ``permissions_details`` gets the id of the organisation's
     permission of its ``module`` and ``name`` (``permission:<module>:<name>``)."""
@@ -272,6 +275,7 @@ class _Builder:
                     depends_on=(ref,) if above is not None else (),
                     resolve=(Resolve(("roles", 0, "reporting_to", "id"), ref),),
                     creates=("role", position_name(compiled, person)),
+                    update_path=f"{API}/settings/roles/{{existing}}",
                 )
             )
 
@@ -346,6 +350,7 @@ class _Builder:
                         Resolve(("users", 0, "profile", "id"), profile),
                     ),
                     creates=("user", email or person),
+                    update_path=f"{API}/users/{{existing}}",
                     blocked=None if email else blocked,
                 )
             )
@@ -491,6 +496,7 @@ class _Builder:
                         for i, p in enumerate(ordered)
                     ),
                     creates=("group", name),
+                    update_path=f"{API}/settings/user_groups/{{existing}}",
                 )
             )
 
@@ -527,8 +533,15 @@ class _Builder:
                     sdk="sharing_rules.BodyWrapper",
                     depends_on=tuple(r.ref for r in (*from_refs, *to_refs)),
                     resolve=(*from_refs, *to_refs),
+                    creates=("rule", rule.name),
+                    update_path=f"{API}/settings/data_sharing/rules/{{existing}}",
                 )
             )
+            read_name = f"sharing_rules:{module}"
+            if all(read.name != read_name for read in self.reads):
+                self.reads.append(
+                    Read(read_name, f"{API}/settings/data_sharing/rules", {"module": module})
+                )
 
     def field_access(self, key: tuple[str, ...], resource: str, field_id: str) -> str:
         """A profile's access to a restricted field: a holder's (a person's field access

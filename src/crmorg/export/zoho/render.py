@@ -47,6 +47,7 @@ def render(plan: Plan) -> RenderedFiles:
                 "creates": None
                 if step.creates is None
                 else {"kind": step.creates[0], "name": step.creates[1]},
+                "update_path": step.update_path,
                 "blocked": step.blocked,
             }
         )
