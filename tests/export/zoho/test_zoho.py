@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 import crmorg
 import crmorg.text
-from crmorg.export import EXPORTERS
+from crmorg.export import EXPORTERS, ExportError
 from crmorg.model import Model
 
 from ..strategies import load_document, models
@@ -318,3 +318,71 @@ def test_a_forced_reporting_cycle_is_cut_and_its_loss_listed() -> None:
     assert roots == ["role:p1"]
     assert check(model, files) > 0
     assert ("p3", "lead", "read", "under-grants") in listed(files)  # p1, p2 are above it
+
+
+def _modules(objects: dict[str, str]) -> list[str]:
+    model = load_document(
+        {
+            "version": 1,
+            "organization": {"name": "Modules"},
+            "resources": {"deal": {}, "opportunity": {}, "deals": {}},
+            "roles": {"rep": {"grants": {"*": {"read": "own"}}}},
+            "people": {"p": {"roles": ["rep"]}},
+            "settings": {"export": {"zoho": {"objects": objects}}},
+        }
+    )
+    files = _render(model)
+    step = next(s for s in _json(files, "plan.json")["steps"] if s["name"] == "data-sharing")
+    return [entry["module"]["api_name"] for entry in _json(files, step["body"])["data_sharing"]]
+
+
+def test_each_resource_has_its_own_module() -> None:
+    # deal, deals, opportunity: a custom module never takes a standard module's name.
+    assert _modules({}) == ["Deal", "Deals_2", "Deals"]
+    # A mapping wins; the standard resource it displaces gets a custom module.
+    assert _modules({"deal": "Deals"}) == ["Deals", "Deals_2", "Opportunity"]
+    with pytest.raises(ExportError, match="both deal and opportunity to the Zoho module Deals"):
+        _modules({"deal": "Deals", "opportunity": "Deals"})
+
+
+def test_baselines_are_data_sharing_defaults_and_reach_is_a_rule_to_a_group() -> None:
+    model = load_document(
+        {
+            "version": 1,
+            "organization": {"name": "Defaults"},
+            "resources": {
+                "lead": {"baseline": {"read": "organization", "update": "organization"}},
+                "account": {"baseline": {"read": "organization"}},
+                "contact": {},
+            },
+            "roles": {
+                "rep": {"grants": {"*": {"*": "own"}, "contact": {"read": "team"}}},
+            },
+            "teams": {"east": {"lead": "ann"}},
+            "people": {
+                "ann": {"roles": ["rep"]},
+                "bo": {"roles": ["rep"], "teams": ["east"]},
+                "cy": {"roles": ["rep"]},
+            },
+        }
+    )
+    files = _render(model)
+    steps = {s["name"]: s for s in _json(files, "plan.json")["steps"]}
+    defaults = {
+        e["module"]["api_name"]: e["share_type"]
+        for e in _json(files, steps["data-sharing"]["body"])["data_sharing"]
+    }
+    assert defaults == {
+        "Leads": "public_read_write",
+        "Accounts": "public_read_only",
+        "Contacts": "private",
+    }
+    rule = _json(files, steps["rule:crmorg contact read team east"]["body"])["sharing_rules"][0]
+    assert (rule["permission_type"], rule["shared_from"]["resource"]["name"]) == (
+        "read",
+        "crmorg team east",
+    )
+    receivers = steps["group:crmorg contact read team east"]["resolve"]
+    assert [r["ref"] for r in receivers] == ["user:ann", "user:bo"]
+    assert not any(name.startswith("rule:crmorg lead") for name in steps)  # the default does
+    check(model, files)

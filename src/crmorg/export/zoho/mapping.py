@@ -49,10 +49,45 @@ BASE_PROFILE = "Standard"
 
 def module_of(model: Model, resource: str) -> str:
     """The Zoho module API name of ``resource``."""
-    mapped = model.settings.export.zoho.objects.get(resource)
-    if mapped:
-        return mapped
-    return STANDARD_MODULES.get(resource) or custom_module(resource)
+    return modules_of(model)[resource]
+
+
+def modules_of(model: Model) -> dict[str, str]:
+    """Every resource's module, one module each: the mappings in
+    ``settings.export.zoho.objects``, then the standard modules, then a custom module
+    named after the resource (``_2``, ``_3``... when that name is taken).
+
+    Raises :class:`~crmorg.export.errors.ExportError` when the settings map two
+    resources to one module: a module has one set of permissions and one default.
+    """
+    from crmorg.export.errors import ExportError
+
+    mapped = {r: m for r, m in sorted(model.settings.export.zoho.objects.items()) if m}
+    modules: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for resource in sorted(model.resources):
+        module = mapped.get(resource)
+        if module is None:
+            continue
+        if module in owner:
+            raise ExportError(
+                f"settings.export.zoho.objects maps both {owner[module]} and {resource} to "
+                f"the Zoho module {module}: a module has one set of permissions; map one "
+                "of them elsewhere"
+            )
+        modules[resource], owner[module] = module, resource
+    for resource in sorted(model.resources):
+        if resource in modules:
+            continue
+        module = STANDARD_MODULES.get(resource)
+        if module is None or module in owner:
+            base = custom_module(resource)
+            module, n = base, 1
+            while module in owner or module in STANDARD_MODULES.values():
+                n += 1
+                module = f"{base}_{n}"
+        modules[resource], owner[module] = module, resource
+    return modules
 
 
 def custom_module(resource: str) -> str:

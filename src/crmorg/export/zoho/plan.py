@@ -37,7 +37,7 @@ from crmorg.export.zoho.mapping import (
     RECORD_ACTIONS,
     ROOT_ROLE,
     field_of,
-    module_of,
+    modules_of,
     permission_name,
 )
 from crmorg.model import Model
@@ -209,7 +209,8 @@ class _Builder:
         self.people = compiled.people
         self.resources = compiled.resources
         self.applicable = compiled.applicable
-        self.modules = {r: module_of(model, r) for r in self.resources}
+        every_module = modules_of(model)
+        self.modules = {r: every_module[r] for r in self.resources}
         self.reads: list[Read] = [
             Read("roles", f"{API}/settings/roles"),
             Read("profiles", f"{API}/settings/profiles"),
