@@ -196,8 +196,7 @@ def _differences(
     zoho = reach.in_zoho(person, resource, action) if action in RECORD_ACTIONS else {}
     if expected == frozenset(zoho):
         return []
-    held = model.access.held_grant(person, (resource, action))
-    grant: Path = ("roles", held.role, "grants") if held is not None else ("people", person)
+    grant, scope = _written_at(model, person, resource, action)
     permission = f"{resource}.{action}"
     if action not in RECORD_ACTIONS:
         return [("grant", grant, permission, NOT_IN_PROFILE.format(action=action), Direction.UNDER)]
@@ -206,15 +205,15 @@ def _differences(
     for how in sorted({zoho[owner] for owner in set(zoho) - expected}):
         rule = rules.get(how)
         if how == "create":
-            keys.append(("scope", grant, written, CREATE_FOR_ANY_OWNER, Direction.OVER))
+            keys.append((scope, grant, written, CREATE_FOR_ANY_OWNER, Direction.OVER))
         elif how == "hierarchy":
             carried = HIERARCHY.format(verb=_VERBS[action])
-            keys.append(("scope", grant, written, carried, Direction.OVER))
+            keys.append((scope, grant, written, carried, Direction.OVER))
         elif rule is not None and rule.origin[0] == "sharing":
             path: Path = ("sharing", rule.origin[1])
             keys.append(("sharing-rule", path, permission, TOGETHER, Direction.OVER))
         else:
-            keys.append(("scope", grant, written, TOGETHER, Direction.OVER))
+            keys.append((scope, grant, written, TOGETHER, Direction.OVER))
     missing = expected - set(zoho)
     if missing:
         rule_ids = _sharing_rules_giving(reach, person, resource, action)
@@ -223,8 +222,20 @@ def _differences(
             path = ("sharing", rule_ids[0])
             keys.append(("sharing-rule", path, permission, READ_ONLY_RULE, Direction.UNDER))
         else:
-            keys.append(("scope", grant, written, PART_OF_REACH, Direction.UNDER))
+            keys.append((scope, grant, written, PART_OF_REACH, Direction.UNDER))
     return keys
+
+
+def _written_at(model: Model, person: str, resource: str, action: str) -> tuple[Path, str]:
+    """Where the person's winning grant of the permission is written, and what construct
+    a loss of its reach is: the grant on a role (``scope``), or a resource's baseline."""
+    held = model.access.held_grant(person, (resource, action))
+    if held is None:
+        return ("people", person), "scope"
+    source = held.grant.source
+    if source.baseline:
+        return ("resources", source.resource_key, "baseline", source.action_key), "baseline"
+    return ("roles", source.role, "grants", source.resource_key, source.action_key), "scope"
 
 
 def _sharing_rules_giving(reach: Reach, person: str, resource: str, action: str) -> list[str]:
