@@ -6,7 +6,6 @@ import json
 from collections import Counter
 from collections.abc import Mapping
 
-from crmorg.export.zoho.mapping import field_of, module_of
 from crmorg.model import Model
 
 from .simulator import Zoho
@@ -26,7 +25,7 @@ def differences(model: Model, files: Mapping[str, str | bytes]) -> tuple[set[Key
     permissions = model.access.catalog.permissions()
     found: set[Key] = set()
     for resource, action in permissions:
-        module = module_of(model, resource)
+        module = zoho.modules[resource]
         for person in people:
             for owner in people:
                 expected = bool(model.decide(person, action, resource, owner))
@@ -35,9 +34,9 @@ def differences(model: Model, files: Mapping[str, str | bytes]) -> tuple[set[Key
                     found.add((person, resource, action, "over-grants" if got else "under-grants"))
     on_fields: set[Key] = set()
     for resource, declared in model.resources.items():
-        module = module_of(model, resource)
+        module = zoho.modules[resource]
         for field_id in declared.fields:
-            api_name = field_of(model, resource, field_id)
+            api_name = zoho.fields[(resource, field_id)]
             for action in ("read", "update"):
                 if not model.access.catalog.applies(resource, action):
                     continue

@@ -67,6 +67,10 @@ class Zoho:
     rules: list[SharingRule] = field(default_factory=list)
     field_permission: dict[tuple[str, str, str], str] = field(default_factory=dict)
     """(profile, module, field API name) -> read_write, read_only or hidden."""
+    modules: dict[str, str] = field(default_factory=dict)
+    """crmorg resource -> its module (the plan's ``modules``)."""
+    fields: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(resource, field) -> its field API name."""
 
     @classmethod
     def read(cls, files: Mapping[str, str | bytes]) -> Zoho:
@@ -76,6 +80,10 @@ class Zoho:
 
         plan = json.loads(text("plan.json"))
         zoho = cls()
+        for entry in plan["modules"]:
+            zoho.modules[entry["resource"]] = entry["module"]
+            for field_id, api_name in entry["fields"].items():
+                zoho.fields[(entry["resource"], field_id)] = api_name
         for step in plan["steps"]:
             body: dict[str, Any] = json.loads(text(step["body"]))
             refs = {tuple(r["at"]): r["ref"] for r in step["resolve"]}

@@ -131,6 +131,10 @@ class Plan:
 
     reads: tuple[Read, ...]
     steps: tuple[Step, ...]
+    modules: Mapping[str, str]
+    """Resource -> its Zoho module."""
+    fields: Mapping[str, Mapping[str, str]]
+    """Resource -> field -> its Zoho field API name."""
     manager: Mapping[str, str | None]
     """Person -> the person their position reports to (None: the root role)."""
     profile_of: Mapping[str, tuple[str, ...]]
@@ -244,6 +248,12 @@ class _Builder:
         return Plan(
             reads=tuple(self.reads),
             steps=tuple(self.steps),
+            modules=self.modules,
+            fields={
+                r: {f: field_of(self.model, r, f) for f in sorted(self.model.resources[r].fields)}
+                for r in self.resources
+                if self.model.resources[r].fields
+            },
             manager=self.manager,
             profile_of=self.profile_of,
             profile_permissions=self.profile_permissions,

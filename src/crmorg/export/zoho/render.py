@@ -55,6 +55,14 @@ def render(plan: Plan) -> RenderedFiles:
         "format": FORMAT,
         "api": API,
         "organization": plan.compiled.organization,
+        "modules": [
+            {
+                "resource": resource,
+                "module": module,
+                "fields": dict(plan.fields.get(resource, {})),
+            }
+            for resource, module in sorted(plan.modules.items())
+        ],
         "phase1": [
             {"name": read.name, "method": "GET", "path": read.path, "params": dict(read.params)}
             for read in plan.reads
