@@ -24,6 +24,13 @@ STANDARD_MODULES: dict[str, str] = {
     "invoice": "Invoices",
     "product": "Products",
     "campaign": "Campaigns",
+    # Zoho's other standard modules, under the names models commonly give them.
+    "case": "Cases",
+    "task": "Tasks",
+    "vendor": "Vendors",
+    "purchase_order": "Purchase_Orders",
+    "price_book": "Price_Books",
+    "solution": "Solutions",
 }
 """crmorg resource -> the Zoho module of the same meaning (``settings.export.zoho.objects``
 overrides any of them)."""
