@@ -35,6 +35,16 @@ class FakeZoho:
     url: str = ""
     requests: list[Request] = field(default_factory=list)
     fail: Callable[[Request], bool] = lambda request: False
+    failure: tuple[int, Any] = (
+        400,
+        {
+            "code": "INVALID_DATA",
+            "details": {"api_name": "name"},
+            "message": "invalid data",
+            "status": "error",
+        },
+    )
+    """What a request ``fail`` picks gets."""
     reads: dict[str, Any] = field(default_factory=dict)
     ids: Iterator[int] = field(default_factory=lambda: itertools.count(5725767000009000001))
 
@@ -47,12 +57,7 @@ class FakeZoho:
                 "status": "error",
             }
         if self.fail(request):
-            return 400, {
-                "code": "INVALID_DATA",
-                "details": {"api_name": "name"},
-                "message": "invalid data",
-                "status": "error",
-            }
+            return self.failure
         path = request.path
         if request.method == "GET":
             module = request.query.get("module", [""])[0]

@@ -10,6 +10,7 @@ import pytest
 
 import crmorg
 from crmorg.cli.main import main
+from crmorg.export.zoho.deploy import DeployError, deploy, load_plan
 from crmorg.model import Model
 
 from ..strategies import load_document
@@ -249,3 +250,46 @@ def test_usage_errors(
 def test_request_is_plain_data() -> None:
     request = Request("GET", "/", {}, None, None)
     assert request.method == "GET"
+
+
+def test_a_busy_answer_is_waited_for_and_sent_again(tmp_path: Path) -> None:
+    """Zoho refuses a sharing rule while the module's rules are being computed
+    (CANNOT_PROCESS): deploy waits and sends it again, then stops after its retries."""
+    out, plan = _export(load_document(_document()), tmp_path)
+    busy = {"left": 2}
+
+    def still_computing(request: Request) -> bool:
+        if request.method == "POST" and request.path.endswith("/data_sharing/rules"):
+            busy["left"] -= 1
+            return busy["left"] >= 0
+        return False
+
+    waited: list[float] = []
+    with running() as fake:
+        fake.fail = still_computing
+        fake.failure = (
+            400,
+            {
+                "code": "CANNOT_PROCESS",
+                "details": {},
+                "status": "error",
+                "message": "Sharing rule computation is in process.",
+            },
+        )
+        outcomes = deploy(load_plan(out), token=TOKEN, api_domain=fake.url, sleep=waited.append)
+    assert waited == [1.0, 2.0]
+    assert len(outcomes) == len(plan["steps"])
+    with running() as fake:
+        fake.fail = lambda r: r.method == "POST" and r.path.endswith("/data_sharing/rules")
+        fake.failure = (
+            400,
+            {
+                "code": "CANNOT_PROCESS",
+                "details": {},
+                "status": "error",
+                "message": "Sharing rule computation is in process.",
+            },
+        )
+        with pytest.raises(DeployError, match=r"step rule:.*CANNOT_PROCESS"):
+            deploy(load_plan(out), token=TOKEN, api_domain=fake.url, sleep=waited.append, retries=3)
+    assert waited[2:] == [1.0, 2.0, 4.0]

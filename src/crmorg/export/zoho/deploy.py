@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -109,10 +110,19 @@ def urllib_transport(timeout: float = 60.0) -> Transport:
 
 
 class _Session:
-    def __init__(self, api_domain: str, token: str, transport: Transport) -> None:
+    def __init__(
+        self,
+        api_domain: str,
+        token: str,
+        transport: Transport,
+        sleep: Callable[[float], None],
+        retries: int,
+    ) -> None:
         self.api_domain = api_domain.rstrip("/")
         self.token = token
         self.transport = transport
+        self.sleep = sleep
+        self.retries = retries
         self.known: dict[str, str] = {}
         """ref -> id: ``existing-role:CEO``, ``permission:Leads:...``, step names."""
         self.existing: dict[tuple[str, str], str] = {}
@@ -137,6 +147,18 @@ class _Session:
         return found
 
     def call(self, step: str, method: str, url: str, body: Any | None) -> tuple[int, Any]:
+        """Send one request; while Zoho says to come back later (a sharing rule still
+        being computed, too many requests), wait and send it again."""
+        for attempt in range(self.retries + 1):
+            status, answer = self._call_once(step, method, url, body)
+            if not _busy(status, answer) or attempt == self.retries:
+                break
+            self.sleep(min(2.0**attempt, 60.0))
+        if status >= 400:
+            raise DeployError(step, f"{method} {url}: HTTP {status}: {_zoho_message(answer)}")
+        return status, answer
+
+    def _call_once(self, step: str, method: str, url: str, body: Any | None) -> tuple[int, Any]:
         headers = {"Authorization": f"Zoho-oauthtoken {self.token}", "Accept": "application/json"}
         data = None
         if body is not None:
@@ -150,9 +172,20 @@ class _Session:
             answer = json.loads(raw.decode("utf-8")) if raw.strip() else {}
         except (UnicodeDecodeError, json.JSONDecodeError) as failure:
             raise DeployError(step, f"{method} {url}: HTTP {status}, not JSON") from failure
-        if status >= 400:
-            raise DeployError(step, f"{method} {url}: HTTP {status}: {_zoho_message(answer)}")
         return status, answer
+
+
+_BUSY = frozenset({"CANNOT_PROCESS", "TOO_MANY_REQUESTS"})
+"""Zoho's codes for "not now": a module's sharing rules are being computed (each new
+rule starts that), or the API's rate limit is reached."""
+
+
+def _busy(status: int, answer: Any) -> bool:
+    if status == 429:
+        return True
+    codes = [answer.get("code")] if isinstance(answer, dict) else []
+    codes += [e.get("code") for e in _entries(answer)]
+    return any(code in _BUSY for code in codes)
 
 
 def _zoho_message(answer: Any) -> str:
@@ -293,9 +326,13 @@ def deploy(
     api_domain: str = DEFAULT_API_DOMAIN,
     transport: Transport | None = None,
     dry_run: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    retries: int = 8,
 ) -> list[Outcome]:
     """Apply ``plan``; with ``dry_run`` send nothing but phase 1's reads (and, without a
-    token, nothing at all). Raises :class:`DeployError` on the first failure."""
+    token, nothing at all). A request Zoho answers "not now" is sent again up to
+    ``retries`` times, waiting 1, 2, 4... seconds (``sleep``). Raises
+    :class:`DeployError` on the first failure."""
     blocked = [s["name"] for s in plan.steps if s.get("blocked")]
     if blocked and not dry_run:
         shown = ", ".join(blocked[:10]) + (
@@ -315,7 +352,7 @@ def deploy(
             )
             for s in plan.steps
         ]
-    session = _Session(api_domain, token, transport or urllib_transport())
+    session = _Session(api_domain, token, transport or urllib_transport(), sleep, retries)
     _read(session, plan)
     outcomes: list[Outcome] = []
     for step in plan.steps:
