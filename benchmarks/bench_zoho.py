@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "src"))
 from bench_decisions import generate
 
 import crmorg
-from crmorg.export.zoho.plan import build_plan
+from crmorg.export.zoho.build import build_plan
 from crmorg.export.zoho.render import render
 from crmorg.export.zoho.report import fidelity_of
 

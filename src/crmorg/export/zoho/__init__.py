@@ -16,7 +16,7 @@ from crmorg.model import Model
 
 
 def build(model: Model, options: Options) -> Rendering:
-    from crmorg.export.zoho.plan import build_plan
+    from crmorg.export.zoho.build import build_plan
     from crmorg.export.zoho.render import render
     from crmorg.export.zoho.report import fidelity_of
 
