@@ -381,11 +381,13 @@ def test_baselines_are_data_sharing_defaults_and_reach_is_a_rule_to_a_group() ->
         "Contacts": "private",
     }
     rule = _json(files, steps["rule:crmorg contact read team east"]["body"])["sharing_rules"][0]
-    assert (rule["permission_type"], rule["shared_from"]["resource"]["name"]) == (
+    # Everyone in east reaches its contacts: the team's own group receives them.
+    assert (rule["permission_type"], rule["shared_from"], rule["shared_to"]) == (
         "read",
-        "crmorg team east",
+        {"type": "groups", "resource": {"name": "crmorg team east"}, "subordinates": False},
+        {"type": "groups", "resource": {"name": "crmorg team east"}, "subordinates": False},
     )
-    receivers = steps["group:crmorg contact read team east"]["resolve"]
-    assert [r["ref"] for r in receivers] == ["user:ann", "user:bo"]
+    members = steps["group:crmorg team east"]["resolve"]
+    assert [r["ref"] for r in members] == ["user:ann", "user:bo"]
     assert not any(name.startswith("rule:crmorg lead") for name in steps)  # the default does
     check(model, files)

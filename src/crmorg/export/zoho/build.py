@@ -104,6 +104,8 @@ class _Builder:
         self.rules: list[tuple[ZohoRule, str | None, str]] = []
         """Each rule with the names of its source group (None: all users) and receivers."""
         self.field_permissions: dict[tuple[tuple[str, ...], str, str], str] = {}
+        self._receivers: dict[tuple[str, str], dict[frozenset[str], str]] = {}
+        """(kind, id) -> each set of people a reach rule shares with -> its group."""
 
     def plan(self) -> Plan:
         self.positions()
@@ -321,9 +323,25 @@ class _Builder:
             if not sources:
                 return
         name = f"crmorg {resource} {level} {kind} {kind_id}".rstrip()
-        self.groups[name] = (receivers, f"who reaches {resource} at {kind} {kind_id}".rstrip())
         rule = ZohoRule(name, resource, sources, receivers, level, (kind, kind_id))
-        self.rules.append((rule, source_group, name))
+        self.rules.append((rule, source_group, self._receivers_group(kind, kind_id, receivers)))
+
+    def _receivers_group(self, kind: str, kind_id: str, receivers: frozenset[str]) -> str:
+        """The user group of the people a reach rule shares with: the team's (the
+        department's) own group when it is all of them, otherwise one group per set of
+        people, shared by every module's rules that reach them there (Zoho limits the
+        number of groups)."""
+        if kind != "organization" and self.groups[self.members_group(kind, kind_id)][0] == (
+            receivers
+        ):
+            return self.members_group(kind, kind_id)
+        where = f"{kind} {kind_id}".rstrip()
+        found = self._receivers.setdefault((kind, kind_id), {})
+        if receivers not in found:
+            found[receivers] = f"crmorg reach {where} {len(found) + 1}"
+            description = f"people whose grants reach records at {where}"
+            self.groups[found[receivers]] = (receivers, description)
+        return found[receivers]
 
     def sharing_rules(self) -> None:
         """The model's sharing rules: Read/Write/Delete when they give every record
