@@ -220,7 +220,7 @@ def _read(session: _Session, plan: LoadedPlan) -> None:
             for entry in answer.get(key, []) if isinstance(answer, dict) else []:
                 label = entry.get("email") if kind == "user" else entry.get("name")
                 if label is not None and entry.get("id") is not None:
-                    session.existing[(kind, str(label))] = str(entry["id"])
+                    session.existing[_existing_key(kind, str(label))] = str(entry["id"])
                     if kind in ("role", "profile"):
                         session.known[f"existing-{kind}:{label}"] = str(entry["id"])
         elif read["name"] == "permissions":
@@ -232,6 +232,11 @@ def _read(session: _Session, plan: LoadedPlan) -> None:
             module = read["name"].split(":", 1)[1]
             for entry in _entries(answer):
                 session.known[f"field:{module}:{entry.get('api_name')}"] = str(entry.get("id"))
+
+
+def _existing_key(kind: str, name: str) -> tuple[str, str]:
+    """How an existing object is found by name: a user by email, whatever its case."""
+    return (kind, name.casefold() if kind == "user" else name)
 
 
 def _refs(step: Mapping[str, Any], body: Any) -> list[str]:
@@ -275,7 +280,11 @@ def _apply(session: _Session, plan: LoadedPlan, step: Mapping[str, Any], dry_run
     """Send one step (or, in a dry run, check that everything it needs resolves)."""
     name, method, path, params = step["name"], step["method"], step["path"], step["params"]
     creates = step.get("creates")
-    found = None if creates is None else session.existing.get((creates["kind"], creates["name"]))
+    found = (
+        None
+        if creates is None
+        else session.existing.get(_existing_key(creates["kind"], creates["name"]))
+    )
     if found is not None:
         session.known[name] = found
         if step.get("update_path") is None:
