@@ -60,6 +60,7 @@ EXIT_STATUSES: Mapping[str, ExitStatuses] = {
             "a step failed or cannot run yet (the step is named); later steps were not sent",
         ),
         _USAGE,
+        _OUTPUT,
     ),
     "chart": ((EXIT_OK, "the chart was written"), (EXIT_FINDINGS, _UNREADABLE), _USAGE, _OUTPUT),
     "docs": (
