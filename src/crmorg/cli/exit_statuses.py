@@ -53,6 +53,15 @@ EXIT_STATUSES: Mapping[str, ExitStatuses] = {
         _USAGE,
         _OUTPUT,
     ),
+    "deploy": (
+        (EXIT_OK, "every step was applied (with --dry-run: the steps were printed)"),
+        (
+            EXIT_FINDINGS,
+            "a step failed or cannot run yet (the step is named); later steps were not sent",
+        ),
+        _USAGE,
+        _OUTPUT,
+    ),
     "chart": ((EXIT_OK, "the chart was written"), (EXIT_FINDINGS, _UNREADABLE), _USAGE, _OUTPUT),
     "docs": (
         (EXIT_OK, "the handbook was written"),

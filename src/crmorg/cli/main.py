@@ -27,6 +27,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("who-can", "who_can:WhoCanCommand", "the roles and people who may act on a resource"),
     ("matrix", "matrix:MatrixCommand", "the access-review matrix: roles and people x resources"),
     ("export", "export_command:ExportCommand", "compile the model for authorization engines"),
+    ("deploy", "deploy_command:DeployCommand", "apply an exported plan to a CRM system (zoho)"),
     ("chart", "chart_command:ChartCommand", "draw an org chart (Mermaid, DOT, SVG, HTML)"),
     ("docs", "docs_command:DocsCommand", "write the onboarding handbook (HTML or Markdown)"),
     ("kpi", "kpi_command:KpiCommand", "evaluate the KPIs on metric data: the scorecard"),

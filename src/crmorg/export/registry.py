@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from crmorg.export import casbin, cedar, csv, dynamics, json, openfga, rego, salesforce, spicedb
+from crmorg.export import (
+    casbin,
+    cedar,
+    csv,
+    dynamics,
+    json,
+    openfga,
+    rego,
+    salesforce,
+    spicedb,
+    zoho,
+)
 from crmorg.export.errors import UnknownTargetError
 from crmorg.export.target import Exporter
 
@@ -25,6 +36,7 @@ EXPORTERS: dict[str, Exporter] = {
         spicedb.EXPORTER,
         dynamics.EXPORTER,
         salesforce.EXPORTER,
+        zoho.EXPORTER,
     )
 }
 """The built-in targets, by name."""
