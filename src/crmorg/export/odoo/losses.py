@@ -50,6 +50,16 @@ class Losses:
         covered = self.covered(person, resource, action)
         return () if covered == _NOTHING else maximal(covered)
 
+    def everywhere_in_odoo(self, person: str, resource: str, action: str) -> bool:
+        """Whether Odoo lets the person reach every record, through this resource's
+        grants or those of another resource on the same model that nothing tells apart."""
+        applicable = self.plan.compiled.applicable
+        return any(
+            Scope.ORGANIZATION in self.scopes(person, r, action)
+            for r in (resource, *self.plan.mapping.merged(resource))
+            if action in applicable.get(r, ())
+        )
+
 
 def find_losses(model: Model, plan: Plan) -> tuple[Loss, ...]:
     losses = Losses(model, plan)
@@ -127,6 +137,9 @@ class _People:
         self.departments = {p: frozenset(f.departments) for p, f in compiled.people.items()}
         self.reports = {p: org.reports(p) for p in compiled.people}
 
+    def shares_team(self, person: str, owner: str) -> bool:
+        return bool(self.teams[person] & self.teams[owner])
+
     def crmorg_department(self, person: str, owner: str) -> bool:
         return bool(self.departments[owner] & self.reach[person])
 
@@ -142,7 +155,7 @@ class _People:
             return False
         if Scope.SUBORDINATES in scopes and owner in self.reports[person]:
             return False
-        if person not in self.teams[owner]:
+        if not self.shares_team(person, owner):
             return True
         return team_field and any(
             person not in self.compiled.teams[t].members for t in self.every_team
@@ -165,7 +178,9 @@ def _departments(losses: Losses) -> None:
             over: set[str] = set()
             for person in people:
                 scopes = losses.scopes(person, resource, action)
-                if Scope.DEPARTMENT not in scopes:
+                if Scope.DEPARTMENT not in scopes or losses.everywhere_in_odoo(
+                    person, resource, action
+                ):
                     continue
                 for owner in people:
                     if not where.unmasked(person, owner, scopes, odoo.team is not None):
@@ -199,6 +214,8 @@ def _record_places(losses: Losses) -> None:
             dept_under, dept_over, team_under, team_over = set(), set(), set(), set()
             for person in compiled.people:
                 scopes = losses.scopes(person, resource, action)
+                if losses.everywhere_in_odoo(person, resource, action):
+                    continue
                 if Scope.DEPARTMENT in scopes:
                     if where.reach[person]:
                         dept_under.add(person)
@@ -214,7 +231,7 @@ def _record_places(losses: Losses) -> None:
                     others = [t for t in compiled.teams if person not in compiled.teams[t].members]
                     if others and any(
                         o != person
-                        and person in where.teams[o]
+                        and where.shares_team(person, o)
                         and not (Scope.SUBORDINATES in scopes and o in where.reports[person])
                         and not (Scope.DEPARTMENT in scopes and where.odoo_department_of(person, o))
                         for o in compiled.people
