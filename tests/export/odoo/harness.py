@@ -35,16 +35,17 @@ class OdooEngine:
         )
 
     def record(self, resource: str, record: Record) -> dict[str, Any]:
-        """The Odoo record standing for a crmorg record: its owner's user, its team where
-        the model has a sales-team field, the value that tells its resource apart. Odoo's
-        records hold no department: a record naming one cannot say so."""
+        """The Odoo record standing for a crmorg record: its owner's user, its sales team
+        and department where it names them, the value that tells its resource apart."""
         odoo = self.mapping.models[resource]
         values: dict[str, Any] = {}
-        if odoo.owner is not None and record.owner is not None:
+        if record.owner is not None:
             user = self.db.by_login[record.owner]
             values[odoo.owner] = [user] if odoo.owner_many else user
-        if odoo.team is not None and record.team is not None:
+        if record.team is not None:
             values[odoo.team] = f"team_{record.team}"
+        if record.department is not None:
+            values[odoo.department] = f"department_{record.department}"
         discriminator = self.mapping.discriminators.get(resource)
         if discriminator is not None:
             values[discriminator.field] = discriminator.sample

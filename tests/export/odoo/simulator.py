@@ -37,8 +37,9 @@ Ref = tuple[str, str]
 """A record: (model, external id without the module)."""
 
 MODULE = "crmorg_access"
-USER_FIELDS = frozenset({"user_id", "invoice_user_id", "x_user_id", "user_ids"})
-TEAM_FIELDS = frozenset({"team_id", "x_team_id"})
+USER_FIELDS = frozenset({"user_id", "invoice_user_id", "x_crmorg_user_id", "user_ids"})
+TEAM_FIELDS = frozenset({"team_id", "x_crmorg_team_id"})
+DEPARTMENT_FIELDS = frozenset({"x_crmorg_department_id"})
 
 
 def _local(xmlid: str) -> str:
@@ -223,6 +224,8 @@ class OdooDatabase:
                       value if isinstance(value, list) else [value])]  # fmt: skip
         elif head in TEAM_FIELDS:
             values = [] if value is None else [("crm.team", value)]
+        elif head in DEPARTMENT_FIELDS:
+            values = [] if value is None else [("hr.department", value)]
         else:
             values = [] if value is None else [value]
         for name in rest:

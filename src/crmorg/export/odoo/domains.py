@@ -87,7 +87,6 @@ def discriminated(domain: Domain, discriminator: Discriminator | None) -> Domain
 
 
 def _own(model: OdooModel) -> Domain:
-    assert model.owner is not None
     if model.owner_many:
         return (Leaf(model.owner, "in", USER_ID),)
     return (Leaf(model.owner, "=", USER_ID),)
@@ -95,22 +94,28 @@ def _own(model: OdooModel) -> Domain:
 
 def _teams(model: OdooModel) -> Domain:
     """The record's team is one of the user's; a record naming none: its owner's."""
-    assert model.owner is not None
     owners = (Leaf(f"{model.owner}.crm_team_ids", "in", USER_TEAMS),)
-    if model.team is None:
-        return owners
     return any_of(
         (Leaf(model.team, "in", USER_TEAMS),),
         all_of((Leaf(model.team, "=", False),), owners),
     )
 
 
+def _departments(model: OdooModel) -> Domain:
+    """The record's department is at or below one of the user's; a record naming none:
+    its owner's employee's."""
+    owners = (Leaf(f"{model.owner}.employee_ids.department_id", "child_of", USER_DEPARTMENTS),)
+    return any_of(
+        (Leaf(model.department, "child_of", USER_DEPARTMENTS),),
+        all_of((Leaf(model.department, "=", False),), owners),
+    )
+
+
 def scope_domain(model: OdooModel, scope: Scope) -> Domain | None:
-    """The records a grant at ``scope`` reaches, or ``None`` where Odoo cannot draw it
-    (a model without an owner field)."""
+    """The records a grant at ``scope`` reaches (``None`` for ``none``)."""
     if scope is Scope.ORGANIZATION:
         return EVERY_RECORD
-    if model.owner is None or scope is Scope.NONE:
+    if scope is Scope.NONE:
         return None
     if scope is Scope.OWN:
         return _own(model)
@@ -120,13 +125,11 @@ def scope_domain(model: OdooModel, scope: Scope) -> Domain | None:
         return any_of(_own(model), reports)
     if scope is Scope.TEAM:
         return any_of(_own(model), _teams(model))
-    departments = (Leaf(f"{model.owner}.employee_ids.department_id", "child_of", USER_DEPARTMENTS),)
-    return any_of(_own(model), _teams(model), departments)
+    return any_of(_own(model), _teams(model), _departments(model))
 
 
 def owners_in(model: OdooModel, path: str, value: Value) -> Domain:
     """Records whose owner's ``path`` is in ``value`` (a sharing rule's ``from``)."""
-    assert model.owner is not None
     return (Leaf(f"{model.owner}.{path}", "in", value),)
 
 

@@ -17,10 +17,8 @@ from crmorg.model import Model
 from crmorg.roles.scopes import COVERED, Scope, maximal
 
 _NOTHING = COVERED[Scope.NONE]
-_TEAM_REACH = frozenset({Scope.TEAM, Scope.DEPARTMENT})
 
 NO_ACTION = "nothing: Odoo's access rights are read, write, create and delete only"
-NO_OWNER = "nothing: {model} has no owner field, so only every record can be granted"
 
 
 @dataclass
@@ -39,14 +37,14 @@ class Losses:
         people: Iterable[str],
     ) -> None:
         people = tuple(sorted(set(people)))
-        if people or construct in ("grant", "field-permission"):
+        if people or construct in ("grant", "baseline", "field-permission"):
             self.found.append(Loss(construct, path, written, carried, direction, people))
 
-    # What a person holds ------------------------------------------------------------------
     def covered(self, person: str, resource: str, action: str) -> int:
         return self.model.access.index.person_covered(person, resource, action)
 
     def scopes(self, person: str, resource: str, action: str) -> tuple[Scope, ...]:
+        """The person's maximal scopes for the permission (none: no grant of it)."""
         covered = self.covered(person, resource, action)
         return () if covered == _NOTHING else maximal(covered)
 
@@ -63,56 +61,32 @@ class Losses:
 
 def find_losses(model: Model, plan: Plan) -> tuple[Loss, ...]:
     losses = Losses(model, plan)
-    _actions_and_owners(losses)
+    _actions(losses)
     _departments(losses)
-    _record_places(losses)
     _merged(losses)
     _sharing(losses)
     _fields(losses)
     return tuple(losses.found)
 
 
-def _actions_and_owners(losses: Losses) -> None:
-    """Actions Odoo has no right for; scopes on a model without an owner field."""
+def _actions(losses: Losses) -> None:
+    """Grants and baselines of actions Odoo has no access right for."""
     model, plan = losses.model, losses.plan
     own_grants = model.access.own_grants
     for role_id, scopes in role_scopes(plan.compiled).items():
         for (resource, action), held in sorted(scopes.items()):
             source = own_grants[role_id].get((resource, action))
-            if source is None:
+            if source is None or action in PERMS:
                 continue
-            path = source.path
-            odoo = plan.mapping.models[resource]
             shown = ", ".join(s.label for s in sorted(held))
-            if action not in PERMS:
-                losses.add("grant", path, f"{resource}.{action} at {shown} (role {role_id})",
-                           NO_ACTION, Direction.UNDER, holders(model, [role_id]))  # fmt: skip
-            elif odoo.owner is None and held != {Scope.ORGANIZATION}:
-                people = [
-                    p
-                    for p in holders(model, [role_id])
-                    if Scope.ORGANIZATION not in losses.scopes(p, resource, action)
-                ]
-                losses.add("scope", path, f"{resource}.{action} at {shown} (role {role_id})",
-                           NO_OWNER.format(model=odoo.name), Direction.UNDER, people)  # fmt: skip
+            losses.add("grant", source.path, f"{resource}.{action} at {shown} (role {role_id})",
+                       NO_ACTION, Direction.UNDER, holders(model, [role_id]))  # fmt: skip
     for (resource, action), scope in sorted(plan.compiled.baselines.items()):
-        if action in PERMS and plan.mapping.models[resource].owner is not None:
+        if action in PERMS:
             continue
-        if action in PERMS and scope is Scope.ORGANIZATION:
-            continue
-        people = [
-            p
-            for p in model.people
-            if losses.scopes(p, resource, action)
-            and Scope.ORGANIZATION not in losses.scopes(p, resource, action)
-        ]
-        carried = (
-            NO_ACTION
-            if action not in PERMS
-            else NO_OWNER.format(model=plan.mapping.models[resource].name)
-        )
+        people = [p for p in model.people if losses.scopes(p, resource, action)]
         losses.add("baseline", ("resources", resource, "baseline"),
-                   f"{resource}.{action} baseline at {scope.label}", carried, Direction.UNDER,
+                   f"{resource}.{action} baseline at {scope.label}", NO_ACTION, Direction.UNDER,
                    people)  # fmt: skip
 
 
@@ -121,12 +95,10 @@ class _People:
 
     def __init__(self, plan: Plan) -> None:
         compiled = plan.compiled
+        assert compiled.access is not None
+        org = compiled.access.org
         self.compiled = compiled
-        org = compiled.access.org if compiled.access is not None else None
-        assert org is not None
-        self.org = org
         self.teams = {p: frozenset(f.teams) for p, f in compiled.people.items()}
-        self.every_team = frozenset(compiled.teams)
         self.reach = {p: org.reach(p) for p in compiled.people}
         below = org.department_below
         self.odoo_department = plan.employee_department
@@ -140,136 +112,71 @@ class _People:
     def shares_team(self, person: str, owner: str) -> bool:
         return bool(self.teams[person] & self.teams[owner])
 
-    def crmorg_department(self, person: str, owner: str) -> bool:
-        return bool(self.departments[owner] & self.reach[person])
-
-    def odoo_department_of(self, person: str, owner: str) -> bool:
-        return self.odoo_department[owner] in self.odoo_reach[person]
-
-    def unmasked(
-        self, person: str, owner: str, scopes: tuple[Scope, ...], team_field: bool
-    ) -> bool:
-        """Whether some record of ``owner`` is reached by neither own, team nor reports,
-        so that only the department decides."""
-        if owner == person:
+    def missed_owner(self, person: str, owner: str, scopes: tuple[Scope, ...]) -> bool:
+        """Whether crmorg reaches ``owner``'s records through their departments where
+        Odoo, reading one department each, does not, on a record neither own, team nor
+        reports reaches (one naming a team the person is not in, if need be)."""
+        if owner == person or not self.departments[owner] & self.reach[person]:
+            return False
+        if self.odoo_department[owner] in self.odoo_reach[person]:
             return False
         if Scope.SUBORDINATES in scopes and owner in self.reports[person]:
             return False
-        if not self.shares_team(person, owner):
-            return True
-        return team_field and any(
-            person not in self.compiled.teams[t].members for t in self.every_team
+        return not self.shares_team(person, owner) or any(
+            person not in team.members for team in self.compiled.teams.values()
         )
 
 
 def _departments(losses: Losses) -> None:
     """An employee holds one department; crmorg's people hold those of their teams and
-    roles."""
+    roles. Odoo then reaches less: the person's other departments (a record naming one,
+    or owned by someone there), and an owner's other departments."""
     plan = losses.plan
     where = _People(plan)
     people = list(plan.compiled.people)
-    for resource, odoo in sorted(plan.mapping.models.items()):
-        if odoo.owner is None:
-            continue
+    for resource in sorted(plan.mapping.models):
         for action in plan.compiled.applicable[resource]:
             if action not in PERMS:
                 continue
             under: set[str] = set()
-            over: set[str] = set()
             for person in people:
                 scopes = losses.scopes(person, resource, action)
                 if Scope.DEPARTMENT not in scopes or losses.everywhere_in_odoo(
                     person, resource, action
                 ):
                     continue
-                for owner in people:
-                    if not where.unmasked(person, owner, scopes, odoo.team is not None):
-                        continue
-                    said = where.crmorg_department(person, owner)
-                    done = where.odoo_department_of(person, owner)
-                    if said and not done:
-                        under.add(person)
-                    elif done and not said:
-                        over.add(person)
-            written = f"{resource}.{action} at department, as crmorg reads people's departments"
-            carried = "the one department of each person's employee record (hr.employee)"
-            path = ("resources", resource)
-            losses.add("structure", path, written, carried, Direction.UNDER, under)
-            losses.add("structure", path, written, carried, Direction.OVER, over)
-
-
-def _record_places(losses: Losses) -> None:
-    """A record naming its own department (Odoo's records have none), or its own team on
-    a model without a sales-team field."""
-    plan = losses.plan
-    where = _People(plan)
-    compiled = plan.compiled
-    departments = frozenset(compiled.departments)
-    for resource, odoo in sorted(plan.mapping.models.items()):
-        if odoo.owner is None:
-            continue
-        for action in compiled.applicable[resource]:
-            if action not in PERMS:
-                continue
-            dept_under, dept_over, team_under, team_over = set(), set(), set(), set()
-            for person in compiled.people:
-                scopes = losses.scopes(person, resource, action)
-                if losses.everywhere_in_odoo(person, resource, action):
-                    continue
-                if Scope.DEPARTMENT in scopes:
-                    if where.reach[person]:
-                        dept_under.add(person)
-                    if departments - where.reach[person] and any(
-                        where.odoo_department_of(person, o)
-                        and where.unmasked(person, o, scopes, odoo.team is not None)
-                        for o in compiled.people
-                    ):
-                        dept_over.add(person)
-                if odoo.team is None and _TEAM_REACH & set(scopes):
-                    if where.teams[person]:
-                        team_under.add(person)
-                    others = [t for t in compiled.teams if person not in compiled.teams[t].members]
-                    if others and any(
-                        o != person
-                        and where.shares_team(person, o)
-                        and not (Scope.SUBORDINATES in scopes and o in where.reports[person])
-                        and not (Scope.DEPARTMENT in scopes and where.odoo_department_of(person, o))
-                        for o in compiled.people
-                    ):
-                        team_over.add(person)
-            path = ("resources", resource)
-            dept = f"{resource}.{action} on a record that names its own department"
-            dept_carried = "the owner's employee's department (Odoo records hold none)"
-            losses.add("structure", path, dept, dept_carried, Direction.UNDER, dept_under)
-            losses.add("structure", path, dept, dept_carried, Direction.OVER, dept_over)
-            team = f"{resource}.{action} on a record that names its own team"
-            team_carried = f"the owner's sales teams ({odoo.name} has no crm.team field)"
-            losses.add("structure", path, team, team_carried, Direction.UNDER, team_under)
-            losses.add("structure", path, team, team_carried, Direction.OVER, team_over)
+                if where.reach[person] != where.odoo_reach[person] or any(
+                    where.missed_owner(person, owner, scopes) for owner in people
+                ):
+                    under.add(person)
+            losses.add("structure", ("resources", resource),
+                       f"{resource}.{action} at department, as crmorg reads people's "
+                       "departments (of their teams and roles)",
+                       "the one department of each person's employee record (hr.employee)",
+                       Direction.UNDER, under)  # fmt: skip
 
 
 def _merged(losses: Losses) -> None:
     """Resources on one Odoo model that no field tells apart: their grants add up."""
     plan = losses.plan
+    compiled = plan.compiled
     for resource in sorted(plan.mapping.models):
         merged = plan.mapping.merged(resource)
         if not merged:
             continue
-        for action in plan.compiled.applicable[resource]:
+        for action in compiled.applicable[resource]:
             if action not in PERMS:
                 continue
             people = set()
-            for person in plan.compiled.people:
+            for person in compiled.people:
                 mine = losses.covered(person, resource, action)
                 for other in merged:
-                    if (
-                        plan.compiled.applicable.get(other)
-                        and action in plan.compiled.applicable[other]
-                    ) and losses.covered(person, other, action) & ~mine:
+                    applies = action in compiled.applicable.get(other, ())
+                    if applies and losses.covered(person, other, action) & ~mine:
                         people.add(person)
-            for rule in plan.compiled.sharing:
+            for rule in compiled.sharing:
                 if rule.resource in merged and action in rule.actions:
-                    people |= plan.compiled.group_members(rule.to)
+                    people |= compiled.group_members(rule.to)
             odoo = plan.mapping.models[resource].name
             losses.add("structure", ("resources", resource),
                        f"{resource}.{action}: records of {', '.join(merged)} are the same {odoo}",
@@ -284,12 +191,12 @@ def _sharing(losses: Losses) -> None:
         receivers = plan.compiled.group_members(rule.to)
         path = ("sharing", rule.id)
         for action in rule.actions:
-            gated = [p for p in receivers if losses.scopes(p, rule.resource, action)]
-            if action not in PERMS or odoo.owner is None:
-                carried = NO_ACTION if action not in PERMS else NO_OWNER.format(model=odoo.name)
+            if action not in PERMS:
+                gated = [p for p in receivers if losses.scopes(p, rule.resource, action)]
                 losses.add("sharing-rule", path, f"{rule.resource}.{action} shared by {rule.id}",
-                           carried, Direction.UNDER, gated)  # fmt: skip
+                           NO_ACTION, Direction.UNDER, gated)  # fmt: skip
                 continue
+            # Odoo's gate is an access right to the model, whichever resource gave it.
             siblings = plan.mapping.siblings(rule.resource)
             ungated = [
                 p
@@ -310,7 +217,6 @@ def _fields(losses: Losses) -> None:
     cannot, so a restricted field follows its record."""
     model, plan = losses.model, losses.plan
     for resource, fields in plan.compiled.restricted_fields.items():
-        odoo = plan.mapping.models[resource]
         for field_id in fields:
             for action, needs in (("read", ("read", "edit")), ("update", ("edit",))):
                 if action not in plan.compiled.applicable[resource]:
@@ -318,8 +224,7 @@ def _fields(losses: Losses) -> None:
                 people = [
                     p
                     for p in model.people
-                    if (scopes := losses.scopes(p, resource, action))
-                    and (odoo.owner is not None or Scope.ORGANIZATION in scopes)
+                    if losses.scopes(p, resource, action)
                     and model.field_access(p, resource, field_id) not in needs
                 ]
                 verb = "read" if action == "read" else "edited"

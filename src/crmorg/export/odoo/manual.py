@@ -23,7 +23,14 @@ def manual_steps(plan: Plan) -> tuple[str, ...]:
     for resource, odoo in sorted(plan.custom_models):
         steps.append(
             f"{odoo.name} (for {resource}) is a custom model the module declares: add its "
-            "views and menus, and fill x_user_id and x_team_id on its records."
+            "views and menus."
+        )
+    for odoo in plan.models:
+        added = ", ".join(name for name, _, _ in odoo.added_fields)
+        steps.append(
+            f"{odoo.name}: fill the custom fields the module adds ({added}) on its records, "
+            "where a record has its own owner, sales team or department (by hand, an "
+            "automated action or an import); the rules read them."
         )
     for resource, odoo in sorted(models.items()):
         if odoo.enterprise:
@@ -53,23 +60,11 @@ def manual_steps(plan: Plan) -> tuple[str, ...]:
 
 
 def carried(plan: Plan) -> dict[str, int]:
-    models = plan.mapping.models
     grants = sum(
-        1
-        for role in plan.compiled.roles.values()
-        for grant in role.grants
-        if grant.action in PERMS and models[grant.resource].owner is not None
+        1 for role in plan.compiled.roles.values() for grant in role.grants if grant.action in PERMS
     )
-    baselines = sum(
-        1
-        for (resource, action) in plan.compiled.baselines
-        if action in PERMS and models[resource].owner is not None
-    )
-    sharing = sum(
-        1
-        for rule in plan.compiled.sharing
-        if models[rule.resource].owner is not None and any(a in PERMS for a in rule.actions)
-    )
+    baselines = sum(1 for (resource, action) in plan.compiled.baselines if action in PERMS)
+    sharing = sum(1 for rule in plan.compiled.sharing if any(a in PERMS for a in rule.actions))
     return {
         "grant": grants,
         "baseline": baselines,

@@ -2,9 +2,14 @@
 
 A resource maps to a standard model (``lead`` -> ``crm.lead``) unless
 ``settings.export.odoo.objects`` names another; a resource with neither becomes a custom
-model ``x_<id>`` that the module itself declares (with ``x_name``, ``x_user_id`` and
-``x_team_id``). Two resources may share a model when a field tells their records apart
-(``crm.lead``'s ``type``, ``sale.order``'s ``state``); otherwise they become one.
+model ``x_<id>`` that the module itself declares. Two resources may share a model when a
+field tells their records apart (``crm.lead``'s ``type``, ``sale.order``'s ``state``);
+otherwise they become one.
+
+The rules read three fields of a record: its owner (a user), its sales team and its
+department. Where the model has no such field, the module declares a custom one
+(``x_crmorg_user_id``, ``x_crmorg_team_id``; every model gets ``x_crmorg_department_id``,
+since no standard model names a department).
 """
 
 from __future__ import annotations
@@ -16,22 +21,26 @@ from crmorg.model import Model
 MODULE = "crmorg_access"
 """The addon's technical name: the directory the export writes."""
 
+OWNER_FIELD = "x_crmorg_user_id"
+TEAM_FIELD = "x_crmorg_team_id"
+DEPARTMENT_FIELD = "x_crmorg_department_id"
+
 
 @dataclass(frozen=True)
 class OdooModel:
     """One Odoo model as the rules see it.
 
-    ``owner`` is the field naming the record's responsible user (``None``: the model
-    has none, so only organisation-wide access can be drawn), ``owner_many`` whether it
-    is a many2many (``project.task.user_ids``); ``team`` a many2one to ``crm.team``.
+    ``native_owner`` is its field naming the record's responsible user (``None``: it has
+    none), ``owner_many`` whether that is a many2many (``project.task.user_ids``);
+    ``native_team`` its many2one to ``crm.team``, if any.
     """
 
     name: str
     module: str | None
     """The addon that defines it; ``None`` for a custom model this module declares."""
-    owner: str | None = "user_id"
+    native_owner: str | None = "user_id"
     owner_many: bool = False
-    team: str | None = None
+    native_team: str | None = None
     enterprise: bool = False
     known: bool = True
     """Whether this exporter knows the model's fields (otherwise ``user_id`` is assumed)."""
@@ -39,6 +48,28 @@ class OdooModel:
     @property
     def custom(self) -> bool:
         return self.module is None
+
+    @property
+    def owner(self) -> str:
+        return self.native_owner or OWNER_FIELD
+
+    @property
+    def team(self) -> str:
+        return self.native_team or TEAM_FIELD
+
+    @property
+    def department(self) -> str:
+        return DEPARTMENT_FIELD
+
+    @property
+    def added_fields(self) -> tuple[tuple[str, str, str], ...]:
+        """(name, label, related model) of each custom field the module declares on it."""
+        added = [(DEPARTMENT_FIELD, "Department (crmorg)", "hr.department")]
+        if self.native_team is None:
+            added.insert(0, (TEAM_FIELD, "Sales team (crmorg)", "crm.team"))
+        if self.native_owner is None:
+            added.insert(0, (OWNER_FIELD, "Owner (crmorg)", "res.users"))
+        return tuple(added)
 
     @property
     def xmlid(self) -> str:
@@ -63,12 +94,12 @@ class Discriminator:
 STANDARD_MODELS: dict[str, OdooModel] = {
     model.name: model
     for model in (
-        OdooModel("crm.lead", "crm", team="team_id"),
-        OdooModel("res.partner", "base", team="team_id"),
-        OdooModel("sale.order", "sale", team="team_id"),
-        OdooModel("account.move", "account", owner="invoice_user_id"),
-        OdooModel("product.template", "product", owner=None),
-        OdooModel("project.task", "project", owner="user_ids", owner_many=True),
+        OdooModel("crm.lead", "crm", native_team="team_id"),
+        OdooModel("res.partner", "base", native_team="team_id"),
+        OdooModel("sale.order", "sale", native_team="team_id"),
+        OdooModel("account.move", "account", native_owner="invoice_user_id"),
+        OdooModel("product.template", "product", native_owner=None),
+        OdooModel("project.task", "project", native_owner="user_ids", owner_many=True),
         OdooModel("helpdesk.ticket", "helpdesk", enterprise=True),
         OdooModel("mail.activity", "mail"),
     )
@@ -77,7 +108,7 @@ STANDARD_MODELS: dict[str, OdooModel] = {
 
 ``res.partner.team_id`` comes from ``sales_team``, which the module always depends on.
 ``helpdesk.ticket`` is Odoo Enterprise; its ``team_id`` is a helpdesk team, not a
-``crm.team``, so it is not used."""
+``crm.team``, so it gets a custom sales-team field like the others without one."""
 
 DEFAULT_OBJECTS: dict[str, str] = {
     "lead": "crm.lead",
@@ -139,7 +170,7 @@ def odoo_model(name: str) -> OdooModel:
     if known is not None:
         return known
     if name.startswith("x_"):
-        return OdooModel(name, None, owner="x_user_id", team="x_team_id")
+        return OdooModel(name, None, native_owner=None)
     return OdooModel(name, name.split(".", 1)[0], known=False)
 
 

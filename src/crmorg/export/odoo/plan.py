@@ -122,6 +122,8 @@ class Plan:
     people: tuple[Person, ...]
     custom_models: tuple[tuple[str, OdooModel], ...]
     """(resource, model) for each custom model the module declares."""
+    models: tuple[OdooModel, ...]
+    """Every Odoo model the resources map to, by name."""
     role_groups: dict[str, str] = field(default_factory=dict)
     employee_department: dict[str, str | None] = field(default_factory=dict)
     """Person -> the one department their employee record holds."""
@@ -208,7 +210,7 @@ def build_plan(model: Model, version: str) -> Plan:
     for rule in compiled.sharing:
         odoo = mapping.models[rule.resource]
         perms = {PERMS[a] for a in rule.actions if a in PERMS}
-        if odoo.owner is None or not perms:
+        if not perms:
             continue
         kind, target = rule.to
         if kind == "role":
@@ -255,10 +257,7 @@ def build_plan(model: Model, version: str) -> Plan:
     employees = {p: ids.make("employee", p) for p in compiled.people}
     receivers_of: dict[str, list[str]] = defaultdict(list)
     for rule in compiled.sharing:
-        carried = mapping.models[rule.resource].owner is not None and any(
-            a in PERMS for a in rule.actions
-        )
-        if rule.to[0] != "role" and carried:
+        if rule.to[0] != "role" and any(a in PERMS for a in rule.actions):
             for person in compiled.group_members(rule.to):
                 receivers_of[person].append(f"group_sharing_{rule.id}")
     chosen = {p: employee_department(compiled, p) for p in compiled.people}
@@ -283,10 +282,12 @@ def build_plan(model: Model, version: str) -> Plan:
         )
         for team_id, team in compiled.teams.items()
     )
-    custom = tuple(sorted((r, m) for r, m in mapping.models.items() if m.custom))
+    custom = tuple(sorted(((r, m) for r, m in mapping.models.items() if m.custom),
+                          key=lambda pair: pair[1].name))  # fmt: skip
     return Plan(
         compiled, mapping, version, (*groups, *sharing_groups), access, rules, departments,
-        teams, people, custom, role_groups, chosen,
+        teams, people, custom, tuple(sorted(models.values(), key=lambda m: m.name)),
+        role_groups, chosen,
     )  # fmt: skip
 
 

@@ -1,0 +1,182 @@
+"""The exported addon as Odoo's own tooling sees it, for each Odoo version, and as files:
+deterministic, escaped, with the expected losses on examples/reference."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import crmorg
+from crmorg.export import EXPORTERS, export_target
+from crmorg.export.odoo import VERSIONS
+from crmorg.model import Model
+
+from ..conftest import FIXTURES, REFERENCE
+from . import tools
+
+ODOO = EXPORTERS["odoo"]
+
+
+@pytest.fixture(scope="module")
+def reference() -> Model:
+    return crmorg.load(REFERENCE)
+
+
+def _files(model: Model, version: str) -> dict[str, str | bytes]:
+    return dict(ODOO.rendering(model, {"odoo-version": version}).files)
+
+
+def _text(files: dict[str, str | bytes], name: str) -> str:
+    content = files[name]
+    assert isinstance(content, str)
+    return content
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_oca_checks_and_pylint_odoo_pass(reference: Model, version: str, tmp_path: Path) -> None:
+    module = tools.write(_files(reference, version), tmp_path)
+    checked = tools.oca_checks(module)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    linted = tools.pylint_odoo(module, version)
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+
+
+def test_the_tools_do_check_something(reference: Model, tmp_path: Path) -> None:
+    """A module they must refuse: the checks are live, not silently passing."""
+    files = _files(reference, "18")
+    files["crmorg_access/security/security.xml"] = "<?xml version='1.0'?>\n<odoo>\n</odoo>\n"
+    module = tools.write(files, tmp_path)
+    assert "xml-header-wrong" in tools.oca_checks(module).stdout
+    linted = tools.pylint_odoo(module, "17")  # a 18.0 manifest version for Odoo 17
+    assert linted.returncode != 0 and "manifest-version-format" in linted.stdout
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_dependency_is_a_core_community_addon(reference: Model, version: str) -> None:
+    pytest.importorskip("manifestoo_core", reason="manifestoo-core is not installed")
+    from manifestoo_core.core_addons import is_core_ce_addon
+    from manifestoo_core.odoo_series import OdooSeries
+
+    manifest = ast.literal_eval(_text(_files(reference, version), "crmorg_access/__manifest__.py"))
+    assert manifest["version"].startswith(f"{version}.0.")
+    series = OdooSeries(f"{version}.0")
+    assert manifest["depends"] and all(is_core_ce_addon(a, series) for a in manifest["depends"])
+    assert manifest["data"] == [
+        "data/custom_models.xml",
+        "security/security.xml",
+        "security/ir.model.access.csv",
+        "data/organisation.xml",
+    ]
+
+
+def test_an_enterprise_model_is_flagged(tmp_path: Path) -> None:
+    from manifestoo_core.core_addons import is_core_ce_addon, is_core_ee_addon
+    from manifestoo_core.odoo_series import OdooSeries
+
+    model_file = tmp_path / "model.yaml"
+    model_file.write_text(
+        "version: 1\norganization: {name: Org}\n"
+        "resources: {service_case: {name: Case}}\n"
+        "roles: {agent: {grants: {service_case: {read: own}}}}\n"
+        "people: {ann: {roles: [agent]}}\n"
+        "settings: {export: {odoo: {objects: {service_case: helpdesk.ticket}}}}\n",
+        encoding="utf-8",
+    )
+    rendering = ODOO.rendering(crmorg.load(model_file))
+    manifest = ast.literal_eval(_text(dict(rendering.files), "crmorg_access/__manifest__.py"))
+    series = OdooSeries("18.0")
+    assert "helpdesk" in manifest["depends"]
+    assert is_core_ee_addon("helpdesk", series) and not is_core_ce_addon("helpdesk", series)
+    assert rendering.fidelity is not None
+    assert any("Enterprise" in step for step in rendering.fidelity.manual)
+
+
+def test_version_19_names_the_new_fields(reference: Model) -> None:
+    old = _files(reference, "18")
+    new = _files(reference, "19")
+    old_security, new_security = (
+        _text(f, "crmorg_access/security/security.xml") for f in (old, new)
+    )
+    assert 'name="category_id"' in old_security and "res.groups.privilege" not in old_security
+    assert 'name="privilege_id"' in new_security and "res.groups.privilege" in new_security
+    old_people, new_people = (_text(f, "crmorg_access/data/organisation.xml") for f in (old, new))
+    assert 'name="groups_id"' in old_people and 'name="group_ids"' in new_people
+
+
+def test_two_renders_are_byte_identical(reference: Model) -> None:
+    for version in VERSIONS:
+        assert _files(reference, version) == _files(crmorg.load(REFERENCE), version)
+
+
+def test_the_reference_model_exports_with_its_losses(reference: Model, tmp_path: Path) -> None:
+    exported = export_target(reference, "odoo", tmp_path / "out")
+    fidelity = exported.fidelity
+    assert fidelity is not None
+    report = json.loads((tmp_path / "out" / "fidelity.json").read_text(encoding="utf-8"))
+    counts = report["counts"]
+    assert counts == {"over-grants": 26, "under-grants": 67}, counts
+    by_construct: dict[str, int] = {}
+    for loss in report["losses"]:
+        by_construct[loss["construct"]] = by_construct.get(loss["construct"], 0) + 1
+    assert by_construct == {
+        "grant": 45,
+        "baseline": 0,
+        "field-permission": 6,
+        "sharing-rule": 0,
+        "structure": 42,
+    } | {k: v for k, v in by_construct.items() if k not in ("baseline", "sharing-rule")}
+    assert report["carried"]["grant"] > 0 and report["carried"]["baseline"] == 2
+    assert any("restricted fields" in step.lower() for step in report["manual"])
+
+
+HOSTILE = "Q\"uote' <b>&amp; ]]> --> \n line\r\x1b[31m =cmd|calc \u202eevil\u200b 销售 \x00"
+
+
+def test_hostile_names_break_no_file(tmp_path: Path) -> None:
+    name = json.dumps(HOSTILE.replace("\x00", ""))
+    model_file = tmp_path / "model.yaml"
+    model_file.write_text(
+        f"version: 1\norganization: {{name: {name}}}\n"
+        f"departments: {{d: {{name: {name}}}}}\n"
+        f"resources: {{lead: {{name: {name}}}, thing: {{name: {name}}}}}\n"
+        f"roles: {{r: {{name: {name}, department: d, grants: {{lead: {{read: team}}, "
+        f"thing: {{update: department}}}}}}, s: {{name: {name}, inherits: [r]}}}}\n"
+        f"teams: {{t: {{name: {name}, department: d, lead: p}}}}\n"
+        f"people: {{p: {{name: {name}, roles: [s]}}, q: {{name: {name}, roles: [r], "
+        "reports_to: p}}\n",
+        encoding="utf-8",
+    )
+    files = ODOO.render(crmorg.load(model_file))
+    for file_name, content in files.items():
+        assert isinstance(content, str)
+        assert "\x1b" not in content and "\u202e" not in content and "\u200b" not in content
+        if file_name.endswith(".xml"):
+            root = ET.fromstring(content.encode("utf-8"))
+            names = [f.text for f in root.iter("field") if f.get("name") == "name"]
+            assert any(n and "销售" in n and "<b>&amp; ]]>" in n for n in names), file_name
+        elif file_name.endswith(".csv"):
+            rows = list(csv.reader(io.StringIO(content, newline="")))
+            assert len({len(row) for row in rows}) == 1
+        elif file_name.endswith(".py"):
+            ast.parse(content)
+    manifest = ast.literal_eval(_text(dict(files), "crmorg_access/__manifest__.py"))
+    assert "销售" in manifest["name"] and "\\x1b" in manifest["name"]
+
+
+def test_the_small_fixture_module_is_what_the_golden_files_hold() -> None:
+    files = ODOO.render(crmorg.load(FIXTURES / "small"))
+    assert set(files) >= {
+        "crmorg_access/__manifest__.py",
+        "crmorg_access/__init__.py",
+        "crmorg_access/security/security.xml",
+        "crmorg_access/security/ir.model.access.csv",
+        "crmorg_access/data/organisation.xml",
+        "FIDELITY.md",
+        "fidelity.json",
+    }
