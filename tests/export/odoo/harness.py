@@ -94,11 +94,20 @@ def differences(
     return found
 
 
+def permissions(loss: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """The resource and actions a loss is about: ``lead.read`` or ``lead.{a,b}``."""
+    token = str(loss["written"]).split(" ", 1)[0].rstrip(":")
+    resource, actions = token.split(".", 1)
+    return resource, tuple(actions.strip("{}").split(","))
+
+
 def explains(loss: Mapping[str, Any], difference: Difference) -> bool:
     """Whether ``loss`` (an entry of fidelity.json) is about this difference: its
     permission, its direction, and the person among those it affects."""
-    permission = str(loss["written"]).split(" ", 1)[0].rstrip(":")
-    if permission != f"{difference.resource}.{difference.action}":
+    resource, actions = permissions(loss)
+    if (resource, difference.action) != (difference.resource, difference.action) or (
+        difference.action not in actions
+    ):
         return False
     if loss["direction"] != difference.direction or difference.person not in loss["people"]:
         return False
@@ -128,15 +137,16 @@ def unreal(
     for loss in json.loads(files["fidelity.json"])["losses"]:
         if not loss["people"]:
             continue
-        resource, action = str(loss["written"]).split(" ", 1)[0].rstrip(":").split(".")
+        resource, actions = permissions(loss)
         named = loss["people"][:people]
-        decide = [(p, action, resource, shape) for p in named for shape in shapes]
+        decide = [(p, a, resource, shape) for p in named for a in actions for shape in shapes]
         fields: list[FieldQuery] = []
         if loss["construct"] == "field-permission":
             decide = []
             fields = [
-                (p, action, resource, Record(owner), loss["path"][3])
+                (p, a, resource, Record(owner), loss["path"][3])
                 for p in named
+                for a in actions
                 for owner in [*model.people, None]
             ]
         shown = differences(model, engine, decide, fields)

@@ -1,9 +1,9 @@
 """What the addon cannot carry exactly (format section 16), each with the people it
 affects and the way it errs.
 
-Every loss's ``written`` starts with ``resource.action`` (``lead.approve``): the
-permission whose decisions differ, so that a reader, and the tests, can match a
-difference in Odoo's decisions to the loss that explains it.
+Every loss's ``written`` starts with ``resource.action`` (``lead.approve``, or
+``lead.{approve,assign}``): the permissions whose decisions differ, so that a reader,
+and the tests, can match a difference in Odoo's decisions to the loss that explains it.
 """
 
 from __future__ import annotations
@@ -59,6 +59,13 @@ class Losses:
         )
 
 
+def permissions(resource: str, actions: list[str]) -> str:
+    """``lead.read``, or ``lead.{approve,assign}`` for several actions."""
+    if len(actions) == 1:
+        return f"{resource}.{actions[0]}"
+    return f"{resource}.{{{','.join(actions)}}}"
+
+
 def find_losses(model: Model, plan: Plan) -> tuple[Loss, ...]:
     losses = Losses(model, plan)
     _actions(losses)
@@ -74,12 +81,19 @@ def _actions(losses: Losses) -> None:
     model, plan = losses.model, losses.plan
     own_grants = model.access.own_grants
     for role_id, scopes in role_scopes(plan.compiled).items():
+        # One loss per role, resource and scopes: ``lead.{approve,assign} at own``.
+        grouped: dict[tuple[str, str], list[str]] = {}
+        paths: dict[tuple[str, str], tuple[str | int, ...]] = {}
         for (resource, action), held in sorted(scopes.items()):
             source = own_grants[role_id].get((resource, action))
             if source is None or action in PERMS:
                 continue
-            shown = ", ".join(s.label for s in sorted(held))
-            losses.add("grant", source.path, f"{resource}.{action} at {shown} (role {role_id})",
+            key = (resource, ", ".join(s.label for s in sorted(held)))
+            grouped.setdefault(key, []).append(action)
+            paths.setdefault(key, source.path)
+        for (resource, shown), actions in grouped.items():
+            losses.add("grant", paths[(resource, shown)],
+                       f"{permissions(resource, actions)} at {shown} (role {role_id})",
                        NO_ACTION, Direction.UNDER, holders(model, [role_id]))  # fmt: skip
     for (resource, action), scope in sorted(plan.compiled.baselines.items()):
         if action in PERMS:
