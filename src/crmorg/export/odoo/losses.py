@@ -149,6 +149,7 @@ def _departments(losses: Losses) -> None:
     where = _People(plan)
     people = list(plan.compiled.people)
     for resource in sorted(plan.mapping.models):
+        by_people: dict[tuple[str, ...], list[str]] = {}
         for action in plan.compiled.applicable[resource]:
             if action not in PERMS:
                 continue
@@ -163,11 +164,14 @@ def _departments(losses: Losses) -> None:
                     where.missed_owner(person, owner, scopes) for owner in people
                 ):
                     under.add(person)
+            if under:
+                by_people.setdefault(tuple(sorted(under)), []).append(action)
+        for affected, actions in sorted(by_people.items()):
             losses.add("structure", ("resources", resource),
-                       f"{resource}.{action} at department, as crmorg reads people's "
-                       "departments (of their teams and roles)",
+                       f"{permissions(resource, sorted(actions))} at department, as crmorg "
+                       "reads people's departments (of their teams and roles)",
                        "the one department of each person's employee record (hr.employee)",
-                       Direction.UNDER, under)  # fmt: skip
+                       Direction.UNDER, affected)  # fmt: skip
 
 
 def _merged(losses: Losses) -> None:
