@@ -214,7 +214,6 @@ def manifest(plan: Plan, organization: str) -> str:
         "category": "Hidden",
         "license": "LGPL-3",
         "author": "crmorg",
-        "website": "https://example.invalid/crmorg",
         "depends": list(plan.mapping.depends),
         "data": data_files(),
     }
