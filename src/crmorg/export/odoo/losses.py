@@ -122,11 +122,28 @@ class _People:
         }
         self.departments = {p: frozenset(f.departments) for p, f in compiled.people.items()}
         self.reports = {p: org.reports(p) for p in compiled.people}
+        self._misses: dict[tuple[str, bool], bool] = {}
+        self.outside_a_team = {
+            p: any(p not in team.members for team in compiled.teams.values())
+            for p in compiled.people
+        }
 
     def shares_team(self, person: str, owner: str) -> bool:
         return bool(self.teams[person] & self.teams[owner])
 
-    def missed_owner(self, person: str, owner: str, scopes: tuple[Scope, ...]) -> bool:
+    def misses(self, person: str, with_reports: bool) -> bool:
+        """Whether Odoo's one department per employee reaches less for the person at
+        department scope: some department of theirs, or some owner's (kept once made)."""
+        key = (person, with_reports)
+        found = self._misses.get(key)
+        if found is None:
+            found = self.reach[person] != self.odoo_reach[person] or any(
+                self.missed_owner(person, owner, with_reports) for owner in self.compiled.people
+            )
+            self._misses[key] = found
+        return found
+
+    def missed_owner(self, person: str, owner: str, with_reports: bool) -> bool:
         """Whether crmorg reaches ``owner``'s records through their departments where
         Odoo, reading one department each, does not, on a record neither own, team nor
         reports reaches (one naming a team the person is not in, if need be)."""
@@ -134,11 +151,9 @@ class _People:
             return False
         if self.odoo_department[owner] in self.odoo_reach[person]:
             return False
-        if Scope.SUBORDINATES in scopes and owner in self.reports[person]:
+        if with_reports and owner in self.reports[person]:
             return False
-        return not self.shares_team(person, owner) or any(
-            person not in team.members for team in self.compiled.teams.values()
-        )
+        return not self.shares_team(person, owner) or self.outside_a_team[person]
 
 
 def _departments(losses: Losses) -> None:
@@ -160,9 +175,7 @@ def _departments(losses: Losses) -> None:
                     person, resource, action
                 ):
                     continue
-                if where.reach[person] != where.odoo_reach[person] or any(
-                    where.missed_owner(person, owner, scopes) for owner in people
-                ):
+                if where.misses(person, Scope.SUBORDINATES in scopes):
                     under.add(person)
             if under:
                 by_people.setdefault(tuple(sorted(under)), []).append(action)

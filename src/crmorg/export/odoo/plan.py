@@ -248,7 +248,7 @@ def build_plan(model: Model, version: str) -> Plan:
     departments = tuple(
         Department(
             ids.make("department", d.id),
-            clean(d.name),
+            clean(d.name) or d.id,
             None if d.parent is None else f"department_{d.parent}",
         )
         for d in compiled.departments.values()
@@ -265,7 +265,7 @@ def build_plan(model: Model, version: str) -> Plan:
         Person(
             person_id,
             users[person_id],
-            clean(person.name),
+            clean(person.name) or person_id,
             tuple(sorted({*(role_groups[r] for r in person.roles), *receivers_of[person_id]})),
             employees[person_id],
             None if person.manager is None else employees[person.manager],
@@ -276,7 +276,7 @@ def build_plan(model: Model, version: str) -> Plan:
     teams = tuple(
         Team(
             ids.make("team", team_id),
-            clean(team.name),
+            clean(team.name) or team_id,
             _leader(model, team_id, users),
             tuple((ids.make("membership", team_id, p), users[p]) for p in team.members),
         )
