@@ -38,9 +38,38 @@ def _text(files: dict[str, str | bytes], name: str) -> str:
     return content
 
 
+def _hostile_model(tmp_path: Path) -> Model:
+    """Every free text hostile: quotes, markup, CDATA ends, line breaks, ESC, a formula,
+    bidi and zero-width characters, Chinese."""
+    name = json.dumps(HOSTILE.replace("\x00", ""))
+    model_file = tmp_path / "hostile.yaml"
+    model_file.write_text(
+        f"version: 1\norganization: {{name: {name}}}\n"
+        f"departments: {{d: {{name: {name}}}}}\n"
+        f"resources: {{lead: {{name: {name}}}, thing: {{name: {name}}}}}\n"
+        f"roles: {{r: {{name: {name}, department: d, grants: {{lead: {{read: team}}, "
+        f"thing: {{update: department}}}}}}, s: {{name: {name}, inherits: [r]}}}}\n"
+        f"teams: {{t: {{name: {name}, department: d, lead: p}}}}\n"
+        f"people: {{p: {{name: {name}, roles: [s]}}, q: {{name: {name}, roles: [r], "
+        "reports_to: p}}\n"
+        "sharing: {x: {resource: thing, from: {team: t}, to: {department: d}, "
+        "actions: [update]}}\n",
+        encoding="utf-8",
+    )
+    return crmorg.load(model_file)
+
+
 @pytest.mark.parametrize("version", VERSIONS)
-def test_oca_checks_and_pylint_odoo_pass(reference: Model, version: str, tmp_path: Path) -> None:
-    module = tools.write(_files(reference, version), tmp_path)
+@pytest.mark.parametrize("which", ["reference", "small", "hostile"])
+def test_oca_checks_and_pylint_odoo_pass(
+    reference: Model, which: str, version: str, tmp_path: Path
+) -> None:
+    model = {
+        "reference": lambda: reference,
+        "small": lambda: crmorg.load(FIXTURES / "small"),
+        "hostile": lambda: _hostile_model(tmp_path),
+    }[which]()
+    module = tools.write(_files(model, version), tmp_path / "out")
     checked = tools.oca_checks(module)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     linted = tools.pylint_odoo(module, version)
@@ -59,14 +88,14 @@ def test_the_tools_do_check_something(reference: Model, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_every_dependency_is_a_core_community_addon(reference: Model, version: str) -> None:
-    pytest.importorskip("manifestoo_core", reason="manifestoo-core is not installed")
-    from manifestoo_core.core_addons import is_core_ce_addon
+    core_addons = tools.manifestoo()
     from manifestoo_core.odoo_series import OdooSeries
 
     manifest = ast.literal_eval(_text(_files(reference, version), "crmorg_access/__manifest__.py"))
     assert manifest["version"].startswith(f"{version}.0.")
     series = OdooSeries(f"{version}.0")
-    assert manifest["depends"] and all(is_core_ce_addon(a, series) for a in manifest["depends"])
+    depends = manifest["depends"]
+    assert depends and all(core_addons.is_core_ce_addon(a, series) for a in depends), depends
     assert manifest["data"] == [
         "data/custom_fields.xml",
         "security/security.xml",
@@ -76,7 +105,7 @@ def test_every_dependency_is_a_core_community_addon(reference: Model, version: s
 
 
 def test_an_enterprise_model_is_flagged(tmp_path: Path) -> None:
-    from manifestoo_core.core_addons import is_core_ce_addon, is_core_ee_addon
+    core_addons = tools.manifestoo()
     from manifestoo_core.odoo_series import OdooSeries
 
     model_file = tmp_path / "model.yaml"
@@ -92,7 +121,8 @@ def test_an_enterprise_model_is_flagged(tmp_path: Path) -> None:
     manifest = ast.literal_eval(_text(dict(rendering.files), "crmorg_access/__manifest__.py"))
     series = OdooSeries("18.0")
     assert "helpdesk" in manifest["depends"]
-    assert is_core_ee_addon("helpdesk", series) and not is_core_ce_addon("helpdesk", series)
+    assert core_addons.is_core_ee_addon("helpdesk", series)
+    assert not core_addons.is_core_ce_addon("helpdesk", series)
     assert rendering.fidelity is not None
     assert any("Enterprise" in step for step in rendering.fidelity.manual)
 
@@ -142,20 +172,7 @@ HOSTILE = "Q\"uote' <b>&amp; ]]> --> \n line\r\x1b[31m =cmd|calc \u202eevil\u200
 
 
 def test_hostile_names_break_no_file(tmp_path: Path) -> None:
-    name = json.dumps(HOSTILE.replace("\x00", ""))
-    model_file = tmp_path / "model.yaml"
-    model_file.write_text(
-        f"version: 1\norganization: {{name: {name}}}\n"
-        f"departments: {{d: {{name: {name}}}}}\n"
-        f"resources: {{lead: {{name: {name}}}, thing: {{name: {name}}}}}\n"
-        f"roles: {{r: {{name: {name}, department: d, grants: {{lead: {{read: team}}, "
-        f"thing: {{update: department}}}}}}, s: {{name: {name}, inherits: [r]}}}}\n"
-        f"teams: {{t: {{name: {name}, department: d, lead: p}}}}\n"
-        f"people: {{p: {{name: {name}, roles: [s]}}, q: {{name: {name}, roles: [r], "
-        "reports_to: p}}\n",
-        encoding="utf-8",
-    )
-    files = ODOO.render(crmorg.load(model_file))
+    files = ODOO.render(_hostile_model(tmp_path))
     for file_name, content in files.items():
         assert isinstance(content, str)
         assert "\x1b" not in content and "\u202e" not in content and "\u200b" not in content
@@ -170,7 +187,9 @@ def test_hostile_names_break_no_file(tmp_path: Path) -> None:
         elif file_name.endswith(".py"):
             ast.parse(content)
     manifest = ast.literal_eval(_text(dict(files), "crmorg_access/__manifest__.py"))
-    assert "销售" in manifest["name"] and "\\x1b" in manifest["name"]
+    # The organisation's name, its ESC shown, cut so that the line stays under 100.
+    assert manifest["name"].startswith("crmorg access: Q\"uote' <b>&amp; ]]> --> line \\x1b[31m")
+    assert manifest["name"].endswith("...") and len(manifest["name"]) == len("crmorg access: ") + 50
 
 
 def test_the_small_fixture_module_is_what_the_golden_files_hold() -> None:

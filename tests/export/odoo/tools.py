@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +32,18 @@ def tool(name: str) -> str:
             pytest.fail(message)
         pytest.skip(message)
     return found
+
+
+def manifestoo() -> Any:
+    """manifestoo-core's ``core_addons`` module, or a skip (a failure in CI)."""
+    try:
+        from manifestoo_core import core_addons
+    except ImportError:
+        message = "manifestoo-core is not installed (pip install the project's test extra)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return core_addons
 
 
 def write(files: Mapping[str, str | bytes], root: Path) -> Path:

@@ -206,9 +206,14 @@ def data_files() -> list[str]:
             "data/organisation.xml"]  # fmt: skip
 
 
+def _shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters (a manifest line stays under 100)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def manifest(plan: Plan, organization: str) -> str:
     entries = {
-        "name": f"crmorg access: {clean(organization)}",
+        "name": f"crmorg access: {_shortened(clean(organization), 50)}",
         "summary": "Roles, access rights and record rules exported by crmorg",
         "version": f"{plan.version}.0.1.0.0",
         "category": "Hidden",
