@@ -155,13 +155,35 @@ class OdooDatabase:
     def __hash__(self) -> int:
         return id(self)
 
+    # Indexes, made once (the same answers as a scan) -------------------------------------
+    @cache  # noqa: B019
+    def _granting(self, model: str, perm: str) -> frozenset[str]:
+        """The groups with an access right of ``perm`` on ``model``."""
+        return frozenset(g for m, g, p in self.access if m == model and perm in p)
+
+    @cache  # noqa: B019
+    def _rules_for(self, model: str, perm: str) -> tuple[RecordRule, ...]:
+        return tuple(r for r in self.rules if r.model == model and perm in r.perms)
+
+    @cache  # noqa: B019
+    def _employees_of(self, user: str) -> tuple[str, ...]:
+        return tuple(sorted(e for e, v in self.employees.items() if v["user"] == user))
+
+    @cache  # noqa: B019
+    def _parents(self, model: str) -> Mapping[str, str | None]:
+        if model == "hr.employee":
+            return {e: v["parent"] for e, v in self.employees.items()}
+        if model == "hr.department":
+            return self.departments
+        raise ValueError(f"{model} has no parent hierarchy")
+
     # The decision --------------------------------------------------------------------------
     def allowed(self, login: str, model: str, perm: str, record: Mapping[str, Any]) -> bool:
         user = self.by_login[login]
         groups = self.groups_of(user)
-        if not any(m == model and g in groups and perm in p for m, g, p in self.access):
+        if not self._granting(model, perm) & groups:
             return False
-        applicable = [r for r in self.rules if r.model == model and perm in r.perms]
+        applicable = self._rules_for(model, perm)
         global_rules = [r for r in applicable if not r.groups]
         group_rules = [r for r in applicable if r.groups & groups]
         if not all(self.matches(r.domain, user, record) for r in global_rules):
@@ -202,13 +224,7 @@ class OdooDatabase:
 
     def _ancestors_or_self(self, ref: Ref) -> set[Ref]:
         model, xmlid = ref
-        parents: Mapping[str, str | None]
-        if model == "hr.employee":
-            parents = {e: v["parent"] for e, v in self.employees.items()}
-        elif model == "hr.department":
-            parents = self.departments
-        else:
-            raise ValueError(f"{model} has no parent hierarchy")
+        parents = self._parents(model)
         found: set[Ref] = set()
         current: str | None = xmlid
         while current is not None and (model, current) not in found:
@@ -236,11 +252,7 @@ class OdooDatabase:
         model, xmlid = ref
         if model == "res.users":
             if name == "employee_ids":
-                return [
-                    ("hr.employee", e)
-                    for e, v in sorted(self.employees.items())
-                    if v["user"] == xmlid
-                ]
+                return [("hr.employee", e) for e in self._employees_of(xmlid)]
             if name == "crm_team_ids":
                 return [("crm.team", t) for t in sorted(self.members[xmlid])]
             if name in ("groups_id", "all_group_ids"):
