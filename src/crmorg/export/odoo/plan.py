@@ -191,7 +191,8 @@ def build_plan(model: Model, version: str) -> Plan:
     ]
     accesses: dict[tuple[str, str], set[str]] = defaultdict(set)
     rule_perms: dict[tuple[tuple[str, ...], str, str], set[str]] = defaultdict(set)
-    rule_names: dict[tuple[tuple[str, ...], str, str], str] = {}
+    rule_names: dict[tuple[tuple[str, ...], str, str], tuple[str, tuple[str, ...]]] = {}
+    """Each rule's name and the parts of its external id, from the first grant making it."""
     for role_id, scopes in role_scopes(compiled).items():
         group = role_groups[role_id]
         for (resource, action), held in sorted(scopes.items()):
@@ -204,7 +205,10 @@ def build_plan(model: Model, version: str) -> Plan:
                     continue
                 key = ((group,), odoo.name, domains.text(domain))
                 rule_perms[key].add(PERMS[action])
-                rule_names.setdefault(key, f"{role_id}: {resource} at {scope.label}")
+                rule_names.setdefault(
+                    key,
+                    (f"{role_id}: {resource} at {scope.label}", (role_id, resource, scope.label)),
+                )
                 accesses[(group, odoo.name)].add(PERMS[action])
     sharing_groups: list[Group] = []
     for rule in compiled.sharing:
@@ -226,12 +230,12 @@ def build_plan(model: Model, version: str) -> Plan:
         )
         key = ((receivers,), odoo.name, domains.text(domain))
         rule_perms[key] |= perms
-        rule_names.setdefault(key, f"sharing {rule.id}: {rule.resource}")
+        rule_names.setdefault(key, (f"sharing {rule.id}: {rule.resource}", ("sharing", rule.id)))
     models = {m.name: m for m in mapping.models.values()}
     rules = tuple(
         Rule(
-            ids.make("rule", *rule_groups, name.replace(".", "_")),
-            rule_names[key],
+            ids.make("rule", *rule_names[key][1]),
+            rule_names[key][0],
             models[name],
             rule_groups,
             domain,
