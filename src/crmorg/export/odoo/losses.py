@@ -122,7 +122,7 @@ class _People:
         }
         self.departments = {p: frozenset(f.departments) for p, f in compiled.people.items()}
         self.reports = {p: org.reports(p) for p in compiled.people}
-        self._misses: dict[tuple[str, bool], bool] = {}
+        self._misses: dict[tuple[str, bool, frozenset[str]], bool] = {}
         self.outside_a_team = {
             p: any(p not in team.members for team in compiled.teams.values())
             for p in compiled.people
@@ -131,17 +131,29 @@ class _People:
     def shares_team(self, person: str, owner: str) -> bool:
         return bool(self.teams[person] & self.teams[owner])
 
-    def misses(self, person: str, with_reports: bool) -> bool:
+    def misses(self, person: str, with_reports: bool, shared: frozenset[str]) -> bool:
         """Whether Odoo's one department per employee reaches less for the person at
-        department scope: some department of theirs, or some owner's (kept once made)."""
-        key = (person, with_reports)
+        department scope: some department of theirs, or some owner's whose records are
+        not ``shared`` with them anyway (kept once made)."""
+        key = (person, with_reports, shared)
         found = self._misses.get(key)
         if found is None:
             found = self.reach[person] != self.odoo_reach[person] or any(
-                self.missed_owner(person, owner, with_reports) for owner in self.compiled.people
+                self.missed_owner(person, owner, with_reports)
+                for owner in self.compiled.people
+                if owner not in shared
             )
             self._misses[key] = found
         return found
+
+    def shared_with(self, person: str, resource: str, action: str) -> frozenset[str]:
+        """The owners whose records a sharing rule opens to the person for the action."""
+        owners: set[str] = set()
+        for rule in self.compiled.sharing:
+            applies = rule.resource == resource and action in rule.actions
+            if applies and person in self.compiled.group_members(rule.to):
+                owners |= self.compiled.group_members(rule.from_)
+        return frozenset(owners)
 
     def missed_owner(self, person: str, owner: str, with_reports: bool) -> bool:
         """Whether crmorg reaches ``owner``'s records through their departments where
@@ -175,7 +187,8 @@ def _departments(losses: Losses) -> None:
                     person, resource, action
                 ):
                     continue
-                if where.misses(person, Scope.SUBORDINATES in scopes):
+                shared = where.shared_with(person, resource, action)
+                if where.misses(person, Scope.SUBORDINATES in scopes, shared):
                     under.add(person)
             if under:
                 by_people.setdefault(tuple(sorted(under)), []).append(action)
