@@ -20,18 +20,19 @@ def manual_steps(plan: Plan) -> tuple[str, ...]:
         "The rules assume one company; with several, Odoo's multi-company rules also apply.",
     ]
     models = plan.mapping.models
-    for resource, odoo in sorted(plan.custom_models):
-        steps.append(
-            f"{odoo.name} (for {resource}) is a custom model the module declares: add its "
-            "views and menus."
-        )
+    if plan.custom_models:
+        names = ", ".join(f"{odoo.name} ({resource})" for resource, odoo in plan.custom_models)
+        steps.append(f"Add views and menus for the custom models the module declares: {names}.")
+    added: dict[str, list[str]] = {}
     for odoo in plan.models:
-        added = ", ".join(name for name, _, _ in odoo.added_fields)
-        steps.append(
-            f"{odoo.name}: fill the custom fields the module adds ({added}) on its records, "
-            "where a record has its own owner, sales team or department (by hand, an "
-            "automated action or an import); the rules read them."
-        )
+        for name, _, _ in odoo.added_fields:
+            added.setdefault(name, []).append(odoo.name)
+    steps.append(
+        "Fill the custom fields the rules read where a record has its own owner, sales team "
+        "or department (an import, an automated action, or by hand): "
+        + "; ".join(f"{name} on {', '.join(names)}" for name, names in sorted(added.items()))
+        + "."
+    )
     for resource, odoo in sorted(models.items()):
         if odoo.enterprise:
             steps.append(f"{odoo.name} (for {resource}) needs Odoo Enterprise ({odoo.module}).")
