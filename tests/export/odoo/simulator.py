@@ -69,17 +69,42 @@ class OdooDatabase:
     members: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     """User -> the crm.team records they are a member of."""
     by_login: dict[str, str] = field(default_factory=dict)
+    defined: set[str] = field(default_factory=set)
+    """The module's external ids loaded so far."""
 
     @classmethod
     def load(cls, files: Mapping[str, str | bytes], users_field: str) -> OdooDatabase:
+        """The module's data files in the order its manifest loads them (every file when
+        there is no manifest). As Odoo does, a reference to one of the module's own
+        records must come after that record; a reference to another module's is
+        trusted (``crm.model_crm_lead``)."""
+
+        def text(content: str | bytes) -> str:
+            return content.decode("utf-8") if isinstance(content, bytes) else content
+
+        manifest = next((n for n in files if n.endswith("__manifest__.py")), None)
+        if manifest is None:
+            order = sorted(files)
+        else:
+            root = manifest.rsplit("/", 1)[0]
+            data = ast.literal_eval(text(files[manifest]))["data"]
+            order = [f"{root}/{name}" for name in data]
+            unlisted = {n for n in files if n.endswith((".xml", ".csv"))} - set(order)
+            assert not unlisted, f"data files the manifest does not load: {sorted(unlisted)}"
         db = cls()
-        for name, content in files.items():
-            text = content.decode("utf-8") if isinstance(content, bytes) else content
+        for name in order:
             if name.endswith(".xml"):
-                db._load_xml(ET.fromstring(text.encode("utf-8")), users_field)
+                db._load_xml(ET.fromstring(text(files[name]).encode("utf-8")), users_field)
             elif name.endswith("ir.model.access.csv"):
-                db._load_access(text)
+                db._load_access(text(files[name]))
         return db
+
+    def _require(self, xmlid: str | None) -> None:
+        if xmlid is None:
+            return
+        module, _, local = xmlid.rpartition(".")
+        if module in ("", MODULE) and local not in self.defined:
+            raise ValueError(f"{xmlid} is referenced before it is defined")
 
     def _load_xml(self, root: ET.Element, users_field: str) -> None:
         assert root.tag == "odoo"
@@ -87,6 +112,12 @@ class OdooDatabase:
             model, xmlid = record.get("model"), record.get("id")
             assert model and xmlid
             fields = {f.get("name"): f for f in record.findall("field")}
+            for element in fields.values():
+                self._require(element.get("ref"))
+                if element.get("eval"):
+                    for referenced in _refs(element):
+                        self._require(referenced)
+            self.defined.add(xmlid)
 
             def ref(name: str, fields: dict[str | None, ET.Element] = fields) -> str | None:
                 element = fields.get(name)
@@ -132,6 +163,9 @@ class OdooDatabase:
     def _load_access(self, text: str) -> None:
         rows = list(csv.DictReader(io.StringIO(text, newline="")))
         for row in rows:
+            self._require(row["model_id:id"])
+            self._require(row["group_id:id"])
+            self.defined.add(row["id"])
             perms = frozenset(
                 p
                 for p in ("perm_read", "perm_write", "perm_create", "perm_unlink")

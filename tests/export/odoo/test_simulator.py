@@ -69,7 +69,12 @@ _PEOPLE = """<?xml version="1.0" encoding="UTF-8" ?>
 @pytest.fixture
 def database() -> OdooDatabase:
     return OdooDatabase.load(
-        {"m/security.xml": _SECURITY, "m/ir.model.access.csv": _ACCESS, "m/people.xml": _PEOPLE},
+        {
+            "m/__manifest__.py": "{'data': ['security.xml', 'ir.model.access.csv', 'people.xml']}",
+            "m/security.xml": _SECURITY,
+            "m/ir.model.access.csv": _ACCESS,
+            "m/people.xml": _PEOPLE,
+        },
         "groups_id",
     )
 
@@ -88,6 +93,15 @@ def test_group_rules_are_united_and_implied_groups_count(database: OdooDatabase)
     assert not database.allowed("bo", lead, "perm_read", in_team)
     # cy: a rule but no access right: nothing.
     assert not database.allowed("cy", lead, "perm_read", elsewhere)
+
+
+def test_a_record_must_be_defined_before_it_is_referenced() -> None:
+    # The heir group first: Odoo refuses `ref('g_base')` before g_base is loaded.
+    heir_first = _SECURITY.replace('<record id="g_base"', '<record id="g_late"').replace(
+        "</odoo>", '<record id="g_base" model="res.groups"/>\n</odoo>'
+    )
+    with pytest.raises(ValueError, match="g_base is referenced before it is defined"):
+        OdooDatabase.load({"m/security.xml": heir_first}, "groups_id")
 
 
 def test_a_domain_is_parsed_never_evaluated() -> None:

@@ -64,7 +64,9 @@ def security_xml(plan: Plan) -> str:
             privilege = _record(root, PRIVILEGE, "res.groups.privilege")
             _field(privilege, "name", "crmorg roles")
             _field(privilege, "category_id", ref=CATEGORY)
-        for group in plan.groups:
+        groups = {group.xmlid: group for group in plan.groups}
+        for xmlid in _referenced_first({g.xmlid: g.implied for g in plan.groups}):
+            group = groups[xmlid]
             record = _record(root, group.xmlid, "res.groups")
             _field(record, "name", group.name)
             if plan.version == "19":
@@ -103,23 +105,31 @@ def access_csv(plan: Plan) -> str:
     return stream.getvalue()
 
 
-def _parents_first(items: dict[str, str | None]) -> list[str]:
-    """Keys ordered so each comes after the one it names (sorted otherwise)."""
+def _referenced_first(items: dict[str, tuple[str, ...]]) -> list[str]:
+    """Keys ordered so that each comes after those it references (Odoo resolves a
+    ``ref`` only to a record already loaded); sorted otherwise."""
     done: list[str] = []
     seen: set[str] = set()
-
-    def visit(key: str, path: frozenset[str]) -> None:
-        if key in seen or key in path:
-            return
-        parent = items.get(key)
-        if parent is not None and parent in items:
-            visit(parent, path | {key})
-        seen.add(key)
-        done.append(key)
-
-    for key in sorted(items):
-        visit(key, frozenset())
+    for start in sorted(items):
+        stack = [(start, iter(sorted(items[start])))]
+        on_path = {start}
+        while stack:
+            key, pending = stack[-1]
+            child = next((c for c in pending if c in items and c not in seen), None)
+            if child is None:
+                stack.pop()
+                on_path.discard(key)
+                if key not in seen:
+                    seen.add(key)
+                    done.append(key)
+            elif child not in on_path:  # a cycle (refused before rendering) is cut here
+                stack.append((child, iter(sorted(items[child]))))
+                on_path.add(child)
     return done
+
+
+def _parents_first(items: dict[str, str | None]) -> list[str]:
+    return _referenced_first({k: () if v is None else (v,) for k, v in items.items()})
 
 
 def organisation_xml(plan: Plan) -> str:
