@@ -71,6 +71,7 @@ class OdooDatabase:
     by_login: dict[str, str] = field(default_factory=dict)
     defined: set[str] = field(default_factory=set)
     """The module's external ids loaded so far."""
+    _group_names: set[tuple[str | None, str | None]] = field(default_factory=set)
 
     @classmethod
     def load(cls, files: Mapping[str, str | bytes], users_field: str) -> OdooDatabase:
@@ -99,6 +100,11 @@ class OdooDatabase:
                 db._load_access(text(files[name]))
         return db
 
+    def _define(self, xmlid: str) -> None:
+        if xmlid in self.defined:  # Odoo would silently overwrite the first
+            raise ValueError(f"{xmlid} is defined twice")
+        self.defined.add(xmlid)
+
     def _require(self, xmlid: str | None) -> None:
         if xmlid is None:
             return
@@ -117,13 +123,19 @@ class OdooDatabase:
                 if element.get("eval"):
                     for referenced in _refs(element):
                         self._require(referenced)
-            self.defined.add(xmlid)
+            self._define(xmlid)
 
             def ref(name: str, fields: dict[str | None, ET.Element] = fields) -> str | None:
                 element = fields.get(name)
                 return None if element is None else element.get("ref")
 
             if model == "res.groups":
+                # Odoo: "The name of the group must be unique within an application!"
+                place = ref("category_id") or ref("privilege_id")
+                named = (place, fields["name"].text if "name" in fields else None)
+                if named in self._group_names:
+                    raise ValueError(f"two groups named {named}")
+                self._group_names.add(named)
                 self.implied[xmlid] = (
                     set(_refs(fields["implied_ids"])) if "implied_ids" in fields else set()
                 )
@@ -133,6 +145,8 @@ class OdooDatabase:
                     for p in ("perm_read", "perm_write", "perm_create", "perm_unlink")
                     if fields[p].get("eval") == "True"
                 )
+                if not perms:  # Odoo: "Rule must have at least one checked access right!"
+                    raise ValueError(f"rule {xmlid} has no access right checked")
                 groups = frozenset(_refs(fields["groups"])) if "groups" in fields else frozenset()
                 model_ref = ref("model_id")
                 assert model_ref is not None
@@ -145,6 +159,8 @@ class OdooDatabase:
                 login = fields["login"].text
                 assert login
                 self.users[xmlid] = {"login": login, "groups": set(_refs(fields[users_field]))}
+                if login in self.by_login:
+                    raise ValueError(f"two users log in as {login}")
                 self.by_login[login] = xmlid
             elif model == "hr.employee":
                 self.employees[xmlid] = {
@@ -165,7 +181,7 @@ class OdooDatabase:
         for row in rows:
             self._require(row["model_id:id"])
             self._require(row["group_id:id"])
-            self.defined.add(row["id"])
+            self._define(row["id"])
             perms = frozenset(
                 p
                 for p in ("perm_read", "perm_write", "perm_create", "perm_unlink")
