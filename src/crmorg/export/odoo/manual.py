@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crmorg.export.odoo.mapping import MODULE
 from crmorg.export.odoo.plan import PERMS, Plan, role_scopes
+from crmorg.roles.scopes import Scope
 
 
 def manual_steps(plan: Plan) -> tuple[str, ...]:
@@ -62,7 +63,10 @@ def manual_steps(plan: Plan) -> tuple[str, ...]:
 
 def carried(plan: Plan) -> dict[str, int]:
     grants = sum(
-        1 for role in plan.compiled.roles.values() for grant in role.grants if grant.action in PERMS
+        1
+        for role in plan.compiled.roles.values()
+        for grant in role.grants
+        if grant.action in PERMS and grant.scope is not Scope.NONE
     )
     baselines = sum(1 for (resource, action) in plan.compiled.baselines if action in PERMS)
     sharing = sum(1 for rule in plan.compiled.sharing if any(a in PERMS for a in rule.actions))
