@@ -76,6 +76,15 @@ def test_oca_checks_and_pylint_odoo_pass(
     assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
+def test_a_missing_tool_skips_but_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="not installed"):
+        tools.tool("no-such-odoo-tool")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="not installed"):
+        tools.tool("no-such-odoo-tool")
+
+
 def test_the_tools_do_check_something(reference: Model, tmp_path: Path) -> None:
     """A module they must refuse: the checks are live, not silently passing."""
     files = _files(reference, "18")
@@ -104,17 +113,19 @@ def test_every_dependency_is_a_core_community_addon(reference: Model, version: s
     ]
 
 
-def test_an_enterprise_model_is_flagged(tmp_path: Path) -> None:
+def test_the_settings_name_the_models_and_an_enterprise_one_is_flagged(tmp_path: Path) -> None:
     core_addons = tools.manifestoo()
     from manifestoo_core.odoo_series import OdooSeries
 
     model_file = tmp_path / "model.yaml"
     model_file.write_text(
         "version: 1\norganization: {name: Org}\n"
-        "resources: {service_case: {name: Case}}\n"
-        "roles: {agent: {grants: {service_case: {read: own}}}}\n"
+        "resources: {service_case: {name: Case, fields: {secret: {restricted: true}}},"
+        " car: {name: Car}}\n"
+        "roles: {agent: {grants: {service_case: {read: own}, car: {read: team}}}}\n"
         "people: {ann: {roles: [agent]}}\n"
-        "settings: {export: {odoo: {objects: {service_case: helpdesk.ticket}}}}\n",
+        "settings: {export: {odoo: {objects: {service_case: helpdesk.ticket, car: fleet.vehicle},"
+        " fields: {service_case: {secret: x_studio_secret}}}}}\n",
         encoding="utf-8",
     )
     rendering = ODOO.rendering(crmorg.load(model_file))
@@ -125,6 +136,19 @@ def test_an_enterprise_model_is_flagged(tmp_path: Path) -> None:
     assert not core_addons.is_core_ce_addon("helpdesk", series)
     assert rendering.fidelity is not None
     assert any("Enterprise" in step for step in rendering.fidelity.manual)
+    # A model the exporter does not know: its module guessed for depends, and said so.
+    assert "fleet" in manifest["depends"]
+    assert any("fleet.vehicle" in step and "fleet" in step for step in rendering.fidelity.manual)
+    access = _text(dict(rendering.files), "crmorg_access/security/ir.model.access.csv")
+    assert "fleet.model_fleet_vehicle" in access and "helpdesk.model_helpdesk_ticket" in access
+    # The field as the settings name it in Odoo.
+    read, update = sorted(
+        (x for x in rendering.fidelity.losses if x.construct == "field-permission"),
+        key=lambda x: x.written,
+    )
+    assert update.people == ()  # nobody may update the record
+    field_loss = read
+    assert "helpdesk.ticket.x_studio_secret" in field_loss.carried and field_loss.people == ("ann",)
 
 
 def test_version_19_names_the_new_fields(reference: Model) -> None:

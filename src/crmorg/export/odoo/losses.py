@@ -260,8 +260,11 @@ def _fields(losses: Losses) -> None:
     """Odoo restricts a field only in Python (``groups=`` on the field): the module
     cannot, so a restricted field follows its record."""
     model, plan = losses.model, losses.plan
+    named = model.settings.export.odoo.fields
     for resource, fields in plan.compiled.restricted_fields.items():
+        odoo = plan.mapping.models[resource].name
         for field_id in fields:
+            where = f"{odoo}.{named.get(resource, {}).get(field_id, field_id)}"
             for action, needs in (("read", ("read", "edit")), ("update", ("edit",))):
                 if action not in plan.compiled.applicable[resource]:
                     continue
@@ -274,5 +277,5 @@ def _fields(losses: Losses) -> None:
                 verb = "read" if action == "read" else "edited"
                 losses.add("field-permission", ("resources", resource, "fields", field_id),
                            f"{resource}.{action} of field {field_id}: restricted",
-                           f"{verb} by whoever may {action} the record (field groups= are "
-                           "Python code)", Direction.OVER, people)  # fmt: skip
+                           f"{where} {verb} by whoever may {action} the record (a field's "
+                           "groups= is Python code)", Direction.OVER, people)  # fmt: skip
