@@ -227,3 +227,22 @@ def test_the_small_fixture_module_is_what_the_golden_files_hold() -> None:
         "FIDELITY.md",
         "fidelity.json",
     }
+
+
+def test_the_cli_takes_the_odoo_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from crmorg.cli.main import main
+
+    out = tmp_path / "out"
+    argv = ["export", str(FIXTURES / "small"), "-t", "odoo", "-o", str(out)]
+    assert main([*argv, "--odoo-version", "19"]) == 0
+    assert "fidelity: odoo:" in capsys.readouterr().out
+    manifest = ast.literal_eval((out / "crmorg_access" / "__manifest__.py").read_text("utf-8"))
+    assert manifest["version"] == "19.0.1.0.0"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "FIDELITY.md",
+        "crmorg_access",
+        "fidelity.json",
+    ]
+    with pytest.raises(SystemExit):  # argparse refuses a version the target does not offer
+        main([*argv, "--force", "--odoo-version", "16"])
+    assert "invalid choice: '16'" in capsys.readouterr().err
