@@ -15,6 +15,7 @@ from crmorg.export import (
     csv,
     dynamics,
     json,
+    odoo,
     openfga,
     rego,
     salesforce,
@@ -37,6 +38,7 @@ EXPORTERS: dict[str, Exporter] = {
         dynamics.EXPORTER,
         salesforce.EXPORTER,
         zoho.EXPORTER,
+        odoo.EXPORTER,
     )
 }
 """The built-in targets, by name."""

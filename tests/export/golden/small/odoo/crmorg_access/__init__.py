@@ -1,0 +1,1 @@
+# This module holds data only: groups, access rights, record rules.
