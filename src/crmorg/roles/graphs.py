@@ -103,6 +103,11 @@ def chain_depths(parents: Mapping[str, str | None]) -> dict[str, int]:
     """
     depth: dict[str, int] = {}
     for start in parents:
+        if start in depth:
+            continue  # on a chain measured already
+        if parents[start] is None:
+            depth[start] = 1  # a root: the common case, with nothing to walk
+            continue
         chain: list[str] = []
         on_chain: dict[str, int] = {}
         node: str | None = start
