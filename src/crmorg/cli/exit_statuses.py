@@ -62,6 +62,12 @@ EXIT_STATUSES: Mapping[str, ExitStatuses] = {
         _USAGE,
         _OUTPUT,
     ),
+    "import": (
+        (EXIT_OK, "the model was written (constructs not carried are in IMPORT.md)"),
+        (EXIT_FINDINGS, "the source holds no files of that system that can be read"),
+        _USAGE,
+        _OUTPUT,
+    ),
     "chart": ((EXIT_OK, "the chart was written"), (EXIT_FINDINGS, _UNREADABLE), _USAGE, _OUTPUT),
     "docs": (
         (EXIT_OK, "the handbook was written"),

@@ -28,6 +28,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("matrix", "matrix:MatrixCommand", "the access-review matrix: roles and people x resources"),
     ("export", "export_command:ExportCommand", "compile the model for authorization engines"),
     ("deploy", "deploy_command:DeployCommand", "apply an exported plan to a CRM system (zoho)"),
+    ("import", "import_command:ImportCommand", "read a CRM system's access design into a model"),
     ("chart", "chart_command:ChartCommand", "draw an org chart (Mermaid, DOT, SVG, HTML)"),
     ("docs", "docs_command:DocsCommand", "write the onboarding handbook (HTML or Markdown)"),
     ("kpi", "kpi_command:KpiCommand", "evaluate the KPIs on metric data: the scorecard"),

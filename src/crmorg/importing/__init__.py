@@ -1,0 +1,51 @@
+"""Reading an existing CRM's access design into a crmorg model (format section 16).
+
+>>> import crmorg.importing as importing
+>>> imported = importing.read("salesforce", "retrieved-project")   # doctest: +SKIP
+>>> importing.write_imported(imported, "audit/model")              # doctest: +SKIP
+
+Each system is a module here (``salesforce``, ``odoo``, ``dynamics``, ``zoho``) declaring
+an :class:`Importer`, registered in :data:`IMPORTERS`. An importer reads the same
+artefacts the system's export writes (and what the system itself gives when retrieved),
+so that export then import gives back the same decisions, except the losses the export's
+``fidelity.json`` lists.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crmorg.importing.core import (
+    UNMAPPED,
+    Imported,
+    Importer,
+    ImportFailed,
+    unmapped,
+    write_imported,
+)
+from crmorg.importing.registry import IMPORTERS, get_importer
+
+
+def read(system: str, path: str | Path) -> Imported:
+    """Read ``system``'s files at ``path`` into a crmorg model (nothing is written).
+
+    Raises ``KeyError`` for an unknown system, ``FileNotFoundError`` when ``path`` does
+    not exist and :class:`ImportFailed` when it holds no such files."""
+    importer = get_importer(system)
+    source = Path(path)
+    if not source.exists():
+        raise FileNotFoundError(f"no such file or directory: {source}")
+    return importer.read(source)
+
+
+__all__ = [
+    "IMPORTERS",
+    "UNMAPPED",
+    "ImportFailed",
+    "Imported",
+    "Importer",
+    "get_importer",
+    "read",
+    "unmapped",
+    "write_imported",
+]
