@@ -53,6 +53,40 @@ class ExportSettings(BaseModel):
     fxiaoke: TargetMapping = Field(default_factory=TargetMapping)
 
 
+class BulkActions(BaseModel):
+    """Which actions count as bulk or destructive, and how widely they may be held
+    (rule ``bulk-action-widely-held``)."""
+
+    model_config = STRICT
+
+    destructive: list[Id] = Field(
+        default_factory=lambda: ["delete", "export", "import", "assign"],
+        description="Actions that count when held on every record (organization scope).",
+    )
+    bulk: list[Id] = Field(
+        default_factory=lambda: [
+            "mass_delete",
+            "mass_update",
+            "mass_transfer",
+            "mass_email",
+            "change_owner",
+            "bulk_delete",
+            "bulk_update",
+            "bulk_export",
+        ],  # fmt: skip
+        description="Actions that work on many records at once: they count at any scope.",
+    )
+    max_share: float = Field(
+        default=0.25,
+        gt=0,
+        le=1,
+        description="The largest share of the people who may hold one of them.",
+    )
+    min_holders: int = Field(
+        default=3, ge=1, description="Fewer holders than this are never reported."
+    )
+
+
 class Settings(BaseModel):
     """Model-wide settings: thresholds, rule severities and waivers."""
 
@@ -67,6 +101,10 @@ class Settings(BaseModel):
     limits: Limits = Field(
         default_factory=Limits,
         description="Input bounds (docs/limits.md): raise one when a model really is larger.",
+    )
+    bulk_actions: BulkActions = Field(
+        default_factory=BulkActions,
+        description="Bulk and destructive actions and how widely they may be held.",
     )
     export: ExportSettings = Field(
         default_factory=ExportSettings,

@@ -12,6 +12,7 @@ from importlib.metadata import entry_points
 from crmorg.lint.rule import Rule
 from crmorg.lint.rules.abstract_role_held import abstract_role_held
 from crmorg.lint.rules.accountable_external import accountable_external
+from crmorg.lint.rules.bulk_action_widely_held import bulk_action_widely_held
 from crmorg.lint.rules.department_cycle import department_cycle
 from crmorg.lint.rules.department_without_head import department_without_head
 from crmorg.lint.rules.department_without_kpi import department_without_kpi
@@ -74,6 +75,7 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     invalid_field_grant,
     invalid_sharing_rule,
     invalid_baseline,
+    bulk_action_widely_held,
     raci_no_accountable,
     raci_no_responsible,
     responsible_lacks_permission,
