@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
-from crmorg.export import casbin, cedar, csv, json, openfga, rego, spicedb
+from crmorg.export import casbin, cedar, csv, fxiaoke, json, openfga, rego, spicedb
 from crmorg.export.errors import UnknownTargetError
 from crmorg.export.target import Exporter
 
@@ -23,6 +23,7 @@ EXPORTERS: dict[str, Exporter] = {
         csv.EXPORTER,
         openfga.EXPORTER,
         spicedb.EXPORTER,
+        fxiaoke.EXPORTER,
     )
 }
 """The built-in targets, by name."""
