@@ -54,9 +54,7 @@ class _Calls:
         self.by_file: dict[str, list[dict[str, Any]]] = {name: [] for name in ENDPOINTS}
 
     def add(self, file: str, call_id: str, depends: list[str], body: dict[str, Any]) -> None:
-        self.by_file[file].append(
-            {"id": call_id, "dependsOn": sorted(set(depends)), "body": body}
-        )
+        self.by_file[file].append({"id": call_id, "dependsOn": sorted(set(depends)), "body": body})
 
 
 def calls(plan: Plan) -> _Calls:
@@ -100,7 +98,10 @@ def calls(plan: Plan) -> _Calls:
                 [f"user:{user.id}", f"user:{user.leader}"],
                 {
                     **_AUTH,
-                    "user": {"openUserId": _ref("user", user.id), "leaderId": _ref("user", user.leader)},
+                    "user": {
+                        "openUserId": _ref("user", user.id),
+                        "leaderId": _ref("user", user.leader),
+                    },
                 },
             )
     for group in plan.groups:
@@ -184,7 +185,7 @@ def render_payloads(plan: Plan) -> dict[str, str]:
             "format": FORMAT,
             "organization": plan.organization,
             "ids": (
-                "Every id here is the crmorg model's. A {\"$ref\": \"kind:id\"} stands for the "
+                'Every id here is the crmorg model\'s. A {"$ref": "kind:id"} stands for the '
                 "Fxiaoke id that the call of that id returned (departmentId, openUserId, "
                 "groupId, roleCode); the loader maps them as it goes. "
                 f"{ROOT_DEPARTMENT} is 全公司, the root department."

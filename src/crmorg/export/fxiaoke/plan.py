@@ -252,8 +252,17 @@ def _describe(data_range: DataRange, superiors: bool) -> str:
 
 
 def _role_objects(
-    model: Model, compiled: CompiledModel, choice: RangeChoice, losses: _Losses
+    model: Model,
+    compiled: CompiledModel,
+    choice: RangeChoice,
+    losses: _Losses,
+    record_team: set[str],
 ) -> list[RoleObject]:
+    """Each role's 功能权限 and 数据权限 per object, and the losses of its grants;
+    ``record_team`` gets everyone who reaches records through a team, which a
+    Fxiaoke record cannot name."""
+    loose_teams = {t.id for t in compiled.teams.values() if t.department is None}
+    in_a_loose_team = {p.id for p in compiled.people.values() if loose_teams & set(p.teams)}
     in_a_team = {p.id for p in compiled.people.values() if p.teams}
     rows = []
     for role in compiled.roles.values():
@@ -278,11 +287,18 @@ def _role_objects(
                 written = f"{resource}.{action} at {'+'.join(s.label for s in scopes)}"
                 path = ("roles", role.id, "grants", resource, action)
                 under, over = wanted - carried, carried - wanted
+                affected = people
+                if under == {Reach.TEAM}:
+                    # A team's reach matters only to someone in a team; beside a
+                    # department's reach, only in a team of no department (a team's
+                    # department is its members' too, so 本部门及下属部门 covers it).
+                    within = in_a_loose_team if Reach.DEPARTMENT in carried else in_a_team
+                    affected = tuple(p for p in people if p in within)
+                    if not affected:
+                        under = frozenset()
+                if Reach.TEAM in wanted and Reach.TEAM not in carried:
+                    record_team.update(p for p in people if p in in_a_team)
                 if under:
-                    # A team's reach matters only to someone in a team.
-                    affected = people if under != {Reach.TEAM} else (
-                        tuple(p for p in people if p in in_a_team)
-                    )
                     losses.add(
                         "scope",
                         path,
@@ -302,15 +318,11 @@ def _role_objects(
                         Direction.OVER,
                         people,
                     )
-            rows.append(
-                RoleObject(role.id, resource, tuple(sorted(actions)), data_range, flag)
-            )
+            rows.append(RoleObject(role.id, resource, tuple(sorted(actions)), data_range, flag))
     return rows
 
 
-def _sharing(
-    model: Model, compiled: CompiledModel, losses: _Losses
-) -> list[SharingRow]:
+def _sharing(model: Model, compiled: CompiledModel, losses: _Losses) -> list[SharingRow]:
     rows = []
     for rule in compiled.sharing:
         recipients = sorted(compiled.group_members(rule.to))
@@ -318,19 +330,23 @@ def _sharing(
         carried = actions & SHARE_ACTIONS[ShareAccess.READ_WRITE]
         path = ("sharing", rule.id)
         for action in sorted(actions - carried):
-            losses.add(
-                "sharing-rule",
-                path,
-                f"{rule.resource}.{action} shared from {rule.from_[0]} {rule.from_[1]} "
-                f"to {rule.to[0]} {rule.to[1]}",
-                "a 数据共享规则 gives only 只读 (read) or 读写 (read and edit)",
-                Direction.UNDER,
-                recipients,
-            )
+            # A rule gives only to those whose own grants hold the action (§11's gate).
+            gated = [p for p in recipients if model.allows(p, action, rule.resource, "own")]
+            if gated:
+                losses.add(
+                    "sharing-rule",
+                    path,
+                    f"{rule.resource}.{action} shared from {rule.from_[0]} {rule.from_[1]} "
+                    f"to {rule.to[0]} {rule.to[1]}",
+                    "a 数据共享规则 gives only 只读 (read) or 读写 (read and edit)",
+                    Direction.UNDER,
+                    gated,
+                )
         if not carried:
             continue
         access = ShareAccess.READ_WRITE if "update" in carried else ShareAccess.READ_ONLY
-        if "read" not in carried:
+        readers = [p for p in recipients if model.allows(p, "read", rule.resource, "own")]
+        if "read" not in carried and readers:
             losses.add(
                 "sharing-rule",
                 path,
@@ -338,7 +354,7 @@ def _sharing(
                 f"to {rule.to[0]} {rule.to[1]} (update only)",
                 "读写 gives read as well as edit",
                 Direction.OVER,
-                recipients,
+                readers,
             )
         rows.append(
             SharingRow(
@@ -381,8 +397,7 @@ def _department_losses(
             "structure",
             ("departments", min(cycle), "parent"),
             f"department cycle {' -> '.join(cycle)}",
-            f"the cycle is cut: {min(cycle)} sits under 全公司, so the others do not "
-            "reach it",
+            f"the cycle is cut: {min(cycle)} sits under 全公司, so the others do not reach it",
             Direction.UNDER,
             affected,
         )
@@ -404,8 +419,7 @@ def _manual(custom_actions: list[tuple[str, str]], renamed: list[DepartmentRow])
         "Get a corpAccessToken and corpId (or the v2 app token) and load openapi/ in the "
         "order of plan.json, replacing each model id with the Fxiaoke id the earlier call "
         "returned",
-        "Fill in each user's mobile number (and account) before /cgi/user/add: the model "
-        "has none",
+        "Fill in each user's mobile number (and account) before /cgi/user/add: the model has none",
         "Set 数据权限 per role and object in the console as the 数据权限 sheet says, and "
         "上级可见下级 to all levels (所有下级)",
         "Tick 功能权限 per role and object as the 功能权限 sheet says",
@@ -460,7 +474,18 @@ def plan(model: Model, choice: RangeChoice = RangeChoice.NARROWEST) -> Plan:
         for resource in compiled.resources
         if resource in model.resources
     ]
-    choice_objects = _role_objects(model, compiled, choice, losses)
+    record_team: set[str] = set()
+    choice_objects = _role_objects(model, compiled, choice, losses, record_team)
+    if record_team and compiled.teams:
+        losses.add(
+            "structure",
+            ("teams", next(iter(compiled.teams))),
+            "a record's own team or department (format §3), beside a team's reach",
+            "Fxiaoke records have no team: a team's reach is carried only by 全公司, and "
+            "a department's by the departments of the record's owner or 归属部门",
+            Direction.UNDER,
+            record_team,
+        )
     fields = [
         FieldRow(
             role.id,
@@ -534,4 +559,3 @@ def _carried(
         + len(compiled.departments)
         + len(compiled.people),
     }
-

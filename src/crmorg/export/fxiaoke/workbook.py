@@ -19,9 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
-
 from crmorg.cells import csv_writer, spreadsheet_cell
 from crmorg.export.fxiaoke.mapping import (
     NO,
@@ -168,10 +165,11 @@ def sheets(plan: Plan) -> tuple[Sheet, ...]:
                 "对象 Object",
                 "字段 Field API name",
                 "字段名称 Field name",
+                "crmorg 字段 crmorg field",
                 "权限 Access",
             ),
             tuple(
-                (f.role, names[f.resource], f.api_name, f.name, f.access.value)
+                (f.role, names[f.resource], f.api_name, f.name, f.field, f.access.value)
                 for f in plan.fields
             ),
         ),
@@ -216,8 +214,13 @@ def render_csv(sheet: Sheet) -> str:
 def render_workbook(all_sheets: Sequence[Sheet]) -> bytes:
     """The workbook, byte for byte the same on every run: fixed document times, and
     its zip entries sorted with fixed timestamps."""
+    # Imported here: openpyxl takes a noticeable part of a second, which every other
+    # command would pay at start-up.
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
+
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     for sheet in all_sheets:
         worksheet = workbook.create_sheet(sheet.title)
         for row in _cells(sheet):
