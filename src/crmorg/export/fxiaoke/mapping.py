@@ -13,7 +13,7 @@ from typing import Final, NamedTuple
 from crmorg.settings import TargetMapping
 
 STANDARD_OBJECTS: Final[dict[str, tuple[str, str]]] = {
-    "lead": ("LeadObj", "线索"),
+    "lead": ("LeadsObj", "销售线索"),
     "account": ("AccountObj", "客户"),
     "contact": ("ContactObj", "联系人"),
     "opportunity": ("NewOpportunityObj", "商机"),
