@@ -55,12 +55,12 @@ def shapes(model: Model, limit: int = 400, seed: int = 3) -> list[Record]:
     return random.Random(seed).sample(every, limit)
 
 
-def mismatches(model: Model, sim: Fxiaoke) -> list[Mismatch]:
+def mismatches(model: Model, sim: Fxiaoke, limit: int = 400) -> list[Mismatch]:
     found = []
     permissions = model.access.catalog.permissions()
     fields = [(r, f) for r, res in model.resources.items() for f in res.fields]
     for person in model.people:
-        for record in shapes(model):
+        for record in shapes(model, limit):
             for resource, action in permissions:
                 expected = bool(
                     model.decide(

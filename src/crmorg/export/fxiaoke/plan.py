@@ -260,78 +260,126 @@ def _role_objects(
 ) -> list[RoleObject]:
     """Each role's 功能权限 and 数据权限 per object, and the losses of its grants;
     ``record_team`` gets everyone who reaches records through a team, which a
-    Fxiaoke record cannot name."""
-    loose_teams = {t.id for t in compiled.teams.values() if t.department is None}
-    in_a_loose_team = {p.id for p in compiled.people.values() if loose_teams & set(p.teams)}
-    in_a_team = {p.id for p in compiled.people.values() if p.teams}
+    Fxiaoke record cannot name.
+
+    A loss is the role's, but it names only the holders who feel it: those whose roles
+    together still lack (or still exceed) that reach for the permission."""
     rows = []
+    # (role, resource, action) -> (what the model reaches, what the role's range reaches)
+    reach: dict[tuple[str, str, str], tuple[frozenset[Reach], frozenset[Reach]]] = {}
     for role in compiled.roles.values():
         by_resource: dict[str, dict[str, tuple[Scope, ...]]] = {}
         for effective in role.effective:
             by_resource.setdefault(effective.resource, {})[effective.action] = effective.scopes
-        people = holders(model, [role.id])
         for resource, actions in sorted(by_resource.items()):
-            ranges = {a: _range_of(s) for a, s in actions.items()}
-            superiors = {
-                a: Reach.SUBORDINATES in frozenset().union(*(_WANTED[x] for x in s))
-                for a, s in actions.items()
-            }
+            wanted = {a: frozenset().union(*(_WANTED[x] for x in s)) for a, s in actions.items()}
             pick = min if choice is RangeChoice.NARROWEST else max
-            data_range = pick(ranges.values(), key=lambda r: r.rank)
-            flag = (all if choice is RangeChoice.NARROWEST else any)(superiors.values())
-            if data_range is DataRange.COMPANY:
-                flag = False  # 全公司 already reaches every record
+            data_range = pick((_range_of(s) for s in actions.values()), key=lambda r: r.rank)
+            every = all if choice is RangeChoice.NARROWEST else any
+            # 全公司 already reaches every record.
+            flag = data_range is not DataRange.COMPANY and every(
+                Reach.SUBORDINATES in w for w in wanted.values()
+            )
             carried = reach_of(data_range, flag)
-            for action, scopes in sorted(actions.items()):
-                wanted = frozenset().union(*(_WANTED[s] for s in scopes))
-                written = f"{resource}.{action} at {'+'.join(s.label for s in scopes)}"
-                path = ("roles", role.id, "grants", resource, action)
-                under, over = wanted - carried, carried - wanted
-                affected = people
-                if under == {Reach.TEAM}:
-                    # A team's reach matters only to someone in a team; beside a
-                    # department's reach, only in a team of no department (a team's
-                    # department is its members' too, so 本部门及下属部门 covers it).
-                    within = in_a_loose_team if Reach.DEPARTMENT in carried else in_a_team
-                    affected = tuple(p for p in people if p in within)
-                    if not affected:
-                        under = frozenset()
-                if Reach.TEAM in wanted and Reach.TEAM not in carried:
-                    record_team.update(p for p in people if p in in_a_team)
-                if under:
-                    losses.add(
-                        "scope",
-                        path,
-                        written,
-                        f"{_describe(data_range, flag)}: not "
-                        + "; not ".join(r.value for r in Reach if r in under),
-                        Direction.UNDER,
-                        affected,
-                    )
-                if over:
-                    losses.add(
-                        "scope",
-                        path,
-                        written,
-                        f"{_describe(data_range, flag)}: also "
-                        + "; also ".join(r.value for r in Reach if r in over),
-                        Direction.OVER,
-                        people,
-                    )
+            for action in actions:
+                reach[(role.id, resource, action)] = (wanted[action], carried)
             rows.append(RoleObject(role.id, resource, tuple(sorted(actions)), data_range, flag))
+    felt = _felt(compiled, reach, record_team)
+    for (role_id, resource, action), (wanted, carried) in sorted(reach.items()):
+        row = next(r for r in rows if r.role == role_id and r.resource == resource)
+        effective = next(
+            e
+            for e in compiled.roles[role_id].effective
+            if (e.resource, e.action) == (resource, action)
+        )
+        written = f"{resource}.{action} at {'+'.join(s.label for s in effective.scopes)}"
+        path = ("roles", role_id, "grants", resource, action)
+        people = holders(model, [role_id])
+        lacking, exceeding = felt.get((resource, action), ({}, {}))
+        for direction, atoms, by_person, word in (
+            (Direction.UNDER, wanted - carried, lacking, "not"),
+            (Direction.OVER, carried - wanted, exceeding, "also"),
+        ):
+            if not atoms:
+                continue
+            affected = [p for p in people if by_person.get(p, frozenset()) & atoms]
+            if people and not affected:
+                continue  # held, but its holders' other roles make up for it
+            losses.add(
+                "scope",
+                path,
+                written,
+                f"{_describe(row.data_range, row.superiors)}: {word} "
+                + f"; {word} ".join(r.value for r in Reach if r in atoms),
+                direction,
+                affected,
+            )
     return rows
+
+
+def _felt(
+    compiled: CompiledModel,
+    reach: dict[tuple[str, str, str], tuple[frozenset[Reach], frozenset[Reach]]],
+    record_team: set[str],
+) -> dict[tuple[str, str], tuple[dict[str, frozenset[Reach]], dict[str, frozenset[Reach]]]]:
+    """Per permission, what each person's roles together lack and exceed (and into
+    ``record_team``, who lacks a team's reach).
+
+    A team's reach is felt only by someone in a team, and beside a department's reach
+    only in a team of no department (a team's department is its members' too, so
+    本部门及下属部门 covers the team)."""
+    loose = {t.id for t in compiled.teams.values() if t.department is None}
+    found: dict[tuple[str, str], tuple[dict[str, frozenset[Reach]], dict[str, frozenset[Reach]]]]
+    found = {}
+    by_role: dict[str, list[tuple[str, str, frozenset[Reach], frozenset[Reach]]]] = {}
+    for (role_id, resource, action), (wanted, carried) in reach.items():
+        by_role.setdefault(role_id, []).append((resource, action, wanted, carried))
+    managers = {m for p in compiled.people.values() for m in p.managers if m != p.id}
+    for person in compiled.people.values():
+        # Reaches that find no record for this person, whatever the grant.
+        idle = frozenset({Reach.SUBORDINATES} if person.id not in managers else set()) | frozenset(
+            {Reach.DEPARTMENT} if not person.departments else set()
+        )
+        wanted_by: dict[tuple[str, str], frozenset[Reach]] = {}
+        carried_by: dict[tuple[str, str], frozenset[Reach]] = {}
+        for role_id in person.roles:
+            for resource, action, wanted, carried in by_role.get(role_id, ()):
+                key = (resource, action)
+                wanted_by[key] = wanted_by.get(key, frozenset()) | wanted
+                carried_by[key] = carried_by.get(key, frozenset()) | carried
+        for key, wanted in wanted_by.items():
+            carried = carried_by[key]
+            lacking, exceeding = wanted - carried - idle, carried - wanted - idle
+            if Reach.TEAM in lacking and person.teams:
+                # On a record naming its own department, 本部门及下属部门 misses the team.
+                record_team.add(person.id)
+            if Reach.TEAM in lacking:
+                in_team = bool(person.teams)
+                if Reach.DEPARTMENT in carried:
+                    in_team = bool(loose & set(person.teams))
+                if not in_team:
+                    lacking -= {Reach.TEAM}
+            entry = found.setdefault(key, ({}, {}))
+            if lacking:
+                entry[0][person.id] = lacking
+            if exceeding:
+                entry[1][person.id] = exceeding
+    return found
 
 
 def _sharing(model: Model, compiled: CompiledModel, losses: _Losses) -> list[SharingRow]:
     rows = []
     for rule in compiled.sharing:
-        recipients = sorted(compiled.group_members(rule.to))
+        # A rule adds nothing for someone who reaches every record anyway, nor when no
+        # one owns records in its source group.
+        owners = compiled.group_members(rule.from_)
+        recipients = sorted(compiled.group_members(rule.to)) if owners else []
         actions = frozenset(rule.actions)
         carried = actions & SHARE_ACTIONS[ShareAccess.READ_WRITE]
         path = ("sharing", rule.id)
         for action in sorted(actions - carried):
             # A rule gives only to those whose own grants hold the action (§11's gate).
-            gated = [p for p in recipients if model.allows(p, action, rule.resource, "own")]
+            gated = _through(model, recipients, owners, action, rule.resource)
             if gated:
                 losses.add(
                     "sharing-rule",
@@ -345,7 +393,7 @@ def _sharing(model: Model, compiled: CompiledModel, losses: _Losses) -> list[Sha
         if not carried:
             continue
         access = ShareAccess.READ_WRITE if "update" in carried else ShareAccess.READ_ONLY
-        readers = [p for p in recipients if model.allows(p, "read", rule.resource, "own")]
+        readers = _through(model, recipients, owners, "read", rule.resource)
         if "read" not in carried and readers:
             losses.add(
                 "sharing-rule",
@@ -370,6 +418,31 @@ def _sharing(model: Model, compiled: CompiledModel, losses: _Losses) -> list[Sha
     return rows
 
 
+def _through(
+    model: Model, people: Iterable[str], owners: Iterable[str], action: str, resource: str
+) -> list[str]:
+    """Those for whom a rule's ``action`` on some owner's record is more than their own
+    grants reach: they hold the action (the rule's gate) but not everywhere, and some owner is
+    neither themselves nor, where they reach their reports, one of those. (A record may
+    name a team and a department that are not theirs.)"""
+    owned = sorted(owners)
+    org = model.org
+    return [
+        person
+        for person in people
+        if model.allows(person, action, resource, "own")
+        and not model.allows(person, action, resource, "organization")
+        and any(
+            owner != person
+            and not (
+                model.allows(person, action, resource, "subordinates")
+                and org.manages(person, owner)
+            )
+            for owner in owned
+        )
+    ]
+
+
 def _group(model: Model, group: tuple[str, str]) -> tuple[str, ...]:
     """A sharing group as Fxiaoke names it: a role with every role that inherits it
     (Fxiaoke's roles are flat), or the one team or department."""
@@ -381,6 +454,7 @@ def _group(model: Model, group: tuple[str, str]) -> tuple[str, ...]:
 
 
 def _department_losses(
+    model: Model,
     compiled: CompiledModel,
     cycles: list[tuple[str, ...]],
     users: list[UserRow],
@@ -401,9 +475,27 @@ def _department_losses(
             Direction.UNDER,
             affected,
         )
-    subtree_roles = {ro.role for ro in role_objects if ro.data_range is DataRange.SUBTREE}
+    by_role: dict[str, list[RoleObject]] = {}
+    for ro in role_objects:
+        by_role.setdefault(ro.role, []).append(ro)
     for user in users:
-        if user.main_department == ROOT_DEPARTMENT and subtree_roles & set(user.roles):
+        if user.main_department != ROOT_DEPARTMENT:
+            continue
+        mine = [ro for role in user.roles for ro in by_role.get(role, ())]
+        everywhere = {
+            (ro.resource, a)
+            for ro in mine
+            if ro.data_range is DataRange.COMPANY
+            for a in ro.actions
+        }
+        # 全公司's subtree holds every department and everyone in none: felt on a
+        # record of a department (one without an owner names its own) or of anyone else.
+        felt = (bool(compiled.departments) or len(compiled.people) > 1) and any(
+            ro.data_range is DataRange.SUBTREE and (ro.resource, a) not in everywhere
+            for ro in mine
+            for a in ro.actions
+        )
+        if felt:
             losses.add(
                 "structure",
                 ("people", user.id),
@@ -500,7 +592,7 @@ def plan(model: Model, choice: RangeChoice = RangeChoice.NARROWEST) -> Plan:
         for field_id in field_ids
     ]
     sharing = _sharing(model, compiled, losses)
-    _department_losses(compiled, cycles, users, choice_objects, losses)
+    _department_losses(model, compiled, cycles, users, choice_objects, losses)
     api_names = {o.resource: o.api_name for o in objects}
     custom = sorted(
         {
