@@ -264,35 +264,35 @@ def _role_objects(
 
     A loss is the role's, but it names only the holders who feel it: those whose roles
     together still lack (or still exceed) that reach for the permission."""
-    rows = []
+    rows: dict[tuple[str, str], RoleObject] = {}
+    scopes: dict[tuple[str, str, str], tuple[Scope, ...]] = {}
     # (role, resource, action) -> (what the model reaches, what the role's range reaches)
     reach: dict[tuple[str, str, str], tuple[frozenset[Reach], frozenset[Reach]]] = {}
     for role in compiled.roles.values():
         by_resource: dict[str, dict[str, tuple[Scope, ...]]] = {}
         for effective in role.effective:
             by_resource.setdefault(effective.resource, {})[effective.action] = effective.scopes
+            scopes[(role.id, effective.resource, effective.action)] = effective.scopes
         for resource, actions in sorted(by_resource.items()):
-            wanted = {a: frozenset().union(*(_WANTED[x] for x in s)) for a, s in actions.items()}
+            wants = {a: frozenset().union(*(_WANTED[x] for x in s)) for a, s in actions.items()}
             pick = min if choice is RangeChoice.NARROWEST else max
             data_range = pick((_range_of(s) for s in actions.values()), key=lambda r: r.rank)
             every = all if choice is RangeChoice.NARROWEST else any
             # 全公司 already reaches every record.
             flag = data_range is not DataRange.COMPANY and every(
-                Reach.SUBORDINATES in w for w in wanted.values()
+                Reach.SUBORDINATES in w for w in wants.values()
             )
             carried = reach_of(data_range, flag)
             for action in actions:
-                reach[(role.id, resource, action)] = (wanted[action], carried)
-            rows.append(RoleObject(role.id, resource, tuple(sorted(actions)), data_range, flag))
+                reach[(role.id, resource, action)] = (wants[action], carried)
+            rows[(role.id, resource)] = RoleObject(
+                role.id, resource, tuple(sorted(actions)), data_range, flag
+            )
     felt = _felt(compiled, reach, record_team)
     for (role_id, resource, action), (wanted, carried) in sorted(reach.items()):
-        row = next(r for r in rows if r.role == role_id and r.resource == resource)
-        effective = next(
-            e
-            for e in compiled.roles[role_id].effective
-            if (e.resource, e.action) == (resource, action)
-        )
-        written = f"{resource}.{action} at {'+'.join(s.label for s in effective.scopes)}"
+        row = rows[(role_id, resource)]
+        held = scopes[(role_id, resource, action)]
+        written = f"{resource}.{action} at {'+'.join(s.label for s in held)}"
         path = ("roles", role_id, "grants", resource, action)
         people = holders(model, [role_id])
         lacking, exceeding = felt.get((resource, action), ({}, {}))
@@ -314,7 +314,7 @@ def _role_objects(
                 direction,
                 affected,
             )
-    return rows
+    return list(rows.values())
 
 
 def _felt(
