@@ -249,6 +249,36 @@ def test_an_exact_model_exports_without_loss() -> None:
     assert _json(files, "fidelity.json")["exact"] is True
 
 
+def test_cycles_are_cut_or_kept_and_what_a_cut_loses_is_listed() -> None:
+    model = load_document(
+        {
+            "version": 1,
+            "organization": {"name": "Cycles"},
+            "resources": {"lead": {"name": "Lead"}},
+            "departments": {"a": {"name": "A", "parent": "b"}, "b": {"name": "B", "parent": "a"}},
+            "roles": {
+                "rep": {"department": "a", "grants": {"lead": {"read": "subordinates"}}},
+                "boss": {"department": "b", "grants": {"lead": {"read": "department"}}},
+            },
+            "people": {
+                "pat": {"roles": ["rep"], "reports_to": "sam"},
+                "sam": {"roles": ["rep", "boss"], "reports_to": "pat"},
+                "kim": {"roles": ["boss"]},
+            },
+        }
+    )
+    files = harness.render(model)
+    steps = [s["call"] for s in _json(files, "plan.json")["steps"]]
+    assert steps.index("department:a") < steps.index("department:b")  # cut above `a`
+    (cut,) = [loss for loss in harness.losses(files) if "department cycle" in str(loss["written"])]
+    assert cut["direction"] == "under-grants" and cut["people"] == ["kim", "pat", "sam"]
+    leaders = _json(files, "openapi/user-leaders.json")["calls"]
+    assert {c["id"] for c in leaders} == {"leader:pat", "leader:sam"}  # a reporting cycle is kept
+    found = harness.mismatches(model, harness.simulator(files))
+    assert found and harness.unexplained(model, files) == []
+    assert any(harness.explains(cut, m) for m in found)
+
+
 # The reference model and the CLI -------------------------------------------------------
 def test_the_reference_model_exports_with_the_expected_losses(tmp_path: Path) -> None:
     model = crmorg.load(REFERENCE)
