@@ -2,6 +2,7 @@
 
 Written from Fxiaoke's documented model (docs/crm-systems/fxiaoke.md): a person may do
 an operation on a record when one of their 角色 ticks its 功能权限 on the object AND
+the object's 基础数据权限 is public for it (公开只读: view; 公开读写: view and edit), or
 that role's 数据权限 reaches the record (本人: they are its 负责人; 本部门: its 归属部门,
 by default its owner's departments, is one of theirs; 本部门及下属部门: or below one of
 theirs; 全公司: always; 上级可见下级: its owner reports to them through 汇报对象, at
@@ -33,6 +34,7 @@ OPERATIONS = {
     "import": "Import",
 }
 SHARED = {"只读": {"read"}, "读写": {"read", "update"}}
+BASE: dict[str, set[str]] = {"私有": set(), "公开只读": {"read"}, "公开读写": {"read", "update"}}
 FIELD_RANK = {"不可见": 0, "只读": 1, "读写": 2}
 
 
@@ -47,6 +49,7 @@ def _split(cell: str) -> tuple[str, ...]:
 @dataclass
 class Fxiaoke:
     objects: dict[str, str] = field(default_factory=dict)
+    base: dict[str, set[str]] = field(default_factory=dict)
     parents: dict[str, str] = field(default_factory=dict)
     departments: dict[str, tuple[str, ...]] = field(default_factory=dict)
     leaders: dict[str, str] = field(default_factory=dict)
@@ -70,8 +73,9 @@ class Fxiaoke:
             for ws in book.worksheets
         }
         sim = cls()
-        for api, _name, resource in sheets["objects"][1:]:
+        for api, _name, resource, base in sheets["objects"][1:]:
             sim.objects[resource] = api
+            sim.base[api] = BASE[base]
         for dept, _name, _api, parent in sheets["departments"][1:]:
             sim.parents[dept] = parent or ROOT
         for user, _name, main, others, leader, roles, _groups in sheets["users"][1:]:
@@ -163,7 +167,10 @@ class Fxiaoke:
         )
         roles = self.roles.get(person, ())
         ticked = [r for r in roles if code in self.functions.get((r, obj), set())]
-        allowed = any(self._in_range(*self.data[(r, obj)], person, owner, record) for r in ticked)
+        allowed = bool(ticked) and action in self.base[obj]
+        allowed = allowed or any(
+            self._in_range(*self.data[(r, obj)], person, owner, record) for r in ticked
+        )
         if not allowed and ticked and owner is not None:
             allowed = any(
                 action in SHARED[access]

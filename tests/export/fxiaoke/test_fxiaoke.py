@@ -131,6 +131,14 @@ def test_every_sheet_equals_its_csv_and_the_model(path: Path) -> None:
     assert [r[0] for r in by_slug["user_groups"][1:]] == sorted(model.teams)
     objects = {r[2]: r[0] for r in by_slug["objects"][1:]}
     assert set(objects) == set(model.resources)
+    for _api, _name, resource, base in by_slug["objects"][1:]:
+        public = {
+            action
+            for (r, action), baseline in model.access.baselines.items()
+            if r == resource and baseline.scope.label == "organization"
+        }
+        expected_base = "公开读写" if {"read", "update"} <= public else "公开只读"
+        assert base == (expected_base if "read" in public else "私有")
     header, *ticks = by_slug["functional_permissions"]
     codes = [h[h.rindex("[") + 1 : -1] for h in header[2:]]
     ticked = {

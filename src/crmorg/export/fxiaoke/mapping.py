@@ -81,6 +81,21 @@ class DataRange(enum.Enum):
         return list(DataRange).index(self)
 
 
+class BasePermission(enum.Enum):
+    """基础数据权限 of an object, company-wide."""
+
+    PRIVATE = "私有"
+    PUBLIC_READ_ONLY = "公开只读"
+    PUBLIC_READ_WRITE = "公开读写"
+
+
+BASE_ACTIONS: Final = {
+    BasePermission.PRIVATE: frozenset[str](),
+    BasePermission.PUBLIC_READ_ONLY: frozenset({"read"}),
+    BasePermission.PUBLIC_READ_WRITE: frozenset({"read", "update"}),
+}
+"""The crmorg actions each base permission gives on every record."""
+
 SUPERIORS_SEE_SUBORDINATES: Final = "上级可见下级"
 YES, NO = "是", "否"
 

@@ -24,6 +24,7 @@ from crmorg.export.fxiaoke.mapping import (
     ROOT_DEPARTMENT,
     SHARE_ACTIONS,
     STANDARD_OBJECTS,
+    BasePermission,
     DataRange,
     FieldAccess,
     ShareAccess,
@@ -130,6 +131,8 @@ class ObjectRow:
     api_name: str
     name: str
     actions: tuple[str, ...]
+    base: BasePermission = BasePermission.PRIVATE
+    """基础数据权限: what every user whose 功能权限 ticks the operation may do anywhere."""
 
 
 @dataclass(frozen=True)
@@ -512,6 +515,7 @@ def _manual(custom_actions: list[tuple[str, str]], renamed: list[DepartmentRow])
         "order of plan.json, replacing each model id with the Fxiaoke id the earlier call "
         "returned",
         "Fill in each user's mobile number (and account) before /cgi/user/add: the model has none",
+        "Set each object's 基础数据权限 as the 对象 sheet says",
         "Set 数据权限 per role and object in the console as the 数据权限 sheet says, and "
         "上级可见下级 to all levels (所有下级)",
         "Tick 功能权限 per role and object as the 功能权限 sheet says",
@@ -562,6 +566,7 @@ def plan(model: Model, choice: RangeChoice = RangeChoice.NARROWEST) -> Plan:
             localize(model.resources[resource].name, "zh", "")
             or STANDARD_OBJECTS.get(resource, ("", resource))[1],
             compiled.applicable[resource],
+            _base_permission(compiled, resource),
         )
         for resource in compiled.resources
         if resource in model.resources
@@ -622,6 +627,19 @@ def plan(model: Model, choice: RangeChoice = RangeChoice.NARROWEST) -> Plan:
         fidelity=fidelity,
         custom_actions=tuple(custom),
     )
+
+
+def _base_permission(compiled: CompiledModel, resource: str) -> BasePermission:
+    """The object's 基础数据权限 from its baseline (format v1.1 §10): a baseline at
+    ``organization`` gives, like 公开只读 / 公开读写, to everyone who holds the action.
+    The roles' 数据范围 carry it as well, so this only saves the console work."""
+
+    def public(action: str) -> bool:
+        return compiled.baselines.get((resource, action)) is Scope.ORGANIZATION
+
+    if public("read") and public("update"):
+        return BasePermission.PUBLIC_READ_WRITE
+    return BasePermission.PUBLIC_READ_ONLY if public("read") else BasePermission.PRIVATE
 
 
 def _field_access(access: str | None) -> FieldAccess:

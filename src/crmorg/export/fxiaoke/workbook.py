@@ -66,8 +66,13 @@ def sheets(plan: Plan) -> tuple[Sheet, ...]:
         Sheet(
             "objects",
             "对象",
-            ("对象 Object API name", "对象名称 Object name", "crmorg 资源 crmorg resource"),
-            tuple((o.api_name, o.name, o.resource) for o in plan.objects),
+            (
+                "对象 Object API name",
+                "对象名称 Object name",
+                "crmorg 资源 crmorg resource",
+                "基础数据权限 Base data permission",
+            ),
+            tuple((o.api_name, o.name, o.resource, o.base.value) for o in plan.objects),
         ),
         Sheet(
             "departments",
