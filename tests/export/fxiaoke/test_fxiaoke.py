@@ -8,7 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -65,7 +68,14 @@ def _csv_rows(text: str | bytes) -> list[list[str]]:
 
 
 # The payloads ------------------------------------------------------------------------
-@pytest.mark.parametrize("path", [REFERENCE, FIXTURES / "small", LOSSY], ids=lambda p: p.name)
+EXAMPLES = REFERENCE.parent
+
+
+@pytest.mark.parametrize(
+    "path",
+    [REFERENCE, EXAMPLES / "smb", EXAMPLES / "vendor-audit", FIXTURES / "small", LOSSY],
+    ids=lambda p: p.name,
+)
 def test_payloads_validate_against_the_schema_from_the_docs(path: Path) -> None:
     files = harness.render(crmorg.load(path))
     payloads = sorted(n for n in files if n.startswith("openapi/"))
@@ -187,6 +197,28 @@ def test_two_renders_are_byte_identical(path: Path) -> None:
     for data_range in ("narrowest", "widest"):
         first = harness.render(crmorg.load(path), data_range)
         assert first == harness.render(crmorg.load(path), data_range)
+
+
+def test_renders_in_two_processes_with_other_hash_seeds_are_identical(tmp_path: Path) -> None:
+    script = (
+        "import sys, crmorg; from crmorg.export import EXPORTERS; "
+        "files = EXPORTERS['fxiaoke'].render(crmorg.load(sys.argv[1])); "
+        "import hashlib; print(sorted((n, hashlib.sha256(c if isinstance(c, bytes) "
+        "else c.encode()).hexdigest()) for n, c in files.items()))"
+    )
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(FIXTURES / "small")],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] and "fxiaoke-configuration.xlsx" in outputs[0]
 
 
 # Decisions ---------------------------------------------------------------------------
