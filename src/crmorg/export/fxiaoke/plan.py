@@ -223,17 +223,20 @@ def _departments(compiled: CompiledModel) -> tuple[list[DepartmentRow], list[tup
     rows = []
     for dept_id in ordered:
         dept = compiled.departments[dept_id]
-        api_name = _safe_department_name(dept.name)
-        if api_name in used:
-            api_name = f"{api_name}_{dept_id}"
+        api_name = wanted = _safe_department_name(dept.name)
+        suffix = 0
+        while api_name in used:  # Fxiaoke refuses a department name twice
+            suffix += 1
+            api_name = f"{wanted}_{dept_id}" + (f"_{suffix}" if suffix > 1 else "")
         used.add(api_name)
         rows.append(DepartmentRow(dept_id, dept.name, api_name, parents[dept_id]))
     return rows, cut
 
 
 class _Losses:
-    def __init__(self, model: Model) -> None:
-        self.model = model
+    """The losses found so far, each with its people sorted."""
+
+    def __init__(self) -> None:
         self.found: list[Loss] = []
 
     def add(
@@ -538,7 +541,7 @@ def _manual(custom_actions: list[tuple[str, str]], renamed: list[DepartmentRow])
 def plan(model: Model, choice: RangeChoice = RangeChoice.NARROWEST) -> Plan:
     compiled = compile_model(model)
     mapping = model.settings.export.fxiaoke
-    losses = _Losses(model)
+    losses = _Losses()
     departments, cycles = _departments(compiled)
     users = []
     for person in compiled.people.values():
