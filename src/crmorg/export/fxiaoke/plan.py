@@ -545,7 +545,12 @@ def plan(model: Model, choice: RangeChoice = RangeChoice.NARROWEST) -> Plan:
     departments, cycles = _departments(compiled)
     users = []
     for person in compiled.people.values():
+        # 主属部门: the department of their first role that has one, else the first.
         depts = [d for d in person.departments if d in compiled.departments]
+        of_roles = [model.roles[r].department for r in person.roles]
+        main = next((d for d in of_roles if d in depts), None)
+        if main is not None:
+            depts = [main, *(d for d in depts if d != main)]
         users.append(
             UserRow(
                 person.id,

@@ -21,6 +21,7 @@ from typing import Final
 
 from crmorg.cells import csv_writer, spreadsheet_cell
 from crmorg.export.fxiaoke.mapping import (
+    BUILTIN_OPERATIONS,
     NO,
     SUPERIORS_SEE_SUBORDINATES,
     YES,
@@ -58,9 +59,10 @@ def _join(ids: Sequence[str]) -> str:
 def sheets(plan: Plan) -> tuple[Sheet, ...]:
     """Every sheet, in the order an administrator works through them."""
     names = {o.resource: o.api_name for o in plan.objects}
+    order = list(BUILTIN_OPERATIONS)  # Fxiaoke's own order: 查看, 新建, 编辑, 删除, ...
     actions = sorted(
         {a for o in plan.objects for a in o.actions},
-        key=lambda a: (operation(a).code.startswith("button_"), a),
+        key=lambda a: (order.index(a) if a in order else len(order), a),
     )
     return (
         Sheet(
