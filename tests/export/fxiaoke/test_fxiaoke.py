@@ -180,6 +180,51 @@ def test_every_sheet_equals_its_csv_and_the_model(path: Path) -> None:
         assert access == {"none": "不可见", "read": "只读", "edit": "读写"}[granted]
 
 
+def test_objects_and_fields_are_named_by_the_settings_else_by_fxiaoke() -> None:
+    model = load_document(
+        {
+            "version": 1,
+            "organization": {"name": "Names"},
+            "resources": {
+                "opportunity": {
+                    "name": "Deal",
+                    "fields": {"margin": {"name": "M", "restricted": True}},
+                },
+                "lead": {"name": "Lead"},
+                "widget": {
+                    "name": "Widget",
+                    "fields": {"colour": {"name": "C", "restricted": True}},
+                },
+            },
+            "roles": {
+                "rep": {
+                    "grants": {"*": {"read": "own"}},
+                    "fields": {"opportunity": {"margin": "edit"}, "widget": {"colour": "read"}},
+                }
+            },
+            "people": {"ann": {"roles": ["rep"]}},
+            "settings": {
+                "export": {
+                    "fxiaoke": {
+                        "objects": {"opportunity": "OpportunityObj"},
+                        "fields": {"opportunity": {"margin": "field_margin__c"}},
+                    }
+                }
+            },
+        }
+    )
+    files = harness.render(model)
+    objects = {row[2]: row[0] for row in _csv_rows(files["workbook/objects.csv"])[1:]}
+    assert objects == {"opportunity": "OpportunityObj", "lead": "LeadsObj", "widget": "widget__c"}
+    fields = {(r[1], r[2], r[5]) for r in _csv_rows(files["workbook/field_permissions.csv"])[1:]}
+    assert fields == {
+        ("OpportunityObj", "field_margin__c", "读写"),
+        ("widget__c", "colour__c", "只读"),
+    }
+    assert harness.unexplained(model, files) == []
+    assert harness.mismatches(model, harness.simulator(files)) == []
+
+
 def test_the_workbook_has_no_volatile_metadata() -> None:
     files = harness.render(crmorg.load(FIXTURES / "small"))
     content = files[harness.WORKBOOK]
