@@ -58,5 +58,7 @@ def test_reference_model_exports_cleanly(
     out = tmp_path / target
     assert main(["export", str(REFERENCE), "--target", target, "--out", str(out)]) == 0
     exporter = EXPORTERS[target]
-    assert sorted(p.name for p in out.iterdir()) == sorted({*exporter.files, *exporter.directories})
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        {*exporter.files, *exporter.directories}
+    )
     assert "wrote" in capsys.readouterr().out
