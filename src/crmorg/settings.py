@@ -73,7 +73,7 @@ class BulkActions(BaseModel):
             "bulk_delete",
             "bulk_update",
             "bulk_export",
-        ],  # fmt: skip
+        ],
         description="Actions that work on many records at once: they count at any scope.",
     )
     max_share: float = Field(

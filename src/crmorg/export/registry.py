@@ -14,6 +14,7 @@ from crmorg.export import (
     cedar,
     csv,
     dynamics,
+    fxiaoke,
     json,
     odoo,
     openfga,
@@ -39,6 +40,7 @@ EXPORTERS: dict[str, Exporter] = {
         salesforce.EXPORTER,
         zoho.EXPORTER,
         odoo.EXPORTER,
+        fxiaoke.EXPORTER,
     )
 }
 """The built-in targets, by name."""
