@@ -19,6 +19,7 @@ from crmorg.export import (
     openfga,
     rego,
     salesforce,
+    scim,
     spicedb,
     zoho,
 )
@@ -39,6 +40,7 @@ EXPORTERS: dict[str, Exporter] = {
         salesforce.EXPORTER,
         zoho.EXPORTER,
         odoo.EXPORTER,
+        scim.EXPORTER,
     )
 }
 """The built-in targets, by name."""
