@@ -15,6 +15,7 @@ from crmorg.export import (
     csv,
     dynamics,
     json,
+    keycloak,
     odoo,
     openfga,
     rego,
@@ -41,6 +42,7 @@ EXPORTERS: dict[str, Exporter] = {
         zoho.EXPORTER,
         odoo.EXPORTER,
         scim.EXPORTER,
+        keycloak.EXPORTER,
     )
 }
 """The built-in targets, by name."""
