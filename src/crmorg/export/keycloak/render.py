@@ -14,8 +14,8 @@
   no department id can be. The display names are in ``description`` and the
   ``crmorg.name`` attribute.
 - Each person is a user with ``realmRoles`` (the roles they hold) and ``groups`` (the
-  paths of their teams and departments); their manager is the ``crmorg.manager``
-  attribute.
+  paths of their teams and departments); their manager and title are the
+  ``crmorg.manager`` and ``crmorg.title`` attributes.
 
 Sharing rules, restricted fields and the reach of scopes on records are the CRM's to
 enforce; the client role names carry the scopes for it to read.
@@ -101,6 +101,8 @@ def realm(model: Model, compiled: CompiledModel) -> dict[str, Any]:
         if user.email is not None:
             entry["email"] = user.email
             entry["emailVerified"] = False
+        if user.title:
+            entry["attributes"]["crmorg.title"] = [user.title]
         if user.manager is not None:
             entry["attributes"]["crmorg.manager"] = [user.manager]
         users.append(entry)
