@@ -91,6 +91,8 @@ def check_realm(model: Model) -> int:
     users = {user["attributes"]["crmorg.id"][0]: user for user in realm["users"]}
     assert set(users) == set(model.people)
     assert len({user["username"] for user in realm["users"]}) == len(users)
+    emails = [user["email"].lower() for user in realm["users"] if "email" in user]
+    assert len(set(emails)) == len(emails)
     groups = expected_groups(model)
     checks = 0
     for person, user in users.items():

@@ -254,3 +254,65 @@ def test_people_fields_and_a_reporting_cycle(tmp_path: Path) -> None:
 @given(identity_models())
 def test_generated_models_load_with_the_model_memberships(model: Model) -> None:
     load_and_check(model)
+
+
+def _strip(resource: dict[str, Any]) -> dict[str, Any]:
+    """A listed resource as a client POSTs it: no id, meta or read-only displayName."""
+    data = {k: v for k, v in resource.items() if k not in ("id", "meta")}
+    if ENTERPRISE in data:
+        data[ENTERPRISE] = {k: v for k, v in data[ENTERPRISE].items() if k != "manager"}
+    return data
+
+
+@pytest.mark.parametrize("which", ["small", "people"])
+def test_each_listed_resource_is_created_one_by_one(which: str, tmp_path: Path) -> None:
+    """Users.json and Groups.json through POST /Users and POST /Groups (managers by
+    PATCH, members by the server's ids): the server keeps what the files say."""
+    model = crmorg.load(FIXTURES / "small") if which == "small" else _people_document(tmp_path)
+    files = _files(model)
+    server = Server()
+    created: dict[str, str] = {}  # our id -> the server's
+    for user in files["Users.json"]["Resources"]:
+        status, body = server.call("POST", "/Users", _strip(user))
+        assert status == 201, body
+        created[user["id"]] = body["id"]
+    for user in files["Users.json"]["Resources"]:
+        manager = user[ENTERPRISE].get("manager")
+        if manager is None:
+            continue
+        value = created[manager["value"]]
+        patch = {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [
+                {
+                    "op": "add",
+                    "path": f"{ENTERPRISE}:manager",
+                    "value": {"value": value, "$ref": f"../Users/{value}"},
+                }
+            ],
+        }
+        status, body = server.call("PATCH", f"/Users/{created[user['id']]}", patch)
+        assert status in (200, 204), body
+    for group in files["Groups.json"]["Resources"]:
+        data = _strip(group)
+        data["members"] = [{"value": created[m["value"]], "type": "User"} for m in group["members"]]
+        status, body = server.call("POST", "/Groups", data)
+        assert status == 201, body
+        created[group["id"]] = body["id"]
+    ours = {v: k for k, v in created.items()}
+    for endpoint, listed in (("/Users", "Users.json"), ("/Groups", "Groups.json")):
+        expected = {r["id"]: r for r in files[listed]["Resources"]}
+        for found in server.search(endpoint, "id pr"):
+            mine = expected.pop(ours[found["id"]])
+            assert found["externalId"] == mine["externalId"]
+            assert found.get("displayName") == mine["displayName"]
+            if endpoint == "/Users":
+                assert found["userName"] == mine["userName"]
+                assert found.get("emails") == mine.get("emails")
+                got = found.get(ENTERPRISE, {}).get("manager", {}).get("value")
+                want = mine[ENTERPRISE].get("manager", {}).get("value")
+                assert got == (created[want] if want else None)
+            else:
+                got = {ours[m["value"]] for m in found.get("members", [])}
+                assert got == {m["value"] for m in mine["members"]}
+        assert not expected

@@ -15,7 +15,8 @@
   ``crmorg.name`` attribute.
 - Each person is a user with ``realmRoles`` (the roles they hold) and ``groups`` (the
   paths of their teams and departments); their manager and title are the
-  ``crmorg.manager`` and ``crmorg.title`` attributes.
+  ``crmorg.manager`` and ``crmorg.title`` attributes. An address two people share is
+  nobody's ``email`` (a realm refuses duplicates by default).
 
 Sharing rules, restricted fields and the reach of scopes on records are the CRM's to
 enforce; the client role names carry the scopes for it to read.
@@ -23,6 +24,7 @@ enforce; the client role names carry the scopes for it to read.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from crmorg.export.compiled import CompiledModel, compile_model
@@ -84,6 +86,8 @@ def realm(model: Model, compiled: CompiledModel) -> dict[str, Any]:
         realm_roles.append(entry)
     paths = group_paths(compiled)
     found = directory(model, compiled)
+    # A realm refuses two users with one address (duplicateEmailsAllowed is off).
+    shared = Counter(user.email.lower() for user in found.users if user.email is not None)
     users = []
     for user in found.users:
         person = compiled.people[user.id]
@@ -98,7 +102,7 @@ def realm(model: Model, compiled: CompiledModel) -> dict[str, Any]:
                 | {paths[("team", t)] for t in person.teams}
             ),
         }
-        if user.email is not None:
+        if user.email is not None and shared[user.email.lower()] == 1:
             entry["email"] = user.email
             entry["emailVerified"] = False
         if user.title:
