@@ -94,12 +94,18 @@ def check_realm(model: Model) -> int:
     emails = [user["email"].lower() for user in realm["users"] if "email" in user]
     assert len(set(emails)) == len(emails)
     groups = expected_groups(model)
+    role_ids = {
+        role["name"]: role["attributes"]["crmorg.id"][0] for role in realm["roles"]["realm"]
+    }
+    # Keycloak's own roles, which every user holds through the realm's default role.
+    assert not {"offline_access", "uma_authorization"} & set(role_ids)
     checks = 0
     for person, user in users.items():
         realm_roles, client_roles = effective_roles(realm, user)
         assert client_roles <= declared
         given = model.people[person].roles
-        assert realm_roles == set().union(*(lineage(model, r) for r in given)), person
+        ids = {role_ids[name] for name in realm_roles}
+        assert ids == set().union(*(lineage(model, r) for r in given)), person
         held: dict[tuple[str, str], set[str]] = {}
         for name in client_roles:
             resource, action, scope = name.split(":")
@@ -137,6 +143,28 @@ def test_small_model_closure() -> None:
 @given(identity_models())
 def test_generated_models_give_each_user_the_model_grants(model: Model) -> None:
     check_realm(model)
+
+
+def test_a_role_named_like_a_keycloak_built_in_role_is_renamed(tmp_path: Path) -> None:
+    (tmp_path / "model.yaml").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "organization": {"name": "Acme"},
+                "resources": {"lead": {"name": "Lead"}},
+                "roles": {
+                    "offline_access": {"name": "O", "grants": {"lead": {"read": "own"}}},
+                    "boss": {"name": "B", "inherits": ["offline_access"]},
+                },
+                "people": {"pat": {"name": "Pat", "roles": ["boss"]}},
+            }
+        ),
+        encoding="utf-8",
+    )
+    model = crmorg.load(tmp_path / "model.yaml")
+    check_realm(model)
+    realm = _realm(model)
+    assert [r["name"] for r in realm["roles"]["realm"]] == ["boss", "crmorg-offline_access"]
 
 
 def test_cycles_are_refused(tmp_path: Path) -> None:

@@ -1,6 +1,8 @@
 """Rendering the ``keycloak`` target: ``realm.json``, a realm to import.
 
-- Each crmorg role is a realm role. Its composites are the realm roles it inherits
+- Each crmorg role is a realm role named by its id (``crmorg-<id>`` for the two that
+  Keycloak builds into every realm, ``offline_access`` and ``uma_authorization``). Its
+  composites are the realm roles it inherits
   (``composites.realm``) and the client roles of its own grants
   (``composites.client.crmorg``), so Keycloak's composite expansion gives a user the
   roles and the grants that crmorg's inheritance gives (format-v1 section 3).
@@ -38,6 +40,17 @@ CLIENT = "crmorg"
 REALM_NAME = "crmorg"
 
 
+BUILT_IN_ROLES = frozenset({"offline_access", "uma_authorization"})
+"""The realm roles Keycloak makes in every realm, composed into its default role (which
+every user holds): a crmorg role of that name would be everyone's."""
+
+
+def realm_role(role_id: str) -> str:
+    """A role's realm role: its id, or ``crmorg-<id>`` for a name Keycloak has built in
+    (an id never holds ``-``, so no other role has that name)."""
+    return f"crmorg-{role_id}" if role_id in BUILT_IN_ROLES else role_id
+
+
 def client_role(resource: str, action: str, scope: Scope) -> str:
     """A grant's client role: ``resource:action:scope``."""
     return f"{resource}:{action}:{scope.label}"
@@ -70,16 +83,16 @@ def realm(model: Model, compiled: CompiledModel) -> dict[str, Any]:
     realm_roles = []
     for role in compiled.roles.values():
         entry: dict[str, Any] = {
-            "name": role.id,
+            "name": realm_role(role.id),
             "description": role.name,
             "composite": bool(role.inherits or grants[role.id]),
             "clientRole": False,
-            "attributes": {"crmorg.name": [role.name]},
+            "attributes": {"crmorg.id": [role.id], "crmorg.name": [role.name]},
         }
         if entry["composite"]:
             composites: dict[str, Any] = {}
             if role.inherits:
-                composites["realm"] = list(role.inherits)
+                composites["realm"] = [realm_role(r) for r in role.inherits]
             if grants[role.id]:
                 composites["client"] = {CLIENT: grants[role.id]}
             entry["composites"] = composites
@@ -96,7 +109,7 @@ def realm(model: Model, compiled: CompiledModel) -> dict[str, Any]:
             "enabled": True,
             "firstName": user.name,
             "attributes": {"crmorg.id": [user.id]},
-            "realmRoles": list(person.roles),
+            "realmRoles": [realm_role(r) for r in person.roles],
             "groups": sorted(
                 {paths[("department", d)] for d in person.departments}
                 | {paths[("team", t)] for t in person.teams}
