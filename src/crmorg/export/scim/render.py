@@ -25,6 +25,7 @@ import re
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from crmorg.export.compiled import CompiledModel, compile_model
@@ -101,9 +102,14 @@ class Directory:
     users: tuple[UserFacts, ...]
     groups: tuple[GroupFacts, ...]
 
-    @property
+    @cached_property
     def user_names(self) -> Mapping[str, str]:
         return {user.id: user.name for user in self.users}
+
+    @cached_property
+    def user_ids(self) -> Mapping[str, str]:
+        """Person id -> the User's SCIM id."""
+        return {user.id: resource_id("user", user.id) for user in self.users}
 
 
 def directory(model: Model, compiled: CompiledModel | None = None) -> Directory:
@@ -245,10 +251,9 @@ def _group_data(
 
 
 def _group(group: GroupFacts, found: Directory) -> dict[str, Any]:
-    ids = {user.id: resource_id("user", user.id) for user in found.users}
     return {
         "id": resource_id(group.kind, group.id),
-        **_group_data(group, found, ids, refs=True),
+        **_group_data(group, found, found.user_ids, refs=True),
         "meta": {"resourceType": "Group"},
     }
 
