@@ -189,6 +189,51 @@ def test_cycles_are_refused(tmp_path: Path) -> None:
     assert [found.construct for found in refused] == ["department-cycle"]
 
 
+HOSTILE = ('Say "hi" */ `${x}`', "back\\slash \u202eevil\u2028", "line\nbreak </script>", "销售")
+
+
+def _hostile(tmp_path: Path) -> Model:
+    """Names that a TypeScript literal must carry as data: quotes, a template, a comment
+    end, backslashes, bidi and line separators."""
+    text = iter(HOSTILE * 4)
+    (tmp_path / "hostile").mkdir()
+    (tmp_path / "hostile" / "model.yaml").write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "organization": {"name": next(text)},
+                "resources": {"lead": {"name": next(text)}},
+                "departments": {
+                    "hq": {"name": next(text)},
+                    "ops": {"name": next(text), "parent": "hq"},
+                },
+                "roles": {
+                    "boss": {
+                        "name": next(text),
+                        "department": "hq",
+                        "grants": {"lead": {"read": "team"}},
+                    },
+                    "rep": {"name": next(text), "inherits": ["boss"], "department": "ops"},
+                },
+                "teams": {"crew": {"name": next(text), "department": "ops", "lead": "pat"}},
+                "people": {
+                    "pat": {
+                        "name": next(text),
+                        "title": next(text),
+                        "roles": ["rep"],
+                        "email": "pat@example.com",
+                    },
+                    "sam": {"name": next(text), "roles": ["boss"], "reports_to": "pat"},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    model = crmorg.load(tmp_path / "hostile" / "model.yaml")
+    check_realm(model)
+    return model
+
+
 def _typescript(realm_json: str) -> str:
     return (
         'import type RealmRepresentation from "@keycloak/keycloak-admin-client/lib/defs/'
@@ -242,6 +287,9 @@ def test_realm_json_is_a_realm_representation(tmp_path: Path) -> None:
     if reference.is_dir():
         realm = EXPORTERS["keycloak"].render(crmorg.load(reference))["realm.json"]
         sources["reference.ts"] = _typescript(realm)
+    sources["hostile.ts"] = _typescript(
+        EXPORTERS["keycloak"].render(_hostile(tmp_path))["realm.json"]
+    )
     broken = json.loads(
         str(EXPORTERS["keycloak"].render(crmorg.load(FIXTURES / "small"))["realm.json"])
     )
@@ -250,7 +298,9 @@ def test_realm_json_is_a_realm_representation(tmp_path: Path) -> None:
     sources["broken.ts"] = _typescript(json.dumps(broken))
     result = tsc(tmp_path, sources)
     errors = result.stdout + result.stderr
-    mine = [line for line in errors.splitlines() if re.match(r"(small|reference)\.ts\(", line)]
+    mine = [
+        line for line in errors.splitlines() if re.match(r"(small|reference|hostile)\.ts\(", line)
+    ]
     assert not mine, errors
     assert "broken.ts" in errors and "realmRole" in errors and "GroupRepresentation[]" in errors, (
         errors
