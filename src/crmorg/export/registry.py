@@ -16,10 +16,12 @@ from crmorg.export import (
     dynamics,
     fxiaoke,
     json,
+    keycloak,
     odoo,
     openfga,
     rego,
     salesforce,
+    scim,
     spicedb,
     zoho,
 )
@@ -41,6 +43,8 @@ EXPORTERS: dict[str, Exporter] = {
         zoho.EXPORTER,
         odoo.EXPORTER,
         fxiaoke.EXPORTER,
+        scim.EXPORTER,
+        keycloak.EXPORTER,
     )
 }
 """The built-in targets, by name."""
