@@ -72,7 +72,7 @@ def check_round_trip(original: Model) -> int:
     of differing decisions."""
     files = export_files(original)
     back, imported = imported_model(files)
-    assert not crmorg.validate(back).errors(), [f.message for f in crmorg.validate(back).errors()]
+    assert not crmorg.validate(back).errors, [f.message for f in crmorg.validate(back).errors]
     found, on_fields = differences(original, back)
     losses = listed(files)
     unexplained = sorted(found - losses)
