@@ -40,9 +40,12 @@ KINDS = {
     "data_sharing": "data_sharing.ResponseWrapper",
     "sharing_rules": "sharing_rules.ResponseWrapper",
     "fields": "fields.ResponseWrapper",
+    "org": "org.ResponseWrapper",
 }
 """A response's top-level key -> the SDK class its converter reads it as."""
-ORDER = ("roles", "profiles", "users", "user_groups", "data_sharing", "sharing_rules", "fields")
+ORDER = (
+    "org", "roles", "profiles", "users", "user_groups", "data_sharing", "sharing_rules", "fields",
+)  # fmt: skip
 ACTIONS = {
     "export": "export",
     "import": "import",
@@ -116,6 +119,9 @@ def read_responses(loader: Loader, files: list[str]) -> Org:
             "of saved API v8 responses (GET /settings/roles, /settings/profiles/{id}, "
             "/users, ...) or the folder crmorg export --target zoho wrote"
         )
+    for file, node in by_kind["org"]:
+        for entry in node.get("org").items():  # type: ignore[union-attr]
+            org.organization = entry.text("company_name") or org.organization
     for file, node in by_kind["roles"]:
         for role in node.get("roles").items():  # type: ignore[union-attr]
             parent = role.get("reporting_to")

@@ -247,7 +247,7 @@ def document(org: Org) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:
     person_of: dict[str, str] = {}
     person_ids = _Ids()
     for key, user in org.users.items():
-        person_of[key] = person_ids.make(user.hint or slug(user.name or user.email, "user"))
+        person_of[key] = person_ids.make(user.hint or _person_id(user))
     holders: dict[str, list[str]] = {}
     for key, user in org.users.items():
         if user.role is not None:
@@ -324,6 +324,16 @@ def document(org: Org) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:
     if sharing:
         doc["sharing"] = sharing
     return doc, origins
+
+
+def _person_id(user: User) -> str:
+    """From the name where it has Latin letters or digits, else from the email's local
+    part (``王小明 <wang@...>`` -> ``wang``)."""
+    for text in (user.name, user.email.split("@", 1)[0]):
+        found = slug(text, "user")
+        if found != "user":
+            return found
+    return "user"
 
 
 def _managers(org: Org, holders: dict[str, list[str]]) -> dict[str, str]:
