@@ -119,7 +119,7 @@ def read_responses(loader: Loader, files: list[str]) -> Org:
             "of saved API v8 responses (GET /settings/roles, /settings/profiles/{id}, "
             "/users, ...) or the folder crmorg export --target zoho wrote"
         )
-    for file, node in by_kind["org"]:
+    for _file, node in by_kind["org"]:
         for entry in node.get("org").items():  # type: ignore[union-attr]
             org.organization = entry.text("company_name") or org.organization
     for file, node in by_kind["roles"]:
