@@ -37,7 +37,13 @@ def read(path: Path) -> Imported:
                 f"expected {PLAN_FORMAT!r}); give the folder crmorg export --target zoho "
                 "wrote, or a folder of saved Zoho CRM API responses"
             )
-        org = read_plan(loader, plan)
+        try:
+            org = read_plan(loader, plan)
+        except (ValueError, TypeError, AttributeError, KeyError) as error:
+            raise ImportFailed(
+                f"plan.json: a step is not as crmorg export --target zoho writes it "
+                f"({type(error).__name__}: {error}); export the model again"
+            ) from None
         return _imported(org, path)
     else:
         files = loader.files()
@@ -47,7 +53,14 @@ def read(path: Path) -> Imported:
             "(GET /settings/roles, /settings/profiles/{id}, /users, ...) or the folder "
             "crmorg export --target zoho wrote (plan.json and requests/)"
         )
-    return _imported(read_responses(loader, files), path)
+    try:
+        org = read_responses(loader, files)
+    except (ValueError, TypeError, AttributeError, KeyError) as error:
+        raise ImportFailed(
+            f"{path}: a response is not shaped as Zoho CRM API v8 returns it "
+            f"({type(error).__name__}: {error}); save each GET response as it is"
+        ) from None
+    return _imported(org, path)
 
 
 def _imported(org: object, path: Path) -> Imported:
