@@ -12,16 +12,34 @@ import crmorg
 from crmorg.model import Model
 from export.strategies import models
 
-from .roundtrip import check_round_trip
+from .roundtrip import check_round_trip, export_files, imported_model
 
 ROOT = Path(__file__).parents[3]
 
 
 @pytest.mark.parametrize(
-    "example", [ROOT / "tests" / "export" / "fixtures" / "small", ROOT / "examples" / "reference"]
+    "example",
+    [
+        ROOT / "tests" / "export" / "fixtures" / "small",
+        ROOT / "examples" / "reference",
+        ROOT / "examples" / "smb",
+        ROOT / "examples" / "vendor-audit",
+    ],
+    ids=lambda path: path.name,
 )
 def test_examples_round_trip(example: Path) -> None:
     check_round_trip(crmorg.load(example))
+
+
+def test_hostile_names_round_trip() -> None:
+    """Quotes, <, &, newlines, U+202E, Chinese: the names come back as they were."""
+    from export.zoho.test_zoho import _hostile_model
+
+    model = _hostile_model()
+    check_round_trip(model)
+    back, _ = imported_model(export_files(model))
+    assert {p.name for p in back.people.values()} == {p.name for p in model.people.values()}
+    assert set(back.people) == set(model.people)
 
 
 @settings(
