@@ -22,8 +22,8 @@ def test_import_the_saved_responses(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["import", "zoho", str(FIXTURE), "--out", str(out)]) == 0
     printed = capsys.readouterr()
     assert sorted(p.name for p in out.iterdir()) == ["IMPORT.md", "model.yaml"]
-    assert "wrote zoho import: 3 role(s), 5 person(s)" in printed.out
-    assert "18 construct(s) not carried" in printed.out
+    assert "wrote zoho import: 4 role(s), 5 person(s)" in printed.out
+    assert "20 construct(s) not carried" in printed.out
     assert "profiles/standard.json:50:22" in printed.err
     assert "import-unmapped" in printed.err
     report = (out / "IMPORT.md").read_text(encoding="utf-8")
@@ -72,5 +72,5 @@ def test_the_command_line_as_a_process(tmp_path: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    assert "users.json:54:17" in done.stderr
+    assert "users.json:56:17" in done.stderr
     assert (out / "model.yaml").is_file()

@@ -133,12 +133,22 @@ def read_responses(loader: Loader, files: list[str]) -> Org:
                 _at(file, role),
             )
     _resolve_role_names(org)
+    detailed: set[str] = set()
     for file, node in by_kind["profiles"]:
         for profile in node.get("profiles").items():  # type: ignore[union-attr]
-            _profile(org, file, profile)
+            if _profile(org, file, profile):
+                detailed.add(_key(profile))
     for file, node in by_kind["users"]:
         for user in node.get("users").items():  # type: ignore[union-attr]
             _user(org, file, user)
+    for key in [k for k in org.profiles if k not in detailed]:
+        profile = org.profiles[key]
+        org.lost(
+            f"profile {profile.name!r}: its permissions were not saved (GET "
+            "/settings/profiles/{id}); imported as a role without grants (under-grants)",
+            profile.at,
+            [profile.name],
+        )
     for file, node in by_kind["user_groups"]:
         for group in node.get("user_groups").items():  # type: ignore[union-attr]
             _group(org, file, group)
@@ -181,7 +191,8 @@ def _resolve_role_names(org: Org) -> None:
             role.parent = by_name.get(role.parent)
 
 
-def _profile(org: Org, file: str, profile: Node) -> None:
+def _profile(org: Org, file: str, profile: Node) -> bool:
+    """Read one profile; whether the response holds its permissions."""
     key = _key(profile)
     details = profile.get("permissions_details")
     existing = org.profiles.get(key)
@@ -190,7 +201,7 @@ def _profile(org: Org, file: str, profile: Node) -> None:
             key, profile.text("display_label") or profile.text("name"), _at(file, profile)
         )
     if details is None:
-        return
+        return False
     existing.at = _at(file, profile)  # the profile's own response, with its permissions
     for detail in details.items():
         if not detail.flag("enabled"):
@@ -217,6 +228,7 @@ def _profile(org: Org, file: str, profile: Node) -> None:
             _at(file, detail.get("enabled") or detail),
             [existing.name],
         )
+    return True
 
 
 def _user(org: Org, file: str, user: Node) -> None:
@@ -249,6 +261,9 @@ def _user(org: Org, file: str, user: Node) -> None:
         org.profiles[_key(profile)] = Profile(
             _key(profile), profile.text("name") or _key(profile), _at(file, profile)
         )
+    stated = user.get("Reporting_To") or user.get("reporting_to")
+    if stated is not None and isinstance(stated.value, dict) and _key(stated):
+        org.users[key].stated_manager = (_key(stated), stated.text("name"), _at(file, stated))
     territories = user.get("territories")
     if territories is not None and territories.items():
         org.lost(
@@ -338,6 +353,9 @@ def _rule(org: Org, file: str, rule: Node) -> None:
     module_node = rule.get("module")
     module = module_node.text("api_name") if module_node is not None else ""
     kind = rule.text("type", "Record_Owner_Based")
+    if not module:
+        org.lost(f"sharing rule {name!r} names no module: not imported", at, [name])
+        return
     if kind != "Record_Owner_Based":
         org.lost(
             f"sharing rule {name!r} on {module} is {kind}: crmorg shares by owner only, so "

@@ -81,6 +81,9 @@ class User:
     profile: str | None
     at: At
     hint: str = ""
+    stated_manager: tuple[str, str, At] | None = None
+    """The user's own ``Reporting_To`` (user key, name, where), which Zoho's access does
+    not follow: reported when it is not the manager the role hierarchy gives."""
 
 
 @dataclass
@@ -234,8 +237,10 @@ def document(org: Org) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:
             for api_field, (field_id, _) in module.fields.items():
                 if not resources[resource_of[api_name]]["fields"][field_id].get("restricted"):
                     continue
+                # A profile the fields response does not list is not granted a
+                # restricted field: what it may do there is unknown.
                 access = FIELD_ACCESS.get(
-                    org.field_permission.get((key, api_name, api_field), "read_write"), "none"
+                    org.field_permission.get((key, api_name, api_field), "hidden"), "none"
                 )
                 if access != "none":
                     field_grants.setdefault(resource_of[api_name], {})[field_id] = access
@@ -367,6 +372,16 @@ def _managers(org: Org, holders: dict[str, list[str]]) -> dict[str, str]:
                 "(under-grants)",
                 role.at,
                 [role.name],
+            )
+    for key, user in org.users.items():
+        stated = user.stated_manager
+        if stated is not None and stated[0] != found.get(key):
+            org.lost(
+                f"user {user.name!r} reports to {stated[1]!r} (Reporting_To), not to the user "
+                "of the role above theirs: crmorg's reporting line follows the role "
+                "hierarchy, which Zoho's access follows; Reporting_To is not carried",
+                stated[2],
+                [user.name],
             )
     for key, role in org.roles.items():
         if role.peers and len(holders.get(key, [])) > 1:
