@@ -250,7 +250,7 @@ def document(org: Org) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:
         origins[("roles", role_id)] = str(profile.at)
 
     person_of: dict[str, str] = {}
-    person_ids = _Ids()
+    person_ids = role_ids  # one namespace: `allows` takes a role or a person id
     for key, user in org.users.items():
         person_of[key] = person_ids.make(user.hint or _person_id(user))
     holders: dict[str, list[str]] = {}
