@@ -278,3 +278,13 @@ def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     (tmp_path / "users.json").write_text('{"users": ' + "[" * 200 + "]" * 200 + "}")
     with pytest.raises(ImportFailed, match="nested too deeply"):
         importing.read("zoho", tmp_path)
+
+
+def test_a_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.json"
+    outside.write_text('{"users": []}', encoding="utf-8")
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    (folder / "users.json").symlink_to(outside)
+    with pytest.raises(ImportFailed, match="a link out of"):
+        importing.read("zoho", folder)

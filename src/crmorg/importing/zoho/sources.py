@@ -28,6 +28,10 @@ class Loader:
         if found is not None:
             return found
         path = self.root / name
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise ImportFailed(
+                f"{name}: a link out of {self.root}; give the saved responses themselves"
+            )
         try:
             size = path.stat().st_size
             if size > MAX_BYTES:
