@@ -288,3 +288,40 @@ def test_a_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
     (folder / "users.json").symlink_to(outside)
     with pytest.raises(ImportFailed, match="a link out of"):
         importing.read("zoho", folder)
+
+
+def test_a_superior_role_held_by_several_users_is_a_finding(tmp_path: Path) -> None:
+    roles = {
+        "roles": [
+            {"name": "Lead", "id": "1", "reporting_to": None, "share_with_peers": False},
+            {"name": "Seller", "id": "2", "reporting_to": {"name": "Lead", "id": "1"}},
+        ]
+    }
+    users = {
+        "users": [
+            {
+                "id": "11",
+                "full_name": "Ann",
+                "status": "active",
+                "role": {"name": "Lead", "id": "1"},
+            },
+            {
+                "id": "12",
+                "full_name": "Ben",
+                "status": "active",
+                "role": {"name": "Lead", "id": "1"},
+            },
+            {
+                "id": "21",
+                "full_name": "Cy",
+                "status": "active",
+                "role": {"name": "Seller", "id": "2"},
+            },
+        ]
+    }
+    (tmp_path / "roles.json").write_text(json.dumps(roles, indent=1), encoding="utf-8")
+    (tmp_path / "users.json").write_text(json.dumps(users, indent=1), encoding="utf-8")
+    imported = importing.read("zoho", tmp_path)
+    assert imported.document["people"]["cy"]["reports_to"] == "ann"
+    (finding,) = [f for f in imported.findings if "held by 2 users" in f.message]
+    assert (finding.file, finding.line, finding.column) == ("roles.json", 3, 3)
