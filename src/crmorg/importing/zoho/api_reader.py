@@ -62,6 +62,12 @@ _PACKAGE = "zohocrmsdk.src.com.zoho.crm.api"
 def sdk_read(plain: Any, kind: str, file: str) -> None:
     """Deserialise a response with the SDK's JSON converter (as it reads a response);
     without the SDK installed the plain JSON is read alone."""
+    sdk_convert(plain, KINDS[kind], file, f"a GET /{kind} response")
+
+
+def sdk_convert(plain: Any, sdk_class: str, file: str, what: str) -> None:
+    """Deserialise ``plain`` into the SDK class ``sdk_class`` (``roles.BodyWrapper``)
+    with the SDK's JSON converter; ImportFailed when it cannot."""
     try:
         initializer = importlib.import_module(f"{_PACKAGE}.initializer")
         handlers = importlib.import_module(f"{_PACKAGE}.util.common_api_handler")
@@ -79,11 +85,11 @@ def sdk_read(plain: Any, kind: str, file: str) -> None:
     handler.set_http_method("GET")
     handler.set_category_method("READ")
     try:
-        converter.JSONConverter(handler).get_response(plain, f"{_PACKAGE}.{KINDS[kind]}")
+        converter.JSONConverter(handler).get_response(plain, f"{_PACKAGE}.{sdk_class}")
     except Exception as error:  # the SDK raises its own SDKException and plain errors
         raise ImportFailed(
-            f"{file}: the Zoho CRM SDK cannot read it as a GET /{kind} response ({error}); "
-            "give the response as the API returned it"
+            f"{file}: the Zoho CRM SDK cannot read it as {what} ({error}); "
+            "give the file as it was saved or written"
         ) from None
 
 

@@ -4,6 +4,7 @@ the step names (``user:<person>``, ``profile:<role>+<role>``)."""
 
 from __future__ import annotations
 
+from crmorg.importing.zoho.api_reader import sdk_convert
 from crmorg.importing.zoho.located import Node
 from crmorg.importing.zoho.org import (
     LEVELS,
@@ -20,6 +21,19 @@ from crmorg.importing.zoho.org import (
 from crmorg.importing.zoho.sources import Loader
 
 _POSITION = " ["
+SDK_BODIES = frozenset(
+    f"{kind}.BodyWrapper"
+    for kind in (
+        "roles",
+        "profiles",
+        "users",
+        "data_sharing",
+        "user_groups",
+        "sharing_rules",
+        "fields",
+    )
+)
+"""The SDK classes of the plan's bodies, which the SDK's converter reads back."""
 
 
 def _ref(step: Node, at: tuple[object, ...]) -> str | None:
@@ -52,6 +66,9 @@ def read_plan(loader: Loader, plan: Node) -> Org:
         body_name = step.text("body")
         body_file = loader.body(body_name, At(loader.plan_name, step.line, step.column))
         body = loader.json(body_file)
+        sdk_class = step.text("sdk")
+        if sdk_class in SDK_BODIES:
+            sdk_convert(body.plain(), sdk_class, body_file, f"a {sdk_class} request body")
         if path.endswith("/settings/roles") and method == "POST":
             (role,) = body.get("roles").items()  # type: ignore[union-attr]
             parent = _ref(step, ("roles", 0, "reporting_to", "id"))
