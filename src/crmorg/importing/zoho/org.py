@@ -38,6 +38,7 @@ SHARE_TYPES = {
 LEVELS = {"read": ["read"], "read_write_delete": ["read", "update", "delete"]}
 FIELD_ACCESS = {"read_write": "edit", "read_only": "read", "hidden": "none"}
 _ID = re.compile(r"[^a-z0-9]+")
+_VALID = re.compile(r"[a-z][a-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,9 @@ class Org:
 
 def slug(text: str, fallback: str) -> str:
     """A crmorg id made of ``text``: lower case letters, digits and ``_``, starting with
-    a letter (``fallback`` when nothing of it is left)."""
+    a letter (``fallback`` when nothing of it is left); a valid id stays as it is."""
+    if _VALID.fullmatch(text):
+        return text
     found = _ID.sub("_", text.lower()).strip("_")
     if not found or not found[0].isalpha():
         found = f"{fallback}_{found}".rstrip("_") if found else fallback
@@ -217,7 +220,7 @@ def document(org: Org) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:
     role_of: dict[str, str] = {}
     role_ids = _Ids()
     for key, profile in org.profiles.items():
-        role_id = role_ids.make(profile.hint or slug(profile.name, "profile"))
+        role_id = role_ids.make(slug(profile.hint or profile.name, "profile"))
         role_of[key] = role_id
         grants: dict[str, dict[str, str]] = {}
         for api_name, action in sorted(profile.record):
@@ -252,7 +255,7 @@ def document(org: Org) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:
     person_of: dict[str, str] = {}
     person_ids = role_ids  # one namespace: `allows` takes a role or a person id
     for key, user in org.users.items():
-        person_of[key] = person_ids.make(user.hint or _person_id(user))
+        person_of[key] = person_ids.make(slug(user.hint, "user") if user.hint else _person_id(user))
     holders: dict[str, list[str]] = {}
     for key, user in org.users.items():
         if user.role is not None:
