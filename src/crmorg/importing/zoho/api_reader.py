@@ -46,14 +46,6 @@ KINDS = {
 ORDER = (
     "org", "roles", "profiles", "users", "user_groups", "data_sharing", "sharing_rules", "fields",
 )  # fmt: skip
-ACTIONS = {
-    "export": "export",
-    "import": "import",
-    "change_owner": "assign",
-    "changeowner": "assign",
-}
-"""A profile permission (its name or label, in lower case, ``_`` for spaces) -> the
-crmorg action that represents it."""
 _RECORD = re.compile(r"^Crm_Implied_(View|Create|Edit|Delete)_(.+)$")
 _MODULE_IN_NAME = re.compile(r"(?:module=|fields[._-])([A-Za-z0-9_]+)")
 _PACKAGE = "zohocrmsdk.src.com.zoho.crm.api"
@@ -220,9 +212,7 @@ def _profile(org: Org, file: str, profile: Node) -> bool:
             org.module(module)
             existing.record.add((module, VERBS[record.group(1)]))
             continue
-        words = slug(label, "p")
-        bare = slug(name.removeprefix(f"{module}_") if module else name, "p")
-        action = ACTIONS.get(bare) or ACTIONS.get(words)
+        action = _action_of(name, label)
         if action is not None and module:
             org.module(module)
             org.extra.setdefault((key, action), set()).add(module)
@@ -235,6 +225,21 @@ def _profile(org: Org, file: str, profile: Node) -> bool:
             [existing.name],
         )
     return True
+
+
+def _action_of(name: str, label: str) -> str | None:
+    """The crmorg action a module's profile permission is, by the words of its name and
+    label: Export, Import, Change Owner; a mass one (Mass Update, Mass Transfer...) is
+    none (it acts on many records at once, which crmorg does not distinguish)."""
+    words = set(slug(label, "p").split("_")) | set(slug(name, "p").split("_"))
+    if "mass" in words:
+        return None
+    if {"change", "owner"} <= words or "changeowner" in words:
+        return "assign"
+    for action in ("export", "import"):
+        if action in words:
+            return action
+    return None
 
 
 def _user(org: Org, file: str, user: Node) -> None:
