@@ -23,11 +23,11 @@ def test_import_the_saved_responses(tmp_path: Path, capsys: pytest.CaptureFixtur
     printed = capsys.readouterr()
     assert sorted(p.name for p in out.iterdir()) == ["IMPORT.md", "model.yaml"]
     assert "wrote zoho import: 4 role(s), 5 person(s)" in printed.out
-    assert "20 construct(s) not carried" in printed.out
-    assert "profiles/standard.json:50:22" in printed.err
+    assert "10 construct(s) not carried" in printed.out
+    assert "profiles/standard.json:204:22" in printed.err
     assert "import-unmapped" in printed.err
     report = (out / "IMPORT.md").read_text(encoding="utf-8")
-    assert "| profiles/standard.json:50:22 |" in report
+    assert "| profiles/standard.json:204:22 |" in report
     model_text = (out / "model.yaml").read_text(encoding="utf-8")
     assert "# from users.json:3" in model_text
     model = crmorg.load(out)

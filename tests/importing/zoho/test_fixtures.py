@@ -43,12 +43,7 @@ def _finding(found: list[Finding], file: str, text: str) -> Finding:
 
 EXPECTED = [
     # (file, text in the message, marker line, the value the finding points at)
-    ("profiles/standard.json", "'Mass Delete' on Leads", "Leads_Mass_Delete", "true"),
-    ("profiles/standard.json", "'Mass Update' on Leads", "Leads_Mass_Update", "true"),
-    ("profiles/standard.json", "'Mass Delete' on Deals", "Deals_Mass_Delete", "true"),
-    ("profiles/standard.json", "'Mass Update' on Deals", "Deals_Mass_Update", "true"),
     ("profiles/standard.json", "'Mass Email'", "Crm_Implied_Mass_Email", "true"),
-    ("profiles/administrator.json", "'Mass Delete' on Cases", "Cases_Mass_Delete", "true"),
     ("profiles/administrator.json", "'Manage Users'", "Crm_Implied_Manage_Users", "true"),
     ("data_sharing.json", "public in portals", '"Cases"', 'true, "module"'),
     ("sharing_rules.json", "Criteria_Based", "Big deals", '"Criteria_Based"'),
@@ -76,17 +71,22 @@ def test_every_unmapped_construct_is_a_finding_at_its_place(
         line, column = _place(file, marker, value)
         assert (finding.file, finding.line, finding.column) == (file, line, column), finding
         assert finding.rule == "import-unmapped"
-    # one finding per construct: nothing else, nothing twice
-    # and Administrator's Mass Delete on Leads and Deals, Mass Update on all three
-    assert len(found) == len(EXPECTED) + 5
+    # one finding per construct: nothing else, nothing twice (the mass permissions of a
+    # module are actions now: see the next test)
+    assert len(found) == len(EXPECTED)
     messages = [(f.file, f.line, f.column) for f in found]
     assert len(messages) == len(set(messages))
 
 
 def test_standard_profile_mass_permissions_and_export(imported: importing.Imported) -> None:
     """Every Standard profile has mass delete, mass update and export by default: the
-    first two are findings, export is crmorg's ``export`` so the audit sees it."""
+    first two are the actions ``mass_delete`` and ``mass_update`` of the module's
+    resource, export is crmorg's ``export``, so the audit sees them all."""
     standard = imported.document["roles"]["standard"]
+    assert standard["grants"]["lead"]["mass_delete"] == "subordinates"
+    assert standard["grants"]["opportunity"]["mass_update"] == "subordinates"
+    assert {"mass_delete", "mass_update"} <= set(imported.document["actions"])
+    assert "mass_delete" in imported.document["resources"]["lead"]["actions"]
     assert standard["grants"]["lead"]["export"] == "subordinates"
     assert standard["grants"]["opportunity"]["export"] == "subordinates"
     assert "import" not in standard["grants"]["lead"]

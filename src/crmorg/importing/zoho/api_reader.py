@@ -227,13 +227,19 @@ def _profile(org: Org, file: str, profile: Node) -> bool:
     return True
 
 
+_MASS_VERBS = ("delete", "update", "transfer", "email")
+
+
 def _action_of(name: str, label: str) -> str | None:
     """The crmorg action a module's profile permission is, by the words of its name and
-    label: Export, Import, Change Owner; a mass one (Mass Update, Mass Transfer...) is
-    none (it acts on many records at once, which crmorg does not distinguish)."""
+    label: Export, Import, Change Owner; a mass one (Mass Delete, Mass Update, Mass
+    Transfer, Mass Email) is the custom action ``mass_<verb>``, which the
+    ``bulk-action-widely-held`` rule counts (every Standard profile has them by
+    default); any other mass permission is none."""
     words = set(slug(label, "p").split("_")) | set(slug(name, "p").split("_"))
     if "mass" in words:
-        return None
+        verb = next((v for v in _MASS_VERBS if v in words), None)
+        return f"mass_{verb}" if verb else None
     if {"change", "owner"} <= words or "changeowner" in words:
         return "assign"
     for action in ("export", "import"):

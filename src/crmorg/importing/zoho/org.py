@@ -25,6 +25,7 @@ from typing import Any
 
 from crmorg.findings import Finding
 from crmorg.importing.core import unmapped
+from crmorg.permissions.models import BUILTIN_ACTIONS
 
 VERBS = {"View": "read", "Create": "create", "Edit": "update", "Delete": "delete"}
 """A profile's record permission -> the crmorg action."""
@@ -214,6 +215,13 @@ def document(org: Org) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:
             fields[field_id] = {"name": label, **({"restricted": True} if restricted else {})}
         if fields:
             entry["fields"] = fields
+        own_actions = sorted(
+            action
+            for (_, action), modules in org.extra.items()
+            if api_name in modules and action not in BUILTIN_ACTIONS
+        )
+        if own_actions:  # a model-specific action applies only where a resource lists it
+            entry["actions"] = [*BUILTIN_ACTIONS, *dict.fromkeys(own_actions)]
         resources[resource] = entry
 
     roles: dict[str, Any] = {}
@@ -320,12 +328,12 @@ def document(org: Org) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:
         people[person_of[key]] = person
         origins[("people", person_of[key])] = str(user.at)
 
-    doc: dict[str, Any] = {
-        "version": 1,
-        "organization": {"name": org.organization},
-        "resources": resources,
-        "roles": roles,
-    }
+    doc: dict[str, Any] = {"version": 1, "organization": {"name": org.organization}}
+    custom = sorted({action for _, action in org.extra} - set(BUILTIN_ACTIONS))
+    if custom:  # the mass permissions, as actions of their own (see api_reader)
+        doc["actions"] = custom
+    doc["resources"] = resources
+    doc["roles"] = roles
     if teams:
         doc["teams"] = teams
     doc["people"] = people
