@@ -901,7 +901,7 @@ class Builder:
                 [record.xmlid],
             )
             return
-        kind, target = owners
+        kind, group_id = owners
         actions = sorted(ACTIONS[p] for p in rule.perms)
         named = _SHARING_NAME.match(record.value("name") or "")
         named = named if self.reader.name == MODULE else None
@@ -916,7 +916,7 @@ class Builder:
                 )
                 self.sharing[sharing] = {
                     "resource": target,
-                    "from": {kind: target},
+                    "from": {kind: group_id},
                     "to": {"role": self.group_role[group]},
                     "actions": actions,
                 }
@@ -961,14 +961,14 @@ class Builder:
 
     def _login_group(self, logins: tuple[str, ...], record: Record) -> tuple[str, str]:
         people = {self._person_by_login(login) for login in logins} - {None}
-        for team in sorted(self.teams):
-            members = {p for p, e in self.people.items() if team in e.get("teams", [])}
-            if members == people:
-                return ("team", team)
         depts = self._department_members()
         for dept in sorted(depts):
             if depts[dept] == people:
                 return ("department", dept)
+        for team in sorted(self.teams):
+            members = {p for p, e in self.people.items() if team in e.get("teams", [])}
+            if members == people:
+                return ("team", team)
         key = "owners:" + ",".join(sorted(str(p) for p in people))
         if key not in self.group_role:
             role = self.role_ids.make(record.xmlid.split(".")[-1].removeprefix("rule_") + "_owners")
