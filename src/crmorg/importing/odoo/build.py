@@ -54,6 +54,7 @@ from crmorg.importing.core import Imported, ImportFailed, unmapped
 from crmorg.importing.odoo.parse import (
     ACCESS_PERMS,
     AccessRow,
+    Field,
     NotUnderstood,
     Other,
     Record,
@@ -231,8 +232,8 @@ def _data_files(reader: Reader) -> list[Path]:
         data = reader.manifest.get("data", [])
         if not isinstance(data, list) or not all(isinstance(d, str) for d in data):
             raise ImportFailed(f"{shown}: its 'data' is not a list of file names")
-        line = key_line(text, "data")
         for entry in data:
+            line = key_line(text, entry)
             wanted = entry.startswith("security/") or entry in (
                 "data/organisation.xml",
                 "data/custom_fields.xml",
@@ -314,6 +315,9 @@ class Builder:
     custom_names: dict[str, str] = field(default_factory=dict)
     """Custom model name -> the resource its ir.model record names."""
     on_model: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    ruled: set[tuple[str, str, str]] = field(default_factory=set)
+    team_records: dict[str, Record] = field(default_factory=dict)
+    """(group, model, permission) that one of the group's rules restricts."""
     """Model -> the resources on it."""
 
     def finding(
@@ -484,14 +488,15 @@ class Builder:
     def _resource(self, name: str, model: str, label: str | None = None) -> str:
         resource = make_id(name, "resource")
         if resource not in self.resources:
-            self.resources[resource] = {"name": label or _label(resource)}
+            # Odoo's access rights and rules know these four actions only.
+            self.resources[resource] = {"name": label or _label(resource), "actions": list(PERMS)}
         self.on_model[model].add(resource)
         return resource
 
     # -- groups -------------------------------------------------------------------
     def _group(self, xmlid: str, record: Record) -> None:
         local = xmlid.split(".")[-1]
-        prefix = "group_role_" if local.startswith("group_role_") else ""
+        prefix = "group_role_" if local.startswith("group_role_") else "group_"
         role = self._id_of(local, prefix, self.roles, self.role_ids)
         name = (record.value("name") or "").strip()
         if name.endswith(f" ({role})"):
@@ -504,7 +509,9 @@ class Builder:
         self.group_role[xmlid] = role
         self.origins[("roles", role)] = _where(record)
 
-    def _stub(self, xmlid: str, item: Record | Other | AccessRow) -> str | None:
+    def _stub(
+        self, xmlid: str, item: Record | Other | AccessRow, at: Field | None = None
+    ) -> str | None:
         """The role of a group defined outside these files (None: the internal user)."""
         if xmlid == INTERNAL_USER:
             return None
@@ -517,6 +524,8 @@ class Builder:
             }
             self.group_role[xmlid] = role
             self.origins[("roles", role)] = _where(item)
+            if at is not None:
+                item = Other(item.file, "field", {}, at.line, at.column)
             self.finding(
                 ("external", xmlid),
                 f"group {xmlid} is defined outside these files: "
@@ -561,7 +570,8 @@ class Builder:
         role = self.group_role[xmlid]
         inherits: list[str] = []
         for ref in self._refs(record, "implied_ids"):
-            parent = self.group_role.get(ref) or self._stub(ref, record)
+            at = record.fields["implied_ids"]
+            parent = self.group_role.get(ref) or self._stub(ref, record, at)
             if parent is not None and parent not in inherits and parent != role:
                 inherits.append(parent)
         if inherits:
@@ -612,7 +622,7 @@ class Builder:
         roles: list[str] = []
         for name in ("groups_id", "group_ids"):
             for ref in self._refs(record, name):
-                role = self.group_role.get(ref) or self._stub(ref, record)
+                role = self.group_role.get(ref) or self._stub(ref, record, record.fields[name])
                 if role is not None and role not in roles:
                     roles.append(role)
         entry["roles"] = roles
@@ -684,6 +694,7 @@ class Builder:
             entry["lead"] = self.user_person[self.reader.full(leader)]
         self.teams[team] = entry
         self.origins[("teams", team)] = _where(record)
+        self.team_records[team] = record
         for ref in self._refs(record, "member_ids"):
             self._join(team, ref, record)
 
@@ -715,14 +726,11 @@ class Builder:
         for team, entry in self.teams.items():
             lead = entry.get("lead")
             if lead is not None and team not in self.people[lead].get("teams", []):
-                where = self.origins[("teams", team)]
-                file, _, line = where.rpartition(":")
-                self.reader.finding(
+                self.finding(
                     ("lead", team),
                     f"team {team}: its leader {lead} is not a "
                     "member in Odoo, but crmorg makes a team's lead a member",
-                    file,
-                    int(line),
+                    self.team_records[team],
                 )
 
     # -- rules and grants ---------------------------------------------------------
@@ -796,9 +804,9 @@ class Builder:
         grants: dict[tuple[str, str, str], set[Scope]] = defaultdict(set)
         for (group, model), perms in access.items():
             for perm in perms:
-                found = scoped.get((group, model, perm))
-                if not found:
-                    if any((g, model, perm) in scoped for g in implied.get(group, set())):
+                found = scoped.get((group, model, perm), [])
+                if (group, model, perm) not in self.ruled:
+                    if any((g, model, perm) in self.ruled for g in implied.get(group, set())):
                         continue  # the implied groups' rules restrict it
                     found = [(None, Scope.ORGANIZATION)]
                 for resource, scope in found:
@@ -835,6 +843,7 @@ class Builder:
         line = domain_field.line if domain_field else record.line
         column = domain_field.column if domain_field else record.column
         odoo = odoo_model(model)
+        self.ruled |= {(group, model, perm) for group in rule.groups for perm in rule.perms}
         try:
             term = parse_domain(rule.text)
         except NotUnderstood as why:
