@@ -23,7 +23,7 @@ def test_import_of_the_vendor_module(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["import", "odoo", str(MODULE), "--out", str(out)]) == 0
     printed = capsys.readouterr()
     assert "wrote odoo import: 7 role(s), 2 person(s)" in printed.out
-    assert "11 construct(s) not carried" in printed.out
+    assert "12 construct(s) not carried" in printed.out
     assert "security/acme_security.xml:50:13" in printed.err  # the unmapped domain
     assert "import-unmapped" in printed.err
     assert sorted(p.name for p in out.iterdir()) == [REPORT_FILE, MODEL_FILE]

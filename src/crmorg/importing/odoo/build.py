@@ -317,6 +317,7 @@ class Builder:
     on_model: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     ruled: set[tuple[str, str, str]] = field(default_factory=set)
     team_records: dict[str, Record] = field(default_factory=dict)
+    login_person: dict[str, str] = field(default_factory=dict)
     """(group, model, permission) that one of the group's rules restricts."""
     """Model -> the resources on it."""
 
@@ -464,7 +465,7 @@ class Builder:
         self.model_names[full] = name
         return name
 
-    def resources_of(self, model: str, item: Record | AccessRow) -> set[str]:
+    def resources_of(self, model: str, item: Record | Other | AccessRow) -> set[str]:
         """The resources on ``model`` (made on first sight)."""
         if model not in self.on_model:
             if model in self.custom_names:
@@ -618,6 +619,7 @@ class Builder:
     def _user(self, record: Record) -> None:
         login = (record.value("login") or "").strip() or record.xmlid.removeprefix("user_")
         person = self._person_ids().make(login, "user")
+        self.login_person.setdefault(login, person)
         entry: dict[str, Any] = {"name": (record.value("name") or "").strip() or login}
         roles: list[str] = []
         for name in ("groups_id", "group_ids"):
@@ -751,6 +753,8 @@ class Builder:
             )
             return None
         model = self.model_of(model_ref, record)
+        at = record.fields["model_id"]
+        self.resources_of(model, Other(record.file, "field", {}, at.line, at.column))
         groups = self._refs(record, "groups")
         text = " ".join((record.value("domain_force") or "[]").split())
         perms = frozenset(p for p in ACCESS_PERMS if boolean(record.value(p), True))
@@ -766,7 +770,18 @@ class Builder:
         for group in groups:
             if group not in self.group_role:
                 self._stub(group, record)
-        return Rule(record, model, [g for g in groups if g != INTERNAL_USER], text, perms)
+        if INTERNAL_USER in groups:
+            self.finding(
+                ("rule-internal", record.xmlid),
+                f"record rule {record.xmlid} on {model} is for every internal user "
+                f"(base.group_user): it narrows everyone to {text}, which crmorg has no "
+                "equivalent for",
+                record,
+            )
+        kept = [g for g in groups if g != INTERNAL_USER]
+        if not kept:
+            return None
+        return Rule(record, model, kept, text, perms)
 
     def _grants(self, rules: list[Rule]) -> None:
         access: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -858,6 +873,8 @@ class Builder:
             )
             return
         self.resources_of(model, record)
+        if term == ("&",):  # the empty domain: every record
+            term = tokens_term(domains.EVERY_RECORD)
         resource, rest = self._discriminated(model, term)
         if resource is None:
             named = _RULE_NAME.match(record.value("name") or "")
@@ -992,10 +1009,7 @@ class Builder:
         return ("role", self.group_role[key])
 
     def _person_by_login(self, login: str) -> str | None:
-        for person in self.user_person.values():
-            if person == make_id(login):
-                return person
-        return None
+        return self.login_person.get(login)
 
     def _department_members(self) -> dict[str, set[str]]:
         parents = {d: e.get("parent") for d, e in self.departments.items()}
