@@ -358,7 +358,10 @@ def parse_domain(text: str) -> Term:
     node = _parse(text)
     if not isinstance(node, ast.List | ast.Tuple):
         raise NotUnderstood("not a list")
-    return tokens_term([_token(e) for e in node.elts])
+    try:
+        return tokens_term([_token(e) for e in node.elts])
+    except RecursionError:
+        raise NotUnderstood("nested too deep") from None
 
 
 def tokens_term(tokens: list[str | Leaf] | tuple[str | Leaf, ...]) -> Term:
