@@ -69,7 +69,7 @@ from crmorg.importing.odoo.parse import (
     tokens_term,
     x2many_refs,
 )
-from crmorg.roles.scopes import BIT, Scope, maximal
+from crmorg.roles.scopes import COVERED, Scope, maximal
 
 ACTIONS = {perm: action for action, perm in PERMS.items()}
 """Odoo permission flag -> crmorg action."""
@@ -1053,8 +1053,6 @@ class Builder:
 
 
 def _down(scope: Scope) -> int:
-    from crmorg.roles.scopes import COVERED
-
     return COVERED[scope]
 
 
@@ -1076,4 +1074,4 @@ def _scope(odoo: OdooModel, term: Term) -> Scope | None:
     return None
 
 
-__all__ = ["BIT", "read"]
+__all__ = ["make_id", "read"]
