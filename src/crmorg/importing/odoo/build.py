@@ -395,6 +395,7 @@ class Builder:
             self._group_users(record)
         rules = [rule for r in by_model["ir.rule"] if (rule := self._rule(r)) is not None]
         self._grants(rules)
+        self._receivers()
         self._team_leads()
         document: dict[str, Any] = {
             "version": 1,
@@ -1007,6 +1008,46 @@ class Builder:
             for person in sorted(str(p) for p in people):
                 self.people[person]["roles"].append(role)
         return ("role", self.group_role[key])
+
+    def _receivers(self) -> None:
+        """crmorg's export gives a sharing rule to a team or department through a group
+        of its own (``group_sharing_<id>``) that its members hold: where the holders are
+        exactly a department's or a team's members, the rule goes to that group and the
+        role made for it is dropped."""
+        if self.reader.name != MODULE:
+            return
+        made = {
+            role
+            for group, role in self.group_role.items()
+            if group.startswith(f"{MODULE}.group_sharing_")
+            and not self.roles[role].get("grants")
+            and not self.roles[role].get("inherits")
+        }
+        used_elsewhere = {
+            role for entry in self.roles.values() for role in entry.get("inherits", [])
+        } | {rule["from"].get("role") for rule in self.sharing.values()}
+        for role in sorted(made - used_elsewhere):
+            holders = {p for p, e in self.people.items() if role in e.get("roles", [])}
+            receivers = [r for r in self.sharing.values() if r["to"] == {"role": role}]
+            if not holders or not receivers:
+                continue
+            found: tuple[str, str] | None = None
+            depts = self._department_members()
+            found = next((("department", d) for d in sorted(depts) if depts[d] == holders), None)
+            if found is None:
+                teams = {
+                    t: {p for p, e in self.people.items() if t in e.get("teams", [])}
+                    for t in self.teams
+                }
+                found = next((("team", t) for t in sorted(teams) if teams[t] == holders), None)
+            if found is None:
+                continue
+            for rule in receivers:
+                rule["to"] = {found[0]: found[1]}
+            for person in holders:
+                self.people[person]["roles"].remove(role)
+            del self.roles[role]
+            self.origins.pop(("roles", role), None)
 
     def _person_by_login(self, login: str) -> str | None:
         return self.login_person.get(login)
