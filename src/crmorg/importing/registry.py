@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from crmorg.importing import zoho
-from crmorg.importing.core import Importer
-
-_BUILT_IN: tuple[Importer, ...] = (
-    zoho.IMPORTER,
+from crmorg.importing import (
+    ...] = (     odoo.IMPORTER,
+    ...] = (     zoho.IMPORTER,
+    odoo from crmorg.importing.core import Importer  _BUILT_IN: tuple[Importer,
+    zoho from crmorg.importing.core import Importer  _BUILT_IN: tuple[Importer,
+)
 )  # each system's IMPORTER, e.g. salesforce.IMPORTER
 
 IMPORTERS: dict[str, Importer] = {importer.name: importer for importer in _BUILT_IN}
