@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from crmorg.importing import salesforce
 from crmorg.importing.core import Importer
 
-_BUILT_IN: tuple[Importer, ...] = ()  # each system's IMPORTER, e.g. salesforce.IMPORTER
+_BUILT_IN: tuple[Importer, ...] = (salesforce.IMPORTER,)
 
 IMPORTERS: dict[str, Importer] = {importer.name: importer for importer in _BUILT_IN}
 """The systems crmorg reads, by name."""
