@@ -247,7 +247,7 @@ class Source:
         """(directory, first file) of each metadata folder that is not read."""
         found = []
         for directory in sorted(self.metadata.iterdir()):
-            if directory.is_dir() and directory.name not in KINDS:
+            if directory.is_dir() and directory.name not in (*KINDS, "data"):
                 first = next((f for f in sorted(directory.rglob("*")) if f.is_file()), None)
                 if first is not None:
                     found.append((directory.name, self.relative(first)))
