@@ -148,6 +148,7 @@ class Source:
             path / "force-app" / "main" / "default",
             path,
             path / "unpackaged",
+            path / "unpackaged" / "unpackaged",
             path / "main" / "default",
         ]
         for candidate in candidates:
