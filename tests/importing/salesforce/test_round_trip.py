@@ -129,3 +129,47 @@ def test_the_small_fixture_and_the_reference_model(path: Path, tmp_path: Path) -
                 loss["direction"]
                 for loss in fidelity["losses"]  # type: ignore[union-attr]
             )
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(models(deep=True))
+def test_deep_inheritance_and_reporting_chains_round_trip(
+    tmp_path_factory: pytest.TempPathFactory, model: Model
+) -> None:
+    round_trip(model, tmp_path_factory.mktemp("deep"))
+
+
+def test_a_retrieved_project_without_crmorg_s_mapping(tmp_path: Path) -> None:
+    """What `sf project retrieve start` gives back of an export has no
+    crmorg-mapping.json: ids come from the API names, and the decisions stay."""
+    model = crmorg.load(SMALL)
+    files = dict(EXPORTER.rendering(model, None).files)
+    simulated = Org(files)
+    del files["data/crmorg-mapping.json"]
+    imported = read("salesforce", write(files, tmp_path / "project"))
+    back = load_document(json.loads(json.dumps(imported.document)))
+    objects = {r: e["object"] for r, e in simulated.mapping["objects"].items()}
+    # Each resource comes from its object's folder: objects/<Object>/<Object>.object-meta.xml.
+    resource_of = {
+        origin.split("/")[-2]: resource
+        for (section, resource), origin in imported.origins.items()
+        if section == "resources"
+    }
+    assert sorted(resource_of) == sorted(set(objects.values()))
+    assert "crm_sales_rep" in back.roles  # the permission set's API name
+    for original, api in objects.items():
+        for action in ("create", "read", "update", "delete"):
+            for person in model.people:
+                for owner in [*model.people, None]:
+                    assert Imported(back).decide(
+                        person, action, resource_of[api], owner
+                    ) == simulated.decide(person, action, original, owner), (
+                        person,
+                        action,
+                        api,
+                        owner,
+                    )

@@ -808,6 +808,11 @@ def _sharing(
             kind, value = local(node), (node.text or "").strip()
             if kind == "group" and value in team_of_group:
                 return team_of_group[value]
+            if kind == "group":
+                build.note(
+                    f"sharing rule {rule}: the group {value} was not retrieved", file, node, rule
+                )
+                return None
             if kind in ("role", "roleAndSubordinates", "allInternalUsers"):
                 return derived_team(kind, value, file, node)
             build.note(
