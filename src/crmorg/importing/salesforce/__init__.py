@@ -122,6 +122,7 @@ class PermSet:
     kind: str
     label: str
     where: str
+    description: str = ""
     objects: dict[str, dict[str, bool]] = field(default_factory=dict)
     fields: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     custom: list[str] = field(default_factory=list)
@@ -148,6 +149,8 @@ class _Build:
     """Person -> the permission sets (and profile) they hold."""
     every: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)
     """(resource, actions) -> the role that grants every record."""
+    group_sets: dict[str, list[str]] = field(default_factory=dict)
+    """Permission set group -> its permission sets."""
 
     def note(self, message: str, file: XmlFile, node: Element, *subjects: str) -> None:
         self.findings.append(unmapped(message, file.path, line(node), file.column(node), subjects))
@@ -210,7 +213,7 @@ def _document(build: _Build) -> dict[str, Any]:
     sharing = _sharing(build, rule_files, roles, teams, team_of_group, user_roles, people)
     document: dict[str, Any] = {
         "version": 1,
-        "organization": {"name": _organization(source)},
+        "organization": {"name": "Salesforce org"},
     }
     if actions:
         document["actions"] = sorted(actions)
@@ -223,10 +226,6 @@ def _document(build: _Build) -> dict[str, Any]:
     if sharing:
         document["sharing"] = sharing
     return document
-
-
-def _organization(source: Source) -> str:
-    return "Salesforce org"
 
 
 # Objects -> resources -------------------------------------------------------------------
@@ -381,7 +380,13 @@ def _custom_permissions(
 
 def _permission_set(build: _Build, kind: str, file: XmlFile) -> PermSet:
     name = file.stem
-    ps = PermSet(name, kind, text(file.root, "label") or name, f"{file.path}:{line(file.root)}")
+    ps = PermSet(
+        name,
+        kind,
+        text(file.root, "label") or name,
+        f"{file.path}:{line(file.root)}",
+        text(file.root, "description"),
+    )
     what = "permission set" if kind == "permissionset" else "profile"
     for node in children(file.root):
         tag = local(node)
@@ -490,6 +495,8 @@ def _roles(
             resource, fid = field_id[(api, fname)]
             fields.setdefault(resource, {})[fid] = "edit" if editable else "read"
         role: dict[str, Any] = {"name": ps.label}
+        if ps.description:
+            role["description"] = ps.description
         if grants:
             role["grants"] = grants
         if fields:
@@ -505,6 +512,7 @@ def _roles(
     for file in group_set_files:
         names = [(n.text or "").strip() for n in children(file.root, "permissionSets")]
         groups[file.stem] = (file, names)
+        build.group_sets[file.stem] = names
         for node in children(file.root, "mutingPermissionSets"):
             build.note(
                 f"permission set group {file.stem}: the muting permission set "
@@ -692,7 +700,7 @@ def _people(
         person = assignee
         if name in build.group_role:
             role = build.group_role[name]
-            group_sets = [m for m in _group_members(build, name) if m in build.sets]
+            group_sets = [m for m in build.group_sets.get(name, ()) if m in build.sets]
         elif name in build.sets and build.sets[name].role:
             role, group_sets = build.sets[name].role, [name]
         else:
@@ -741,13 +749,6 @@ def _people(
         if not entry["roles"]:
             del entry["roles"]
     return people
-
-
-def _group_members(build: _Build, name: str) -> list[str]:
-    for file in build.source.files("permissionsetgroups"):
-        if file.stem == name:
-            return [(n.text or "").strip() for n in children(file.root, "permissionSets")]
-    return []
 
 
 # Sharing rules ------------------------------------------------------------------------------
