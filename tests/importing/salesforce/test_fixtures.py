@@ -242,3 +242,40 @@ def test_a_folder_with_no_salesforce_metadata_is_refused(tmp_path: Path) -> None
     (tmp_path / "src" / "main.py").write_text("print('hi')\n", encoding="utf-8")
     with pytest.raises(ImportFailed, match="no Salesforce metadata here"):
         read("salesforce", tmp_path)
+
+
+SOURCE_FORMAT = FIXTURE.parent / "source"
+
+
+def test_a_source_format_retrieve_in_its_own_package_directory() -> None:
+    """`sf project retrieve start` into a project whose package directory is `app`."""
+    imported = read("salesforce", SOURCE_FORMAT)
+    doc = imported.document
+    assert doc["resources"] == {"deal": {"name": "Deal", "fields": {"margin": {"name": "Margin"}}}}
+    assert doc["roles"] == {
+        "deal_desk": {
+            "name": "Deal desk",
+            "description": "Reviews deals",
+            "grants": {"deal": {"read": "subordinates"}},
+        }
+    }  # the Admin profile opens nothing crmorg carries: no role, its setting a finding
+    found = [(f.file, f.line, f.column, f.message) for f in imported.findings]
+    base = "app/main/default/"
+    assert found == [
+        (
+            f"{base}objects/Deal__c/Deal__c.object-meta.xml",
+            6,
+            5,
+            "object Deal__c: the sharing model ControlledByParent has no crmorg equivalent; "
+            "taken as Private",
+        ),
+        (
+            f"{base}profiles/Admin.profile-meta.xml",
+            5,
+            5,
+            "profile Admin: the system permission ViewAllData has no crmorg equivalent",
+        ),
+    ]
+    assert imported.origins[("roles", "deal_desk")] == (
+        f"{base}permissionsets/Deal_Desk.permissionset-meta.xml:2"
+    )
