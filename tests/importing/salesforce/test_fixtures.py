@@ -279,3 +279,18 @@ def test_a_source_format_retrieve_in_its_own_package_directory() -> None:
     assert imported.origins[("roles", "deal_desk")] == (
         f"{base}permissionsets/Deal_Desk.permissionset-meta.xml:2"
     )
+
+
+def test_a_file_over_the_size_bound_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crmorg.importing.salesforce import files
+
+    monkeypatch.setattr(files, "MAX_BYTES", 300)
+    with pytest.raises(ImportFailed, match=r"bytes, more than the 300 read"):
+        read("salesforce", _copy(tmp_path))
+
+
+def test_a_single_file_is_not_a_project() -> None:
+    with pytest.raises(ImportFailed, match="a single file is not a Salesforce project"):
+        read("salesforce", FIXTURE / "package.xml")
