@@ -294,3 +294,20 @@ def test_a_file_over_the_size_bound_is_refused(
 def test_a_single_file_is_not_a_project() -> None:
     with pytest.raises(ImportFailed, match="a single file is not a Salesforce project"):
         read("salesforce", FIXTURE / "package.xml")
+
+
+def test_a_role_above_several_users_is_one_finding_at_its_parent_role(tmp_path: Path) -> None:
+    org = _copy(tmp_path)
+    users = org / "data" / "User.csv"
+    users.write_text(
+        users.read_text(encoding="utf-8")
+        + "005000000000006AAA,li.na@example.com,Li Na,li@example.com,,CFO,Sales_User,true\n",
+        encoding="utf-8",
+    )
+    imported = read("salesforce", org)
+    shared = [f for f in imported.findings if "held by 2 users" in f.message]
+    assert len(shared) == 1  # one for the role, not one per user below it
+    place = line_of("roles/Accountant.role", "<parentRole")
+    assert (shared[0].file, shared[0].line, shared[0].column) == ("roles/Accountant.role", *place)
+    assert "li_na" in shared[0].message
+    assert imported.document["people"]["sam_clerk"]["reports_to"] == "li_na"  # sorted: first

@@ -598,6 +598,8 @@ class URole:
     label: str
     parent: str | None
     where: str
+    parent_at: tuple[str, int, int] = ("", 1, 1)
+    """The file, line and column of its ``parentRole``."""
     holders: list[str] = field(default_factory=list)
 
 
@@ -611,6 +613,8 @@ def _user_roles(build: _Build, role_files: list[XmlFile]) -> dict[str, URole]:
             parent,
             f"{file.path}:{line(file.root)}",
         )
+        for node in children(file.root, "parentRole"):
+            found[file.stem].parent_at = (file.path, line(node), file.column(node))
         for node in children(file.root):
             tag = local(node)
             if tag.endswith("AccessLevel") and (node.text or "").strip() not in ("", "None"):
@@ -723,6 +727,7 @@ def _people(
         if team_of_group[group] not in listed:
             listed.append(team_of_group[group])
     # reports_to: the first holder of the nearest role above that anybody holds.
+    shared: dict[str, tuple[str, list[str], list[str]]] = {}
     for person, entry in people.items():
         held_role = build.person_role.get(person)
         current = user_roles[held_role].parent if held_role else None
@@ -732,22 +737,25 @@ def _people(
             holders = sorted(user_roles[current].holders)
             if holders:
                 entry["reports_to"] = holders[0]
-                if len(holders) > 1:
-                    build.findings.append(
-                        unmapped(
-                            f"user {person}: the role {current} above theirs is held by "
-                            f"{len(holders)} users; crmorg's reports_to names one "
-                            f"({holders[0]}), the others do not see {person}'s records",
-                            build.origins[("people", person)].rsplit(":", 1)[0],
-                            int(build.origins[("people", person)].rsplit(":", 1)[1]),
-                            1,
-                            (person,),
-                        )
-                    )
+                if len(holders) > 1 and held_role is not None:
+                    shared.setdefault(held_role, (current, holders, []))[2].append(person)
                 break
             current = user_roles[current].parent
         if not entry["roles"]:
             del entry["roles"]
+    for role, (above, holders, below) in sorted(shared.items()):
+        file, number, column = user_roles[role].parent_at
+        build.findings.append(
+            unmapped(
+                f"role {role}: its {len(below)} user(s) are below the role {above}, held by "
+                f"{len(holders)} users; crmorg's reports_to names one manager ({holders[0]}), "
+                f"so {', '.join(holders[1:])} do not see their records through the hierarchy",
+                file or user_roles[role].where.rsplit(":", 1)[0],
+                number,
+                column,
+                (role, *holders[1:]),
+            )
+        )
     return people
 
 
