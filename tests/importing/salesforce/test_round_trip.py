@@ -17,6 +17,7 @@ from crmorg.importing import read, write_imported
 from crmorg.model import Model
 from export.salesforce.simulator import Org
 from export.salesforce.test_salesforce import (
+    OTHERS,
     REFERENCE,
     SMALL,
     field_mismatches,
@@ -115,8 +116,8 @@ def test_a_flat_hierarchy_round_trips_too(
     assert not any(p.reports_to for p in back.people.values())
 
 
-@pytest.mark.parametrize("path", [SMALL, REFERENCE], ids=lambda p: p.name)
-def test_the_small_fixture_and_the_reference_model(path: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("path", [REFERENCE, *OTHERS], ids=lambda p: p.name)
+def test_the_examples_and_the_small_fixture(path: Path, tmp_path: Path) -> None:
     model = crmorg.load(path)
     back, fidelity = round_trip(model, tmp_path)
     from_yaml = crmorg.load(tmp_path / "model")
