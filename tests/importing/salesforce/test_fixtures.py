@@ -311,3 +311,24 @@ def test_a_role_above_several_users_is_one_finding_at_its_parent_role(tmp_path: 
     assert (shared[0].file, shared[0].line, shared[0].column) == ("roles/Accountant.role", *place)
     assert "li_na" in shared[0].message
     assert imported.document["people"]["sam_clerk"]["reports_to"] == "li_na"  # sorted: first
+
+
+def test_a_standard_profile_is_found_by_its_name_and_a_missing_one_is_a_finding(
+    tmp_path: Path,
+) -> None:
+    org = _copy(tmp_path)
+    (org / "profiles" / "Sales_User.profile").rename(org / "profiles" / "Admin.profile")
+    imported = read("salesforce", org)
+    # The users name `Sales_User`, which is no longer there; `Admin` is System Administrator.
+    missing = [
+        f for f in imported.findings if "the profile Sales_User was not retrieved" in f.message
+    ]
+    assert len(missing) == 4 and {f.line for f in missing} == {2, 3, 5, 7}
+    assert imported.document["roles"]["profile_admin"]["name"] == "System Administrator"
+    users = org / "data" / "User.csv"
+    users.write_text(
+        users.read_text(encoding="utf-8").replace("Sales_User", "System Administrator"),
+        encoding="utf-8",
+    )
+    again = read("salesforce", org)
+    assert "profile_admin" in again.document["people"]["ria_k"]["roles"]

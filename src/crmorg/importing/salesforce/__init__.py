@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from crmorg.export.salesforce.names import STANDARD_OBJECTS
 from crmorg.findings import Finding
@@ -383,7 +384,8 @@ def _permission_set(build: _Build, kind: str, file: XmlFile) -> PermSet:
     ps = PermSet(
         name,
         kind,
-        text(file.root, "label") or name,
+        text(file.root, "label")
+        or (unquote(name) if kind == "permissionset" else _PROFILE_NAMES.get(name, unquote(name))),
         f"{file.path}:{line(file.root)}",
         text(file.root, "description"),
     )
@@ -638,6 +640,27 @@ def _user_roles(build: _Build, role_files: list[XmlFile]) -> dict[str, URole]:
 # People -------------------------------------------------------------------------------------
 
 
+_PROFILE_NAMES = {
+    "Admin": "System Administrator",
+    "Standard": "Standard User",
+    "ReadOnly": "Read Only",
+    "ContractManager": "Contract Manager",
+    "MarketingProfile": "Marketing User",
+    "SolutionManager": "Solution Manager",
+    "StandardAul": "Standard Platform User",
+}
+"""The file names of standard profiles -> their names (``Profile.Name`` in the data)."""
+
+
+def _profile(build: _Build, name: str) -> PermSet | None:
+    """The profile a user's ``Profile.Name`` names: its file is the name URL-encoded
+    (``Custom%3A Sales Profile``), a standard profile's its API name (``Admin``)."""
+    for _, ps in sorted(build.sets.items()):
+        if ps.kind == "profile" and name in (ps.name, unquote(ps.name), ps.label):
+            return ps
+    return None
+
+
 def _cell(row: Row, *names: str) -> str:
     for name in names:
         value = row.cells.get(name)
@@ -677,9 +700,12 @@ def _people(
             entry["email"] = email
         entry["roles"] = []
         profile = _cell(row, "ProfileName", "Profile.Name")
-        if profile and f"profile:{profile}" in build.sets and build.sets[f"profile:{profile}"].role:
-            entry["roles"].append(build.sets[f"profile:{profile}"].role)
-            build.person_sets[person] = [f"profile:{profile}"]
+        held = _profile(build, profile) if profile else None
+        if held is not None and held.role:
+            entry["roles"].append(held.role)
+            build.person_sets[person] = [f"profile:{held.name}"]
+        elif profile and held is None:
+            build.note_row(f"user {key}: the profile {profile} was not retrieved", row, key)
         user_role = _cell(row, "UserRoleDeveloperName", "UserRole.DeveloperName")
         if user_role:
             if user_role in user_roles:
