@@ -186,13 +186,18 @@ class Source:
         self._count = getattr(self, "_count", 0) + 1
         if self._count > MAX_FILES:
             raise ImportFailed(f"{self.path}: more than {MAX_FILES} files; give one project")
-        size = file.stat().st_size
-        if size > MAX_BYTES:
+        try:
+            size = file.stat().st_size
+            if size > MAX_BYTES:
+                raise ImportFailed(
+                    f"{self.relative(file)}: {size} bytes, more than the {MAX_BYTES} read; "
+                    "give the retrieved files as Salesforce writes them"
+                )
+            return file.read_bytes()
+        except OSError as error:
             raise ImportFailed(
-                f"{self.relative(file)}: {size} bytes, more than the {MAX_BYTES} read; "
-                "give the retrieved files as Salesforce writes them"
-            )
-        return file.read_bytes()
+                f"{self.relative(file)}: cannot be read ({error.strerror})"
+            ) from None
 
     def parse(self, file: Path, root_name: str) -> XmlFile:
         relative = self.relative(file)
