@@ -95,6 +95,11 @@ EXPECTED = [
         line_of("objects/Account.object", "<externalSharingModel"),
         "external",
     ),
+    (
+        "objects/Invoice__c.object",
+        line_of("objects/Invoice__c.object", "<listViews"),
+        "1 listViews are not access design",
+    ),
     ("objects/Lead.object", line_of("objects/Lead.object", "<sharingModel"), "ReadWriteTransfer"),
     (
         "permissionsetgroups/Finance.permissionsetgroup",
@@ -268,6 +273,12 @@ def test_a_source_format_retrieve_in_its_own_package_directory() -> None:
             5,
             "object Deal__c: the sharing model ControlledByParent has no crmorg equivalent; "
             "taken as Private",
+        ),
+        (
+            f"{base}objects/Deal__c/listViews/All.listView-meta.xml",
+            1,
+            1,
+            "object Deal__c: 1 listViews are not access design crmorg carries; not read",
         ),
         (
             f"{base}profiles/Admin.profile-meta.xml",

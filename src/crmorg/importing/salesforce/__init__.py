@@ -63,13 +63,15 @@ _OBJECT_KNOWN = {
     "fullName", "nameField", "deploymentStatus", "enableFeeds", "enableHistory",
     "enableReports", "enableActivities", "enableSearch", "enableBulkApi", "enableSharing",
     "enableStreamingApi", "enableLicensing", "enableEnhancedLookup", "enableDivisions",
-    "allowInChatterGroups", "compactLayoutAssignment", "visibility", "searchLayouts",
-    "actionOverrides", "listViews", "compactLayouts", "webLinks", "validationRules",
-    "recordTypes", "fieldSets", "businessProcesses",
+    "allowInChatterGroups", "compactLayoutAssignment", "visibility",
 }  # fmt: skip
-"""Object settings that are not access design (presentation, behaviour): read, not
-carried, and not findings; record types and validation rules are reported as notes
-only where a permission set refers to them."""
+"""An object's own settings: carried, or what it is rather than who may see it."""
+_OBJECT_PARTS = {
+    "searchLayouts", "actionOverrides", "listViews", "compactLayouts", "webLinks",
+    "validationRules", "recordTypes", "fieldSets", "businessProcesses", "indexes",
+}  # fmt: skip
+"""An object's parts that are not access design (presentation, behaviour): one finding
+per object names them all."""
 _OWD = {"Private": (), "Read": ("read",), "ReadWrite": ("read", "update")}
 _NAME_CHILDREN = (
     "name", "apexClass", "apexPage", "tab", "application", "recordType", "layout", "flow",
@@ -268,17 +270,34 @@ def _resources(
                 node,
                 api,
             )
+        parts: dict[str, int] = {}
+        first: tuple[str, int, int] | None = None
         for node in children(file.root):
             tag = local(node)
             if tag == "fields":
                 name = text(node, "fullName")
                 if name:
                     sobject.fields[name] = text(node, "label") or name
+            elif tag in _OBJECT_PARTS:
+                parts[tag] = parts.get(tag, 0) + 1
+                first = first or (file.path, line(node), file.column(node))
             elif tag not in _OBJECT_KNOWN:
                 build.note(f"object {api}: `{tag}` has no crmorg equivalent", file, node, api)
         if source.layout == "source":
             for field_file in source.field_files(api):
                 sobject.fields[field_file.stem] = text(field_file.root, "label") or field_file.stem
+            for kind, part in source.object_parts(api):
+                parts[kind] = parts.get(kind, 0) + 1
+                first = first or (part, 1, 1)
+        if first is not None:
+            shown = ", ".join(f"{count} {kind}" for kind, count in sorted(parts.items()))
+            build.findings.append(
+                unmapped(
+                    f"object {api}: {shown} are not access design crmorg carries; not read",
+                    *first,
+                    (api,),
+                )
+            )
         build.objects[api] = sobject
     # Objects that only permission sets name.
     for _, file in set_files:

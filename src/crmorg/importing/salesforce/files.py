@@ -249,6 +249,16 @@ class Source:
             if f.is_file()
         ]
 
+    def object_parts(self, object_api: str) -> list[tuple[str, str]]:
+        """(folder, file) of an object's parts other than its fields, in the source
+        format (``objects/<Object>/listViews/All.listView-meta.xml``)."""
+        directory = self.metadata / "objects" / object_api
+        return [
+            (part.parent.name, self.relative(part))
+            for part in sorted(directory.glob("*/*-meta.xml"))
+            if part.is_file() and part.parent.name != "fields"
+        ]
+
     def other_kinds(self) -> list[tuple[str, str]]:
         """(directory, first file) of each metadata folder that is not read."""
         found = []
