@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from crmorg.importing import (
+    ) )  # each system's IMPORTER,
     ...] = (     odoo.IMPORTER,
     ...] = (     zoho.IMPORTER,
+    ...] = (salesforce.IMPORTER,
+    e.g. salesforce.IMPORTER,
     odoo from crmorg.importing.core import Importer  _BUILT_IN: tuple[Importer,
+    salesforce from crmorg.importing.core import Importer  _BUILT_IN: tuple[Importer,
     zoho from crmorg.importing.core import Importer  _BUILT_IN: tuple[Importer,
 )
-)  # each system's IMPORTER, e.g. salesforce.IMPORTER
 
 IMPORTERS: dict[str, Importer] = {importer.name: importer for importer in _BUILT_IN}
 """The systems crmorg reads, by name."""
