@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from crmorg.importing import dynamics
 from crmorg.importing.core import Importer
 
-_BUILT_IN: tuple[Importer, ...] = ()  # each system's IMPORTER, e.g. salesforce.IMPORTER
+_BUILT_IN: tuple[Importer, ...] = (
+    dynamics.IMPORTER,
+)  # each system's IMPORTER, e.g. salesforce.IMPORTER
 
 IMPORTERS: dict[str, Importer] = {importer.name: importer for importer in _BUILT_IN}
 """The systems crmorg reads, by name."""
