@@ -720,6 +720,9 @@ class _Builder:
         self.tables: dict[str, _Table] = {}
         self.resource_ids = _Ids()
         self.ids: dict[str, str] = {}
+        self.basic: dict[str, set[tuple[str, str]]] = {}
+        """Role GUID -> the (resource, action) it holds at Basic."""
+        self.first_basic: dict[str, _Privilege] = {}
         self.overrides = overrides
         """From crmorg's secured-columns.json: table -> resource, (table, column) -> field."""
 
@@ -807,6 +810,9 @@ class _Builder:
                 local.append(privilege)
             resource = self.table(table).resource
             grants.setdefault(resource, {})[ACTION_OF_VERB[verb]] = SCOPE_OF_DEPTH[depth]
+            if depth is Depth.BASIC:
+                self.basic.setdefault(role.guid, set()).add((resource, ACTION_OF_VERB[verb]))
+                self.first_basic.setdefault(role.guid, privilege)
         if local:
             self.finding(
                 f"security role {role.name!r}: Local (this business unit only) has no crmorg "
@@ -898,7 +904,7 @@ def _kind_of_name(name: str) -> bool:
 
 def _overrides(path: Path) -> dict[str, Any]:
     """crmorg's ``secured-columns.json``: the resource and field ids of secured columns."""
-    found: dict[str, Any] = {"tables": {}, "fields": {}}
+    found: dict[str, Any] = {"tables": {}, "fields": {}, "secured": []}
     columns = path / "secured-columns.json" if path.is_dir() else None
     if columns is None or not columns.is_file():
         return found
@@ -915,6 +921,8 @@ def _overrides(path: Path) -> dict[str, Any]:
             found["tables"][table] = resource
         if _ID.match(field_id):
             found["fields"][(table, column)] = field_id
+        if table and column:
+            found["secured"].append((table.lower(), column.lower()))
     return found
 
 
@@ -956,13 +964,29 @@ def _build(builder: _Builder) -> dict[str, Any]:
     findings = builder.findings
     origins = builder.origins
 
-    # Business units -> departments.
+    # Business units -> departments. The root unit crmorg's export names by a placeholder
+    # (every environment has one) is a department named after the organisation, so that
+    # a user in it reaches, at Deep, every unit below, as in Dataverse.
     root_units = [u for u in org.units.values() if u.parent is None]
-    placeholder_root = any(u.parent == ROOT_PLACEHOLDER for u in org.units.values())
+    organisation = solution.title.removeprefix("crmorg: ") if solution.title else ""
+    if len(root_units) == 1:
+        organisation = root_units[0].name or organisation
+    organisation = organisation or solution.unique_name or "Dataverse organisation"
+    units = dict(org.units)
+    mentions = [
+        (thing.file, thing.line)
+        for thing in (*org.units.values(), *org.users.values(), *org.teams.values())
+        if (thing.parent if isinstance(thing, _Unit) else thing.unit) == ROOT_PLACEHOLDER
+    ]
+    root_unit = root_units[0].guid if len(root_units) == 1 else None
+    if mentions:
+        file, line = min(mentions)
+        units[ROOT_PLACEHOLDER] = _Unit(ROOT_PLACEHOLDER, organisation, None, file, line)
+        root_unit = ROOT_PLACEHOLDER
     department_ids = _Ids()
     departments: dict[str, dict[str, Any]] = {}
     dept_of_unit: dict[str, str] = {}
-    for unit in _tree_order(org.units):
+    for unit in _tree_order(units):
         unit_dept = department_ids.take(_slug(unit.name, "department"))
         dept_of_unit[unit.guid] = unit_dept
         builder.ids[unit.guid] = unit_dept
@@ -972,10 +996,6 @@ def _build(builder: _Builder) -> dict[str, Any]:
             entry["parent"] = parent
         departments[unit_dept] = entry
         origins[("departments", unit_dept)] = f"{unit.file}:{unit.line}"
-    organisation = solution.title.removeprefix("crmorg: ") if solution.title else ""
-    if len(root_units) == 1 and not placeholder_root:
-        organisation = root_units[0].name or organisation
-    organisation = organisation or solution.unique_name or "Dataverse organisation"
 
     # Users -> people (their roles come below).
     people_ids = _Ids()
@@ -1020,6 +1040,19 @@ def _build(builder: _Builder) -> dict[str, Any]:
         if user in person_of_user and user not in holders[held.guid]:
             holders[held.guid].append(user)
 
+    # Users who share an owner team with nobody: Basic is exactly crmorg's `team` for them.
+    owner_teams = {t.guid for t in org.teams.values() if t.kind == OWNER_TEAM}
+    team_users: dict[str, set[str]] = {}
+    for team_guid, user in org.members:
+        if team_guid in owner_teams and user in person_of_user:
+            team_users.setdefault(team_guid, set()).add(user)
+    shared_teams = any(len(members) > 1 for members in team_users.values())
+    alone = {
+        user
+        for user in person_of_user
+        if all(members <= {user} for members in team_users.values() if user in members)
+    }
+
     # Security roles -> roles (one per business unit of their holders).
     role_ids = _Ids()
     roles: dict[str, dict[str, Any]] = {}
@@ -1030,36 +1063,48 @@ def _build(builder: _Builder) -> dict[str, Any]:
         role_of_guid[role.guid] = builder.ids[role.guid] = base
         entry = {"name": role.name or base}
         grants = builder.grants(role)
-        units: dict[str | None, list[str]] = {}
+        basic = builder.basic.get(role.guid, set())
+        # Basic reaches the user's records and their owner teams' records: crmorg's
+        # `team` for a user with no teammates, `own` (and a finding) for one with some.
+        groups: dict[tuple[str | None, bool], list[str]] = {}
         for user in holders.get(role.guid, []):
-            units.setdefault(dept_of_unit.get(org.users[user].unit or ""), []).append(user)
+            dept = dept_of_unit.get(org.users[user].unit or "")
+            groups.setdefault((dept, bool(basic) and user in alone), []).append(user)
         origin = f"{role.file}:{role.line}"
-        if len(units) <= 1:
-            dept = next(iter(units), None)
+        if len(groups) <= 1:
+            dept, solo = next(iter(groups), (None, False))
             if dept is not None:
                 entry["department"] = dept
-            if grants:
-                entry["grants"] = grants
+            chosen = _with_team(grants, basic) if solo else grants
+            if chosen:
+                entry["grants"] = chosen
             roles[base] = entry
             origins[("roles", base)] = origin
-            for user in units.get(dept, []):
+            for user in groups.get((dept, solo), []):
                 person_roles.setdefault(user, []).append(base)
+            _note_shared_basic(builder, role, groups, shared_teams)
             continue
         entry["abstract"] = True
         if grants:
             entry["grants"] = grants
         roles[base] = entry
         origins[("roles", base)] = origin
-        for dept, unit_users in sorted(units.items(), key=lambda item: item[0] or ""):
-            variant = role_ids.take(f"{base}_{dept or 'organization'}")
+        for (dept, solo), group_users in sorted(
+            groups.items(), key=lambda g: (g[0][0] or "", g[0][1])
+        ):
+            suffix = (dept or "organization") + ("_solo" if solo else "")
+            variant = role_ids.take(f"{base}_{suffix}")
             shown = departments[dept]["name"] if dept else organisation
             variant_entry: dict[str, Any] = {"name": f"{role.name} ({shown})", "inherits": [base]}
             if dept is not None:
                 variant_entry["department"] = dept
+            if solo:
+                variant_entry["grants"] = _with_team({}, basic)
             roles[variant] = variant_entry
             origins[("roles", variant)] = origin
-            for user in unit_users:
+            for user in group_users:
                 person_roles.setdefault(user, []).append(variant)
+        _note_shared_basic(builder, role, groups, shared_teams)
 
     # Field security profiles -> field grants.
     profile_users: dict[str, set[str]] = {}
@@ -1082,8 +1127,30 @@ def _build(builder: _Builder) -> dict[str, Any]:
         origins[("roles", profile_role)] = f"{profile.file}:{profile.line}"
         for user in users_of:
             person_roles.setdefault(user, []).append(profile_role)
-    for secured_table, secured_column in sorted(solution.secured):
+    secured = set(solution.secured) | set(builder.overrides.get("secured", ()))
+    for secured_table, secured_column in sorted(secured):
         builder.column(secured_table, secured_column)
+
+    # A user's business unit is their department through their roles (crmorg has no
+    # other way to say it); a user whose roles do not say it holds a role that grants
+    # nothing and places them there, as Dataverse places the records they own.
+    members: dict[str, str] = {}
+    for account in users:
+        unit_dept = dept_of_unit.get(account.unit or "")
+        held = person_roles.get(account.guid, [])
+        if account.guid not in person_of_user or unit_dept is None:
+            continue
+        if any(roles[r].get("department") == unit_dept for r in held):
+            continue
+        member = members.get(unit_dept)
+        if member is None:
+            member = members[unit_dept] = role_ids.take(f"{unit_dept}_member")
+            roles[member] = {
+                "name": f"Member of {departments[unit_dept]['name']}",
+                "department": unit_dept,
+            }
+            origins[("roles", member)] = origins[("departments", unit_dept)]
+        person_roles.setdefault(account.guid, []).append(member)
 
     # Owner teams -> teams; others are findings.
     team_ids = _Ids()
@@ -1109,7 +1176,9 @@ def _build(builder: _Builder) -> dict[str, Any]:
         team_id = team_ids.take(_slug(team.name, "team"))
         team_of_guid[team.guid] = builder.ids[team.guid] = team_id
         entry = {"name": team.name or team_id}
-        dept = dept_of_unit.get(team.unit or "")
+        # A team in the root unit gives its members no department: in Dataverse a team
+        # does not move its members into its unit, and in crmorg it would.
+        dept = dept_of_unit.get(team.unit or "") if team.unit != root_unit else None
         if dept is not None:
             entry["department"] = dept
         teams[team_id] = entry
@@ -1161,6 +1230,36 @@ def _build(builder: _Builder) -> dict[str, Any]:
     if people:
         document["people"] = people
     return document
+
+
+def _note_shared_basic(
+    builder: _Builder,
+    role: _Role,
+    groups: Mapping[tuple[str | None, bool], list[str]],
+    shared_teams: bool,
+) -> None:
+    """The finding for a role whose Basic privileges crmorg cannot carry exactly."""
+    first = builder.first_basic.get(role.guid)
+    if first is None or not shared_teams or (groups and all(solo for _, solo in groups)):
+        return
+    builder.finding(
+        f"security role {role.name!r}: Basic reaches the user's own records and those of "
+        "the owner teams they belong to; crmorg's `own` stops at the first, its `team` "
+        "also reaches teammates' records: imported as `own` for holders who share an owner "
+        "team (under-grants on team-owned records), as `team` for the others",
+        first,
+        role,
+    )
+
+
+def _with_team(
+    grants: Mapping[str, Mapping[str, str]], basic: Iterable[tuple[str, str]]
+) -> dict[str, dict[str, str]]:
+    """``grants`` with every Basic (resource, action) at ``team``."""
+    found = {resource: dict(actions) for resource, actions in grants.items()}
+    for resource, action in basic:
+        found.setdefault(resource, {})[action] = "team"
+    return found
 
 
 def _tree_order(units: Mapping[str, _Unit]) -> list[_Unit]:
