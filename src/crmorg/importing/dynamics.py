@@ -973,11 +973,9 @@ def _build(builder: _Builder) -> dict[str, Any]:
         organisation = root_units[0].name or organisation
     organisation = organisation or solution.unique_name or "Dataverse organisation"
     units = dict(org.units)
-    mentions = [
-        (thing.file, thing.line)
-        for thing in (*org.units.values(), *org.users.values(), *org.teams.values())
-        if (thing.parent if isinstance(thing, _Unit) else thing.unit) == ROOT_PLACEHOLDER
-    ]
+    mentions = [(u.file, u.line) for u in org.units.values() if u.parent == ROOT_PLACEHOLDER]
+    mentions += [(u.file, u.line) for u in org.users.values() if u.unit == ROOT_PLACEHOLDER]
+    mentions += [(t.file, t.line) for t in org.teams.values() if t.unit == ROOT_PLACEHOLDER]
     root_unit = root_units[0].guid if len(root_units) == 1 else None
     if mentions:
         file, line = min(mentions)
@@ -1136,20 +1134,21 @@ def _build(builder: _Builder) -> dict[str, Any]:
     # nothing and places them there, as Dataverse places the records they own.
     members: dict[str, str] = {}
     for account in users:
-        unit_dept = dept_of_unit.get(account.unit or "")
-        held = person_roles.get(account.guid, [])
-        if account.guid not in person_of_user or unit_dept is None:
+        account_dept = dept_of_unit.get(account.unit or "")
+        if account.guid not in person_of_user or account_dept is None:
             continue
-        if any(roles[r].get("department") == unit_dept for r in held):
+        if any(
+            roles[r].get("department") == account_dept for r in person_roles.get(account.guid, [])
+        ):
             continue
-        member = members.get(unit_dept)
+        member = members.get(account_dept)
         if member is None:
-            member = members[unit_dept] = role_ids.take(f"{unit_dept}_member")
+            member = members[account_dept] = role_ids.take(f"{account_dept}_member")
             roles[member] = {
-                "name": f"Member of {departments[unit_dept]['name']}",
-                "department": unit_dept,
+                "name": f"Member of {departments[account_dept]['name']}",
+                "department": account_dept,
             }
-            origins[("roles", member)] = origins[("departments", unit_dept)]
+            origins[("roles", member)] = origins[("departments", account_dept)]
         person_roles.setdefault(account.guid, []).append(member)
 
     # Owner teams -> teams; others are findings.
