@@ -231,6 +231,7 @@ class _Permission:
     create: bool
     file: str
     line: int
+    column: int
     extra: str | None = None
 
 
@@ -308,7 +309,7 @@ def _read_role(element: Any, file: str, data: bytes, solution: _Solution) -> Non
     solution.roles.append(role)
 
 
-def _read_profiles(container: Any, file: str, solution: _Solution) -> None:
+def _read_profiles(container: Any, file: str, data: bytes, solution: _Solution) -> None:
     for element in _children(container, "FieldSecurityProfile"):
         profile = _Profile(
             _guid(element.get("fieldsecurityprofileid")),
@@ -328,6 +329,7 @@ def _read_profiles(container: Any, file: str, solution: _Solution) -> None:
                         permission.get("cancreate") == ALLOWED,
                         file,
                         _line(permission),
+                        _column(data, _line(permission), "<FieldPermission"),
                         f"canreadunmasked={unmasked}" if unmasked not in (None, "0") else None,
                     )
                 )
@@ -352,7 +354,7 @@ def _read_customizations(
             for role in _children(section, "Role"):
                 _read_role(role, file, data, solution)
         elif name == "FieldSecurityProfiles":
-            _read_profiles(section, file, solution)
+            _read_profiles(section, file, data, solution)
         elif name == "Entities":
             _read_secured(section, file, solution)
         elif name and name not in _READ_SECTIONS and len(section):
@@ -949,6 +951,8 @@ def read_with_ids(path: Path) -> tuple[Imported, dict[str, str]]:
     builder = _Builder(solution, org, _overrides(path))
     document = _build(builder)
     findings.extend(builder.findings)
+    texts = {document.name: document.lines for document in documents}
+    findings = [_placed(finding, texts) for finding in findings]
     findings.sort(key=lambda f: f.sort_key())
     imported = Imported("dynamics", str(path), document, tuple(findings), builder.origins)
     ids = dict(builder.ids)
@@ -1251,6 +1255,16 @@ def _note_shared_basic(
     )
 
 
+def _placed(finding: Finding, texts: Mapping[str, list[str]]) -> Finding:
+    """A finding in a JSON file at the column its line's content starts."""
+    lines = texts.get(finding.file)
+    if lines is None or finding.column != 1 or not 0 < finding.line <= len(lines):
+        return finding
+    text = lines[finding.line - 1]
+    column = len(text) - len(text.lstrip()) + 1
+    return unmapped(finding.message, finding.file, finding.line, column, finding.subjects)
+
+
 def _with_team(
     grants: Mapping[str, Mapping[str, str]], basic: Iterable[tuple[str, str]]
 ) -> dict[str, dict[str, str]]:
@@ -1301,6 +1315,7 @@ def _field_grants(builder: _Builder, profile: _Profile) -> dict[str, dict[str, s
                     f"{permission.table}.{permission.column} (masking) has no crmorg equivalent",
                     permission.file,
                     permission.line,
+                    permission.column,
                     subjects=[profile.name],
                 )
             )
@@ -1312,6 +1327,7 @@ def _field_grants(builder: _Builder, profile: _Profile) -> dict[str, dict[str, s
                     "as update's",
                     permission.file,
                     permission.line,
+                    permission.column,
                     subjects=[profile.name],
                 )
             )
@@ -1322,6 +1338,7 @@ def _field_grants(builder: _Builder, profile: _Profile) -> dict[str, dict[str, s
                     f"{permission.table}.{permission.column} has no crmorg level; not granted",
                     permission.file,
                     permission.line,
+                    permission.column,
                     subjects=[profile.name],
                 )
             )
