@@ -231,7 +231,8 @@ class _Permission:
     create: bool
     file: str
     line: int
-    column: int
+    at: int
+    """The column of the element."""
     extra: str | None = None
 
 
@@ -1315,7 +1316,7 @@ def _field_grants(builder: _Builder, profile: _Profile) -> dict[str, dict[str, s
                     f"{permission.table}.{permission.column} (masking) has no crmorg equivalent",
                     permission.file,
                     permission.line,
-                    permission.column,
+                    permission.at,
                     subjects=[profile.name],
                 )
             )
@@ -1327,7 +1328,7 @@ def _field_grants(builder: _Builder, profile: _Profile) -> dict[str, dict[str, s
                     "as update's",
                     permission.file,
                     permission.line,
-                    permission.column,
+                    permission.at,
                     subjects=[profile.name],
                 )
             )
@@ -1338,7 +1339,7 @@ def _field_grants(builder: _Builder, profile: _Profile) -> dict[str, dict[str, s
                     f"{permission.table}.{permission.column} has no crmorg level; not granted",
                     permission.file,
                     permission.line,
-                    permission.column,
+                    permission.at,
                     subjects=[profile.name],
                 )
             )
