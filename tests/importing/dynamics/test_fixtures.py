@@ -189,7 +189,7 @@ def test_unreadable_or_foreign_files_are_refused_naming_the_file(
     tmp_path: Path, content: bytes
 ) -> None:
     (tmp_path / "customizations.xml").write_bytes(content)
-    with pytest.raises(ImportFailed, match="customizations.xml"):
+    with pytest.raises(ImportFailed, match=r"customizations\.xml"):
         read("dynamics", tmp_path)
 
 
