@@ -550,6 +550,7 @@ def _kind(document: _Json) -> str | None:
         "systemuserroles",
         "teammembership",
         "systemuserprofiles",
+        "fieldsecurityprofiles",
         "field-profile",
         "role-association",
         "team-membership",
@@ -576,8 +577,8 @@ def _read_organisation(
             findings.append(
                 unmapped(
                     "this JSON is none of businessunits, teams, systemusers, "
-                    "systemuserroles_association, teammembership_association, "
-                    "systemuserprofiles_association: not read",
+                    "fieldsecurityprofiles, systemuserroles_association, "
+                    "teammembership_association, systemuserprofiles_association: not read",
                     document.name,
                 )
             )
@@ -647,6 +648,11 @@ def _read_record(
             if isinstance(role, dict) and role.get("roleid"):
                 rid = _guid(str(role.get("_parentrootroleid_value") or role["roleid"]))
                 org.user_roles.append((user, rid, str(role.get("name") or ""), name, line))
+    elif kind == "fieldsecurityprofiles":  # ?$expand=systemuserprofiles_association
+        profile = _guid(str(record.get("fieldsecurityprofileid", "")))
+        for member in record.get("systemuserprofiles_association") or ():
+            if isinstance(member, dict) and member.get("systemuserid"):
+                org.profile_users.append((profile, _guid(str(member["systemuserid"]))))
     elif kind in ("systemuserroles", "teammembership", "systemuserprofiles"):
         left, right = _pair(kind, record, url)
         if left is None or right is None:

@@ -6,6 +6,7 @@ carry at its line, keeps hostile names, and the audit finds what was planted."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import zipfile
 from pathlib import Path
@@ -250,3 +251,57 @@ def test_a_name_that_looks_like_a_float_survives_model_yaml(tmp_path: Path) -> N
     write_imported(read("dynamics", source), tmp_path / "out")
     model = crmorg.load(tmp_path / "out")
     assert str(next(iter(model.roles.values())).name) == "0E0"
+
+
+def test_expanded_responses_give_the_same_people(tmp_path: Path) -> None:
+    """`systemusers?$expand=systemuserroles_association`, `teams?$expand=
+    teammembership_association` and `fieldsecurityprofiles?$expand=
+    systemuserprofiles_association` instead of the intersect tables."""
+    source = tmp_path / "expanded"
+    shutil.copytree(CONTOSO, source)
+    webapi = source / "webapi"
+    users = json.loads((webapi / "systemusers.json").read_text(encoding="utf-8"))
+    teams = json.loads((webapi / "teams.json").read_text(encoding="utf-8"))
+    roles = json.loads((webapi / "systemuserroles_association.json").read_text(encoding="utf-8"))
+    members = json.loads((webapi / "teammembership_association.json").read_text(encoding="utf-8"))
+    profiles = json.loads(
+        (webapi / "systemuserprofiles_association.json").read_text(encoding="utf-8")
+    )
+    for name in (
+        "systemuserroles_association",
+        "teammembership_association",
+        "systemuserprofiles_association",
+    ):
+        (webapi / f"{name}.json").unlink()
+    for user in users["value"]:
+        user["systemuserroles_association"] = [
+            {"roleid": r["roleid"], "name": r.get("name", "")}
+            for r in roles["value"]
+            if r["systemuserid"] == user["systemuserid"]
+        ]
+    for team in teams["value"]:
+        team["teammembership_association"] = [
+            {"systemuserid": m["systemuserid"]}
+            for m in members["value"]
+            if m["teamid"] == team["teamid"]
+        ]
+    expanded_profiles = {
+        "value": [
+            {
+                "fieldsecurityprofileid": "7c9d0e1f-0001-4a2b-9c3d-4e5f6a7b8c01",
+                "systemuserprofiles_association": [
+                    {"systemuserid": p["systemuserid"]} for p in profiles["value"]
+                ],
+            }
+        ]
+    }
+    for name, document in (
+        ("systemusers.json", users),
+        ("teams.json", teams),
+        ("fieldsecurityprofiles.json", expanded_profiles),
+    ):
+        (webapi / name).write_text(json.dumps(document, indent=2), encoding="utf-8")
+    expanded = read("dynamics", source).document
+    original = read("dynamics", CONTOSO).document
+    for section in ("people", "roles", "teams", "departments", "resources"):
+        assert expanded[section] == original[section], section
