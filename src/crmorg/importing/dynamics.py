@@ -547,6 +547,7 @@ def _kind(document: _Json) -> str | None:
     if isinstance(document.value, dict):
         context = str(document.value.get("@odata.context", "")).lower()
     for kind in (
+        "teamroles",
         "systemuserroles",
         "teammembership",
         "systemuserprofiles",
@@ -623,6 +624,12 @@ def _read_record(
         for member in record.get("teammembership_association") or ():
             if isinstance(member, dict) and member.get("systemuserid"):
                 org.members.append((team, _guid(str(member["systemuserid"]))))
+        for role in record.get("teamroles_association") or ():
+            if isinstance(role, dict):
+                _team_role(str(role.get("name") or role.get("roleid") or ""), name, line, findings)
+    elif kind == "teamroles":
+        role_name = str(record.get("name") or record.get("roleid") or "")
+        _team_role(role_name, name, line, findings)
     elif kind == "systemusers":
         user = _guid(str(record.get("systemuserid", "")))
         unit = _bound(record.get("businessunitid@odata.bind"))
@@ -664,6 +671,18 @@ def _read_record(
             org.members.append((left, right))
         else:
             org.profile_users.append((left, right))
+
+
+def _team_role(role: str, file: str, line: int, findings: list[Finding]) -> None:
+    findings.append(
+        unmapped(
+            f"security role {role!r} is given to a team: its members hold its privileges "
+            "through the team, which crmorg does not carry; give the role to the users",
+            file,
+            line,
+            subjects=[role],
+        )
+    )
 
 
 def _pair(kind: str, record: Mapping[str, Any], url: str) -> tuple[str | None, str | None]:

@@ -305,3 +305,19 @@ def test_expanded_responses_give_the_same_people(tmp_path: Path) -> None:
     original = read("dynamics", CONTOSO).document
     for section in ("people", "roles", "teams", "departments", "resources"):
         assert expanded[section] == original[section], section
+
+
+def test_roles_given_to_teams_are_findings_at_their_lines(tmp_path: Path) -> None:
+    source = tmp_path / "teamroles"
+    shutil.copytree(CONTOSO, source)
+    (source / "webapi" / "teamroles_association.json").write_text(
+        '{\n  "value": [\n    {"teamid": "c0000000-0000-4000-8000-000000000001",'
+        ' "roleid": "5a1b0c2d-0002-4e5f-8a9b-0c1d2e3f4a02"}\n  ]\n}\n',
+        encoding="utf-8",
+    )
+    found = [
+        (f.file, f.line, f.column)
+        for f in read("dynamics", source).findings
+        if "given to a team" in f.message
+    ]
+    assert found == [("webapi/teamroles_association.json", 3, 5)]
