@@ -35,6 +35,7 @@ standard library, sizes bounded, zip members read by name only (never extracted)
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 import zipfile
@@ -902,13 +903,16 @@ def _collect(path: Path) -> tuple[_Source, list[_Json]]:
     if (root / "solution.zip").is_file() and not (unpacked / "customizations.xml").is_file():
         _open_zip(root / "solution.zip", "solution.zip", source)
     zips = sorted(p for p in root.glob("*.zip") if p.name != "solution.zip")
-    for candidate in root.rglob("*"):
-        if len(source.files) > MAX_MEMBERS:
+    seen = 0
+    for folder, subfolders, names in os.walk(root, followlinks=False):
+        subfolders.sort()
+        seen += len(names)
+        if seen > MAX_MEMBERS:
             raise ImportFailed(f"{root}: more than {MAX_MEMBERS} files; give the solution only")
-        if candidate.is_file() and not candidate.is_symlink():
-            name = _relative(candidate, root)
-            if name.lower().endswith(".xml"):
-                source.files[name] = candidate
+        for file_name in sorted(names):
+            candidate = Path(folder) / file_name
+            if file_name.lower().endswith(".xml") and not candidate.is_symlink():
+                source.files[_relative(candidate, root)] = candidate
     if not source.members and not any(
         n.lower().endswith("customizations.xml") for n in source.files
     ):
@@ -920,6 +924,8 @@ def _collect(path: Path) -> tuple[_Source, list[_Json]]:
     if len(json_files) > MAX_JSON_FILES:
         raise ImportFailed(f"{root}: more than {MAX_JSON_FILES} Web API files; not read")
     for candidate in json_files:
+        if candidate.is_symlink():
+            continue
         name = _relative(candidate, root)
         documents.append(_Json(name, _read_bytes(candidate, name)))
     return source, documents

@@ -321,3 +321,29 @@ def test_roles_given_to_teams_are_findings_at_their_lines(tmp_path: Path) -> Non
         if "given to a team" in f.message
     ]
     assert found == [("webapi/teamroles_association.json", 3, 5)]
+
+
+def test_links_out_of_the_folder_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "customizations.xml").write_text(
+        "<ImportExportXml><Roles/></ImportExportXml>", encoding="utf-8"
+    )
+    source = tmp_path / "source"
+    source.mkdir()
+    (source / "customizations.xml").symlink_to(outside / "customizations.xml")
+    (source / "linked").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(ImportFailed, match="no Dataverse solution"):
+        read("dynamics", source)
+
+
+def test_sizes_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import crmorg.importing.dynamics as dynamics
+
+    monkeypatch.setattr(dynamics, "MAX_FILE", 1000)
+    with pytest.raises(ImportFailed, match="larger than"):
+        read("dynamics", CONTOSO)
+    out = _export(tmp_path)
+    (out / "solution").rename(tmp_path / "unpacked")  # the zip alone, with its members
+    with pytest.raises(ImportFailed, match="larger than"):
+        read("dynamics", out / "solution.zip")
