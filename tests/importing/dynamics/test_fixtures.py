@@ -347,3 +347,30 @@ def test_sizes_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     (out / "solution").rename(tmp_path / "unpacked")  # the zip alone, with its members
     with pytest.raises(ImportFailed, match="larger than"):
         read("dynamics", out / "solution.zip")
+
+
+def test_a_profile_whose_users_hold_no_one_role_becomes_a_role_of_its_own(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "profile"
+    shutil.copytree(CONTOSO, source)
+    path = source / "webapi" / "systemuserprofiles_association.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["value"].append(
+        {
+            "fieldsecurityprofileid": "7c9d0e1f-0001-4a2b-9c3d-4e5f6a7b8c01",
+            "systemuserid": "a0000000-0000-4000-8000-000000000001",
+        }
+    )
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    imported = read("dynamics", source)
+    roles = imported.document["roles"]
+    assert "fields" not in roles["sales_manager"]
+    assert roles["deal_desk"] == {
+        "name": "Field security profile: Deal desk",
+        "fields": {"opportunity": {"margin": "edit", "discount": "read"}},
+    }
+    assert imported.origins[("roles", "deal_desk")] == "Other/Customizations.xml:40"
+    people = imported.document["people"]
+    assert "deal_desk" in people["nancy_davolio"]["roles"]
+    assert "deal_desk" in people["andrew_fuller"]["roles"]

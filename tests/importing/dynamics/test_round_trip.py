@@ -124,3 +124,15 @@ def test_the_fixtures_come_back_with_only_the_listed_losses(path: Path) -> None:
 def test_generated_models_come_back_with_only_the_listed_losses(model: Model) -> None:
     _, unexplained, _ = round_trip(model)
     assert unexplained == [], unexplained[:5]
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(models(deep=True))
+def test_deep_generated_models_come_back_with_only_the_listed_losses(model: Model) -> None:
+    """Reporting chains deeper than ten and every v1.1 construct."""
+    _, unexplained, _ = round_trip(model)
+    assert unexplained == [], unexplained[:5]
