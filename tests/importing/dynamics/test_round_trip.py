@@ -18,6 +18,7 @@ from tests.export.strategies import load_document, models
 import crmorg
 from crmorg.export import EXPORTERS
 from crmorg.export.dynamics.plan import Plan
+from crmorg.importing import write_imported
 from crmorg.importing.dynamics import read_with_ids
 from crmorg.model import Model
 
@@ -38,15 +39,22 @@ def _export(model: Model, out: Path) -> Mapping[str, str | bytes]:
     return files
 
 
-def round_trip(model: Model) -> tuple[list[Difference], list[Difference], int]:
+def round_trip(
+    model: Model, via_yaml: bool = False
+) -> tuple[list[Difference], list[Difference], int]:
     """(all differences, those no loss explains, questions asked)."""
     with tempfile.TemporaryDirectory() as tmp:
         exported = Path(tmp) / "export"
         files = _export(model, exported)
         imported, ids = read_with_ids(exported)
-    # The document as JSON (every string quoted): model.yaml itself is read back by the
-    # fixture and CLI tests; see test_a_name_that_looks_like_a_float_survives_model_yaml.
-    back = load_document(dict(imported.document))
+        if via_yaml:
+            write_imported(imported, Path(tmp) / "import")
+            back = crmorg.load(Path(tmp) / "import")
+        else:
+            # The document as JSON (every string quoted): generated names include `0E0`,
+            # which model.yaml does not quote yet; see
+            # test_a_name_that_looks_like_a_float_survives_model_yaml.
+            back = load_document(dict(imported.document))
     plan = Plan(model)
     losses = json.loads(files["fidelity.json"])["losses"]
     person = {p: ids[plan.guid("systemuser", p)] for p in model.people}
@@ -110,7 +118,7 @@ def round_trip(model: Model) -> tuple[list[Difference], list[Difference], int]:
 @pytest.mark.parametrize("path", [SMALL, REFERENCE], ids=["small", "reference"])
 def test_the_fixtures_come_back_with_only_the_listed_losses(path: Path) -> None:
     model = crmorg.load(path)
-    _, unexplained, asked = round_trip(model)
+    _, unexplained, asked = round_trip(model, via_yaml=True)  # model.yaml as written
     assert asked > 100
     assert unexplained == []
 
