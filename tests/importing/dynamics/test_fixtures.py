@@ -374,3 +374,20 @@ def test_a_profile_whose_users_hold_no_one_role_becomes_a_role_of_its_own(
     people = imported.document["people"]
     assert "deal_desk" in people["nancy_davolio"]["roles"]
     assert "deal_desk" in people["andrew_fuller"]["roles"]
+
+
+def test_a_pac_export_zip_beside_the_web_api_files_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "zipped"
+    source.mkdir()
+    shutil.copytree(CONTOSO / "webapi", source / "webapi")
+    with zipfile.ZipFile(source / "ContosoSalesSecurity_1_0_0_3.zip", "w") as archive:
+        for part in sorted(CONTOSO.rglob("*.xml")):
+            archive.write(part, part.relative_to(CONTOSO).as_posix())
+    zipped = read("dynamics", source)
+    folder = read("dynamics", CONTOSO)
+    for section in ("people", "roles", "teams", "departments", "resources"):
+        assert zipped.document[section] == folder.document[section], section
+    assert zipped.origins[("roles", "salesperson")] == (
+        "ContosoSalesSecurity_1_0_0_3.zip/Roles/Salesperson.xml:2"
+    )
+    assert len(zipped.findings) == len(folder.findings)
