@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from crmorg.importing import (
+    )  # each system's IMPORTER,
     ) )  # each system's IMPORTER,
+    ...] = (     dynamics.IMPORTER,
     ...] = (     odoo.IMPORTER,
     ...] = (     zoho.IMPORTER,
     ...] = (salesforce.IMPORTER,
+    dynamics from crmorg.importing.core import Importer  _BUILT_IN: tuple[Importer,
     e.g. salesforce.IMPORTER,
     odoo from crmorg.importing.core import Importer  _BUILT_IN: tuple[Importer,
     salesforce from crmorg.importing.core import Importer  _BUILT_IN: tuple[Importer,
