@@ -6,11 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+import yaml_rs  # type: ignore[import-untyped]
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import crmorg
 from crmorg.cli.main import main
 from crmorg.importing import IMPORTERS, Imported, Importer, ImportFailed, unmapped
-from crmorg.importing.core import MODEL_FILE, REPORT_FILE
+from crmorg.importing.core import MODEL_FILE, REPORT_FILE, _dump
 
 HOSTILE = "Sales\u202e rep\n# not a comment\x1b]0;pwned\x07"
 
@@ -88,3 +92,27 @@ def test_an_import_does_not_replace_a_directory_of_other_files(toy: Path, tmp_pa
     (out / "precious.txt").write_text("keep me", encoding="utf-8")
     assert main(["import", "toy", str(toy), "--out", str(out)]) == 3
     assert (out / "precious.txt").read_text(encoding="utf-8") == "keep me"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12))
+def test_any_text_reads_back_as_that_text(text: str) -> None:
+    """Whatever a vendor calls a role, model.yaml gives it back as the same text to
+    crmorg's readers (PyYAML's positioned reader, and yaml-rs's YAML 1.2)."""
+    written = _dump({"name": text, "other": ["x", text]})
+    assert yaml.safe_load(written) == {"name": text, "other": ["x", text]}
+    assert yaml_rs.loads(written, parse_datetime=False) == {"name": text, "other": ["x", text]}
+
+
+@pytest.mark.parametrize(
+    "text", ["0E0", "1e3", "0o17", "0x1F", "1_000", "12:30", ".inf", "yes", "~", "-1"]
+)
+def test_text_that_looks_like_a_number_loads_as_text(tmp_path: Path, text: str) -> None:
+    imported = Imported(
+        "toy",
+        "src",
+        {"version": 1, "organization": {"name": text}, "roles": {"r": {"name": text}}},
+    )
+    (tmp_path / MODEL_FILE).write_text(imported.files()[MODEL_FILE], encoding="utf-8")
+    model = crmorg.load(tmp_path)
+    assert model.roles["r"].name == text

@@ -10,6 +10,7 @@ written as ``model.yaml`` (each entry under a comment saying where it came from)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,9 +106,19 @@ class _Dumper(yaml.SafeDumper):
     """Writes text holding a hidden character double-quoted, where YAML has escapes."""
 
 
+_NOT_PLAIN_TEXT = re.compile(
+    r"[-+.]?[0-9.].*|[-+]?\.?(inf|nan)|~|null|true|false|yes|no|on|off|y|n",
+    re.IGNORECASE | re.DOTALL,
+)
+"""What a plain scalar's reader may take for something other than text: anything that
+starts like a number (`0E0`, `1e3`, `0o17`, `1_000`, `12:30`), YAML 1.1's and 1.2's
+booleans and nulls. PyYAML quotes only what its own YAML 1.1 resolver would misread;
+crmorg's readers (and yaml-rs, YAML 1.2) read more as numbers."""
+
+
 def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    style = '"' if HIDDEN.search(value) else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    quoted = HIDDEN.search(value) or _NOT_PLAIN_TEXT.fullmatch(value)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if quoted else None)
 
 
 _Dumper.add_representer(str, _text)

@@ -3,18 +3,14 @@
 
 from __future__ import annotations
 
-from crmorg.importing import (
-    )  # each system's IMPORTER,
-    ) )  # each system's IMPORTER,
-    ...] = (     dynamics.IMPORTER,
-    ...] = (     odoo.IMPORTER,
-    ...] = (     zoho.IMPORTER,
-    ...] = (salesforce.IMPORTER,
-    dynamics from crmorg.importing.core import Importer  _BUILT_IN: tuple[Importer,
-    e.g. salesforce.IMPORTER,
-    odoo from crmorg.importing.core import Importer  _BUILT_IN: tuple[Importer,
-    salesforce from crmorg.importing.core import Importer  _BUILT_IN: tuple[Importer,
-    zoho from crmorg.importing.core import Importer  _BUILT_IN: tuple[Importer,
+from crmorg.importing import dynamics, odoo, salesforce, zoho
+from crmorg.importing.core import Importer
+
+_BUILT_IN: tuple[Importer, ...] = (
+    salesforce.IMPORTER,
+    dynamics.IMPORTER,
+    odoo.IMPORTER,
+    zoho.IMPORTER,
 )
 
 IMPORTERS: dict[str, Importer] = {importer.name: importer for importer in _BUILT_IN}

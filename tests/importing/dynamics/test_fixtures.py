@@ -234,11 +234,6 @@ def test_cli_refuses_a_foreign_folder_and_writes_nothing(
     assert not out.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="crmorg.importing.core writes `0E0` unquoted in model.yaml, and the loader reads "
-    "it as a number (the plumbing's YAML dumper, not this importer): found by the round trip",
-)
 def test_a_name_that_looks_like_a_float_survives_model_yaml(tmp_path: Path) -> None:
     source = tmp_path / "solution"
     source.mkdir()
