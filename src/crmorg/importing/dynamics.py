@@ -12,7 +12,7 @@ What it reads, from a folder or a ``solution.zip``:
   ``systemuserroles_association`` (and ``teammembership_association``,
   ``systemuserprofiles_association``), each ``{"value": [...]}``.
 
-How it maps (docs/crm-systems/dynamics.md, "Importing"):
+How it maps (docs/crm-systems.md, "Importing"):
 
 - ``prv<Verb><Table>`` -> a grant of ``create read update delete assign share`` on the
   table's resource (``Write`` is ``update``); Basic -> ``own``, Deep -> ``department``,

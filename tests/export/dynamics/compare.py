@@ -18,7 +18,7 @@ from crmorg.model import Model
 from .simulator import Dataverse, Record
 
 NAMESPACE = uuid.UUID("6f1d0f3e-5b7a-5c55-9d0e-64796e616d69")
-"""docs/crm-systems/dynamics.md: GUIDs are uuid5 in this namespace."""
+"""docs/crm-systems.md: GUIDs are uuid5 in this namespace."""
 STANDARD = {
     "lead": "Lead",
     "opportunity": "Opportunity",

@@ -1,6 +1,6 @@
 """Fxiaoke's data-permission semantics, read back from the exported workbook only.
 
-Written from Fxiaoke's documented model (docs/crm-systems/fxiaoke.md): a person may do
+Written from Fxiaoke's documented model (docs/crm-systems.md): a person may do
 an operation on a record when one of their 角色 ticks its 功能权限 on the object AND
 the object's 基础数据权限 is public for it (公开只读: view; 公开读写: view and edit), or
 that role's 数据权限 reaches the record (本人: they are its 负责人; 本部门: its 归属部门,

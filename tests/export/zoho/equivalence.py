@@ -19,7 +19,7 @@ def differences(model: Model, files: Mapping[str, str | bytes]) -> tuple[set[Key
     reading the files) and the model, on every person x owner x permission (x field).
 
     A Zoho record always has an owner, and its team and department are the owner's, so
-    the records asked about are those of each owner (docs/crm-systems/zoho.md)."""
+    the records asked about are those of each owner (docs/crm-systems.md)."""
     zoho = Zoho.read(files)
     people = list(model.people)
     permissions = model.access.catalog.permissions()

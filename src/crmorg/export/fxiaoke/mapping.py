@@ -2,7 +2,7 @@
 
 The words are Fxiaoke's (纷享销客) as its console and OpenAPI use them; the English
 beside each is for reviewers. What could not be confirmed in Fxiaoke's published
-documentation is marked in ``docs/crm-systems/fxiaoke.md``.
+documentation is marked in ``docs/crm-systems.md``.
 """
 
 from __future__ import annotations

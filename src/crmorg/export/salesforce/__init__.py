@@ -6,7 +6,7 @@ baselines, ``reports_to`` the role hierarchy, teams and departments public group
 ``team``, ``department`` and ``organization`` reach and the model's sharing rules
 owner-based sharing rules. The people side (user roles, permission set group
 assignments, group members) is data for Data Loader or ``sf data import``.
-``docs/crm-systems/salesforce.md`` has the mapping, the losses and the manual steps.
+``docs/crm-systems.md`` has the mapping, the losses and the manual steps.
 """
 
 from __future__ import annotations

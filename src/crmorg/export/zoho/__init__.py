@@ -5,7 +5,7 @@ People become users, each with a position in Zoho's role tree under their manage
 the sets of roles people hold become profiles; baselines become data sharing defaults;
 team, department and organization reach, and the model's sharing rules, become sharing
 rules between user groups; field permissions become profile field permissions. What
-Zoho cannot carry is in ``FIDELITY.md`` (docs/crm-systems/zoho.md).
+Zoho cannot carry is in ``FIDELITY.md`` (docs/crm-systems.md).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ documented access: the profile's permission, and then the owner, the role hierar
 the data sharing default or a sharing rule). Every difference becomes a :class:`Loss`
 about the grant or sharing rule that causes it, with its direction and the people
 affected, so every loss listed is one a person really meets. Records are the owner's:
-a Zoho record has no team or department of its own (docs/crm-systems/zoho.md).
+a Zoho record has no team or department of its own (docs/crm-systems.md).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The plan of Zoho CRM API v8 requests for a model, and the facts it puts in Zoho.
 
-Mapping (docs/crm-systems/zoho.md):
+Mapping (docs/crm-systems.md):
 
 - **person -> user and position.** Each person becomes a Zoho user with a role of their
   own (a *position*) that reports to their manager's position; people without a manager

@@ -1,6 +1,6 @@
 """``crmorg import salesforce``: a retrieved Salesforce project read into a crmorg model.
 
-What maps (``docs/crm-systems/salesforce.md``, "Importing", has the whole table):
+What maps (``docs/crm-systems.md``, "Importing", has the whole table):
 
 - an object -> a resource, its ``sharingModel`` -> baselines (``Read``: read at
   organization; ``ReadWrite``: read and update), its fields -> fields (restricted unless

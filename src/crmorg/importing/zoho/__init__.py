@@ -6,7 +6,7 @@ Profiles become roles (View, Edit, Delete at ``subordinates``, Create at
 ``assign``), data sharing defaults baselines, the role hierarchy the people's reporting
 line, user groups teams, sharing rules crmorg sharing rules, profile field permissions
 restricted fields. Everything else a profile enables (mass delete, mass update, mass
-email...) is an ``import-unmapped`` finding at its place (docs/crm-systems/zoho.md).
+email...) is an ``import-unmapped`` finding at its place (docs/crm-systems.md).
 """
 
 from __future__ import annotations
