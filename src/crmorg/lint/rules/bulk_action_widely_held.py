@@ -47,11 +47,8 @@ def bulk_action_widely_held(model: Model) -> Iterator[Problem]:
     destructive = frozenset(settings.destructive)
     bulk = frozenset(settings.bulk)
     access = model.access
-    holders_of = model.org.direct_holders
     givers: dict[Permission, list[str]] = {}
     for role_id, held in access.role_grants.items():
-        if not holders_of.get(role_id):
-            continue
         for permission, grant in held.items():
             action = permission[1]
             counted = action in bulk or (
@@ -59,6 +56,11 @@ def bulk_action_widely_held(model: Model) -> Iterator[Problem]:
             )
             if counted:
                 givers.setdefault(permission, []).append(role_id)
+    if not givers:
+        return
+    holders_of = _holders({r for roles in givers.values() for r in roles}, model)
+    for permission, roles in list(givers.items()):
+        givers[permission] = [r for r in roles if holders_of[r]]
     in_order = DeclarationOrder(access.catalog).sort
     for permission in in_order(givers):
         roles = givers[permission]
@@ -78,3 +80,15 @@ def bulk_action_widely_held(model: Model) -> Iterator[Problem]:
             grant_path(widest, access.role_grants[widest][permission]),
             (*ranked, permission[0]),
         )
+
+
+def _holders(roles: set[str], model: Model) -> dict[str, list[str]]:
+    """The people given each of ``roles`` directly (in model order): one pass over the
+    people for the few roles that give a counted action, not an index of every role."""
+    found: dict[str, list[str]] = {role_id: [] for role_id in roles}
+    for person_id, person in model.people.items():
+        for role_id in person.roles:
+            held = found.get(role_id)
+            if held is not None and (not held or held[-1] != person_id):
+                held.append(person_id)
+    return found
