@@ -47,6 +47,7 @@ from typing import Any
 from crmorg.export.dynamics.mapping import LEVELS, ORGANIZATION_OWNED, SCHEMA_NAMES, Depth
 from crmorg.findings import Finding
 from crmorg.importing.core import Imported, Importer, ImportFailed, unmapped
+from crmorg.importing.xml import parse_xml
 
 MAX_FILE = 32 * 1024 * 1024
 """The largest file (or zip member, uncompressed) read: a solution of thousands of roles
@@ -123,31 +124,8 @@ SUMMARY = (
 
 
 # Reading files, safely ---------------------------------------------------------------------
-def _etree() -> Any:
-    try:
-        from lxml import etree  # type: ignore[import-untyped]
-    except ImportError as missing:  # pragma: no cover - lxml is a dependency here
-        raise ImportFailed("reading a Dataverse solution needs lxml: pip install lxml") from missing
-    return etree
-
-
 def _parse_xml(data: bytes, shown: str) -> Any:
-    etree = _etree()
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    try:
-        return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as bad:
-        raise ImportFailed(
-            f"{shown}: not well-formed XML ({bad}); give the file as exported"
-        ) from bad
+    return parse_xml(data, shown, hint="give the file as exported")
 
 
 def _read_bytes(path: Path, shown: str) -> bytes:

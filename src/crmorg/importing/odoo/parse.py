@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lxml import etree  # type: ignore[import-untyped]
-
 from crmorg.export.odoo.domains import Leaf, UserValue
 from crmorg.importing.core import ImportFailed
+from crmorg.importing.xml import parse_xml
 
 MAX_FILE = 8 * 1024 * 1024
 """Bytes: a larger file is refused."""
@@ -117,18 +116,7 @@ def _column(lines: list[str], line: int, tag: str) -> int:
 
 def read_xml(path: Path, shown: str) -> tuple[list[Record], list[Other]]:
     text = read_text(path, shown)
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-        load_dtd=False,
-    )
-    try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
-    except etree.XMLSyntaxError as error:
-        raise ImportFailed(f"{shown}: not well-formed XML ({error})") from None
+    root = parse_xml(text.encode("utf-8"), shown, hint="give the module's file as it is")
     if root.tag not in ("odoo", "openerp"):
         raise ImportFailed(f"{shown}: not an Odoo data file (its root is <{root.tag}>, not <odoo>)")
     lines = text.splitlines()

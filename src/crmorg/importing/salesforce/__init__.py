@@ -36,7 +36,6 @@ from crmorg.export.salesforce.names import STANDARD_OBJECTS
 from crmorg.findings import Finding
 from crmorg.importing.core import Imported, Importer, unmapped
 from crmorg.importing.salesforce.files import (
-    Element,
     Row,
     Source,
     XmlFile,
@@ -46,6 +45,7 @@ from crmorg.importing.salesforce.files import (
     local,
     text,
 )
+from crmorg.importing.xml import Element
 
 BUILT_IN_ACTIONS = (
     "create", "read", "update", "delete", "assign", "share", "export", "import", "approve",

@@ -21,22 +21,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from crmorg.importing.core import ImportFailed
-
-Element = Any
-"""An lxml element (lxml ships no type information)."""
-
-
-def _etree() -> Any:
-    """lxml's etree, imported when a project is read (crmorg runs without it otherwise)."""
-    try:
-        from lxml import etree  # type: ignore[import-untyped,unused-ignore]
-    except ImportError:  # pragma: no cover - lxml is installed with crmorg's tests
-        raise ImportFailed("reading Salesforce XML needs lxml: pip install lxml") from None
-    return etree
-
+from crmorg.importing.xml import Element, local_name, parse_xml, qualified
 
 NS = "http://soap.sforce.com/2006/04/metadata"
 MAX_BYTES = 16 * 1024 * 1024
@@ -96,8 +83,7 @@ class Row:
 
 def local(node: Element) -> str:
     """An element's tag without its namespace ('' for a comment)."""
-    tag = node.tag
-    return _etree().QName(tag).localname if isinstance(tag, str) else ""
+    return local_name(node.tag)
 
 
 def children(node: Element, name: str | None = None) -> Iterator[Element]:
@@ -201,26 +187,12 @@ class Source:
 
     def parse(self, file: Path, root_name: str) -> XmlFile:
         relative = self.relative(file)
-        etree = _etree()
-        parser = etree.XMLParser(
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            dtd_validation=False,
-            huge_tree=False,
-            remove_pis=True,
-        )
         data = self._bytes(file)
-        try:
-            root = etree.fromstring(data, parser)
-        except etree.XMLSyntaxError as error:
-            raise ImportFailed(f"{relative}: not well-formed XML ({error}); {GIVE}") from None
-        if root.getroottree().docinfo.doctype:
-            raise ImportFailed(f"{relative}: a document type declaration is not read; {GIVE}")
-        qname = etree.QName(root.tag)
-        if qname.namespace != NS or qname.localname != root_name:
+        root = parse_xml(data, relative, hint=GIVE, keep_comments=True, refuse_doctype=True)
+        namespace, name = qualified(root.tag)
+        if namespace != NS or name != root_name:
             raise ImportFailed(
-                f"{relative}: the root element is <{qname.localname}>, not Salesforce "
+                f"{relative}: the root element is <{name}>, not Salesforce "
                 f'metadata\'s <{root_name} xmlns="{NS}">; {GIVE}'
             )
         lines = tuple(data.decode("utf-8", errors="replace").splitlines())
