@@ -3,6 +3,7 @@ constructs it could not carry as findings at their source lines, the CLI around 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,16 @@ def test_text_that_looks_like_a_number_loads_as_text(tmp_path: Path, text: str) 
     (tmp_path / MODEL_FILE).write_text(imported.files()[MODEL_FILE], encoding="utf-8")
     model = crmorg.load(tmp_path)
     assert model.roles["r"].name == text
+
+
+@pytest.mark.parametrize("system", sorted(IMPORTERS))
+def test_a_device_or_a_pipe_is_refused_by_every_importer(
+    system: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for source in ("/dev/null", str(fifo)):
+        out = tmp_path / "out"
+        assert main(["import", system, source, "--out", str(out)]) == 1
+        assert "neither a folder nor a regular file" in capsys.readouterr().err
+        assert not out.exists()

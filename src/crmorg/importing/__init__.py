@@ -35,7 +35,18 @@ def read(system: str, path: str | Path) -> Imported:
     source = Path(path)
     if not source.exists():
         raise FileNotFoundError(f"no such file or directory: {source}")
-    return importer.read(source)
+    if not (source.is_dir() or source.is_file()):
+        raise ImportFailed(
+            f"{source}: neither a folder nor a regular file (a device, a pipe or a socket); "
+            f"give the {system} files: {importer.summary}"
+        )
+    try:
+        return importer.read(source)
+    except OSError as failed:  # a file that vanished or cannot be read mid-way
+        where = failed.filename or source
+        raise ImportFailed(
+            f"{where}: cannot be read ({failed.strerror or failed}); give readable {system} files"
+        ) from None
 
 
 __all__ = [
