@@ -15,9 +15,7 @@ Figures, not a timed test.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -25,23 +23,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "src"))
 
-from bench_decisions import generate
+from crm_bench import crm_document, load_document, print_rows
 
-import crmorg
 from crmorg.export.zoho.build import build_plan
 from crmorg.export.zoho.render import render
 from crmorg.export.zoho.report import fidelity_of
 
 
 def measure(size: int) -> dict[str, object]:
-    document = generate(size, size)
-    people = list(document["people"])
-    for index, person in enumerate(people[1:], start=1):  # a reporting tree
-        document["people"][person]["reports_to"] = people[(index - 1) // 4]
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "model.json.yaml"
-        path.write_text(json.dumps(document), encoding="utf-8")
-        model = crmorg.load(path)
+    model = load_document(crm_document(size))
     started = time.perf_counter()
     plan = build_plan(model)
     files = render(plan)
@@ -69,11 +59,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     args = parser.parse_args()
-    rows = [measure(size) for size in args.sizes]
-    columns = list(rows[0])
-    print(" | ".join(columns))
-    for row in rows:
-        print(" | ".join(str(row[c]) for c in columns))
+    print_rows([measure(size) for size in args.sizes])
 
 
 if __name__ == "__main__":
