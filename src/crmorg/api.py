@@ -78,15 +78,18 @@ def validate_paths(
         return run(model, config)
 
     grouped = group_paths(paths)
-    findings: list[Finding] = []
+    reports: list[tuple[Finding, ...]] = []
     for directory in grouped.directories:
-        findings += checked(directory).findings
+        reports.append(checked(directory).findings)
     if len(grouped.files) == 1:
-        findings += checked(grouped.files[0]).findings
+        reports.append(checked(grouped.files[0]).findings)
     elif grouped.files:
         with linked_together(grouped.files) as (staging, names):
-            findings += renamed(checked(staging).findings, names)
+            reports.append(renamed(checked(staging).findings, names))
     fail_on = config.fail_on if config is not None else Severity.ERROR
+    if len(reports) == 1 and len(grouped.files) < 2:  # in order already (files not renamed)
+        return Report(reports[0], fail_on)
+    findings = [finding for report in reports for finding in report]
     return Report(tuple(sorted(findings, key=report_order)), fail_on)
 
 
