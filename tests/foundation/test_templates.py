@@ -292,3 +292,20 @@ def test_init_refuses_to_overwrite_yaml_without_force(
     code, _, err = cli(["init", "mine", "--template", "enterprise"], capsys)
     assert code == 2 and "--force" in err
     assert (workdir / "mine" / "model.yaml").read_text(encoding="utf-8") == "# my own model\n"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_name_is_in_english_and_chinese(size: str, models: dict[str, Model]) -> None:
+    model = models[size]
+    sections = {
+        "resources": model.resources,
+        "departments": model.departments,
+        "roles": model.roles,
+        "responsibilities": model.responsibilities,
+        "teams": model.teams,
+    }
+    for section, entries in sections.items():
+        for entry_id, entry in entries.items():
+            name = entry.name
+            assert isinstance(name, dict) and {"en", "zh"} <= set(name), (section, entry_id)
+            assert name["en"] and name["zh"] and name["en"] != name["zh"], (section, entry_id)

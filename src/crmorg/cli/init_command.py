@@ -32,7 +32,7 @@ KPIS_FILE = "kpis.yaml"
 class InitCommand(CommandBase):
     """Write a starter model into DIR from a team template by company size (`crmorg init
     --list-templates` shows them): departments, roles with their grants, RACI
-    responsibilities, a team, example people and starting KPIs. Every template
+    responsibilities, teams, example people and starting KPIs. Every template
     validates with no finding and no waiver."""
 
     name = "init"
