@@ -309,3 +309,42 @@ def test_every_name_is_in_english_and_chinese(size: str, models: dict[str, Model
             name = entry.name
             assert isinstance(name, dict) and {"en", "zh"} <= set(name), (section, entry_id)
             assert name["en"] and name["zh"] and name["en"] != name["zh"], (section, entry_id)
+
+
+def test_the_docs_table_matches_the_templates(models: dict[str, Model]) -> None:
+    page = (Path(__file__).parents[2] / "docs" / "templates.md").read_text(encoding="utf-8")
+    for size in SIZES:
+        model = models[size]
+        holdable = sum(1 for role in model.roles.values() if not role.abstract)
+        default = " (default)" if size == "small" else ""
+        row = f"| `{size}`{default} | {find_template(size).team_size_in('en')} | "
+        assert f"{row}{len(model.people)} | {holdable} |" in page, size
+
+
+def test_a_real_process_inits_every_template(tmp_path: Path) -> None:
+    """The installed command finds the templates as package data (importlib.resources)."""
+    import os
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "crmorg", *args],
+            cwd=tmp_path,
+            # This checkout's crmorg, whatever the working directory.
+            env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": source},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    source = str(Path(crmorg.__file__).resolve().parents[1])
+    listed = run("init", "--list-templates")
+    assert listed.returncode == 0 and listed.stderr == ""
+    assert [line.split()[0] for line in listed.stdout.splitlines()[1:]] == list(SIZES)
+    made = run("init", "big", "--template", "enterprise")
+    assert made.returncode == 0, made.stderr
+    checked = run("validate", "big")
+    assert checked.returncode == 0
+    assert checked.stdout.strip().endswith("OK: 0 errors, 0 warnings, 0 info")
