@@ -348,3 +348,16 @@ def test_a_real_process_inits_every_template(tmp_path: Path) -> None:
     checked = run("validate", "big")
     assert checked.returncode == 0
     assert checked.stdout.strip().endswith("OK: 0 errors, 0 warnings, 0 info")
+
+
+def test_the_written_schema_accepts_every_template(initialised: dict[str, Path]) -> None:
+    """Editors check the file against the schema written beside it: it must pass."""
+    import jsonschema
+    import yaml
+
+    for size, path in initialised.items():
+        schema = json.loads((path / "crmorg.schema.json").read_text(encoding="utf-8"))
+        validator = jsonschema.Draft202012Validator(schema)
+        document = yaml.safe_load((path / "model.yaml").read_text(encoding="utf-8"))
+        errors = [error.message for error in validator.iter_errors(document)]
+        assert errors == [], (size, errors)
