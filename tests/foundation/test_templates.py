@@ -249,6 +249,7 @@ def test_init_with_kpis_adds_to_a_chosen_template(
 
 
 def _failing_on_second_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk fills up as the second file is written."""
     import crmorg.output as output
 
     real = output._write_file
@@ -283,6 +284,35 @@ def test_a_failed_init_leaves_an_existing_directory_as_it_was(
     assert code == 3 and "No space left on device" in err
     assert sorted(p.name for p in (workdir / "mine").iterdir()) == ["model.yaml", "notes.txt"]
     assert (workdir / "mine" / "model.yaml").read_text(encoding="utf-8") == "# my own model\n"
+
+
+def test_a_failed_init_puts_back_the_files_it_replaced_byte_for_byte(
+    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mine = workdir / "mine"
+    mine.mkdir()
+    old = b"\xff\xfe not UTF-8 \x00"
+    (mine / "crmorg.schema.json").write_bytes(old)
+    (mine / "crmorg.schema.json").chmod(0o600)
+    _failing_on_second_file(monkeypatch)  # the schema is replaced, then kpis.yaml fails
+    code, _, err = cli(["init", "mine", "--force", "--kpis", "nps"], capsys)
+    assert code == 3 and "No space left on device" in err
+    assert sorted(p.name for p in mine.iterdir()) == ["crmorg.schema.json"]
+    assert (mine / "crmorg.schema.json").read_bytes() == old
+    assert (mine / "crmorg.schema.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_init_with_force_replaces_its_files_and_keeps_the_rest(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(workdir / "mine" / "model.yaml", "# my own model\n")
+    write(workdir / "mine" / "notes.txt", "keep me\n")
+    code, _, _ = cli(["init", "mine", "--force", "--template", "midsize"], capsys)
+    assert code == 0
+    names = sorted(p.name for p in (workdir / "mine").iterdir())
+    assert names == ["crmorg.schema.json", "model.yaml", "notes.txt"]
+    written = (workdir / "mine" / "model.yaml").read_text(encoding="utf-8")
+    assert written == find_template("midsize").files["model.yaml"]
 
 
 def test_init_refuses_to_overwrite_yaml_without_force(

@@ -4,6 +4,8 @@ validates clean."""
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from crmorg.charts.text import display_width
 from crmorg.cli.command import CommandBase, add_force_argument
 from crmorg.cli.common import EXIT_OK, UsageError, stdout
 from crmorg.kpi.starter import parse_kpi_ids, standard_kpis_file
-from crmorg.output import KnownFiles, write_directory, write_file
+from crmorg.output import KnownFiles, WriteError, write_directory, write_file
 from crmorg.schema import json_schema_text
 from crmorg.starter import (
     Template,
@@ -54,7 +56,7 @@ class InitCommand(CommandBase):
             "--lang",
             default="en",
             choices=LANGUAGES,
-            help="language of the template listing (default: en)",
+            help="language of the templates' descriptions (default: en)",
         )
         add_force_argument(parser, "write even if DIR already holds YAML files")
         parser.add_argument(
@@ -96,7 +98,7 @@ class InitCommand(CommandBase):
             contents[KPIS_FILE], notes = kpis_file.text, kpis_file.notes
         written = _write_all(target, contents)
         out = stdout()
-        out.write(f"template {template.id}: {template.summary_in('en')}\n")
+        out.write(f"template {template.id}: {template.summary_in(args.lang)}\n")
         for path in written:
             out.write(f"wrote {path}\n")
         for note in notes:
@@ -140,25 +142,35 @@ def _write_all(target: Path, contents: Mapping[str, str]) -> list[Path]:
     """Write every file or none: a new directory is staged whole and renamed into place;
     into an existing one (with no YAML, or with --force) each file is renamed into
     place, and on a failure the files this run created are removed and those it
-    replaced are put back."""
+    replaced are put back, byte for byte."""
     if not target.exists():
         return write_directory(target, contents, KnownFiles(frozenset(contents)))
-    before = {name: _read(target / name) for name in contents}
+    kept: dict[Path, Path] = {}  # a file this run replaces -> its copy, until all is done
     written: list[Path] = []
     try:
         for name in sorted(contents):
-            write_file(target / name, contents[name])
-            written.append(target / name)
+            path = target / name
+            if path.is_file() and not path.is_symlink():
+                kept[path] = _copy_beside(path)
+            write_file(path, contents[name])
+            written.append(path)
     except BaseException:
         for path in written:
-            old = before[path.name]
-            if old is None:
+            if path not in kept:
                 path.unlink(missing_ok=True)
-            else:
-                write_file(path, old)
+        for path, copy in kept.items():
+            copy.replace(path)
         raise
+    for copy in kept.values():
+        copy.unlink(missing_ok=True)
     return written
 
 
-def _read(path: Path) -> str | None:
-    return path.read_text(encoding="utf-8") if path.is_file() else None
+def _copy_beside(path: Path) -> Path:
+    """A hidden copy of ``path`` in its directory (same bytes and mode), to put back."""
+    copy = path.with_name(f".{path.name}.crmorg-init-{os.getpid()}.bak")
+    try:
+        shutil.copy2(path, copy)
+    except OSError as failure:
+        raise WriteError(path, failure) from failure
+    return copy
