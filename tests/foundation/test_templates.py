@@ -391,3 +391,12 @@ def test_the_written_schema_accepts_every_template(initialised: dict[str, Path])
         document = yaml.safe_load((path / "model.yaml").read_text(encoding="utf-8"))
         errors = [error.message for error in validator.iter_errors(document)]
         assert errors == [], (size, errors)
+
+
+def test_init_is_deterministic(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for size in SIZES:
+        first, second = workdir / f"{size}-1", workdir / f"{size}-2"
+        assert cli(["init", str(first), "--template", size, "--kpis", "ces"], capsys)[0] == 0
+        assert cli(["init", str(second), "--template", size, "--kpis", "ces"], capsys)[0] == 0
+        for name in ("model.yaml", "kpis.yaml", "crmorg.schema.json"):
+            assert (first / name).read_bytes() == (second / name).read_bytes(), (size, name)
