@@ -11,7 +11,14 @@ from crmorg.findings import Severity
 from crmorg.lint.engine import run
 
 ROOT = Path(__file__).parents[2]
-MODELS = ["examples/reference", "examples/smb", "src/crmorg/starter/model.yaml"]
+MODELS = [
+    "examples/reference",
+    "examples/smb",
+    *(
+        f"src/crmorg/starter/{size}/model.yaml"
+        for size in ("solo", "small", "midsize", "enterprise")
+    ),
+]
 
 
 @pytest.mark.parametrize("path", MODELS)

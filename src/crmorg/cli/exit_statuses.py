@@ -87,7 +87,7 @@ EXIT_STATUSES: Mapping[str, ExitStatuses] = {
     ),
     "rules": ((EXIT_OK, "the rules were listed"), _USAGE, _OUTPUT),
     "schema": ((EXIT_OK, "the schema was printed"), _OUTPUT),
-    "init": ((EXIT_OK, "the starter model was written"), _USAGE, _OUTPUT),
+    "init": ((EXIT_OK, "the starter model was written, or the templates listed"), _USAGE, _OUTPUT),
 }
 """Command name -> its exit statuses, in the order ``--help`` lists them."""
 
