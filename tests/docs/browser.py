@@ -59,6 +59,7 @@ const next = (i) => {{
     catch (e) {{ answers.push({{error: String(e)}}); }}
     next(i + 1);
   }};
+  frame.style.width = "{width}px";
   frame.src = pages[i];
 }};
 next(0);
