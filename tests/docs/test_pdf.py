@@ -56,6 +56,16 @@ def _page_sizes(pdf: Path) -> list[tuple[float, float]]:
     ]
 
 
+def _raw_text(pdf: Path, page: int) -> str:
+    """One page's text in reading order (a header cell's wrapped lines kept together)."""
+    return subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -150,6 +160,14 @@ def test_matrix_pages_are_landscape(english: tuple[Path, list[str]]) -> None:
     assert raci in landscape
     assert 0 not in landscape and 1 not in landscape  # cover and contents: portrait
     assert len(landscape) < len(texts) / 4
+    # every column prints: each record type heads a column on the matrix pages
+    model = crmorg.load(REFERENCE)
+    names = Names(model, "en")
+    # (a long name wraps inside its header cell, beside its neighbours' lines: each of
+    # its words is looked for)
+    printed = set("\n".join(_raw_text(pdf, i + 1) for i in matrix_pages).split())
+    missing = [r for r in model.resources if not set(names.resource(r).split()) <= printed]
+    assert missing == []
 
 
 @pytest.mark.render
