@@ -251,3 +251,16 @@ def test_css_strings_cannot_escape() -> None:
     assert quoted.startswith('"') and quoted.endswith('"')
     inner = quoted[1:-1]
     assert '"' not in inner and "<" not in inner and "\n" not in inner and "\u202e" not in inner
+
+
+def test_hostile_names_stay_text_in_the_print_document(hostile_model: crmorg.Model) -> None:
+    files = build_site(hostile_model, report=Report(()))
+    sections = print_sections(files, hostile_model)
+    for lang in ("en", "zh"):
+        document = print_document(sections, hostile_model, lang, marks=True)
+        body = document.split("</style>", 1)[1]
+        assert "<script" not in body.lower()
+        assert "<img" not in body.lower()
+        assert "&lt;script&gt;alert(&#x27;org&#x27;)&lt;/script&gt;" in body  # the cover
+        style = document.split("<style>", 1)[1].split("</style>", 1)[0]
+        assert "</" not in style and "<script" not in style  # the footer's CSS string
