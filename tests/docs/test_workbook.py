@@ -252,6 +252,11 @@ def test_an_unwritable_workbook_leaves_nothing(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
     target = blocker / "book.xlsx"
-    assert main(["docs", str(REFERENCE), "--xlsx", str(target)]) == 3
+    site = tmp_path / "site"
+    args = ["docs", str(REFERENCE), "--out", str(site), "--xlsx", str(target)]
+    assert main(args) == 2  # refused before anything is made
+    assert main(["docs", str(REFERENCE), "--xlsx", str(tmp_path)]) == 2  # a directory
+    inside = ["docs", str(REFERENCE), "--out", str(site), "--xlsx", str(site / "b.xlsx")]
+    assert main(inside) == 2
     assert blocker.read_text() == "x"
     assert list(tmp_path.iterdir()) == [blocker]

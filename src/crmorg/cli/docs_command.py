@@ -72,6 +72,7 @@ class DocsCommand(CommandBase):
     def run(self, args: argparse.Namespace) -> int:
         if not (args.out or args.pdf or args.xlsx):
             raise UsageError("say where to write the handbook: --out DIR, --pdf FILE, --xlsx FILE")
+        check_pack_targets(args)
         out = stdout()
         model = load_or_report(args.path, out)
         if model is None:
@@ -111,6 +112,24 @@ def add_pack_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="also write an Excel workbook: RACI, permissions, field access, people, KPIs",
     )
+
+
+def check_pack_targets(args: argparse.Namespace) -> None:
+    """Refuse, before anything is made or written, a --pdf or --xlsx FILE that is a
+    directory or lies below a file, or one that names the site's directory."""
+    for option, given in (("--pdf", args.pdf), ("--xlsx", args.xlsx)):
+        if not given:
+            continue
+        target = Path(given)
+        if target.is_dir():
+            raise UsageError(f"{option} {given} is a directory; give a file name")
+        above = next((p for p in target.parents if p.exists()), None)
+        if above is not None and not above.is_dir():
+            raise UsageError(f"{option} {given}: {above} is a file, not a directory")
+        if args.out and target.absolute().is_relative_to(Path(args.out).absolute()):
+            raise UsageError(f"{option} {given} is inside --out {args.out}, which is replaced")
+    if args.pdf and args.xlsx and Path(args.pdf).absolute() == Path(args.xlsx).absolute():
+        raise UsageError("--pdf and --xlsx name the same file")
 
 
 def make_packs(
