@@ -264,3 +264,16 @@ def test_hostile_names_stay_text_in_the_print_document(hostile_model: crmorg.Mod
         assert "&lt;script&gt;alert(&#x27;org&#x27;)&lt;/script&gt;" in body  # the cover
         style = document.split("<style>", 1)[1].split("</style>", 1)[0]
         assert "</" not in style and "<script" not in style  # the footer's CSS string
+
+
+def test_a_page_outside_the_handbook_layout_is_left_out() -> None:
+    model = crmorg.load(SMALL_MODEL)
+    files = dict(build_site(model, report=Report(())))
+    files["charts/viewer.html"] = "<!DOCTYPE html><html><body><svg id='x'></svg></body></html>"
+    files["index.html"] = files["index.html"].replace(
+        "</main>", '<a href="charts/viewer.html">viewer</a></main>'
+    )
+    sections = print_sections(files, model)
+    assert "charts/viewer.html" not in [s.path for s in sections]
+    index = next(s for s in sections if s.path == "index.html")
+    assert "<a>viewer</a>" in index.body  # the link is plain text in print

@@ -108,15 +108,16 @@ def _order(paths: Sequence[str], model: Model) -> list[tuple[str, int]]:
 
 
 def print_sections(files: Mapping[str, str], model: Model) -> list[PrintSection]:
-    """The HTML pages of ``files`` (a built site) as sections of one document."""
-    html_pages = [path for path in files if path.endswith(".html")]
-    order = _order(html_pages, model)
+    """The HTML pages of ``files`` (a built site) as sections of one document. A page
+    without the handbook's ``<main id="content">`` (a stand-alone chart viewer, say) is
+    left out; links to it become plain text."""
+    mains = {path: _MAIN.search(text) for path, text in files.items() if path.endswith(".html")}
+    order = _order([path for path, found in mains.items() if found is not None], model)
     keys = {path: _key(path) for path, _ in order}
     sections = []
     for path, level in order:
-        match = _MAIN.search(files[path])
-        if match is None:
-            raise ValueError(f'{path} has no <main id="content"> to print')
+        match = mains[path]
+        assert match is not None
         body = match.group(1)
         heading = _H1.search(body)
         title = (
