@@ -15,7 +15,7 @@ import crmorg
 from crmorg.cli.main import main
 from crmorg.docs.context import Names
 from crmorg.docs.pdf import _print, chromium_binary, handbook_pdf, normalise_pdf, page_texts
-from crmorg.docs.print_page import css_string, print_document, print_sections
+from crmorg.docs.print_page import MARK_PREFIX, css_string, print_document, print_sections
 from crmorg.docs.site import build_site
 from crmorg.lint.engine import Report
 
@@ -142,6 +142,7 @@ def test_every_page_but_the_cover_shows_its_number(english: tuple[Path, list[str
     total = len(texts)
     assert total > 50
     assert f"/ {total}" not in texts[0]
+    assert not any(MARK_PREFIX in page for page in texts)  # the first print's marks are gone
     for number, page in enumerate(texts[1:], start=2):
         assert re.search(rf"\b{number} / {total}\s*$", page.rstrip()), number
 
