@@ -17,7 +17,7 @@ from crmorg.cli.command import (
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, Output, UsageError, stdout
 from crmorg.cli.kpi_command import handbook_scorecard
 from crmorg.cli.loading import load_or_report
-from crmorg.docs.context import Section
+from crmorg.docs.context import Progress, Section
 from crmorg.docs.i18n import LANGUAGES
 from crmorg.docs.site import FORMATS, build_site, write_site
 from crmorg.model import Model
@@ -29,6 +29,7 @@ class TerminalProgress:
     _STAGES: ClassVar[dict[str, str]] = {
         "render": "rendering section {done}/{total}",
         "write": "writing page {done}/{total}",
+        "print": "printing the PDF pack with Chromium, pass {done}/{total}",
     }
 
     def __init__(self, stream: TextIO) -> None:
@@ -85,7 +86,8 @@ class DocsCommand(CommandBase):
             )
             # Everything is made before anything is written: a PDF that cannot be
             # printed leaves the site, the workbook and any earlier PDF as they were.
-            packs = make_packs(args, model, files if args.format == "html" else None, extra)
+            html_files = files if args.format == "html" else None
+            packs = make_packs(args, model, html_files, extra, progress)
             if args.out:
                 write_site(files, args.out, force=args.force, progress=progress)
         finally:
@@ -137,6 +139,7 @@ def make_packs(
     model: Model,
     html_files: dict[str, str] | None,
     extra: Sequence[Section],
+    progress: Progress | None = None,
 ) -> list[tuple[Path, bytes]]:
     """The PDF and workbook asked for, in memory."""
     packs: list[tuple[Path, bytes]] = []
@@ -146,7 +149,8 @@ def make_packs(
         if html_files is None:
             html_files = build_site(model, fmt="html", lang=args.lang, extra_sections=extra)
         try:
-            packs.append((Path(args.pdf), handbook_pdf(model, lang=args.lang, files=html_files)))
+            pdf = handbook_pdf(model, lang=args.lang, files=html_files, progress=progress)
+            packs.append((Path(args.pdf), pdf))
         except RendererMissing as missing:
             raise UsageError(str(missing)) from None
     if args.xlsx:

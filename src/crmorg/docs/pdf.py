@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
+from crmorg.docs.context import Progress
 from crmorg.docs.print_page import MARK_PREFIX, print_document, print_sections
 from crmorg.lint.engine import Report
 from crmorg.model import Model
@@ -162,8 +163,11 @@ def handbook_pdf(
     lang: str = "en",
     report: Report | None = None,
     files: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
 ) -> bytes:
-    """The handbook of ``model`` as one PDF pack (``files``: an HTML site built already)."""
+    """The handbook of ``model`` as one PDF pack (``files``: an HTML site built already).
+    ``progress`` is told ``("print", n, 2)`` as the n-th print starts (a third one, should
+    the pages move, is ``(3, 3)``)."""
     chromium, pdftotext = _tools()
     if files is None:
         from crmorg.docs.site import build_site
@@ -175,7 +179,13 @@ def handbook_pdf(
         folder = Path(tmp)
         page, pdf, profile = folder / "handbook.html", folder / "handbook.pdf", folder / "p"
 
+        prints = 0
+
         def printed(pages: Mapping[str, int] | None, marks: bool) -> list[str]:
+            nonlocal prints
+            prints += 1
+            if progress is not None:
+                progress("print", prints, max(prints, 2))
             document = print_document(sections, model, lang, pages, marks=marks)
             page.write_text(document, encoding="utf-8")
             pdf.unlink(missing_ok=True)
