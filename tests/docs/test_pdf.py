@@ -157,6 +157,12 @@ def test_matrix_pages_are_landscape(english: tuple[Path, list[str]]) -> None:
     matrix_pages = [i for i, t in enumerate(texts) if "Record types" in t and "(table" in t]
     assert len(matrix_pages) >= 4  # the permission matrix in four tables
     assert set(matrix_pages) <= landscape
+    # a table running over pages repeats its header row on each
+    continued = [i for i in range(matrix_pages[0], matrix_pages[-1] + 1) if i not in matrix_pages]
+    assert continued, "no permission table runs over a page"
+    for i in range(matrix_pages[0], matrix_pages[-1] + 1):
+        assert i in landscape
+        assert re.search(r"^\s*Role\s{2,}", texts[i], re.M), f"no header row on page {i + 1}"
     raci = next(i for i, t in enumerate(texts) if t.lstrip().startswith("RACI matrix"))
     assert raci in landscape
     assert 0 not in landscape and 1 not in landscape  # cover and contents: portrait
