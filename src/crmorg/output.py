@@ -162,8 +162,8 @@ def write_directory(
     return [Path(out_dir).joinpath(*path.split("/")) for path in sorted(files)]
 
 
-def write_file(path: Path, text: str) -> None:
-    """Replace the file ``path`` with ``text`` (UTF-8) in one rename."""
+def write_file(path: Path, text: str | bytes) -> None:
+    """Replace the file ``path`` with ``text`` (UTF-8; bytes as they are) in one rename."""
     target = Path(path).absolute()
     with _failures_named(Path(path)):
         _check_parents(Path(path))

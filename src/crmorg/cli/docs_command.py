@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import ClassVar, TextIO
 
 from crmorg.cli.command import (
@@ -12,11 +14,13 @@ from crmorg.cli.command import (
     add_format_argument,
     add_model_argument,
 )
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, stdout
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, Output, UsageError, stdout
 from crmorg.cli.kpi_command import handbook_scorecard
 from crmorg.cli.loading import load_or_report
+from crmorg.docs.context import Progress, Section
 from crmorg.docs.i18n import LANGUAGES
 from crmorg.docs.site import FORMATS, build_site, write_site
+from crmorg.model import Model
 
 
 class TerminalProgress:
@@ -25,6 +29,7 @@ class TerminalProgress:
     _STAGES: ClassVar[dict[str, str]] = {
         "render": "rendering section {done}/{total}",
         "write": "writing page {done}/{total}",
+        "print": "printing the PDF pack with Chromium, pass {done}/{total}",
     }
 
     def __init__(self, stream: TextIO) -> None:
@@ -52,7 +57,7 @@ class DocsCommand(CommandBase):
 
     def configure(self, parser: argparse.ArgumentParser) -> None:
         add_model_argument(parser)
-        parser.add_argument("--out", required=True, metavar="DIR", help="the site's directory")
+        parser.add_argument("--out", metavar="DIR", help="the site's directory")
         add_format_argument(parser, FORMATS, "html")
         parser.add_argument(
             "--lang", default="en", choices=LANGUAGES, help="language of the handbook (default: en)"
@@ -63,8 +68,12 @@ class DocsCommand(CommandBase):
             metavar="FILE",
             help="metric values, as for `crmorg kpi --data`: add a KPI scorecard page",
         )
+        add_pack_arguments(parser)
 
     def run(self, args: argparse.Namespace) -> int:
+        if not (args.out or args.pdf or args.xlsx):
+            raise UsageError("say where to write the handbook: --out DIR, --pdf FILE, --xlsx FILE")
+        check_pack_targets(args)
         out = stdout()
         model = load_or_report(args.path, out)
         if model is None:
@@ -75,9 +84,85 @@ class DocsCommand(CommandBase):
             files = build_site(
                 model, fmt=args.format, lang=args.lang, progress=progress, extra_sections=extra
             )
-            write_site(files, args.out, force=args.force, progress=progress)
+            # Everything is made before anything is written: a PDF that cannot be
+            # printed leaves the site, the workbook and any earlier PDF as they were.
+            html_files = files if args.format == "html" else None
+            packs = make_packs(args, model, html_files, extra, progress)
+            if args.out:
+                write_site(files, args.out, force=args.force, progress=progress)
         finally:
             progress.finish()
-        index = "index.html" if args.format == "html" else "index.md"
-        out.write(f"wrote {len(files)} files to {args.out} (start at {index})\n")
+        if args.out:
+            index = "index.html" if args.format == "html" else "index.md"
+            out.write(f"wrote {len(files)} files to {args.out} (start at {index})\n")
+        write_packs(packs, out)
         return EXIT_FINDINGS if data_failed else EXIT_OK
+
+
+# --- the PDF pack and the workbook (--pdf, --xlsx) -----------------------------------
+
+
+def add_pack_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--pdf",
+        metavar="FILE",
+        help="also write the whole handbook as one PDF (cover, contents, page numbers; "
+        "needs Chromium and pdftotext)",
+    )
+    parser.add_argument(
+        "--xlsx",
+        metavar="FILE",
+        help="also write an Excel workbook: RACI, permissions, field access, people, KPIs",
+    )
+
+
+def check_pack_targets(args: argparse.Namespace) -> None:
+    """Refuse, before anything is made or written, a --pdf or --xlsx FILE that is a
+    directory or lies below a file, or one that names the site's directory."""
+    for option, given in (("--pdf", args.pdf), ("--xlsx", args.xlsx)):
+        if not given:
+            continue
+        target = Path(given)
+        if target.is_dir():
+            raise UsageError(f"{option} {given} is a directory; give a file name")
+        above = next((p for p in target.parents if p.exists()), None)
+        if above is not None and not above.is_dir():
+            raise UsageError(f"{option} {given}: {above} is a file, not a directory")
+        if args.out and target.absolute().is_relative_to(Path(args.out).absolute()):
+            raise UsageError(f"{option} {given} is inside --out {args.out}, which is replaced")
+    if args.pdf and args.xlsx and Path(args.pdf).absolute() == Path(args.xlsx).absolute():
+        raise UsageError("--pdf and --xlsx name the same file")
+
+
+def make_packs(
+    args: argparse.Namespace,
+    model: Model,
+    html_files: dict[str, str] | None,
+    extra: Sequence[Section],
+    progress: Progress | None = None,
+) -> list[tuple[Path, bytes]]:
+    """The PDF and workbook asked for, in memory."""
+    packs: list[tuple[Path, bytes]] = []
+    if args.pdf:
+        from crmorg.docs.pdf import RendererMissing, handbook_pdf
+
+        if html_files is None:
+            html_files = build_site(model, fmt="html", lang=args.lang, extra_sections=extra)
+        try:
+            pdf = handbook_pdf(model, lang=args.lang, files=html_files, progress=progress)
+            packs.append((Path(args.pdf), pdf))
+        except RendererMissing as missing:
+            raise UsageError(str(missing)) from None
+    if args.xlsx:
+        from crmorg.docs.workbook import handbook_workbook
+
+        packs.append((Path(args.xlsx), handbook_workbook(model, args.lang)))
+    return packs
+
+
+def write_packs(packs: list[tuple[Path, bytes]], out: Output) -> None:
+    from crmorg.output import write_file
+
+    for target, content in packs:
+        write_file(target.resolve() if target.is_symlink() else target, content)
+        out.write(f"wrote {target}\n")

@@ -43,7 +43,8 @@ __all__ = [
 ]
 
 Progress = Callable[[str, int, int], None]
-"""``(stage, done, total)``; stage is ``"render"`` (sections) or ``"write"`` (files)."""
+"""``(stage, done, total)``; stage is ``"render"`` (sections), ``"write"`` (files) or
+``"print"`` (the passes of the PDF pack, :mod:`crmorg.docs.pdf`)."""
 
 
 class SiteFormat(Protocol):

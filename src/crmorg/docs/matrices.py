@@ -17,13 +17,16 @@ from crmorg.roles.raci import letters
 from crmorg.roles.scopes import RANK
 
 __all__ = [
+    "PERMISSION_COLUMNS",
     "RACI_COLUMNS",
     "RACI_LETTERS",
     "PermissionCell",
     "PermissionMatrix",
     "RaciMatrix",
     "ScopeActions",
+    "column_groups",
     "permission_matrix",
+    "permission_tables",
     "raci_matrix",
     "raci_tables",
 ]
@@ -41,11 +44,36 @@ class RaciMatrix:
         return self.cells.get((responsibility, role), "")
 
 
-RACI_COLUMNS: Final = 40
+RACI_COLUMNS: Final = 30
 """The most role columns one RACI table has: a wider model's matrix is one table per
-department (its responsibilities against the roles taking part in them). One table of
-every role against every responsibility grows with their product, unreadable long
-before 2,000 roles, and would make the handbook quadratic in the model."""
+department (its responsibilities against the roles taking part in them), and a
+department's table wider still is cut into parts of at most this many columns. One table
+of every role against every responsibility grows with their product, unreadable long
+before 2,000 roles, and would make the handbook quadratic in the model. Thirty columns of
+about 37 px (one RACI letter under an upright header) and the 12 rem row headers fit a
+screen 1,400 px wide; the print stylesheet narrows them to fit an A4 landscape page."""
+
+PERMISSION_COLUMNS: Final = 8
+"""The most record types (columns) one permission table has. A permission cell holds a
+few lines of scopes and actions (about 7 rem), so eight of them and the role column fit
+1,400 px on screen and an A4 landscape page in print; a model with more record types
+gets several tables, each with every role, in the resources section's order."""
+
+
+def column_groups(items: tuple[str, ...], limit: int) -> list[tuple[str, ...]]:
+    """``items`` cut into the fewest runs of at most ``limit``, as even as possible
+    (30 record types in eights: 8, 8, 7, 7), in their order."""
+    if len(items) <= limit:
+        return [items]
+    parts = -(-len(items) // limit)
+    size, extra = divmod(len(items), parts)
+    groups: list[tuple[str, ...]] = []
+    start = 0
+    for index in range(parts):
+        end = start + size + (1 if index < extra else 0)
+        groups.append(items[start:end])
+        start = end
+    return groups
 
 
 def raci_matrix(model: Model, responsibilities: Iterable[str] | None = None) -> RaciMatrix:
@@ -70,10 +98,20 @@ def raci_matrix(model: Model, responsibilities: Iterable[str] | None = None) -> 
 def raci_tables(model: Model) -> list[tuple[str | None, RaciMatrix]]:
     """The RACI matrix as the handbook shows it: one table ``(None, matrix)`` of up to
     :data:`RACI_COLUMNS` roles, or else one per department in the department tree's
-    order (responsibilities without a declared department last, under ``None``)."""
+    order (responsibilities without a declared department last, under ``None``); a
+    department's table of more roles than that is several in a row, the same
+    department each, every one with all its responsibilities."""
     whole = raci_matrix(model)
     if len(whole.roles) <= RACI_COLUMNS:
         return [(None, whole)]
+    return [
+        (department, RaciMatrix(table.responsibilities, roles, table.cells))
+        for department, table in _raci_by_department(model)
+        for roles in column_groups(table.roles, RACI_COLUMNS)
+    ]
+
+
+def _raci_by_department(model: Model) -> list[tuple[str | None, RaciMatrix]]:
     by_department: dict[str | None, list[str]] = {}
     for responsibility_id, responsibility in model.responsibilities.items():
         department = responsibility.department
@@ -163,3 +201,12 @@ def permission_matrix(model: Model) -> PermissionMatrix:
             if cell is not None:
                 cells[(role_id, resource_id)] = cell
     return PermissionMatrix(tuple(model.roles), tuple(model.resources), cells)
+
+
+def permission_tables(matrix: PermissionMatrix) -> list[PermissionMatrix]:
+    """``matrix`` as the handbook shows it: every role against at most
+    :data:`PERMISSION_COLUMNS` record types per table (all of them share the cells)."""
+    return [
+        PermissionMatrix(matrix.roles, resources, matrix.cells)
+        for resources in column_groups(matrix.resources, PERMISSION_COLUMNS)
+    ]

@@ -27,6 +27,7 @@ from crmorg.docs.context import Page, SiteContext
 from crmorg.docs.matrices import (
     PermissionCell,
     permission_matrix,
+    permission_tables,
     raci_tables,
     role_resource_cell,
 )
@@ -645,6 +646,7 @@ def permissions_page(ctx: SiteContext) -> Iterator[Page]:
         "permissions",
         ctx.t("permissions.title"),
         matrix=matrix,
+        tables=permission_tables(matrix),
         scopes=used_scopes(model),
         by_role=by_role,
         resources=_resource_rows(ctx),
