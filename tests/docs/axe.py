@@ -26,7 +26,8 @@ _HARNESS = """<!doctype html>
 <script>
 "use strict";
 const pages = JSON.parse(atob("{pages}"));
-const axeSource = new TextDecoder().decode(Uint8Array.from(atob("{axe}"), (c) => c.charCodeAt(0)));
+const axeBytes = Uint8Array.from(atob("{axe}"), (c) => c.charCodeAt(0));
+const axeSource = new TextDecoder().decode(axeBytes);
 function encode(text) {{
   return btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 }}
@@ -57,7 +58,10 @@ function load(url) {{
           id: v.id,
           impact: v.impact,
           help: v.help,
-          nodes: v.nodes.slice(0, 5).map((n) => ({{target: n.target.join(" "), summary: n.failureSummary}})),
+          nodes: v.nodes.slice(0, 5).map((n) => ({{
+            target: n.target.join(" "),
+            summary: n.failureSummary,
+          }})),
         }})),
       }});
       frame.remove();
