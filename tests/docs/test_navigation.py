@@ -104,9 +104,9 @@ def test_each_department_page_has_its_mini_raci(small_model: Model) -> None:
         assert len(tables) == 1, dept_id
         for resp_id in responsibilities:
             accountable = small_model.responsibilities[resp_id].accountable
-            if small_model.roles.get(accountable, None) is not None:
-                if small_model.roles[accountable].department == dept_id:
-                    assert f"../roles/{accountable}.html" in tables[0]
+            role = small_model.roles.get(accountable)
+            if role is not None and role.department == dept_id:
+                assert f"../roles/{accountable}.html" in tables[0]
             assert f"../raci.html#resp-{resp_id}" in tables[0]
 
 
