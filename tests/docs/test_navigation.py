@@ -207,3 +207,33 @@ def test_without_javascript_the_chart_page_is_static_svg(small_model: Model) -> 
     assert '<div class="chart-controls" hidden>' in page
     assert "<noscript>" in page
     assert page.count('<figure class="chart chart-viewport"') == 2
+
+
+def test_crmorg_chart_interactive_writes_a_working_offline_page(
+    small_model: Model, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from crmorg.cli.main import main
+
+    from .conftest import SMALL_MODEL
+
+    out = tmp_path / "people.html"
+    args = ["chart", str(SMALL_MODEL), "--view", "people", "--format", "html"]
+    assert main([*args, "--interactive", "--out", str(out)]) == 0
+    page = out.read_text("utf-8")
+    script = page.split("<script>")[1]
+    assert page.count("<script") == 1  # inline: no src, nothing fetched
+    assert "fetch(" not in script and "XMLHttpRequest" not in script
+    assert main([*args, "--out", str(tmp_path / "static.html")]) == 0
+    assert "<script" not in (tmp_path / "static.html").read_text("utf-8")
+    assert main(["chart", str(SMALL_MODEL), "--interactive"]) == 2
+    assert "--interactive needs --format html" in capsys.readouterr().err
+    require_renderers("chromium")
+    from crmorg.text import localize
+
+    name = localize(next(iter(small_model.people.values())).name, "en")
+    probe = tmp_path / "probe.html"
+    probe.write_text(page.replace("</body>", _PROBE % name + "</body>"), encoding="utf-8")
+    match = re.search(r'<pre id="probe">(.*?)</pre>', _dom(probe.as_uri()), re.DOTALL)
+    assert match is not None
+    [(hidden, zoomed, shown, folded, unfolded, found)] = json.loads(match.group(1))
+    assert not hidden and zoomed and folded < shown == unfolded and found >= 1

@@ -6,7 +6,7 @@
   assigns a global (``fetch()`` of a JSON file fails on ``file://``), read by a small
   inline script; the index lists items in the model's order, so it is deterministic.
 - :func:`chart_page`: ``chart.html``, the role and people charts with zoom, pan,
-  folding and find (``static/chart.js``, inlined: no network). Without JavaScript the
+  folding and find (:func:`crmorg.charts.html.chart_script`, inlined: no network). Without JavaScript the
   static SVG charts stay, every box a link.
 - :func:`chart_links`: for a chart, the page each box opens, relative to one page.
 """
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from crmorg.charts.html import chart_script
 from crmorg.charts.svg import render_svg
 from crmorg.charts.tree import Chart, walk
 from crmorg.charts.views import ChartView
@@ -289,5 +290,5 @@ def chart_page(ctx: SiteContext) -> Iterator[Page]:
         "chart",
         ctx.t("chart.title"),
         charts=charts,
-        script=ctx.fmt.safe(static_text("chart.js")),
+        script=ctx.fmt.safe(chart_script()),
     )
