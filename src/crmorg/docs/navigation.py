@@ -6,8 +6,8 @@
   assigns a global (``fetch()`` of a JSON file fails on ``file://``), read by a small
   inline script; the index lists items in the model's order, so it is deterministic.
 - :func:`chart_page`: ``chart.html``, the role and people charts with zoom, pan,
-  folding and find (:func:`crmorg.charts.html.chart_script`, inlined: no network). Without JavaScript the
-  static SVG charts stay, every box a link.
+  folding and find (:func:`crmorg.charts.html.chart_script`, inlined: no network).
+  Without JavaScript the static SVG charts stay, every box a link.
 - :func:`chart_links`: for a chart, the page each box opens, relative to one page.
 """
 
