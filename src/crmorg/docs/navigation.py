@@ -254,7 +254,7 @@ def search_pages(ctx: SiteContext) -> Iterator[Page]:
         script=ctx.fmt.safe(static_text("search.js")),
         texts={
             "none": ctx.t("search.no_results"),
-            "results": ctx.t("search.results"),
+            "count": ctx.t("search.count"),
         },
     )
 

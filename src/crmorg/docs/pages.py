@@ -366,7 +366,8 @@ def department_role_chart(ctx: SiteContext, dept_id: str) -> Chart | None:
         kids = tuple(built.pop(child) for child in children[node.id])
         built[node.id] = ChartNode(node.id, node.label, node.sublabel, node.kinds, kids)
     title = f"{ctx.names.department(dept_id)}: {ctx.t('count.roles')}"
-    return Chart(title, tuple(built[root] for root in roots), slug=f"department-{dept_id}")
+    trees = tuple(built[root] for root in roots)
+    return Chart(title, trees, legend=full.legend, slug=f"department-{dept_id}")
 
 
 @dataclass(frozen=True)

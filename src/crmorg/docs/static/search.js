@@ -40,7 +40,7 @@
       if (s > 0) hits.push([s, i]);
     }
     hits.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
-    status.textContent = hits.length ? texts.results + ": " + hits.length : texts.none;
+    status.textContent = hits.length ? texts.count.replace("{count}", hits.length) : texts.none;
     hits.slice(0, 200).forEach(function (hit) {
       var entry = index[hit[1]];
       var item = document.createElement("li");
