@@ -244,3 +244,14 @@ def test_crmorg_chart_interactive_writes_a_working_offline_page(
     assert match is not None
     [(hidden, zoomed, shown, folded, unfolded, found)] = json.loads(match.group(1))
     assert not hidden and zoomed and folded < shown == unfolded and found >= 1
+
+
+def test_department_charts_speak_the_site_language(small_model: Model) -> None:
+    files = build_site(small_model, fmt="html", lang="zh")
+    for dept_id in small_model.departments:
+        page = files[f"departments/{dept_id}.html"]
+        legend = re.search(r'<g class="legend".*?</svg>', page, re.DOTALL)
+        if legend is None:
+            continue
+        words = re.findall(r"<text[^>]*>([^<]*)</text>", legend.group(0))
+        assert words and not any(re.search(r"[A-Za-z]", word) for word in words), words
