@@ -39,6 +39,7 @@ __all__ = [
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MERMAID_BUNDLE = REPO_ROOT / "tests" / "js" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+AXE_BUNDLE = REPO_ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 _CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 _CHROMIUM_FLAGS = (
     "--headless",
@@ -72,7 +73,7 @@ def chromium_binary() -> str | None:
 def missing_tools(*tools: str) -> list[str]:
     """Human-readable descriptions of those of ``tools`` that are not installed.
 
-    Tools: ``"dot"``, ``"chromium"``, ``"mermaid"`` (the npm bundle).
+    Tools: ``"dot"``, ``"chromium"``, ``"mermaid"`` and ``"axe"`` (npm bundles).
     """
     missing: list[str] = []
     if "dot" in tools and shutil.which("dot") is None:
@@ -81,6 +82,8 @@ def missing_tools(*tools: str) -> list[str]:
         missing.append("chromium (apt-get install -y chromium)")
     if "mermaid" in tools and not MERMAID_BUNDLE.is_file():
         missing.append(f"mermaid bundle {MERMAID_BUNDLE} (cd tests/js && npm ci)")
+    if "axe" in tools and not AXE_BUNDLE.is_file():
+        missing.append(f"axe-core bundle {AXE_BUNDLE} (cd tests/js && npm ci)")
     return missing
 
 

@@ -21,13 +21,13 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def svg_node_texts(svg: str) -> dict[str, list[str]]:
-    """For each node group ``n-<id>``: its drawn lines, in order."""
+    """For each node group (``data-node="<id>"``): its drawn lines, in order."""
     root = ET.fromstring(svg.encode("utf-8"))
     found: dict[str, list[str]] = {}
     for group in root.iter(f"{SVG}g"):
-        node_id = group.get("id")
-        if node_id and node_id.startswith("n-"):
-            found[node_id[2:]] = [span.text or "" for span in group.iter(f"{SVG}tspan")]
+        node_id = group.get("data-node")
+        if node_id:
+            found[node_id] = [span.text or "" for span in group.iter(f"{SVG}tspan")]
     return found
 
 

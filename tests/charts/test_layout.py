@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crmorg.charts import RENDERERS
-from crmorg.charts.layout import Layout, Metrics, layout_chart
+from crmorg.charts.layout import Layout, Limits, Metrics, layout_chart
 from crmorg.charts.svg import render_svg
 from crmorg.charts.tree import NODE_KINDS, Chart, ChartEdge, ChartNode, NodeKind
 
@@ -77,7 +77,71 @@ def assert_tidy(layout: Layout, metrics: Metrics) -> None:
 @given(charts())
 def test_layout_is_tidy(chart: Chart) -> None:
     metrics = Metrics()
-    assert_tidy(layout_chart(chart, metrics), metrics)
+    assert_tidy(layout_chart(chart, metrics, mode="tidy"), metrics)
+
+
+def assert_compact(layout: Layout) -> None:
+    """No two boxes overlap, children sit below their parent, connectors join them."""
+    boxes = layout.boxes
+    for box in boxes:
+        assert box.x >= -1e-6 and box.x + box.width <= layout.width + 1e-6
+        assert box.y >= -1e-6 and box.bottom <= layout.height + 1e-6
+    # Sweep by x: only boxes whose x-ranges meet can overlap.
+    ordered = sorted(range(len(boxes)), key=lambda i: boxes[i].x)
+    for n, i in enumerate(ordered):
+        a = boxes[i]
+        for j in ordered[n + 1 :]:
+            b = boxes[j]
+            if b.x >= a.x + a.width:
+                break
+            assert b.y >= a.bottom or a.y >= b.bottom, (a.node.id, b.node.id)
+    linked = {child for child, _ in layout.links}
+    assert linked == {i for i, box in enumerate(boxes) if box.parent is not None}
+    for child, points in layout.links:
+        box = boxes[child]
+        assert box.parent is not None
+        parent = boxes[box.parent]
+        assert box.y > parent.bottom
+        assert points[0] == (parent.center_x, parent.bottom)
+        end = points[-1]
+        assert end in ((box.center_x, box.y), (box.x, box.y + box.height / 2))
+        for (x1, y1), (x2, y2) in itertools.pairwise(points):
+            assert x1 == x2 or y1 == y2  # connectors run straight, with elbows
+
+
+@settings(max_examples=50, deadline=None)
+@given(charts(max_nodes=40))
+def test_compact_layout_never_overlaps(chart: Chart) -> None:
+    assert_compact(layout_chart(chart, mode="compact"))
+
+
+def test_the_auto_layout_keeps_a_large_chart_within_the_limits() -> None:
+    """A 2,000-node chart, 40 managers of 50 reports each under one head: the tidy tree
+    would be ~2,000 boxes wide; the compact one stacks the reports."""
+    managers = tuple(
+        ChartNode(
+            f"m{m}",
+            f"Manager {m}",
+            "Sales",
+            frozenset({"person"}),
+            tuple(
+                ChartNode(f"p{m}-{p}", f"Person {m}.{p} 员工", "Representative") for p in range(48)
+            ),
+        )
+        for m in range(40)
+    )
+    chart = Chart("People", (ChartNode("ceo", "Chief Executive", None, children=managers),))
+    tidy = layout_chart(chart, mode="tidy")
+    assert tidy.width > 50_000
+    limits = Limits()
+    layout = layout_chart(chart, limits=limits)
+    assert layout.compact
+    assert limits.fits(layout.width, layout.height)
+    assert max(layout.width, layout.height) <= 4 * min(layout.width, layout.height)
+    assert_compact(layout)
+    svg = ET.fromstring(render_svg(chart).encode("utf-8"))
+    width, height = float(svg.get("width", "0")), float(svg.get("height", "0"))
+    assert width <= 16_000 and width <= 4 * height
 
 
 @settings(max_examples=100, deadline=None)
@@ -99,7 +163,7 @@ def test_wide_characters_widen_boxes() -> None:
 
 
 def test_forest_trees_sit_side_by_side() -> None:
-    layout = layout_chart(sample_chart())
+    layout = layout_chart(sample_chart(), mode="tidy")
     first = [b for b in layout.boxes if b.node.id != "advisory_board"]
     board = next(b for b in layout.boxes if b.node.id == "advisory_board")
     assert board.x >= max(b.x + b.width for b in first) + Metrics().tree_gap - 1e-6

@@ -11,16 +11,27 @@ of a forest are laid side by side, left to right, separated by ``tree_gap``.
 
 Box sizes come from the text: a column per character, two for wide (CJK)
 characters (see :func:`~crmorg.charts.text.display_width`).
+
+A tidy tree of a large organisation is one very wide strip. :func:`layout_chart`
+therefore checks the tidy drawing against :class:`Limits` (width, aspect ratio)
+and, when it breaks them, lays the chart out compactly instead
+(:mod:`crmorg.charts.compact`: leaves stacked, rows wrapped), trying a few row
+widths and keeping the one closest to a landscape page.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Literal
 
+from .compact import CompactMetrics, Point, compact_layout
 from .text import VACANT_MARKER, display_width, text_lines
 from .tree import Chart, ChartNode, walk
 
-__all__ = ["Box", "Layout", "Metrics", "layout_chart", "node_lines"]
+__all__ = ["Box", "Layout", "LayoutMode", "Limits", "Metrics", "layout_chart", "node_lines"]
+
+LayoutMode = Literal["auto", "tidy", "compact"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,34 @@ class Metrics:
     cousin_gap: float = 28.0
     level_gap: float = 44.0
     tree_gap: float = 48.0
+    stack_gap: float = 10.0
+    stack_indent: float = 22.0
+    stack_rows: int = 12
+    """Leaves stacked in one column before a second column starts."""
+    trunk_gutter: float = 20.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The largest drawing :func:`layout_chart` accepts before it goes compact.
+
+    ``frame`` is what the renderer adds around the layout (margins, title, legend),
+    counted in when checking the limits.
+    """
+
+    max_width: float = 16000.0
+    max_aspect: float = 4.0
+    frame: tuple[float, float] = (0.0, 0.0)
+    target_aspect: float = 1.6
+    """Width to height that the compact layout aims at."""
+
+    def fits(self, width: float, height: float) -> bool:
+        """Whether a layout of this size, framed, is within the limits."""
+        total_w = width + self.frame[0]
+        total_h = height + self.frame[1]
+        if total_w > self.max_width:
+            return False
+        return max(total_w, 1.0) <= self.max_aspect * max(total_h, 1.0)
 
 
 @dataclass(frozen=True)
@@ -75,6 +114,9 @@ class Layout:
     height: float
     level_tops: tuple[float, ...]
     level_bottoms: tuple[float, ...]
+    links: tuple[tuple[int, tuple[Point, ...]], ...] = ()
+    """(child box index, connector polyline from its parent) for every non-root box."""
+    compact: bool = False
 
 
 def node_lines(node: ChartNode) -> tuple[str, ...]:
@@ -224,9 +266,7 @@ class _Tidy:
         return x
 
 
-def layout_chart(chart: Chart, metrics: Metrics | None = None) -> Layout:
-    """Lay the chart's forest out top-down; coordinates start at (0, 0)."""
-    metrics = metrics or Metrics()
+def _flatten(chart: Chart) -> tuple[list[ChartNode], list[int], list[int]]:
     nodes: list[ChartNode] = []
     parents: list[int] = []
     depths: list[int] = []
@@ -236,11 +276,103 @@ def layout_chart(chart: Chart, metrics: Metrics | None = None) -> Layout:
         nodes.append(step.node)
         parents.append(index[step.parent.id] if step.parent is not None else -1)
         depths.append(step.depth)
+    return nodes, parents, depths
+
+
+def layout_chart(
+    chart: Chart,
+    metrics: Metrics | None = None,
+    *,
+    mode: LayoutMode = "auto",
+    limits: Limits | None = None,
+) -> Layout:
+    """Lay the chart's forest out; coordinates start at (0, 0).
+
+    ``mode="tidy"`` always draws the tidy tree, ``"compact"`` always packs it, and
+    ``"auto"`` (the default) draws it tidy when that fits ``limits``, else compact.
+    """
+    metrics = metrics or Metrics()
+    limits = limits or Limits()
+    nodes, parents, depths = _flatten(chart)
     lines = [node_lines(node) for node in nodes]
     sizes = [_box_size(node_text, metrics) for node_text in lines]
+    if mode != "compact":
+        tidy = _tidy_layout(nodes, parents, depths, lines, sizes, metrics)
+        if mode == "tidy" or limits.fits(tidy.width, tidy.height):
+            return tidy
+    return _compact(nodes, parents, depths, lines, sizes, metrics, limits)
+
+
+def _compact(
+    nodes: list[ChartNode],
+    parents: list[int],
+    depths: list[int],
+    lines: list[tuple[str, ...]],
+    sizes: list[tuple[float, float]],
+    metrics: Metrics,
+    limits: Limits,
+) -> Layout:
+    """The compact layout whose framed aspect ratio is closest to the target."""
+    packing = CompactMetrics(
+        metrics.sibling_gap,
+        metrics.level_gap,
+        metrics.tree_gap,
+        metrics.stack_gap,
+        metrics.stack_indent,
+        metrics.stack_rows,
+        metrics.trunk_gutter,
+    )
+    widest = max((w for w, _ in sizes), default=0.0) + metrics.stack_indent
+    # Row widths from one box to the width limit, in geometric steps.
+    low = max(widest, 1.0)
+    high = max(low, limits.max_width - limits.frame[0])
+    steps = 14
+    best = None
+    best_score = math.inf
+    for step in range(steps + 1):
+        wrap = low * (high / low) ** (step / steps)
+        result = compact_layout(parents, sizes, packing, wrap)
+        total_w = result.width + limits.frame[0]
+        total_h = result.height + limits.frame[1]
+        score = abs(math.log(max(total_w, 1.0) / max(total_h, 1.0) / limits.target_aspect))
+        if total_w > limits.max_width:
+            score += 100.0
+        if score < best_score - 1e-9:
+            best, best_score = result, score
+    assert best is not None
+    boxes = tuple(
+        Box(
+            node=nodes[v],
+            parent=parents[v] if parents[v] >= 0 else None,
+            depth=depths[v],
+            x=best.x[v],
+            y=best.y[v],
+            width=sizes[v][0],
+            height=sizes[v][1],
+            lines=lines[v],
+        )
+        for v in range(len(nodes))
+    )
+    levels = max(depths, default=-1) + 1
+    tops = [math.inf] * levels
+    bottoms = [0.0] * levels
+    for box in boxes:
+        tops[box.depth] = min(tops[box.depth], box.y)
+        bottoms[box.depth] = max(bottoms[box.depth], box.bottom)
+    links = tuple(sorted(best.links.items()))
+    return Layout(boxes, best.width, best.height, tuple(tops), tuple(bottoms), links, compact=True)
+
+
+def _tidy_layout(
+    nodes: list[ChartNode],
+    parents: list[int],
+    depths: list[int],
+    lines: list[tuple[str, ...]],
+    sizes: list[tuple[float, float]],
+    metrics: Metrics,
+) -> Layout:
     widths = [w for w, _ in sizes]
     centres = _Tidy(parents, widths, metrics).centres()
-
     # Trees side by side: each tree is shifted right past the previous one.
     cursor = 0.0
     start = 0
@@ -281,6 +413,23 @@ def layout_chart(chart: Chart, metrics: Metrics | None = None) -> Layout:
         )
         for v in range(count)
     )
+    links = []
+    for v, box in enumerate(boxes):
+        if box.parent is None:
+            continue
+        parent = boxes[box.parent]
+        turn = bottoms[parent.depth] + metrics.level_gap / 2
+        links.append(
+            (
+                v,
+                (
+                    (parent.center_x, parent.bottom),
+                    (parent.center_x, turn),
+                    (box.center_x, turn),
+                    (box.center_x, box.y),
+                ),
+            )
+        )
     width = cursor - metrics.tree_gap if count else 0.0
     height = bottoms[-1] if bottoms else 0.0
-    return Layout(boxes, width, height, tuple(tops), tuple(bottoms))
+    return Layout(boxes, width, height, tuple(tops), tuple(bottoms), tuple(links))

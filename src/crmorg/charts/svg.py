@@ -13,15 +13,19 @@ No system package or font is needed to produce it.
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 
 from crmorg.text import clean_text
 
-from .layout import Box, Layout, Metrics, layout_chart
+from .compact import Point
+from .layout import Box, Layout, LayoutMode, Limits, Metrics, layout_chart
 from .text import display_width, text_lines
 from .tree import Chart, ChartEdge
 
-__all__ = ["LEGEND", "escape_xml", "render_svg"]
+__all__ = ["LEGEND", "chart_slug", "escape_xml", "render_svg"]
 
 MARGIN = 24.0
 TITLE_HEIGHT = 36.0
@@ -93,13 +97,35 @@ def _num(value: float) -> str:
     return "0" if text == "-0" else text
 
 
-def _node(box: Box, dx: float, dy: float, metrics: Metrics) -> list[str]:
+def chart_slug(chart: Chart) -> str:
+    """The prefix of the ids in the chart's SVG: its slug, else one made from its title."""
+    if chart.slug:
+        return chart.slug
+    words = re.sub(r"[^a-z0-9]+", "-", chart.title.lower()).strip("-")
+    if words and words[0].isalpha():
+        return words[:48].rstrip("-")
+    digest = hashlib.blake2s(chart.title.encode("utf-8"), digest_size=4).hexdigest()
+    return f"chart-{digest}"
+
+
+def _node(
+    box: Box,
+    dx: float,
+    dy: float,
+    metrics: Metrics,
+    slug: str,
+    href: str | None,
+    parent: str | None,
+) -> list[str]:
     node = box.node
     classes = " ".join(["node", *(f"kind-{kind}" for kind in sorted(node.kinds))])
     x, y = box.x + dx, box.y + dy
     tooltip = "\n".join(box.lines)
+    data = f' data-node="{node.id}"'
+    if parent:
+        data += f' data-parent="{parent}"'
     parts = [
-        f'<g class="{classes}" id="n-{node.id}">',
+        f'<g class="{classes}" id="{slug}-{node.id}"{data}>',
         f"<title>{escape_xml(tooltip)}</title>",
         f'<rect class="box" x="{_num(x)}" y="{_num(y)}" width="{_num(box.width)}"'
         f' height="{_num(box.height)}" rx="6" ry="6"/>',
@@ -119,39 +145,49 @@ def _node(box: Box, dx: float, dy: float, metrics: Metrics) -> list[str]:
             baseline += metrics.line_height
         parts.append(f'<text class="{css_class}" xml:space="preserve">{"".join(spans)}</text>')
     parts.append("</g>")
+    if href is not None:
+        parts[0] = f'<a xlink:href="{escape_xml(href)}">{parts[0]}'
+        parts[-1] += "</a>"
     return parts
 
 
-def _links(layout: Layout, dx: float, dy: float, level_gap: float) -> list[str]:
+def _path(points: tuple[Point, ...], dx: float, dy: float) -> str:
+    """An SVG path through ``points``: ``H``/``V`` for straight runs, ``L`` otherwise."""
+    (x, y), rest = points[0], points[1:]
+    out = [f"M{_num(x + dx)},{_num(y + dy)}"]
+    for nx, ny in rest:
+        if ny == y:
+            out.append(f"H{_num(nx + dx)}")
+        elif nx == x:
+            out.append(f"V{_num(ny + dy)}")
+        else:
+            out.append(f"L{_num(nx + dx)},{_num(ny + dy)}")
+        x, y = nx, ny
+    return "".join(out)
+
+
+def _links(layout: Layout, dx: float, dy: float, data: bool) -> list[str]:
     paths = []
-    for box in layout.boxes:
-        if box.parent is None:
-            continue
-        parent = layout.boxes[box.parent]
-        turn = layout.level_bottoms[parent.depth] + level_gap / 2 + dy
-        paths.append(
-            f'<path class="link" d="M{_num(parent.center_x + dx)},{_num(parent.bottom + dy)}'
-            f'V{_num(turn)}H{_num(box.center_x + dx)}V{_num(box.y + dy)}"/>'
-        )
+    for child, points in layout.links:
+        attribute = f' data-child="{layout.boxes[child].node.id}"' if data else ""
+        paths.append(f'<path class="link"{attribute} d="{_path(points, dx, dy)}"/>')
     return paths
 
 
-def _extra(edge: ChartEdge, source: Box, target: Box, dx: float, dy: float) -> list[str]:
+def _extra(edge: ChartEdge, source: Box, target: Box, dx: float, dy: float, slug: str) -> list[str]:
     sx, tx = source.center_x + dx, target.center_x + dx
-    if target.depth < source.depth:
+    if target.bottom <= source.y:  # up
         sy, ty = source.y + dy, target.bottom + dy
-        bend = -28.0
-    elif target.depth > source.depth:
+        c1y, c2y = sy - 28.0, ty + 28.0
+    elif target.y >= source.bottom:  # down
         sy, ty = source.bottom + dy, target.y + dy
-        bend = 28.0
-    else:  # same level: arc over the top of both boxes
+        c1y, c2y = sy + 28.0, ty - 28.0
+    else:  # side by side: arc over the top of both boxes
         sy, ty = source.y + dy, target.y + dy
-        bend = -36.0
-    c1y = sy + bend
-    c2y = ty - bend if target.depth != source.depth else ty + bend
+        c1y, c2y = sy - 36.0, ty - 36.0
     path = (
         f'<path class="extra {edge.style}" d="M{_num(sx)},{_num(sy)}C{_num(sx)},{_num(c1y)}'
-        f' {_num(tx)},{_num(c2y)} {_num(tx)},{_num(ty)}" marker-end="url(#crmorg-arrow)"/>'
+        f' {_num(tx)},{_num(c2y)} {_num(tx)},{_num(ty)}" marker-end="url(#{slug}-arrow)"/>'
     )
     parts = [path]
     if edge.label:
@@ -187,14 +223,30 @@ def _legend(
     return parts, cursor
 
 
-def render_svg(chart: Chart, metrics: Metrics | None = None) -> str:
-    """The chart as an SVG 1.1 document (UTF-8 text, ends with a newline)."""
+def render_svg(
+    chart: Chart,
+    metrics: Metrics | None = None,
+    *,
+    links: Mapping[str, str] | None = None,
+    mode: LayoutMode = "auto",
+    interactive: bool = False,
+) -> str:
+    """The chart as an SVG 1.1 document (UTF-8 text, ends with a newline).
+
+    ``links`` maps node ids to URLs: those boxes become links. ``interactive`` adds
+    ``data-node``/``data-parent``/``data-child`` attributes that a page script reads
+    to fold subtrees. Ids in the document start with :func:`chart_slug`. The layout
+    is tidy when that fits :class:`~crmorg.charts.layout.Limits`, else compact.
+    """
     metrics = metrics or Metrics()
-    layout = layout_chart(chart, metrics)
     title_lines = text_lines(chart.title)
     title = " ".join(title_lines).strip()
     dx = MARGIN
     dy = MARGIN + (TITLE_HEIGHT if title else 0.0)
+    frame = (2 * MARGIN, dy + 2 * MARGIN + LEGEND_HEIGHT)
+    layout = layout_chart(chart, metrics, mode=mode, limits=Limits(frame=frame))
+    slug = chart_slug(chart)
+    hrefs = links or {}
 
     kinds = {kind for box in layout.boxes for kind in box.node.kinds}
     content_bottom = dy + layout.height
@@ -206,14 +258,18 @@ def render_svg(chart: Chart, metrics: Metrics | None = None) -> str:
     width = 2 * MARGIN + max(layout.width, title_width, legend_width)
     height = bottom + MARGIN
 
+    xlink = ' xmlns:xlink="http://www.w3.org/1999/xlink"' if hrefs else ""
+    # A chart with links is a group of links for assistive technology, not one image.
+    role = "group" if hrefs else "img"
     out = [
         '<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
-        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" class="crmorg-chart"'
-        f' width="{_num(width)}" height="{_num(height)}"'
-        f' viewBox="0 0 {_num(width)} {_num(height)}" role="img">',
-        f"<title>{escape_xml(title)}</title>",
+        f'<svg xmlns="http://www.w3.org/2000/svg"{xlink} version="1.1" class="crmorg-chart"'
+        f' id="{slug}" width="{_num(width)}" height="{_num(height)}"'
+        f' viewBox="0 0 {_num(width)} {_num(height)}" role="{role}"'
+        f' aria-labelledby="{slug}-title">',
+        f'<title id="{slug}-title">{escape_xml(title)}</title>',
         f'<style type="text/css"><![CDATA[{_STYLE}]]></style>',
-        '<defs><marker id="crmorg-arrow" viewBox="0 0 10 10" refX="9" refY="5"'
+        f'<defs><marker id="{slug}-arrow" viewBox="0 0 10 10" refX="9" refY="5"'
         ' markerWidth="7" markerHeight="7" orient="auto"><path class="arrow"'
         ' d="M0,0L10,5L0,10Z"/></marker></defs>',
         '<rect width="100%" height="100%" fill="#ffffff"/>',
@@ -224,17 +280,28 @@ def render_svg(chart: Chart, metrics: Metrics | None = None) -> str:
             f"{escape_xml(title)}</text>"
         )
     out.append('<g class="links">')
-    out.extend(_links(layout, dx, dy, metrics.level_gap))
+    out.extend(_links(layout, dx, dy, interactive))
     out.append("</g>")
     out.append('<g class="nodes">')
     for box in layout.boxes:
-        out.extend(_node(box, dx, dy, metrics))
+        parent = layout.boxes[box.parent].node.id if box.parent is not None else ""
+        out.extend(
+            _node(
+                box,
+                dx,
+                dy,
+                metrics,
+                slug,
+                hrefs.get(box.node.id),
+                parent if interactive else None,
+            )
+        )
     out.append("</g>")
     if chart.extra_edges:
         by_id = {box.node.id: box for box in layout.boxes}
         out.append('<g class="extra-links">')
         for edge in chart.extra_edges:
-            out.extend(_extra(edge, by_id[edge.source], by_id[edge.target], dx, dy))
+            out.extend(_extra(edge, by_id[edge.source], by_id[edge.target], dx, dy, slug))
         out.append("</g>")
     out.extend(legend)
     out.append("</svg>")

@@ -42,6 +42,8 @@ EDGE_STYLES: frozenset[str] = frozenset(get_args(EdgeStyle))
 # to keep ids unique across kinds, hence ":" and "-". Renderers never embed these
 # ids verbatim where that could be unsafe: each maps them to its own node names.
 _NODE_ID = re.compile(r"[a-z0-9_:-]{1,256}")
+# A chart's slug prefixes the ids in its SVG, so that several charts share a page.
+_SLUG = re.compile(r"(?:[a-z][a-z0-9_-]{0,127})?")
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,13 @@ class Chart:
     extra_edges: tuple[ChartEdge, ...] = ()
     legend: tuple[tuple[str, str], ...] = ()
     """(kind, label) pairs for the legend, in the chart's language; empty: English."""
+    slug: str = ""
+    """Prefix of the ids the chart's SVG defines (``roles``, ``department-sales``); empty:
+    one derived from the title."""
 
     def __post_init__(self) -> None:
+        if not isinstance(self.slug, str) or not _SLUG.fullmatch(self.slug):
+            raise ValueError(f"invalid chart slug {self.slug!r}: expected [a-z][a-z0-9_-]*")
         seen: set[str] = set()
         for step in walk(self.roots):
             if step.node.id in seen:
@@ -184,4 +191,4 @@ def prune(chart: Chart, root: str | None = None, depth: int | None = None) -> Ch
     kept_roots = tuple(_truncate(r, depth) for r in roots)
     kept_ids = {step.node.id for step in walk(kept_roots)}
     edges = tuple(e for e in chart.extra_edges if e.source in kept_ids and e.target in kept_ids)
-    return Chart(chart.title, kept_roots, edges, chart.legend)
+    return Chart(chart.title, kept_roots, edges, chart.legend, chart.slug)

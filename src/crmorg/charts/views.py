@@ -309,7 +309,8 @@ def build_chart(
         if language not in LANGUAGES or language == "en"
         else tuple((kind, words[f"legend.{kind}"]) for kind, _ in LEGEND)
     )
-    chart = Chart(title, _BUILDERS[view](model, names), legend=legend)
+    slug = view if root is None else f"{view}-{root}"
+    chart = Chart(title, _BUILDERS[view](model, names), legend=legend, slug=slug)
     if depth is not None and depth < 0:
         raise ValueError(f"depth must be >= 0, got {depth}")
     root_id = None

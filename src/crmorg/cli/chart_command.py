@@ -53,6 +53,11 @@ class ChartCommand(CommandBase):
             "--lang", default="en", choices=LANGUAGES, help="language of names (default: en)"
         )
         parser.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+        parser.add_argument(
+            "--interactive",
+            action="store_true",
+            help="with --format html: zoom, pan, fold branches and find names (offline script)",
+        )
 
     def run(self, args: argparse.Namespace) -> int:
         out = stdout()
@@ -61,6 +66,8 @@ class ChartCommand(CommandBase):
             return EXIT_FINDINGS
         # A root that the model does not define at all gets a suggestion; the chart
         # itself decides about the others.
+        if args.interactive and args.format != "html":
+            raise UsageError("--interactive needs --format html (an HTML page with its script)")
         kind, roots = ROOTS_BY_VIEW[args.view](model)
         require_known(args.root, roots, kind)
         try:
@@ -69,7 +76,7 @@ class ChartCommand(CommandBase):
             raise UsageError(str(exc)) from None
         # The HTML page also says which language it is in.
         text = (
-            render_html(chart, args.lang)
+            render_html(chart, args.lang, interactive=args.interactive)
             if args.format == "html"
             else RENDERERS[args.format](chart)
         )

@@ -62,7 +62,7 @@ class SiteFormat(Protocol):
 
     def link(self, text: str, href: str, css_class: str = "") -> str: ...
 
-    def chart(self, chart: Chart) -> str: ...
+    def chart(self, chart: Chart, links: Mapping[str, str] | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -262,6 +262,14 @@ class SiteContext:
             entries.append(NavEntry(self.t(section.nav), links.url(section.stem), active))
         return entries
 
+    def site_links(self, links: Links) -> dict[str, str]:
+        """URLs of the pages every HTML page's header and footer link to, where the site has
+        them (``chart``, ``glossary``, ``search``: sections of those keys)."""
+        if self.fmt.name != "html":
+            return {}
+        keys = {section.key for section in self.sections}
+        return {key: links.url(key) for key in ("chart", "glossary", "search") if key in keys}
+
     def render(self, page: str, stem: str, title: str, **values: Any) -> Page:
         """Render template ``page`` (e.g. ``"role"``) as the page at ``stem``."""
         template = self.env.get_template(f"{page}{self.fmt.extension}.j2")
@@ -277,6 +285,7 @@ class SiteContext:
             nav=self.nav(stem),
             css=self.fmt.safe(stylesheet()) if self.fmt.name == "html" else "",
             home=links.url("index"),
+            site_links=self.site_links(links),
             **values,
         )
         return Page(stem + self.fmt.extension, text)

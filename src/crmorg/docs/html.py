@@ -6,6 +6,7 @@ SVG, so the site opens from a file system with no network at all.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import resources
 
 from jinja2 import Environment
@@ -58,9 +59,9 @@ class HtmlFormat:
             return Markup('<a class="{}" href="{}">{}</a>').format(css_class, href, text)
         return Markup('<a href="{}">{}</a>').format(href, text)
 
-    def chart(self, chart: Chart) -> Markup:
+    def chart(self, chart: Chart, links: Mapping[str, str] | None = None) -> Markup:
         # render_svg escapes every label for XML; inline SVG in HTML reads the same.
-        svg = Markup(inline_svg(render_svg(chart)))
+        svg = Markup(inline_svg(render_svg(chart, links=links)))
         return Markup('<figure class="chart">{}</figure>').format(svg)
 
 

@@ -11,7 +11,7 @@ unchanged; autoescaping stays on so that macros return such values.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -82,7 +82,8 @@ class MarkdownFormat:
         # hrefs are generated from ids and fixed names: [a-z0-9_/.#-] only.
         return MdSafe(f"[{md_escape(text)}]({href})")
 
-    def chart(self, chart: Chart) -> MdSafe:
+    def chart(self, chart: Chart, links: Mapping[str, str] | None = None) -> MdSafe:
+        """A Mermaid block; ``links`` are for the HTML site (Markdown charts have none)."""
         return MdSafe(f"```mermaid\n{render_mermaid(chart)}```")
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from crmorg.charts.tree import Chart, ChartNode, walk
 from crmorg.charts.views import ChartView
+from crmorg.docs import navigation
 from crmorg.docs.access import (
     FieldRow,
     baseline_sentences,
@@ -23,7 +24,7 @@ from crmorg.docs.access import (
     sharing_rows,
     used_scopes,
 )
-from crmorg.docs.context import Page, SiteContext
+from crmorg.docs.context import Links, Page, SiteContext
 from crmorg.docs.matrices import (
     PermissionCell,
     permission_matrix,
@@ -180,7 +181,13 @@ def _department_rows(model: Model) -> list[DepartmentRow]:
 def index_page(ctx: SiteContext) -> Iterator[Page]:
     model = ctx.model
     org = model.organization
-    chart = ctx.chart(MAIN_CHART_VIEW)
+    full = ctx.chart(MAIN_CHART_VIEW)
+    chart, chart_links = full, None
+    # A large organisation's overview is its department tree, each box a link down.
+    large = full is not None and sum(1 for _ in walk(full.roots)) > navigation.OVERVIEW_MAX_BOXES
+    if large:
+        chart = ctx.chart("departments")
+        chart_links = navigation.chart_links(Links(ctx, "index"), chart) if chart else None
     yield ctx.render(
         "index",
         "index",
@@ -188,8 +195,14 @@ def index_page(ctx: SiteContext) -> Iterator[Page]:
         description=ctx.names.text(org.description) if org is not None else "",
         counts=_counts(ctx),
         chart=chart,
+        chart_links=chart_links,
+        chart_note=(
+            ctx.t("index.chart_note_departments", count=len(model.roles))
+            if large
+            else ctx.t("index.chart_note")
+        ),
         chart_kinds=_chart_kinds(chart),
-        full_chart=FULL_CHART if ctx.fmt.name == "html" and chart is not None else None,
+        full_chart=FULL_CHART if ctx.fmt.name == "html" and full is not None else None,
         departments=_department_rows(model),
         summary=ctx.report.summary,
         failed=ctx.report.failed,
@@ -292,9 +305,10 @@ def department_pages(ctx: SiteContext) -> Iterator[Page]:
         dept = model.departments[dept_id]
         roles = [_role_row(model, r, heads) for r in index.roles_in.get(dept_id, ())]
         chart = department_role_chart(ctx, dept_id)
+        stem = f"departments/{dept_id}"
         yield ctx.render(
             "department",
-            f"departments/{dept_id}",
+            stem,
             ctx.names.department(dept_id),
             dept_id=dept_id,
             description=ctx.names.text(dept.description),
@@ -307,7 +321,9 @@ def department_pages(ctx: SiteContext) -> Iterator[Page]:
             responsibilities=list(index.responsibilities_in.get(dept_id, ())),
             kpis=list(index.kpis_in.get(dept_id, ())),
             chart=chart,
+            chart_links=navigation.chart_links(Links(ctx, stem), chart) if chart else None,
             chart_kinds=_chart_kinds(chart),
+            raci=navigation.department_raci(ctx, dept_id),
             findings=finding_rows(ctx, findings_about(ctx, dept_id)),
         )
 
@@ -351,7 +367,8 @@ def department_role_chart(ctx: SiteContext, dept_id: str) -> Chart | None:
         kids = tuple(built.pop(child) for child in children[node.id])
         built[node.id] = ChartNode(node.id, node.label, node.sublabel, node.kinds, kids)
     title = f"{ctx.names.department(dept_id)}: {ctx.t('count.roles')}"
-    return Chart(title, tuple(built[root] for root in roots))
+    trees = tuple(built[root] for root in roots)
+    return Chart(title, trees, legend=full.legend, slug=f"department-{dept_id}")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from crmorg.docs import pages
+from crmorg.docs import navigation, pages
 from crmorg.docs.context import Progress, Section, SiteContext, SiteFormat
 from crmorg.docs.html import HTML
 from crmorg.docs.i18n import LANGUAGES
@@ -67,6 +67,9 @@ SECTIONS: tuple[Section, ...] = (
     Section("permissions", pages.permissions_page, "nav.permissions", "permissions"),
     Section("kpis", pages.kpis_page, "nav.kpis", "kpis"),
     Section("report", pages.report_page, "nav.report", "report"),
+    Section("chart", navigation.chart_page),
+    Section("glossary", navigation.glossary_page, "nav.glossary", "glossary"),
+    Section("search", navigation.search_pages),
     Section("departments", pages.department_pages),
     Section("role_cards", pages.role_pages),
     Section("charts", pages.chart_files),
