@@ -107,11 +107,19 @@ def _order(paths: Sequence[str], model: Model) -> list[tuple[str, int]]:
     return ordered
 
 
+_SCREEN_ONLY: Final = frozenset({"chart.html", "search.html"})
+"""Pages that work only on a screen, by script (the zoomable chart, the site search)."""
+
+
 def print_sections(files: Mapping[str, str], model: Model) -> list[PrintSection]:
     """The HTML pages of ``files`` (a built site) as sections of one document. A page
-    without the handbook's ``<main id="content">`` (a stand-alone chart viewer, say) is
-    left out; links to it become plain text."""
-    mains = {path: _MAIN.search(text) for path, text in files.items() if path.endswith(".html")}
+    without the handbook's ``<main id="content">`` (a stand-alone chart viewer, say), or
+    one that works only on a screen, is left out; links to it become plain text."""
+    mains = {
+        path: _MAIN.search(text)
+        for path, text in files.items()
+        if path.endswith(".html") and path not in _SCREEN_ONLY
+    }
     order = _order([path for path, found in mains.items() if found is not None], model)
     keys = {path: _key(path) for path, _ in order}
     sections = []
