@@ -10,6 +10,7 @@ from crmorg.findings import Path
 from crmorg.kpi.models import Kpi, Metric
 from crmorg.permissions.models import Constraint, Resource, SharingRule
 from crmorg.roles.models import Department, Person, Responsibility, Role, Team
+from crmorg.roles.processes import Process
 from crmorg.sections import ID_SECTIONS, SECTION_KEYS
 from crmorg.settings import Organization, Settings
 
@@ -43,6 +44,7 @@ class Document:
     metrics: Mapping[str, Metric] = field(default_factory=dict)
     constraints: tuple[Constraint, ...] = ()
     sharing: Mapping[str, SharingRule] = field(default_factory=dict)
+    processes: Mapping[str, Process] = field(default_factory=dict)
     settings: Settings = field(default_factory=Settings)
     rejected: Mapping[str, frozenset[str]] = field(default_factory=dict)
     constraint_index: Mapping[str, int] = field(default_factory=dict)

@@ -16,6 +16,7 @@ from crmorg.permissions.effective import EffectiveGrant, HeldGrant, Permission
 from crmorg.permissions.models import Constraint, Resource, SharingRule
 from crmorg.roles.models import Department, Person, Responsibility, Role, Team
 from crmorg.roles.orggraph import OrgGraph
+from crmorg.roles.processes import Process, StepPart, participation
 from crmorg.roles.scopes import Scope
 from crmorg.settings import Organization, Settings
 from crmorg.source import SourceMap
@@ -100,6 +101,8 @@ class Model:
     metrics: _Section[Mapping[str, Metric]] = _Section()
     constraints: _Section[tuple[Constraint, ...]] = _Section()
     sharing: _Section[Mapping[str, SharingRule]] = _Section()
+    processes: _Section[Mapping[str, Process]] = _Section()
+    """Process id -> :class:`crmorg.roles.processes.Process` (format section 15)."""
     settings: _Section[Settings] = _Section()
 
     @property
@@ -110,6 +113,25 @@ class Model:
     def constraint_path(self, constraint_id: str) -> Path:
         """The document path of a constraint (constraints are a list in the YAML)."""
         return self.document.path_of("constraints", constraint_id)
+
+    def process(self, process_id: str) -> Process:
+        """The process ``process_id``; :class:`UnknownIdError` if the model has none."""
+        found = self.processes.get(process_id)
+        if found is None:
+            raise UnknownIdError(f"no process `{process_id}` in the model")
+        return found
+
+    def steps_of(self, role_id: str) -> tuple[StepPart, ...]:
+        """The process steps role ``role_id`` takes part in, with its RACI letters there,
+        in process then step order (:func:`crmorg.roles.processes.participation`)."""
+        if role_id not in self.roles:
+            raise UnknownIdError(f"no role `{role_id}` in the model")
+        return self.step_parts.get(role_id, ())
+
+    @cached_property
+    def step_parts(self) -> Mapping[str, tuple[StepPart, ...]]:
+        """Role id -> the steps it takes part in (roles named in no step are absent)."""
+        return participation(self.processes)
 
     def locate(self, path: Path) -> Location:
         """The file position of a path such as ``("roles", "sales_rep", "grants")``."""

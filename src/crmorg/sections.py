@@ -36,6 +36,7 @@ from crmorg.permissions.models import (
     SharingRule,
 )
 from crmorg.roles.models import Department, Person, Responsibility, Role, Team
+from crmorg.roles.processes import Process
 from crmorg.settings import Organization, Settings
 from crmorg.text import Id
 
@@ -188,6 +189,18 @@ _OF_SHARING_RULE = (
     _to("resources", "resource", "sharing rule {id} shares"),
     Reference("actions", Kind.ACTION, "sharing rule {id} shares", each=True),
 )
+_OF_STEP = (
+    _to("roles", "accountable", "step {step} of process {id} is accountable to"),
+    *(
+        _to("roles", part, f"step {{step}} of process {{id}} lists as {part}", each=True)
+        for part in ("responsible", "consulted", "informed")
+    ),
+    Reference("requires", Kind.GRANTS, "step {step} of process {id} names"),
+)
+_OF_PROCESS = (
+    _to("departments", "department", "process {id} belongs to"),
+    Reference("steps", Kind.PARTS, each=True, parts=_OF_STEP),
+)
 _METRIC_SOURCE = _to("resources", "source", "metric {id} is computed from")
 
 # The order is the one the loader's messages list the sections in.
@@ -214,6 +227,14 @@ SECTIONS: tuple[Section, ...] = (
         "sharing rule",
         references=_OF_SHARING_RULE,
         description="Sharing rules (format v1.1): records owned by one group, shared with another.",
+    ),
+    Section(
+        "processes",
+        MAPPING,
+        Process,
+        "process",
+        references=_OF_PROCESS,
+        description="Processes (format section 15): steps with RACI, `requires` and `next`.",
     ),
     Section("settings", ONE, Settings, references=_OF_SETTINGS),
 )

@@ -71,6 +71,8 @@ class _References:
         ids: set[str] = set(self.catalog.actions)
         for resource in self.document.resources.values():
             ids.update(resource.fields)  # findings about fields name them
+        for process in self.document.processes.values():
+            ids.update(part.id for part in process.steps)  # and those about steps, steps
         for declared in SECTIONS:
             if declared.shape == MAPPING:
                 ids.update(getattr(self.document, declared.key))
@@ -149,7 +151,10 @@ class _References:
             where = (*path, ref.field)
             if ref.kind is Kind.PARTS:
                 for index, part in enumerate(value):
-                    yield from self.entry(ref.parts, (*where, index), owner, part)
+                    # A part with an id of its own (a process step) is named in messages.
+                    part_id = getattr(part, "id", None)
+                    named = (*owner, part_id) if owner and isinstance(part_id, str) else owner
+                    yield from self.entry(ref.parts, (*where, index), named, part)
             elif ref.kind is Kind.GRANTS:
                 if not self._grants_known(value):
                     yield from self._grants(ref, where, owner, value)
@@ -169,7 +174,7 @@ class _References:
     def _name(
         self, ref: Reference, path: Path, owner: tuple[str, ...], name: str, at_key: bool = False
     ) -> Iterator[Problem]:
-        relation = ref.relation.format(id=owner[0]) if owner else ref.relation
+        relation = ref.relation.format(id=owner[0], step=owner[-1]) if owner else ref.relation
         if ref.kind is Kind.PERMISSION:
             yield from self._permission(relation, path, owner, name)
             return
@@ -241,7 +246,7 @@ class _References:
         owner: tuple[str, ...],
         grants: Mapping[str, Mapping[str, str]],
     ) -> Iterator[Problem]:
-        relation = ref.relation.format(id=owner[0])
+        relation = ref.relation.format(id=owner[0], step=owner[-1])
         catalog = self.catalog
         resources = self.model.resources
         for resource, actions in grants.items():
