@@ -46,6 +46,10 @@ __all__ = [
     "render_html",
     "render_mermaid",
     "render_svg",
+    "render_swimlane_dot",
+    "render_swimlane_html",
+    "render_swimlane_mermaid",
+    "render_swimlane_svg",
     "walk",
 ]
 

@@ -14,7 +14,7 @@ their given order) is marked ``back``. Everything is deterministic.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -120,25 +120,29 @@ def flow(
     boxes: Sequence[LaneBox],
     successors: Mapping[str, Sequence[str]],
     labels: Mapping[tuple[str, str], str] | None = None,
+    back: Collection[tuple[str, str]] | None = None,
 ) -> Swimlane:
     """The swimlane of ``boxes`` whose arrows follow ``successors``.
 
     Each box's kind is set from its successors (several: ``decision``, none:
     ``end``, else ``step``); successors that name no box are left out (validation
-    reports them), a repeated one is drawn once. ``labels`` names edges.
+    reports them), a repeated one is drawn once. ``labels`` names edges. ``back``
+    says which edges close a loop; by default, the back edges of a depth-first walk
+    from the first box. Whatever is given, the other edges must not form a cycle
+    (their columns are the longest paths through them).
     """
     known = {box.id for box in boxes}
     nexts = {
         box.id: list(dict.fromkeys(t for t in successors.get(box.id, ()) if t in known))
         for box in boxes
     }
-    back = _back_edges([box.id for box in boxes], nexts)
+    loops = set(back) if back is not None else _back_edges([box.id for box in boxes], nexts)
     kinds: dict[str, BoxKind] = {
         box_id: "end" if not targets else "decision" if len(targets) > 1 else "step"
         for box_id, targets in nexts.items()
     }
     edges = tuple(
-        LaneEdge(source, target, (labels or {}).get((source, target)), (source, target) in back)
+        LaneEdge(source, target, (labels or {}).get((source, target)), (source, target) in loops)
         for source, targets in nexts.items()
         for target in targets
     )
