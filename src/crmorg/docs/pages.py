@@ -31,6 +31,7 @@ from crmorg.docs.matrices import (
     role_resource_cell,
 )
 from crmorg.docs.permissions_text import describe_actions
+from crmorg.docs.process_links import department_processes, role_steps
 from crmorg.findings import Finding
 from crmorg.model import Model
 from crmorg.permissions.models import (
@@ -190,6 +191,7 @@ def index_page(ctx: SiteContext) -> Iterator[Page]:
         chart_kinds=_chart_kinds(chart),
         full_chart=FULL_CHART if ctx.fmt.name == "html" and chart is not None else None,
         departments=_department_rows(model),
+        processes=department_processes(ctx, None),
         summary=ctx.report.summary,
         failed=ctx.report.failed,
         top_findings=finding_rows(
@@ -305,6 +307,7 @@ def department_pages(ctx: SiteContext) -> Iterator[Page]:
             teams=_team_rows(ctx, index.teams_in.get(dept_id, ())),
             responsibilities=list(index.responsibilities_in.get(dept_id, ())),
             kpis=list(index.kpis_in.get(dept_id, ())),
+            processes=department_processes(ctx, dept_id),
             chart=chart,
             chart_kinds=_chart_kinds(chart),
             findings=finding_rows(ctx, findings_about(ctx, dept_id)),
@@ -467,6 +470,7 @@ def role_pages(ctx: SiteContext) -> Iterator[Page]:
             sharing=role_sharing(model, role_id),
             kpis=[kpi_row(ctx, k) for k in ctx.index.kpis_owned_by.get(role_id, ())],
             findings=finding_rows(ctx, findings_about(ctx, role_id)),
+            process_steps=role_steps(ctx, role_id),
         )
 
 
