@@ -69,11 +69,11 @@ class Swimlane:
     def __post_init__(self) -> None:
         lane_ids = [lane.id for lane in self.lanes]
         box_ids = [box.id for box in self.boxes]
-        for kind, ids in (("lane", lane_ids), ("box", box_ids)):
+        for kind, ids in (("lanes", lane_ids), ("boxes", box_ids)):
             seen: set[str] = set()
             for item in ids:
                 if item in seen:
-                    raise ValueError(f"two {kind}s with the id {item!r}")
+                    raise ValueError(f"two {kind} with the id {item!r}")
                 seen.add(item)
         lanes, boxes = set(lane_ids), set(box_ids)
         for box in self.boxes:
