@@ -39,7 +39,7 @@ _STYLE = f"""
 .crmorg-swimlane .chart-title {{ font-size: 16px; font-weight: bold; fill: #111827; }}
 .crmorg-swimlane .lane rect {{ fill: #f9fafb; stroke: #9ca3af; stroke-width: 1; }}
 .crmorg-swimlane .lane:nth-child(even) rect {{ fill: #eef2ff; }}
-.crmorg-swimlane .lane .lane-header {{ fill: #dbeafe; }}
+.crmorg-swimlane .lane rect.lane-header {{ fill: #dbeafe; }}
 .crmorg-swimlane .lane text {{ fill: #1e3a8a; font-weight: bold; }}
 .crmorg-swimlane .box {{ fill: #ffffff; stroke: #4b5563; stroke-width: 1.2; }}
 .crmorg-swimlane .kind-decision .box {{ fill: #fef3c7; stroke: #b45309; stroke-width: 1.5; }}
