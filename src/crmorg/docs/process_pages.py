@@ -36,7 +36,8 @@ class StepRow:
     accountable: str | None
     consulted: tuple[str, ...]
     informed: tuple[str, ...]
-    next: tuple[str, ...]
+    next: tuple[tuple[str, str], ...]
+    """The steps that may follow: (id, name) each."""
 
 
 def embed_swimlane(ctx: SiteContext, chart: Swimlane) -> str:
@@ -49,18 +50,20 @@ def embed_swimlane(ctx: SiteContext, chart: Swimlane) -> str:
 
 
 def _rows(ctx: SiteContext, process: Process) -> list[StepRow]:
+    # Reversed, so that the first step of a duplicated id names it (as index_of does).
+    names = {s.id: localize(s.name, ctx.lang, s.id) or s.id for s in process.steps[::-1]}
     rows = []
     for position in index_of(process).values():
         step = process.steps[position]
         rows.append(
             StepRow(
                 step.id,
-                localize(step.name, ctx.lang, step.id) or step.id,
+                names[step.id],
                 tuple(dict.fromkeys(step.responsible)),
                 step.accountable,
                 tuple(dict.fromkeys(step.consulted)),
                 tuple(dict.fromkeys(step.informed)),
-                successors(process, step.id),
+                tuple((target, names[target]) for target in successors(process, step.id)),
             )
         )
     return rows
