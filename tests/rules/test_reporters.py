@@ -240,7 +240,7 @@ def test_text_groups_by_file_and_ends_with_a_summary(broken_report: Report) -> N
     rendered = text.render(broken_report)
     blocks = rendered.strip().split("\n\n")
     headers = [block.splitlines()[0] for block in blocks[:-1]]
-    assert headers == ["model.yaml", "more.yaml", "v11.yaml"]
+    assert headers == ["model.yaml", "more.yaml", "processes.yaml", "v11.yaml"]
     for block in blocks[:-1]:
         header, *lines = block.splitlines()
         assert lines and all(line.startswith(f"{header}:") for line in lines)

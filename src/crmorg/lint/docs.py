@@ -112,10 +112,12 @@ audit a vendor's shipped access design, run `crmorg validate PATH --select model
   `sod-person-conflict`, and `exclusive-roles`, the static form of it: roles one
   person may not combine), privilege escalation, external roles, actions nobody can
   perform, and sensitive grants nobody needs (`excess-privilege`).
-- `raci`: responsibilities: who is Accountable and Responsible, overlapping parts,
-  roles without work, and Responsible roles whose grants do not cover what the work
-  requires (`responsible-lacks-permission`: the fix may be a grant, but the finding is
-  that a responsibility cannot be carried out).
+- `raci`: responsibilities and process steps: who is Accountable and Responsible,
+  overlapping parts, roles without work, and Responsible roles whose grants do not
+  cover what the work requires (`responsible-lacks-permission`: the fix may be a grant,
+  but the finding is that a responsibility cannot be carried out); and the flow of a
+  process: unknown, duplicate and unreachable steps, a process with no end, and
+  hand-offs the next step's Responsible roles do not hear of.
 - `organisation`: structure and staffing: heads, leads, vacant roles, people without
   roles, how many people hold a role (`role-cardinality`), span of control and single
   points of failure.
@@ -193,7 +195,10 @@ Where the format's contract leaves a choice open, the rules decide as follows.
   count people.
 - **Having a responsibility.** A role *has* a responsibility when it is its Accountable
   or one of its Responsible roles, directly (`role-without-responsibility`,
-  `single-point-of-failure`, `excess-privilege`).
+  `single-point-of-failure`, `excess-privilege`). A process step is a responsibility
+  here: every RACI rule checks each step and points at it, and a role has the steps
+  it is Accountable or Responsible for (`single-point-of-failure` aside: a step has
+  no `critical`).
 - **Staffing rules need people.** `vacant-role`, `role-cardinality` and
   `single-point-of-failure` are checked only when the model declares people; a model
   of roles alone describes jobs, not staffing.

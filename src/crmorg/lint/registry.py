@@ -33,6 +33,11 @@ from crmorg.lint.rules.kpi_unknown_metric import kpi_unknown_metric
 from crmorg.lint.rules.limit_exceeded import limit_exceeded
 from crmorg.lint.rules.person_without_role import person_without_role
 from crmorg.lint.rules.privilege_escalation import privilege_escalation
+from crmorg.lint.rules.process_duplicate_step import process_duplicate_step
+from crmorg.lint.rules.process_handoff_uninformed import process_handoff_uninformed
+from crmorg.lint.rules.process_no_end import process_no_end
+from crmorg.lint.rules.process_unknown_step import process_unknown_step
+from crmorg.lint.rules.process_unreachable_step import process_unreachable_step
 from crmorg.lint.rules.raci_no_accountable import raci_no_accountable
 from crmorg.lint.rules.raci_no_responsible import raci_no_responsible
 from crmorg.lint.rules.raci_role_overlap import raci_role_overlap
@@ -76,6 +81,8 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     invalid_sharing_rule,
     invalid_baseline,
     bulk_action_widely_held,
+    process_unknown_step,
+    process_duplicate_step,
     raci_no_accountable,
     raci_no_responsible,
     responsible_lacks_permission,
@@ -95,6 +102,9 @@ BUILTIN_RULES: tuple[Rule, ...] = (
     kpi_unknown_metric,
     ineffective_sharing_rule,
     unreadable_restricted_field,
+    process_unreachable_step,
+    process_no_end,
+    process_handoff_uninformed,
     unused_waiver,
 )
 """The rules crmorg ships: every one of them can be seeded in a model."""

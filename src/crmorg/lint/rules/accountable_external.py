@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 from crmorg.findings import Severity
 from crmorg.lint.rule import Problem, rule
+from crmorg.lint.work import raci_work
 from crmorg.model import Model
 
 
 @rule("accountable-external", "CRM204", "raci", Severity.WARNING)
 def accountable_external(model: Model) -> Iterator[Problem]:
-    """An external role (partner, agent) is Accountable for a responsibility.
+    """An external role (partner, agent) is Accountable for a responsibility or process step.
 
     Accountability stays inside the organisation; partners may be Responsible.
 
@@ -25,12 +26,13 @@ def accountable_external(model: Model) -> Iterator[Problem]:
     Fix: make an internal role accountable (`accountable: channel_manager`) and keep
     the partner Responsible.
     """
-    for resp_id, resp in model.responsibilities.items():
-        role = model.roles.get(resp.accountable) if resp.accountable is not None else None
+    for work in raci_work(model):
+        accountable = work.assignment.accountable
+        role = model.roles.get(accountable) if accountable is not None else None
         if role is not None and role.external:
             yield Problem(
-                f"external role {resp.accountable} is Accountable for {resp_id}; make an "
+                f"external role {accountable} is Accountable for {work.name}; make an "
                 "internal role accountable",
-                ("responsibilities", resp_id, "accountable"),
-                (resp_id, str(resp.accountable)),
+                (*work.path, "accountable"),
+                (*work.subjects, str(accountable)),
             )

@@ -8,6 +8,7 @@ from crmorg.findings import Path, Severity
 from crmorg.lint.grants import DeclarationOrder, requirements
 from crmorg.lint.rule import Problem, rule
 from crmorg.lint.wording import listing
+from crmorg.lint.work import raci_work
 from crmorg.model import Model
 from crmorg.permissions.effective import Permission
 from crmorg.permissions.fields import FIELD_ACTIONS
@@ -22,7 +23,8 @@ def excess_privilege(model: Model) -> Iterator[Problem]:
     A grant a role writes (wildcards expanded) on a resource marked `sensitive` must
     be required, at that scope or wider, by a responsibility the role *has*
     (Accountable or Responsible), or by one that a role inheriting it has, since
-    inherited grants serve the heirs. One finding per role and resource, naming both;
+    inherited grants serve the heirs; a process step the role has counts as a
+    responsibility. One finding per role and resource, naming both;
     it lists the actions nobody requires and the scopes wider than required, and
     points at the first such grant.
 
@@ -109,7 +111,8 @@ def _needs(model: Model) -> dict[str, dict[Permission, int]]:
     or those of a role inheriting it (inherited grants serve the heirs)."""
     catalog, lineage = model.access.catalog, model.org.lineage
     needs: dict[str, dict[Permission, int]] = {}
-    for resp in model.responsibilities.values():
+    for work in raci_work(model):
+        resp = work.assignment
         required = requirements(resp.requires, catalog)
         for role_id in owners(resp):
             if role_id not in model.roles:

@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 from crmorg.findings import Severity
 from crmorg.lint.rule import Problem, rule
+from crmorg.lint.work import raci_work
 from crmorg.model import Model
 
 
 @rule("raci-no-accountable", "CRM201", "raci", Severity.ERROR)
 def raci_no_accountable(model: Model) -> Iterator[Problem]:
-    """A responsibility names no Accountable role, so nobody answers for it.
+    """A responsibility or process step names no Accountable role, so nobody answers for it.
 
     Fails:
     ```yaml
@@ -21,12 +22,11 @@ def raci_no_accountable(model: Model) -> Iterator[Problem]:
     ```
     Fix: name exactly one role: `accountable: customer_service_manager`.
     """
-    for resp_id, resp in model.responsibilities.items():
-        if resp.accountable is None:
+    for work in raci_work(model):
+        if work.assignment.accountable is None:
             yield Problem(
-                f"responsibility {resp_id} has no Accountable role; name one with "
-                "`accountable: ROLE`",
-                ("responsibilities", resp_id),
-                (resp_id,),
+                f"{work.title} has no Accountable role; name one with `accountable: ROLE`",
+                work.path,
+                work.subjects,
                 at_key=True,
             )

@@ -6,12 +6,13 @@ from collections.abc import Iterator
 
 from crmorg.findings import Severity
 from crmorg.lint.rule import Problem, rule
+from crmorg.lint.work import raci_work
 from crmorg.model import Model
 
 
 @rule("raci-no-responsible", "CRM202", "raci", Severity.ERROR)
 def raci_no_responsible(model: Model) -> Iterator[Problem]:
-    """A responsibility names no Responsible role, so nobody does the work.
+    """A responsibility or process step names no Responsible role, so nobody does the work.
 
     A missing or empty `responsible` list is reported.
 
@@ -25,12 +26,12 @@ def raci_no_responsible(model: Model) -> Iterator[Problem]:
     Fix: list the roles that do the work: `responsible: [service_agent]` (the
     Accountable role may be one of them).
     """
-    for resp_id, resp in model.responsibilities.items():
-        if not resp.responsible:
+    for work in raci_work(model):
+        if not work.assignment.responsible:
             yield Problem(
-                f"responsibility {resp_id} has no Responsible role; list who does the work "
+                f"{work.title} has no Responsible role; list who does the work "
                 "with `responsible: [ROLE, ...]`",
-                ("responsibilities", resp_id),
-                (resp_id,),
+                work.path,
+                work.subjects,
                 at_key=True,
             )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from crmorg.findings import Severity
 from crmorg.lint.rule import Problem, rule
+from crmorg.lint.work import raci_work
 from crmorg.model import Model
 from crmorg.roles.raci import parts
 
@@ -16,7 +17,7 @@ are judged against it."""
 
 @rule("raci-role-overlap", "CRM105", "raci", Severity.WARNING)
 def raci_role_overlap(model: Model) -> Iterator[Problem]:
-    """One role plays more than one RACI part in one responsibility.
+    """One role plays more than one RACI part in one responsibility or process step.
 
     A role may be Accountable and Responsible at once (it does the work it answers
     for), but it is only one of Responsible, Consulted and Informed, and it is neither
@@ -34,8 +35,8 @@ def raci_role_overlap(model: Model) -> Iterator[Problem]:
     ```
     Fix: keep the strongest part only (`responsible: [sales_rep]`; drop the others).
     """
-    for resp_id, resp in model.responsibilities.items():
-        roles_in = parts(resp)
+    for work in raci_work(model):
+        roles_in = parts(work.assignment)
         places: dict[str, list[tuple[str, int]]] = {}  # role -> (letter, first index)
         for letter in _FIELDS:
             for index, role_id in enumerate(roles_in[letter]):
@@ -52,10 +53,10 @@ def raci_role_overlap(model: Model) -> Iterator[Problem]:
             letter, position = found[clash - 1]
             named = " and ".join(_FIELDS[part].capitalize() for part in letters)
             yield Problem(
-                f"role {role_id} is {named} for responsibility {resp_id}; give it one part "
+                f"role {role_id} is {named} for {work.title}; give it one part "
                 "(Accountable and Responsible together is fine)",
-                ("responsibilities", resp_id, _FIELDS[letter], position),
-                (resp_id, role_id),
+                (*work.path, _FIELDS[letter], position),
+                (*work.subjects, role_id),
             )
 
 

@@ -8,6 +8,7 @@ from crmorg.findings import Severity
 from crmorg.lint.grants import DeclarationOrder, requirements
 from crmorg.lint.rule import Problem, rule
 from crmorg.lint.wording import listing, permission_text
+from crmorg.lint.work import raci_work
 from crmorg.model import Model
 from crmorg.permissions.effective import Permission
 from crmorg.roles.scopes import Scope, includes
@@ -15,11 +16,12 @@ from crmorg.roles.scopes import Scope, includes
 
 @rule("responsible-lacks-permission", "CRM203", "raci", Severity.ERROR)
 def responsible_lacks_permission(model: Model) -> Iterator[Problem]:
-    """A Responsible role's effective grants do not cover what its responsibility `requires`.
+    """A Responsible role's effective grants do not cover what its work `requires`.
 
     Each (resource, action) of `requires` (wildcards expanded) must be granted to
-    every Responsible role, through its own grants or inherited ones, at the required
-    scope or wider. One finding per role and responsibility says exactly which
+    every Responsible role of a responsibility or process step, through its own grants
+    or inherited ones, at the required scope or wider. One finding per role and
+    responsibility (or step) says exactly which
     (resource, action, scope) is missing and what the role has instead; it points at
     the role in the `responsible` list. The Accountable role needs no grants.
 
@@ -39,7 +41,8 @@ def responsible_lacks_permission(model: Model) -> Iterator[Problem]:
     access = model.access
     grants = access.role_grants
     in_order = DeclarationOrder(access.catalog).sort
-    for resp_id, resp in model.responsibilities.items():
+    for work in raci_work(model):
+        resp = work.assignment
         needed = requirements(resp.requires, access.catalog)
         if not needed:
             continue
@@ -61,9 +64,9 @@ def responsible_lacks_permission(model: Model) -> Iterator[Problem]:
             if not missing:
                 continue
             yield Problem(
-                f"role {role_id} is Responsible for {resp_id} but lacks "
+                f"role {role_id} is Responsible for {work.name} but lacks "
                 f"{listing(parts, 10)}; grant {'it' if len(parts) == 1 else 'them'} to "
                 f"{role_id} or a role it inherits, or require less",
-                ("responsibilities", resp_id, "responsible", index),
-                (resp_id, role_id, *dict.fromkeys(p[0] for p in missing)),
+                (*work.path, "responsible", index),
+                (*work.subjects, role_id, *dict.fromkeys(p[0] for p in missing)),
             )
