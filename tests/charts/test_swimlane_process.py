@@ -18,7 +18,7 @@ FIXTURE = REPO / "tests" / "docs" / "fixtures" / "processes" / "processes.yaml"
 
 @pytest.fixture(scope="module")
 def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The reference model with the fixture's processes added."""
+    """The reference model with the fixture's processes instead of its own (stable cases)."""
     target = tmp_path_factory.mktemp("swimlane") / "reference"
     shutil.copytree(REPO / "examples" / "reference", target)
     shutil.copy(FIXTURE, target / "processes.yaml")
