@@ -8,8 +8,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crmorg.api import load_partial
+from crmorg.api import load, load_partial
+from crmorg.document import Document
+from crmorg.lint.config import LintConfig
+from crmorg.lint.engine import run
+from crmorg.lint.rule import Rule
+from crmorg.lint.rules.process_handoff_uninformed import process_handoff_uninformed
+from crmorg.lint.rules.process_no_end import process_no_end
+from crmorg.lint.rules.process_unknown_step import process_unknown_step
+from crmorg.lint.rules.process_unreachable_step import process_unreachable_step
+from crmorg.model import Model
 from crmorg.permissions.decisions import UnknownIdError
+from crmorg.roles.models import Role
 from crmorg.roles.processes import (
     Process,
     ProcessStep,
@@ -171,3 +181,88 @@ def test_the_helpers_agree_with_a_plain_walk(process: Process) -> None:
     assert set(back_edges(process)) == {
         (a, b) for a in ids for b in graph[a] if ids.index(b) <= ids.index(a)
     }
+
+
+_ROLES = st.sampled_from(["a", "b", "c"])
+
+
+@st.composite
+def _staffed(draw: st.DrawFn) -> Process:
+    count = draw(st.integers(1, 5))
+    steps = []
+    for index in range(count):
+        steps.append(
+            ProcessStep(
+                id=f"s{index}",
+                next=draw(st.none() | st.lists(_IDS, max_size=3)),
+                accountable=draw(st.none() | _ROLES),
+                responsible=draw(st.lists(_ROLES, max_size=2)),
+                informed=draw(st.lists(_ROLES, max_size=2)),
+            )
+        )
+    return Process(steps=steps)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_staffed())
+def test_the_flow_rules_agree_with_a_plain_recomputation(process: Process) -> None:
+
+    model = Model(Document(roles={r: Role() for r in "abc"}, processes={"p": process}))
+    ids = [s.id for s in process.steps]
+    graph = {
+        part.id: (ids[i + 1 : i + 2] if part.next is None else [n for n in part.next if n in ids])
+        for i, part in enumerate(process.steps)
+    }
+    seen, frontier = {ids[0]}, [ids[0]]
+    while frontier:
+        for target in graph[frontier.pop()]:
+            if target not in seen:
+                seen.add(target)
+                frontier.append(target)
+
+    def subjects(rule: Rule) -> set[tuple[str, ...]]:
+        return {p.subjects for p in rule.check(model)}
+
+    assert subjects(process_unreachable_step) == {("p", s) for s in ids if s not in seen}
+    assert subjects(process_no_end) == ({("p",)} if all(graph[s] for s in seen) else set())
+    unknown = {("p", s.id, n) for s in process.steps for n in s.next or () if n not in ids}
+    assert subjects(process_unknown_step) == unknown
+    by_id = {s.id: s for s in process.steps}
+    handoffs = set()
+    for source in ids:
+        for target in graph[source]:
+            before = by_id[source]
+            told = {*before.responsible, *before.informed, before.accountable}
+            handoffs |= {
+                ("p", source, target, r)
+                for r in by_id[target].responsible
+                if source != target and r not in told
+            }
+    assert subjects(process_handoff_uninformed) == handoffs
+
+
+def test_the_reference_model_holds_the_seed_processes_and_they_are_clean() -> None:
+
+    model = load(Path(__file__).parents[2] / "examples" / "reference")
+    assert set(model.processes) == {
+        "feedback_handling",
+        "problem_resolution",
+        "monthly_reporting",
+        "cross_department_communication",
+    }
+    for process in model.processes.values():
+        assert isinstance(process.name, dict) and set(process.name) == {"en", "zh"}
+        for part in process.steps:
+            assert isinstance(part.name, dict) and set(part.name) == {"en", "zh"}
+    report = run(model, LintConfig(select=frozenset({"raci"})))
+    assert [f for f in report.findings if f.severity.value != "info"] == []
+    feedback = model.process("feedback_handling")
+    assert [s.id for s in feedback.steps][:6] == [
+        "collect",
+        "classify",
+        "route",
+        "resolve",
+        "reply",
+        "follow_up",
+    ]
+    assert back_edges(feedback) == (("follow_up", "resolve"),)

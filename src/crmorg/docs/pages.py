@@ -31,7 +31,8 @@ from crmorg.docs.matrices import (
     role_resource_cell,
 )
 from crmorg.docs.permissions_text import describe_actions
-from crmorg.docs.process_links import department_processes, role_steps
+from crmorg.docs.process_links import department_processes
+from crmorg.docs.process_rows import process_views, role_steps
 from crmorg.findings import Finding
 from crmorg.model import Model
 from crmorg.permissions.models import (
@@ -465,12 +466,12 @@ def role_pages(ctx: SiteContext) -> Iterator[Page]:
                     ctx.index.raci_of_role.get(role_id, ()), key=lambda item: _raci_rank(item[1])
                 )
             ],
+            steps=role_steps(ctx, role_id),
             permissions=role_permissions(ctx, role_id),
             fields=role_fields(ctx, role_id),
             sharing=role_sharing(model, role_id),
             kpis=[kpi_row(ctx, k) for k in ctx.index.kpis_owned_by.get(role_id, ())],
             findings=finding_rows(ctx, findings_about(ctx, role_id)),
-            process_steps=role_steps(ctx, role_id),
         )
 
 
@@ -545,6 +546,7 @@ def raci_page(ctx: SiteContext) -> Iterator[Page]:
         responsibilities=list(model.responsibilities.items()),
         responsibilities_by_id=model.responsibilities,
         requirements={r: requirement_lines(ctx, r) for r in model.responsibilities},
+        processes=process_views(ctx),
     )
 
 

@@ -53,6 +53,10 @@ def hidden_characters(model: Model) -> Iterator[Problem]:
                     yield _problem((section, entity_id, field), field, found, (entity_id,), None)
     for index, constraint in enumerate(model.document.constraints):
         yield from _text_problems(("constraints", index), constraint, ())
+    for process_id, process in model.processes.items():  # a step's name and description
+        for index, part in enumerate(process.steps):
+            where = ("processes", process_id, "steps", index)
+            yield from _text_problems(where, part, (process_id, part.id))
 
 
 def _any_hidden(entities: Iterable[Any]) -> bool:
