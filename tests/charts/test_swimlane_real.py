@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
+from crmorg.api import load
 from crmorg.charts.swimlane import Swimlane
 from crmorg.charts.swimlane_layout import box_lines
+from crmorg.charts.swimlane_process import LANE_MODES, process_swimlane
 from crmorg.charts.swimlane_text import render_swimlane_dot, render_swimlane_mermaid
 
 from .conftest import GOLDEN_DIR
@@ -67,3 +70,22 @@ def test_dot_renders_lanes_as_clusters_and_labels_as_written(
         lane.id: squash(lane.label) for lane in chart.lanes
     }
     assert not list(root.iter(f"{SVG}script"))
+
+
+def test_every_reference_process_renders_in_mermaid_and_graphviz(
+    mermaid_js: None, graphviz: None
+) -> None:
+    model = load(Path(__file__).resolve().parents[2] / "examples" / "reference")
+    assert len(model.processes) >= 4
+    charts = [
+        process_swimlane(model, process_id, lanes, lang)
+        for process_id in model.processes
+        for lanes in LANE_MODES
+        for lang in ("en", "zh")
+    ]
+    results = mermaid_check([render_swimlane_mermaid(chart) for chart in charts])
+    for chart, result in zip(charts, results, strict=True):
+        assert result.error is None, (chart.title, result.error)
+        assert {k: squash(v) for k, v in result.labels.items()} == expected(chart)
+        svg = dot_to_svg(render_swimlane_dot(chart))
+        assert svg.count('class="cluster"') == len(chart.lanes)
