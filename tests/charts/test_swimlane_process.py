@@ -111,3 +111,26 @@ def test_cli_draws_the_only_process_without_process(
     )
     assert main(["chart", str(tmp_path), "--view", "process", "--format", "dot"]) == 0
     assert 'id="s-a"' in capsys.readouterr().out
+
+
+def test_steps_without_a_responsible_role_or_department_get_a_lane_of_their_own(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "model.yaml").write_text(
+        "organization: {name: T}\nroles:\n  rep: {}\n  boss: {}\n"
+        "processes:\n  p:\n    steps:\n"
+        "      - {id: a, responsible: [rep]}\n"
+        "      - {id: b, accountable: boss}\n"
+        "      - {id: c}\n",
+        encoding="utf-8",
+    )
+    model = load(tmp_path)  # validation would report b and c; the chart still draws
+    by_role = process_swimlane(model, "p")
+    assert [(box.id, box.lane) for box in by_role.boxes] == [
+        ("a", "rep"),
+        ("b", "boss"),
+        ("c", "(unassigned)"),
+    ]
+    assert by_role.lanes[-1].label == "(no Responsible role)"
+    by_department = process_swimlane(model, "p", "department", "zh")
+    assert [lane.label for lane in by_department.lanes] == ["（未归属部门）", "（无执行角色）"]
