@@ -14,8 +14,8 @@ from crmorg.charts.swimlane_layout import box_lines
 from crmorg.charts.swimlane_process import LANE_MODES, process_swimlane
 from crmorg.charts.swimlane_text import render_swimlane_dot, render_swimlane_mermaid
 
-from .conftest import GOLDEN_DIR
-from .renderers import dot_to_svg, mermaid_check
+from .conftest import GOLDEN_DIR, require_renderers
+from .renderers import MermaidResult, dot_to_svg, mermaid_check
 from .swimlane_samples import hostile_swimlane, sample_swimlane
 
 pytestmark = pytest.mark.render
@@ -33,13 +33,37 @@ def expected(chart: Swimlane) -> dict[str, str]:
     return {f"s{i}": squash(" ".join(box_lines(box)[0])) for i, box in enumerate(chart.boxes)}
 
 
-def test_mermaid_parses_and_renders_every_label_as_text(mermaid_js: None) -> None:
-    charts = [sample_swimlane(), hostile_swimlane()]
+REFERENCE = Path(__file__).resolve().parents[2] / "examples" / "reference"
+
+
+def reference_charts() -> list[Swimlane]:
+    """Every reference seed process, lanes per role and per department, en and zh."""
+    model = load(REFERENCE)
+    assert len(model.processes) >= 4
+    return [
+        process_swimlane(model, process_id, lanes, lang)
+        for process_id in model.processes
+        for lanes in LANE_MODES
+        for lang in ("en", "zh")
+    ]
+
+
+@pytest.fixture(scope="module")
+def mermaid_results() -> tuple[list[Swimlane], list[MermaidResult]]:
+    """Every Mermaid text of this module, checked in one Chromium launch."""
+    require_renderers("chromium", "mermaid")
+    charts = [sample_swimlane(), hostile_swimlane(), *reference_charts()]
     texts = [render_swimlane_mermaid(chart) for chart in charts]
     texts.append((GOLDEN_DIR / "swimlane.mmd").read_text(encoding="utf-8"))
-    results = mermaid_check(texts)
-    for chart, result in zip([*charts, sample_swimlane()], results, strict=True):
-        assert result.error is None, result.error
+    return [*charts, sample_swimlane()], mermaid_check(texts)
+
+
+def test_mermaid_parses_and_renders_every_label_as_text(
+    mermaid_results: tuple[list[Swimlane], list[MermaidResult]],
+) -> None:
+    charts, results = mermaid_results
+    for chart, result in zip(charts, results, strict=True):
+        assert result.error is None, (chart.title, result.error)
         shown = {name: squash(text) for name, text in result.labels.items()}
         assert shown == expected(chart)
         # Only Mermaid's own line breaks and wrappers, never user markup.
@@ -72,20 +96,8 @@ def test_dot_renders_lanes_as_clusters_and_labels_as_written(
     assert not list(root.iter(f"{SVG}script"))
 
 
-def test_every_reference_process_renders_in_mermaid_and_graphviz(
-    mermaid_js: None, graphviz: None
-) -> None:
-    model = load(Path(__file__).resolve().parents[2] / "examples" / "reference")
-    assert len(model.processes) >= 4
-    charts = [
-        process_swimlane(model, process_id, lanes, lang)
-        for process_id in model.processes
-        for lanes in LANE_MODES
-        for lang in ("en", "zh")
-    ]
-    results = mermaid_check([render_swimlane_mermaid(chart) for chart in charts])
-    for chart, result in zip(charts, results, strict=True):
-        assert result.error is None, (chart.title, result.error)
-        assert {k: squash(v) for k, v in result.labels.items()} == expected(chart)
+def test_every_reference_process_renders_in_graphviz(graphviz: None) -> None:
+    for chart in reference_charts():
         svg = dot_to_svg(render_swimlane_dot(chart))
         assert svg.count('class="cluster"') == len(chart.lanes)
+        assert svg.count('class="node"') == len(chart.boxes)
