@@ -13,6 +13,9 @@ from .dot import render_dot
 from .html import render_html
 from .mermaid import render_mermaid
 from .svg import render_svg
+from .swimlane import Swimlane
+from .swimlane_svg import render_swimlane_html, render_swimlane_svg
+from .swimlane_text import render_swimlane_dot, render_swimlane_mermaid
 from .tree import (
     NODE_KINDS,
     Chart,
@@ -28,18 +31,25 @@ from .tree import (
 __all__ = [
     "NODE_KINDS",
     "RENDERERS",
+    "SWIMLANE_RENDERERS",
     "Chart",
     "ChartEdge",
     "ChartNode",
     "EdgeStyle",
     "NodeKind",
     "Renderer",
+    "Swimlane",
+    "SwimlaneRenderer",
     "find_node",
     "prune",
     "render_dot",
     "render_html",
     "render_mermaid",
     "render_svg",
+    "render_swimlane_dot",
+    "render_swimlane_html",
+    "render_swimlane_mermaid",
+    "render_swimlane_svg",
     "walk",
 ]
 
@@ -51,4 +61,14 @@ RENDERERS: dict[str, Renderer] = {
     "dot": render_dot,
     "svg": render_svg,
     "html": render_html,
+}
+
+SwimlaneRenderer = Callable[[Swimlane], str]
+"""Turns a swimlane chart into the text of one output format."""
+
+SWIMLANE_RENDERERS: dict[str, SwimlaneRenderer] = {
+    "mermaid": render_swimlane_mermaid,
+    "dot": render_swimlane_dot,
+    "svg": render_swimlane_svg,
+    "html": render_swimlane_html,
 }

@@ -7,7 +7,14 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from crmorg.catalogs import LANGUAGES
-from crmorg.charts import RENDERERS, render_html
+from crmorg.charts import (
+    RENDERERS,
+    SWIMLANE_RENDERERS,
+    render_html,
+    render_swimlane_html,
+    render_swimlane_svg,
+)
+from crmorg.charts.swimlane_process import LANE_MODES, legend, process_swimlane
 from crmorg.charts.views import VIEWS, build_chart
 from crmorg.cli.command import CommandBase, add_format_argument, add_model_argument
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stdout
@@ -15,6 +22,10 @@ from crmorg.cli.ids import require_known
 from crmorg.cli.loading import load_or_report
 from crmorg.model import Model
 from crmorg.output import write_file
+from crmorg.suggestions import did_you_mean
+
+PROCESS_VIEW = "process"
+"""The swimlane view of one process (``--process ID``), beside the org chart views."""
 
 
 def _depth(value: str) -> int:
@@ -43,7 +54,18 @@ class ChartCommand(CommandBase):
         add_model_argument(parser)
         add_format_argument(parser, RENDERERS, "mermaid")
         parser.add_argument(
-            "--view", default="roles", choices=VIEWS, help="what the chart shows (default: roles)"
+            "--view",
+            default="roles",
+            choices=(*VIEWS, PROCESS_VIEW),
+            help="what the chart shows (default: roles); `process`: one process as swimlanes",
+        )
+        parser.add_argument(
+            "--process", metavar="ID", help="with --view process: the process to draw"
+        )
+        parser.add_argument(
+            "--lanes",
+            choices=LANE_MODES,
+            help="with --view process: one lane per role (default) or per department",
         )
         parser.add_argument("--root", metavar="ID", help="draw only the subtree below this id")
         parser.add_argument(
@@ -64,22 +86,10 @@ class ChartCommand(CommandBase):
         model = load_or_report(args.path, out)
         if model is None:
             return EXIT_FINDINGS
-        # A root that the model does not define at all gets a suggestion; the chart
-        # itself decides about the others.
         if args.interactive and args.format != "html":
             raise UsageError("--interactive needs --format html (an HTML page with its script)")
-        kind, roots = ROOTS_BY_VIEW[args.view](model)
-        require_known(args.root, roots, kind)
-        try:
-            chart = build_chart(model, args.view, args.root, args.depth, args.lang)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-        # The HTML page also says which language it is in.
-        text = (
-            render_html(chart, args.lang, interactive=args.interactive)
-            if args.format == "html"
-            else RENDERERS[args.format](chart)
-        )
+        draw = _process_chart if args.view == PROCESS_VIEW else _org_chart
+        text = draw(model, args)
         if args.out:
             target = Path(args.out)
             # A symbolic link is followed, as a shell redirection would: the file it
@@ -88,3 +98,53 @@ class ChartCommand(CommandBase):
         else:
             out.write(text)
         return EXIT_OK
+
+
+def _org_chart(model: Model, args: argparse.Namespace) -> str:
+    for option, value in (("--process", args.process), ("--lanes", args.lanes)):
+        if value is not None:
+            raise UsageError(f"{option} goes with --view process, not --view {args.view}")
+    # A root that the model does not define at all gets a suggestion; the chart
+    # itself decides about the others.
+    kind, roots = ROOTS_BY_VIEW[args.view](model)
+    require_known(args.root, roots, kind)
+    try:
+        chart = build_chart(model, args.view, args.root, args.depth, args.lang)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    # The HTML page also says which language it is in.
+    if args.format == "html":
+        return render_html(chart, args.lang, interactive=args.interactive)
+    return RENDERERS[args.format](chart)
+
+
+def _process_id(model: Model, wanted: str | None) -> str:
+    """The process to draw: the one named, or the model's only one."""
+    known = list(model.processes)
+    listed = ", ".join(known)
+    if wanted is None:
+        if len(known) == 1:
+            return known[0]
+        if not known:
+            raise UsageError("--view process: the model has no processes (a `processes:` section)")
+        raise UsageError(f"--view process needs --process ID; the model's processes: {listed}")
+    if wanted not in model.processes:
+        if not known:
+            raise UsageError(f"no process `{wanted}`: the model has no `processes:` section")
+        hint = did_you_mean(wanted, known)
+        raise UsageError(f"no process `{wanted}` in the model{hint}; its processes: {listed}")
+    return wanted
+
+
+def _process_chart(model: Model, args: argparse.Namespace) -> str:
+    for option, value in (("--root", args.root), ("--depth", args.depth)):
+        if value is not None:
+            raise UsageError(f"{option} does not apply to --view process")
+    process_id = _process_id(model, args.process)
+    chart = process_swimlane(model, process_id, args.lanes or "role", args.lang)
+    words = legend(args.lang)
+    if args.format == "html":
+        return render_swimlane_html(chart, args.lang, words)
+    if args.format == "svg":
+        return render_swimlane_svg(chart, legend=words)
+    return SWIMLANE_RENDERERS[args.format](chart)

@@ -29,7 +29,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("export", "export_command:ExportCommand", "compile the model for authorization engines"),
     ("deploy", "deploy_command:DeployCommand", "apply an exported plan to a CRM system (zoho)"),
     ("import", "import_command:ImportCommand", "read a CRM system's access design into a model"),
-    ("chart", "chart_command:ChartCommand", "draw an org chart (Mermaid, DOT, SVG, HTML)"),
+    (
+        "chart",
+        "chart_command:ChartCommand",
+        "draw an org chart or a process swimlane (Mermaid, DOT, SVG, HTML)",
+    ),
     ("docs", "docs_command:DocsCommand", "write the onboarding handbook (HTML or Markdown)"),
     ("kpi", "kpi_command:KpiCommand", "evaluate the KPIs on metric data: the scorecard"),
     ("rules", "rules_command:RulesCommand", "list the validation rules"),

@@ -128,7 +128,7 @@ _TARGETS: dict[str, tuple[str, str | None]] = {
     "resource": ("permissions", "resource-"),
     "metric": ("kpis", "metric-"),
     "sharing_rule": ("permissions", "sharing-"),
-    "process": ("raci", "process-"),
+    "process": ("processes/{id}", None),
 }
 
 

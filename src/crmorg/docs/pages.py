@@ -33,6 +33,7 @@ from crmorg.docs.matrices import (
     role_resource_cell,
 )
 from crmorg.docs.permissions_text import describe_actions
+from crmorg.docs.process_links import department_processes
 from crmorg.docs.process_rows import process_views, role_steps
 from crmorg.findings import Finding
 from crmorg.model import Model
@@ -205,6 +206,7 @@ def index_page(ctx: SiteContext) -> Iterator[Page]:
         chart_kinds=_chart_kinds(chart),
         full_chart=FULL_CHART if ctx.fmt.name == "html" and full is not None else None,
         departments=_department_rows(model),
+        processes=department_processes(ctx, None),
         summary=ctx.report.summary,
         failed=ctx.report.failed,
         top_findings=finding_rows(
@@ -321,6 +323,7 @@ def department_pages(ctx: SiteContext) -> Iterator[Page]:
             teams=_team_rows(ctx, index.teams_in.get(dept_id, ())),
             responsibilities=list(index.responsibilities_in.get(dept_id, ())),
             kpis=list(index.kpis_in.get(dept_id, ())),
+            processes=department_processes(ctx, dept_id),
             chart=chart,
             chart_links=navigation.chart_links(Links(ctx, stem), chart) if chart else None,
             chart_kinds=_chart_kinds(chart),

@@ -1,5 +1,6 @@
 """What the handbook shows of processes: the steps on a role card, and each process's
-steps with their RACI parts on the RACI page (where ``link.process`` points)."""
+steps with their RACI parts on the RACI page (anchor ``process-<id>``). ``link.process``
+opens a process's own page (:mod:`crmorg.docs.process_pages`)."""
 
 from __future__ import annotations
 

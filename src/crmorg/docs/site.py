@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from crmorg.docs import navigation, pages
+from crmorg.docs import navigation, pages, process_pages
 from crmorg.docs.context import Progress, Section, SiteContext, SiteFormat
 from crmorg.docs.html import HTML
 from crmorg.docs.i18n import LANGUAGES
@@ -72,6 +72,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("search", navigation.search_pages),
     Section("departments", pages.department_pages),
     Section("role_cards", pages.role_pages),
+    Section("processes", process_pages.process_pages),
     Section("charts", pages.chart_files),
 )
 """The sections of the handbook, in navigation order."""
