@@ -20,6 +20,7 @@ from crmorg.diff.results import (
     FindingChanges,
     ModelDiff,
     SubjectDiff,
+    SubjectStatus,
 )
 from crmorg.diff.sharing import sharing_changes
 from crmorg.diff.structure import raci_changes, structural_changes
@@ -116,7 +117,7 @@ def _people(
                             now,
                             (before or (), after or ()),
                             _record(changes, key),
-                        )  # fmt: skip
+                        )
                     )
         gained = tuple(r for r in after or () if r not in (before or ()))
         lost = tuple(r for r in before or () if r not in (after or ()))
@@ -146,7 +147,7 @@ def _record(changes: list[AccessChange], key: field_diff.FieldKey) -> tuple[Caus
     )  # fmt: skip
 
 
-def _status(key: str, before: Mapping[str, object], after: Mapping[str, object]) -> str:
+def _status(key: str, before: Mapping[str, object], after: Mapping[str, object]) -> SubjectStatus:
     if key not in before:
         return "added"
     return "removed" if key not in after else "kept"

@@ -198,8 +198,10 @@ class Widening:
 def _grouped(
     people: tuple[SubjectDiff, ...], wanted: Callable[[AccessChange], bool]
 ) -> list[Widening]:
-    found: dict[tuple[str, ...], tuple[AccessChange, list[str], dict[tuple[str, str], Cause]]] = {}
-    counts: dict[tuple[str, ...], dict[tuple[str, str], int]] = {}
+    found: dict[
+        tuple[str, str, str, str, str], tuple[AccessChange, list[str], dict[tuple[str, str], Cause]]
+    ] = {}
+    counts: dict[tuple[str, str, str, str, str], dict[tuple[str, str], int]] = {}
     for person in people:
         for change in person.changes:
             if not wanted(change):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from crmorg.diff.results import RaciChange, StructuralChange
@@ -91,16 +91,14 @@ def raci_changes(old: Version, new: Version) -> list[RaciChange]:
             continue
         for part, attribute in _PARTS:
             then, now = _members(getattr(was, attribute)), _members(getattr(value, attribute))
-            where: Callable[[Version], str] = lambda side, a=attribute: side.where(  # noqa: E731
-                ("responsibilities", key, a)
-            )
+            path = ("responsibilities", key, attribute)
             found += (
-                RaciChange(key, "joined", part, role, where(new))  # type: ignore[arg-type]
+                RaciChange(key, "joined", part, role, new.where(path))  # type: ignore[arg-type]
                 for role in now
                 if role not in then
             )
             found += (
-                RaciChange(key, "left", part, role, where(old))  # type: ignore[arg-type]
+                RaciChange(key, "left", part, role, old.where(path))  # type: ignore[arg-type]
                 for role in then
                 if role not in now
             )
