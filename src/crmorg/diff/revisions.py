@@ -96,10 +96,10 @@ def _write_tree(spec: str, into: Path) -> None:
     for entry in listing:
         if not entry:
             continue
-        meta, _, name = entry.partition(b"\t")
+        meta, _, raw = entry.partition(b"\t")
         _, kind, sha = meta.decode().split()
         if kind == "blob":
-            entries.append((sha, os.fsdecode(name)))
+            entries.append((sha, os.fsdecode(raw)))
     if not entries:
         return
     batch = _git(["cat-file", "--batch"], stdin="".join(f"{sha}\n" for sha, _ in entries).encode())

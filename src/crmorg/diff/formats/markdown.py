@@ -89,7 +89,7 @@ def _cause(cause: Cause) -> str:
 
 
 def _person(subject: SubjectDiff) -> list[str]:
-    notes = [] if subject.status == "kept" else [subject.status]
+    notes: list[str] = [] if subject.status == "kept" else [subject.status]
     if subject.roles_gained:
         notes.append(f"gained role {', '.join(subject.roles_gained)}")
     if subject.roles_lost:

@@ -47,7 +47,7 @@ def render(diff: ModelDiff, gate: Gate) -> str:
 
 
 def _subject(subject: SubjectDiff) -> list[str]:
-    notes = [subject.status]
+    notes: list[str] = [subject.status]
     if subject.roles_gained:
         notes.append(f"gained role {', '.join(subject.roles_gained)}")
     if subject.roles_lost:
