@@ -57,17 +57,18 @@ def checked_out(spec: str) -> Iterator[tuple[Path, str]]:
     copy's file names stand for). Raises :class:`RevisionError`."""
     revision, _, path = spec.partition(":")
     kind = _kind(spec, revision, path)
+    # By object id from here on: the listing and the reads need no path resolved again.
+    name = _git(["rev-parse", "--verify", spec]).decode().strip()
     with tempfile.TemporaryDirectory(prefix="crmorg-diff-") as tmp:
         root = Path(tmp)
         if kind == "blob":
-            name = PurePosixPath(path).name or "model.yaml"
-            copy = root / name
-            copy.write_bytes(_git(["cat-file", "blob", spec]))
+            copy = root / (PurePosixPath(path).name or "model.yaml")
+            copy.write_bytes(_git(["cat-file", "blob", name]))
             yield copy, spec
             return
         copy = root / "model"
         copy.mkdir()
-        _write_tree(spec, copy)
+        _write_tree(name, copy)
         yield copy, spec.rstrip("/")
 
 
@@ -91,7 +92,8 @@ def _kind(spec: str, revision: str, path: str) -> str:
 
 def _write_tree(spec: str, into: Path) -> None:
     """Every file of the tree ``spec`` written under ``into``, with one ``cat-file --batch``."""
-    listing = _git(["ls-tree", "-r", "-z", spec]).split(b"\0")
+    # --full-tree: run from a subdirectory, ls-tree would list only what lies below it.
+    listing = _git(["ls-tree", "-r", "-z", "--full-tree", spec]).split(b"\0")
     entries: list[tuple[str, str]] = []
     for entry in listing:
         if not entry:
