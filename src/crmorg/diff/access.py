@@ -11,6 +11,7 @@ effective-grant tables of the side that holds it (NEW for gains, OLD for losses)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
@@ -20,15 +21,17 @@ from crmorg.permissions.index import FIELD, FIELD_WIDTH
 from crmorg.roles.scopes import COVERED, Scope, maximal
 
 Permission = tuple[str, str]
+_LABEL = {scope: scope.label for scope in Scope}
 NONE = COVERED[Scope.NONE]
 """The field of a permission not held: scope ``none`` only."""
 
 
+@functools.cache
 def scope_names(covered: int) -> tuple[str, ...]:
     """The maximal scopes of a down-set, by name; ``()`` for none."""
     if covered == NONE:
         return ()
-    return tuple(scope.label for scope in maximal(covered))
+    return tuple(_LABEL[scope] for scope in maximal(covered))
 
 
 def change_kind(old: int, new: int) -> ChangeKind:
@@ -65,6 +68,7 @@ class SideAccess:
             self.nothing |= NONE << shift
         self.roles = model.roles
         self.people = model.people
+        self.causes: RoleCauses  # set by :func:`pair`, once both sides exist
 
     def role_row(self, role: str) -> int | None:
         return self.index.rows[role] if role in self.roles else None
@@ -89,6 +93,12 @@ class SideAccess:
             return NONE
         shift = self.shift.get(permission)
         return NONE if shift is None else row >> shift & FIELD
+
+
+def pair(old: SideAccess, new: SideAccess) -> None:
+    """Give each side the causes finder that compares it with the other."""
+    old.causes = RoleCauses(old, new)
+    new.causes = RoleCauses(new, old)
 
 
 def changed_fields(
@@ -121,50 +131,55 @@ class RoleCauses:
     def __init__(self, side: SideAccess, other: SideAccess) -> None:
         self.side = side
         self.other = other
+        self._written: dict[tuple[str, Permission], tuple[tuple[int, Cause], ...]] = {}
+        self._found: dict[tuple[str, Permission, int], tuple[Cause, ...]] = {}
 
     def causes(self, role: str, permission: Permission, bits: int) -> tuple[Cause, ...]:
         """The grants (own, inherited, baseline) of ``role`` that give the scopes in ``bits``."""
+        key = (role, permission, bits)
+        found = self._found.get(key)
+        if found is None:
+            written = self._written.get(key[:2])
+            if written is None:
+                written = self._written[(role, permission)] = self._all(role, permission)
+            found = self._found[key] = tuple(cause for mask, cause in written if mask & bits)
+        return found
+
+    def _all(self, role: str, permission: Permission) -> tuple[tuple[int, Cause], ...]:
+        """Each maximal grant of the permission on ``role``: (its scopes, its cause)."""
         side = self.side
         grant = side.access.role_grants.get(role, {}).get(permission)
         if grant is None:
             return ()
         where = side.version.where
-        found: list[Cause] = []
+        found: list[tuple[int, Cause]] = []
         resource, action = permission
         for member in grant.members:
-            if not COVERED[member.scope] & bits:
-                continue
             source = member.source
-            scope = member.scope.label
+            scope = _LABEL[member.scope]
+            mask = COVERED[member.scope]
             if source.baseline:
-                found.append(
-                    Cause(
-                        "baseline",
-                        side.side,
-                        f"baseline {source.action_key}: {scope} of {resource}, given to "
-                        f"every role with a grant of {action}",
-                        where(source.path),
-                        role,
-                    )
+                text = (
+                    f"baseline {source.action_key}: {scope} of {resource}, given to "
+                    f"every role with a grant of {action}"
                 )
+                same = self.other.access.baselines.get(permission)
+                if same is not None and same.scope == member.scope:
+                    holds = "now holds" if side.side == "new" else "no longer holds"
+                    text += f" (unchanged: {role} {holds} a grant of {action} on {resource})"
+                found.append((mask, Cause("baseline", side.side, text, where(source.path), role)))
                 continue
             written = f"grant {source.resource_key}.{source.action_key}: {scope} on {source.role}"
             if len(member.via) > 1:
                 path = " -> ".join(member.via)
                 lineage = self.other.version.model.org.lineage.get(role, frozenset())
                 if source.role not in lineage:
-                    found.append(
-                        Cause(
-                            "inheritance",
-                            side.side,
-                            f"{role} inherits {path} ({written})",
-                            where(("roles", role, "inherits")),
-                            role,
-                        )
-                    )
+                    text = f"{role} inherits {path} ({written})"
+                    location = where(("roles", role, "inherits"))
+                    found.append((mask, Cause("inheritance", side.side, text, location, role)))
                     continue
                 written += f", inherited {path}"
-            found.append(Cause("grant", side.side, written, where(source.path), role))
+            found.append((mask, Cause("grant", side.side, written, where(source.path), role)))
         return tuple(found)
 
 
@@ -172,7 +187,7 @@ def role_changes(
     old: SideAccess, new: SideAccess
 ) -> tuple[dict[str, tuple[AccessChange, ...]], dict[tuple[str, Permission], AccessChange]]:
     """Each role's scope changes, and the same by (role, permission)."""
-    gains, losses = RoleCauses(new, old), RoleCauses(old, new)
+    gains, losses = new.causes, old.causes
     per_role: dict[str, tuple[AccessChange, ...]] = {}
     by_key: dict[tuple[str, Permission], AccessChange] = {}
     for role in _union(old.roles, new.roles):
@@ -228,9 +243,7 @@ def person_scope_changes(
                 if role not in other_roles:
                     verb = "gained" if side is new else "lost"
                     causes.append(Cause("membership", side.side, f"{verb} role {role}", "", role))
-                    causes += RoleCauses(side, old if side is new else new).causes(
-                        role, permission, bits
-                    )
+                    causes += side.causes.causes(role, permission, bits)
                 else:
                     found = by_role.get((role, permission))
                     if found is not None:
@@ -258,13 +271,18 @@ def with_membership_lines(
         "old": old.where(("people", person, "roles")) if person in old.model.people else "",
     }
     result = []
+    located: dict[Cause, Cause] = {}
     for change in changes:
         if any(c.kind == "membership" for c in change.causes):
-            causes = tuple(
-                replace(c, where=lines[c.side]) if c.kind == "membership" else c
-                for c in change.causes
-            )
-            change = replace(change, causes=causes)
+            causes = []
+            for cause in change.causes:
+                if cause.kind == "membership":
+                    found = located.get(cause)
+                    if found is None:
+                        found = located[cause] = replace(cause, where=lines[cause.side])
+                    cause = found
+                causes.append(cause)
+            change = replace(change, causes=tuple(causes))
         result.append(change)
     return tuple(result)
 

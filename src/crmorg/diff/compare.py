@@ -9,6 +9,7 @@ from crmorg.diff import fields as field_diff
 from crmorg.diff.access import (
     Permission,
     SideAccess,
+    pair,
     person_groups,
     person_scope_changes,
     role_changes,
@@ -35,6 +36,7 @@ def diff(old: Model | Version, new: Model | Version, *, findings: bool = True) -
     before = old if isinstance(old, Version) else version_of(old)
     after = new if isinstance(new, Version) else version_of(new)
     old_access, new_access = SideAccess(before, "old"), SideAccess(after, "new")
+    pair(old_access, new_access)
     roles, people = access_changes(old_access, new_access)
     return ModelDiff(
         before.label,
