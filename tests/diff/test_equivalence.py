@@ -70,3 +70,13 @@ def _gains(key: tuple[str, ...], then: tuple[str, ...], now: tuple[str, ...]) ->
     if key[0] == "sharing":
         return bool(now)
     return any(not any(includes(Scope.parse(o), Scope.parse(n)) for o in then) for n in now)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document_pairs())
+def test_one_role_grant_equals_the_full_table(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """The diff asks each role's grant of one permission before any table is built."""
+    fresh, table = load_document(pair[1]), load_document(pair[1])
+    for role, grants in table.access.role_grants.items():
+        for permission in table.access.catalog.permissions():
+            assert fresh.access.role_grant(role, permission) == grants.get(permission)

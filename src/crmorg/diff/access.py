@@ -148,7 +148,7 @@ class RoleCauses:
     def _all(self, role: str, permission: Permission) -> tuple[tuple[int, Cause], ...]:
         """Each maximal grant of the permission on ``role``: (its scopes, its cause)."""
         side = self.side
-        grant = side.access.role_grants.get(role, {}).get(permission)
+        grant = side.access.role_grant(role, permission)
         if grant is None:
             return ()
         where = side.version.where
