@@ -295,13 +295,13 @@ def person_groups(
     Role lists are compared as sets, as the index joins them; the tuple kept is sorted.
     """
     groups: dict[tuple[tuple[str, ...] | None, tuple[str, ...] | None], list[str]] = {}
-    keys: dict[frozenset[str], tuple[str, ...]] = {}
+    keys: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def key_of(roles: list[str]) -> tuple[str, ...]:
-        members = frozenset(roles)
-        found = keys.get(members)
+        written = tuple(roles)
+        found = keys.get(written)
         if found is None:
-            found = keys[members] = tuple(sorted(members))
+            found = keys[written] = tuple(sorted(set(written)))
         return found
 
     before_people, after_people = old.people, new.people
