@@ -9,7 +9,15 @@ from pathlib import Path
 
 from crmorg.api import load_partial
 from crmorg.cli.command import CommandBase
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, stderr, stdout
+from crmorg.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    kept_until_exit,
+    stderr,
+    stdout,
+)
 from crmorg.cli.loading import render_load_failure
 from crmorg.diff.compare import diff
 from crmorg.diff.formats import RENDERERS
@@ -79,6 +87,9 @@ class DiffCommand(CommandBase):
                     return EXIT_USAGE
                 sides.append(version)
             result = diff(sides[0], sides[1], findings=not args.no_findings)
+        kept = kept_until_exit()
+        if kept is not None:  # a large model is not freed object by object at exit
+            kept += (sides, result)
         gate = Gate(args.max_gains, new_errors=not args.allow_new_errors)
         stdout().write(RENDERERS[args.format](result, gate))
         return EXIT_FINDINGS if gate.reasons(result) else EXIT_OK

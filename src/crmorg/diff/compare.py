@@ -27,6 +27,7 @@ from crmorg.diff.sharing import sharing_changes
 from crmorg.diff.structure import raci_changes, structural_changes
 from crmorg.diff.version import Version, version_of
 from crmorg.findings import Finding
+from crmorg.gcpause import paused_gc
 from crmorg.model import Model
 
 
@@ -35,18 +36,19 @@ def diff(old: Model | Version, new: Model | Version, *, findings: bool = True) -
     their findings too."""
     before = old if isinstance(old, Version) else version_of(old)
     after = new if isinstance(new, Version) else version_of(new)
-    old_access, new_access = SideAccess(before, "old"), SideAccess(after, "new")
-    pair(old_access, new_access)
-    roles, people = access_changes(old_access, new_access)
-    return ModelDiff(
-        before.label,
-        after.label,
-        roles,
-        people,
-        tuple(raci_changes(before, after)),
-        tuple(structural_changes(before, after)),
-        finding_changes(before, after) if findings else None,
-    )
+    with paused_gc():  # hundreds of thousands of small results, no cycles (crmorg.gcpause)
+        old_access, new_access = SideAccess(before, "old"), SideAccess(after, "new")
+        pair(old_access, new_access)
+        roles, people = access_changes(old_access, new_access)
+        return ModelDiff(
+            before.label,
+            after.label,
+            roles,
+            people,
+            tuple(raci_changes(before, after)),
+            tuple(structural_changes(before, after)),
+            finding_changes(before, after) if findings else None,
+        )
 
 
 def access_changes(
