@@ -173,3 +173,14 @@ def test_malformed_yaml_on_one_side(
     assert "crmorg diff: HEAD:broken cannot be read" in err
     assert re.search(r"HEAD:broken/teams\.yaml:\d+:\d+: error", err), err
     assert "Traceback" not in err
+
+
+def test_output_is_the_same_every_run(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing of the temporary copy of a revision shows, in any format."""
+    monkeypatch.chdir(repo)
+    for form in ("text", "json", "markdown"):
+        first = run(capsys, "main:model", "model", "--no-findings", "--format", form)
+        again = run(capsys, "main:model", "model", "--no-findings", "--format", form)
+        assert first == again and "crmorg-diff-" not in first[1]
