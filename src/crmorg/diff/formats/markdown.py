@@ -15,8 +15,12 @@ from crmorg.diff.gate import Gate, summary_line
 from crmorg.diff.results import Cause, ModelDiff, SubjectDiff, Widening
 from crmorg.markdown_text import md_escape
 
-LISTED = 100
+LISTED = 60
 """Entries shown per collapsed list."""
+CHANGES = 8
+"""Changes shown per person or role."""
+BUDGET = 7_000
+"""Characters per collapsed list: seven lists and two tables stay under GitHub's 65,536."""
 WIDENINGS = 15
 _T = TypeVar("_T")
 
@@ -96,9 +100,11 @@ def _person(subject: SubjectDiff) -> list[str]:
         notes.append(f"lost role {', '.join(subject.roles_lost)}")
     head = f"- **{md_escape(subject.id)}**" + (f" ({md_escape('; '.join(notes))})" if notes else "")
     lines = [head]
-    for change in subject.changes:
+    for change in subject.changes[:CHANGES]:
         causes = "; ".join(_cause(c) for c in change.causes[:3])
         lines.append(f"  - {md_escape(change_words(change))}" + (f": {causes}" if causes else ""))
+    if len(subject.changes) > CHANGES:
+        lines.append(f"  - … and {len(subject.changes) - CHANGES} more")
     return lines
 
 
@@ -106,8 +112,14 @@ def _details(title: str, entries: Sequence[_T], lines: Callable[[_T], Iterable[s
     if not entries:
         return []
     out = ["<details>", f"<summary>{md_escape(title)} ({len(entries)})</summary>", ""]
+    size = shown = 0
     for entry in entries[:LISTED]:
-        out += lines(entry)
-    if len(entries) > LISTED:
-        out.append(f"- … and {len(entries) - LISTED} more (`crmorg diff --format json` lists all)")
+        written = list(lines(entry))
+        size += sum(len(line) + 1 for line in written)
+        if size > BUDGET and shown:
+            break
+        out += written
+        shown += 1
+    if len(entries) > shown:
+        out.append(f"- … and {len(entries) - shown} more (`crmorg diff --format json` lists all)")
     return [*out, "", "</details>", ""]
