@@ -21,10 +21,10 @@ from crmorg.permissions.index import FIELD, FIELD_WIDTH
 from crmorg.roles.scopes import COVERED, Scope, maximal
 
 Permission = tuple[str, str]
-_TABLE_AFTER = 2_000
-"""Grants looked up one by one before every role's table is built instead: one lookup
-costs about what the table costs per role and permission, and a change that touches
-most roles asks about most of them."""
+_TABLE_PER_ROLE = 2
+"""Grants looked up one by one, per role of the model, before every role's table is
+built instead: a lookup costs about half what the table costs per role (measured with
+benchmarks/bench_diff.py), and a change that touches most roles asks about most of them."""
 _LABEL = {scope: scope.label for scope in Scope}
 NONE = COVERED[Scope.NONE]
 """The field of a permission not held: scope ``none`` only."""
@@ -138,6 +138,7 @@ class RoleCauses:
         self._written: dict[tuple[str, Permission], tuple[tuple[int, Cause], ...]] = {}
         self._found: dict[tuple[str, Permission, int], tuple[Cause, ...]] = {}
         self._asked = 0
+        self._table_after = _TABLE_PER_ROLE * len(side.roles) + 100
 
     def causes(self, role: str, permission: Permission, bits: int) -> tuple[Cause, ...]:
         """The grants (own, inherited, baseline) of ``role`` that give the scopes in ``bits``."""
@@ -154,7 +155,7 @@ class RoleCauses:
         """Each maximal grant of the permission on ``role``: (its scopes, its cause)."""
         side = self.side
         self._asked += 1
-        if self._asked == _TABLE_AFTER:
+        if self._asked == self._table_after:
             side.access.role_grants  # noqa: B018 (built once; role_grant then reads it)
         grant = side.access.role_grant(role, permission)
         if grant is None:
