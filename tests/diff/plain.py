@@ -114,6 +114,51 @@ def sharing_access(doc: dict[str, Any], model: Model, person: str) -> Access:
     return found
 
 
+def _manager(doc: dict[str, Any], person: str) -> str | None:
+    manager = doc["people"][person].get("reports_to")
+    return manager if manager in doc["people"] and manager != person else None
+
+
+def reports(doc: dict[str, Any], person: str) -> set[str]:
+    """The people whose chain of managers, walked up from their own, reaches ``person``."""
+    found = set()
+    for other in doc["people"]:
+        seen: set[str] = set()
+        current = _manager(doc, other)
+        while current is not None and current not in seen:
+            if current == person:
+                found.add(other)
+                break
+            seen.add(current)
+            current = _manager(doc, current)
+    return found
+
+
+def reach_permissions(model: Model, person: str) -> set[tuple[str, str]]:
+    """What the person may do at ``subordinates`` but not across the organization."""
+    return {
+        (resource, action)
+        for resource, actions in model.catalog.applicable.items()
+        for action in actions
+        if model.allows(person, action, resource, "subordinates")
+        and not model.allows(person, action, resource, "organization")
+    }
+
+
+def reach_changes(
+    old: tuple[dict[str, Any], Model], new: tuple[dict[str, Any], Model], person: str
+) -> dict[tuple[str, ...], tuple[Any, Any]]:
+    (old_doc, old_model), (new_doc, new_model) = old, new
+    then, now = reports(old_doc, person), reports(new_doc, person)
+    if then == now:
+        return {}
+    keys = (reach_permissions(old_model, person) if then - now else set()) | (
+        reach_permissions(new_model, person) if now - then else set()
+    )
+    values = ((f"{len(then)} reports",), (f"{len(now)} reports",))
+    return {("reach", resource, action): values for resource, action in keys}
+
+
 def expected_changes(
     old: tuple[dict[str, Any], Model], new: tuple[dict[str, Any], Model]
 ) -> tuple[dict[str, Access], dict[str, Access]]:
@@ -145,6 +190,8 @@ def expected_changes(
         )
         for person in {*old_model.people, *new_model.people}
     }
+    for person in set(old_model.people) & set(new_model.people):
+        people[person].update(reach_changes(old, new, person))
     return (
         {k: v for k, v in roles.items() if v},
         {k: v for k, v in people.items() if v},

@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from tests.diff.mutations import document_pairs
-from tests.diff.plain import expected_changes
+from tests.diff.plain import expected_changes, reach_permissions, reports
 from tests.export.strategies import load_document
 
 import crmorg
@@ -22,6 +22,8 @@ def _reported(subjects: tuple[SubjectDiff, ...]) -> dict[str, dict[tuple[str, ..
                 key: tuple[str, ...] = ("scope", change.resource, change.action)
             elif change.aspect == "field":
                 key = ("field", change.resource, change.field or "")
+            elif change.aspect == "reach":
+                key = ("reach", change.resource, change.action)
             else:
                 key = ("sharing", change.resource, change.action, change.rule or "")
             values = (tuple(sorted(change.old)), tuple(sorted(change.new)))
@@ -54,10 +56,23 @@ def test_diff_equals_plain_recomputation(pair: tuple[dict[str, Any], dict[str, A
     gaining = {
         person
         for person, changes in people.items()
-        if any(_gains(key, then, now) for key, (then, now) in changes.items())
+        if any(
+            _reach_gains(new_doc, new, old_doc, person, key)
+            if key[0] == "reach"
+            else _gains(key, then, now)
+            for key, (then, now) in changes.items()
+        )
     }
     assert set(result.people_gaining) == gaining
     _check_causes(result, old.locate(("roles",)).file, new.locate(("roles",)).file)
+
+
+def _reach_gains(
+    new_doc: dict[str, Any], new: Any, old_doc: dict[str, Any], person: str, key: tuple[str, ...]
+) -> bool:
+    """A reach change gains when the person reaches new reports at that permission."""
+    gained = reports(new_doc, person) - reports(old_doc, person)
+    return bool(gained) and (key[1], key[2]) in reach_permissions(new, person)
 
 
 def _gains(key: tuple[str, ...], then: tuple[str, ...], now: tuple[str, ...]) -> bool:

@@ -15,6 +15,7 @@ from crmorg.diff.access import (
     role_changes,
     with_membership_lines,
 )
+from crmorg.diff.reach import reach_changes
 from crmorg.diff.results import (
     AccessChange,
     Cause,
@@ -90,6 +91,8 @@ def _people(
     dirty: set[str],
 ) -> tuple[SubjectDiff, ...]:
     shared = sharing_changes(old, new)
+    for person, reached in reach_changes(old, new).items():
+        shared.setdefault(person, []).extend(reached)
     changed_roles = {role for role, _ in by_role} | dirty
     found: dict[str, SubjectDiff] = {}
     for (before, after), members in person_groups(old, new).items():

@@ -14,9 +14,10 @@ from typing import Literal
 from crmorg.findings import Finding, Severity
 
 Side = Literal["old", "new"]
-Aspect = Literal["scope", "field", "sharing"]
+Aspect = Literal["scope", "field", "sharing", "reach"]
 """What changed: the scopes of an action on a resource, the access to a field, or a
-sharing rule that shares records with the subject."""
+sharing rule that shares records with the subject, or the reports a ``subordinates``
+grant reaches."""
 ChangeKind = Literal["gained", "lost", "widened", "narrowed", "changed"]
 """``gained``: nothing before; ``lost``: nothing after; ``widened``/``narrowed``: the
 new access strictly includes / is included in the old; ``changed``: some of each (format
@@ -50,7 +51,8 @@ class AccessChange:
 
     ``old`` and ``new``: for ``scope``, the maximal effective scopes (``()`` for none);
     for ``field``, the field access (``none``, ``read``, ``edit``); for ``sharing``,
-    ``("shared",)`` or ``()``.
+    the ``from`` group shared (``("team:sales_east",)``) or ``()``; for ``reach``, the
+    number of reports (``("3 reports",)``).
     """
 
     aspect: Aspect
@@ -85,6 +87,8 @@ class AccessChange:
             return f"{self.resource}.{self.field} (field)"
         if self.aspect == "sharing":
             return f"{self.resource}.{self.action} shared by rule {self.rule}"
+        if self.aspect == "reach":
+            return f"{self.resource}.{self.action} at subordinates (reports reached)"
         return f"{self.resource}.{self.action}"
 
 
