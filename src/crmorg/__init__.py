@@ -23,6 +23,7 @@ _LAZY: dict[str, str] = {
     "Decision": "crmorg.permissions.decisions",
     "Finding": "crmorg.findings",
     "LoadError": "crmorg.api",
+    "ModelDiff": "crmorg.diff.results",
     "Location": "crmorg.findings",
     "Model": "crmorg.model",
     "Scope": "crmorg.permissions.scopes",
@@ -38,10 +39,12 @@ __all__ = [
     "LoadError",
     "Location",
     "Model",
+    "ModelDiff",
     "Scope",
     "Severity",
     "UnknownIdError",
     "__version__",
+    "diff",
     "export",
     "load",
     "validate",
@@ -49,6 +52,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from crmorg.api import LoadError, load, validate
+    from crmorg.diff.results import ModelDiff
     from crmorg.findings import Finding, Location, Severity
     from crmorg.model import Model
     from crmorg.permissions.decisions import Decision, UnknownIdError
@@ -70,6 +74,13 @@ def export(
     return _export(model, target, out_dir, force=force, strict=strict, **options)
 
 
+def diff(old: Model, new: Model, *, findings: bool = True) -> ModelDiff:
+    """What changes from ``old`` to ``new``: see :func:`crmorg.api.diff`."""
+    from crmorg.api import diff as _diff
+
+    return _diff(old, new, findings=findings)
+
+
 def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
@@ -84,14 +95,15 @@ def __dir__() -> list[str]:
 
 
 class _Package(types.ModuleType):
-    """Keeps ``crmorg.export`` the function when the subpackage of that name is imported.
+    """Keeps ``crmorg.export`` and ``crmorg.diff`` the functions when the subpackages of
+    those names are imported.
 
     Importing ``crmorg.export.cedar`` makes the import system set the attribute
     ``export`` of this package to the subpackage; the function must win.
     """
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name == "export" and isinstance(value, types.ModuleType):
+        if name in ("export", "diff") and isinstance(value, types.ModuleType):
             return
         super().__setattr__(name, value)
 

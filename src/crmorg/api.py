@@ -12,6 +12,7 @@ from crmorg.loading.loader import load_document
 from crmorg.model import Model
 
 if TYPE_CHECKING:
+    from crmorg.diff.results import ModelDiff
     from crmorg.lint.config import LintConfig
     from crmorg.lint.engine import Report
 
@@ -91,6 +92,15 @@ def validate_paths(
         return Report(reports[0], fail_on)
     findings = [finding for report in reports for finding in report]
     return Report(tuple(sorted(findings, key=report_order)), fail_on)
+
+
+def diff(old: Model, new: Model, *, findings: bool = True) -> ModelDiff:
+    """What changes from ``old`` to ``new`` (format-v1 section 17): per role and person
+    every permission gained or lost with its cause, RACI and structural changes, and
+    (with ``findings``) the findings introduced or resolved."""
+    from crmorg.diff.compare import diff as _diff
+
+    return _diff(old, new, findings=findings)
 
 
 def export(

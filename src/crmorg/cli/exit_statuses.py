@@ -42,6 +42,16 @@ EXIT_STATUSES: Mapping[str, ExitStatuses] = {
         _USAGE,
         _OUTPUT,
     ),
+    "diff": (
+        (EXIT_OK, "compared; within --max-gains, and NEW introduces no error finding"),
+        (
+            EXIT_FINDINGS,
+            "more people gain access than --max-gains, or NEW introduces an error finding "
+            "(unless --allow-new-errors); the diff is printed either way",
+        ),
+        (EXIT_USAGE, "usage error, a bad REV:PATH, or OLD or NEW cannot be read (why is printed)"),
+        _OUTPUT,
+    ),
     "matrix": ((EXIT_OK, "the matrix was printed"), (EXIT_FINDINGS, _UNREADABLE), _USAGE, _OUTPUT),
     "export": (
         (EXIT_OK, "the export was written"),

@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("validate", "validate:ValidateCommand", "check a model for errors, conflicts and gaps"),
     ("explain", "explain:ExplainCommand", "may a role or person act on a resource, and why"),
     ("who-can", "who_can:WhoCanCommand", "the roles and people who may act on a resource"),
+    ("diff", "diff_command:DiffCommand", "what a change does to access, RACI and findings"),
     ("matrix", "matrix:MatrixCommand", "the access-review matrix: roles and people x resources"),
     ("export", "export_command:ExportCommand", "compile the model for authorization engines"),
     ("deploy", "deploy_command:DeployCommand", "apply an exported plan to a CRM system (zoho)"),

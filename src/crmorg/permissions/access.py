@@ -129,6 +129,16 @@ class AccessModel:
         held = effective_person_grants(given, self._role_grants_of(given, permission))
         return held.get(permission)
 
+    def role_grant(self, role: str, permission: PermissionKey) -> EffectiveGrant | None:
+        """``role_grants[role].get(permission)``, for that permission alone if need be
+        (as :meth:`held_grant` does for a person): a few questions need not build every
+        role's grants."""
+        if "role_grants" in self.__dict__:
+            return self.role_grants.get(role, {}).get(permission)
+        if not self.index.built:
+            self.index.build()  # it says which roles grant the permission
+        return self._role_grants_of((role,), permission).get(role, {}).get(permission)
+
     def _role_grants_of(
         self, given: tuple[str, ...], permission: PermissionKey
     ) -> dict[str, dict[PermissionKey, EffectiveGrant]]:
