@@ -77,11 +77,11 @@ class Layout:
     level_bottoms: tuple[float, ...]
 
 
-def node_lines(node: ChartNode) -> tuple[str, ...]:
+def node_lines(node: ChartNode, vacant_marker: str = VACANT_MARKER) -> tuple[str, ...]:
     """The text lines drawn in a node's box: label, sublabel, vacancy marker."""
     lines = text_lines(node.label) + text_lines(node.sublabel)
     if "vacant" in node.kinds:
-        lines.append(VACANT_MARKER)
+        lines.append(vacant_marker)
     return tuple(lines)
 
 
@@ -236,7 +236,7 @@ def layout_chart(chart: Chart, metrics: Metrics | None = None) -> Layout:
         nodes.append(step.node)
         parents.append(index[step.parent.id] if step.parent is not None else -1)
         depths.append(step.depth)
-    lines = [node_lines(node) for node in nodes]
+    lines = [node_lines(node, chart.vacant_marker) for node in nodes]
     sizes = [_box_size(node_text, metrics) for node_text in lines]
     widths = [w for w, _ in sizes]
     centres = _Tidy(parents, widths, metrics).centres()

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
+from .text import VACANT_MARKER
+
 __all__ = [
     "NODE_KINDS",
     "Chart",
@@ -97,6 +99,8 @@ class Chart:
     extra_edges: tuple[ChartEdge, ...] = ()
     legend: tuple[tuple[str, str], ...] = ()
     """(kind, label) pairs for the legend, in the chart's language; empty: English."""
+    vacant_marker: str = VACANT_MARKER
+    """The line a vacant role's box ends with, in the chart's language."""
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -184,4 +188,4 @@ def prune(chart: Chart, root: str | None = None, depth: int | None = None) -> Ch
     kept_roots = tuple(_truncate(r, depth) for r in roots)
     kept_ids = {step.node.id for step in walk(kept_roots)}
     edges = tuple(e for e in chart.extra_edges if e.source in kept_ids and e.target in kept_ids)
-    return Chart(chart.title, kept_roots, edges, chart.legend)
+    return Chart(chart.title, kept_roots, edges, chart.legend, chart.vacant_marker)

@@ -302,14 +302,16 @@ def build_chart(
     org = model.organization
     org_name = _name(org.name, "", lang) if org is not None else ""
     view_title = words[f"chart.title.{view}"]
-    title = f"{org_name}: {view_title}" if org_name else view_title
+    title = f"{org_name}{words['colon']}{view_title}" if org_name else view_title
     # English legends are the renderers' own; other languages name every kind.
     legend = (
         ()
         if language not in LANGUAGES or language == "en"
         else tuple((kind, words[f"legend.{kind}"]) for kind, _ in LEGEND)
     )
-    chart = Chart(title, _BUILDERS[view](model, names), legend=legend)
+    chart = Chart(
+        title, _BUILDERS[view](model, names), legend=legend, vacant_marker=words["chart.vacant"]
+    )
     if depth is not None and depth < 0:
         raise ValueError(f"depth must be >= 0, got {depth}")
     root_id = None

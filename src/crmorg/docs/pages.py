@@ -115,11 +115,27 @@ def findings_about(ctx: SiteContext, item_id: str) -> list[Finding]:
     return list(ctx.index.findings_about(item_id))
 
 
+RULE_MESSAGES_LANG = "en"
+"""The language the rules write their findings in (``crmorg validate`` prints them)."""
+
+
 @dataclass(frozen=True)
 class FindingRow:
     finding: Finding
     location: str
     severity: str
+    message: str
+    """The finding in the handbook's language: the rule's own message where the
+    handbook speaks the rules' language, else the catalog's sentence for the rule."""
+
+
+def finding_message(ctx: SiteContext, finding: Finding) -> str:
+    """What a finding says, in the handbook's language (see :class:`FindingRow`); a
+    rule the catalogs do not know (a plug-in's) keeps its own message."""
+    if ctx.lang == RULE_MESSAGES_LANG:
+        return finding.message
+    key = f"finding.{finding.rule}"
+    return ctx.t(key) if ctx.t.has(key) else finding.message
 
 
 def finding_rows(ctx: SiteContext, findings: Iterable[Finding]) -> list[FindingRow]:
@@ -128,6 +144,7 @@ def finding_rows(ctx: SiteContext, findings: Iterable[Finding]) -> list[FindingR
             f,
             ctx.location(f.file, f.line, f.column),
             "waived" if f.waived else f.severity.value,
+            finding_message(ctx, f),
         )
         for f in findings
     ]
@@ -349,8 +366,13 @@ def department_role_chart(ctx: SiteContext, dept_id: str) -> Chart | None:
     for node in reversed(order):  # pre-order reversed: children are built first
         kids = tuple(built.pop(child) for child in children[node.id])
         built[node.id] = ChartNode(node.id, node.label, node.sublabel, node.kinds, kids)
-    title = f"{ctx.names.department(dept_id)}: {ctx.t('count.roles')}"
-    return Chart(title, tuple(built[root] for root in roots))
+    title = ctx.names.department(dept_id) + ctx.t("colon") + ctx.t("count.roles")
+    return Chart(
+        title,
+        tuple(built[root] for root in roots),
+        legend=full.legend,
+        vacant_marker=full.vacant_marker,
+    )
 
 
 @dataclass(frozen=True)

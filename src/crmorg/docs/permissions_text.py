@@ -91,17 +91,19 @@ def _verb(action: str, lang: str) -> tuple[str, bool]:
     known = table.get(action)
     if known is not None:
         return known, True
-    if lang.split("-")[0] == "zh":
-        return f"“{action}”", False
-    return action.replace("_", " "), False
+    return _text(lang, "verb.fallback").format(action=action, words=action.replace("_", " ")), False
+
+
+def _text(lang: str, key: str) -> str:
+    language = lang.split("-")[0]
+    return messages(language if language in LANGUAGES else "en")[key]
 
 
 def _join(items: Sequence[str], lang: str) -> str:
-    if lang.split("-")[0] == "zh":
-        return "、".join(items)
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    """Verbs in a sentence, ``a, b and c`` / ``a、b、c``: separators from the catalog."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _text(lang, "list_sep").join(items[:-1]) + _text(lang, "verb_last_sep") + items[-1]
 
 
 def describe_actions(
