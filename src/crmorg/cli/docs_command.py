@@ -12,11 +12,12 @@ from crmorg.cli.command import (
     add_format_argument,
     add_model_argument,
 )
-from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, stdout
+from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stdout
 from crmorg.cli.kpi_command import handbook_scorecard
 from crmorg.cli.loading import load_or_report
+from crmorg.docs.history import parse_date, read_history, stamp_date
 from crmorg.docs.i18n import LANGUAGES
-from crmorg.docs.site import FORMATS, build_site, write_site
+from crmorg.docs.site import AUDIENCES, FORMATS, build_site, write_site
 
 
 class TerminalProgress:
@@ -59,6 +60,19 @@ class DocsCommand(CommandBase):
         )
         add_force_argument(parser, "replace DIR even if it holds files crmorg did not write")
         parser.add_argument(
+            "--audience",
+            default="internal",
+            choices=AUDIENCES,
+            help="internal (default): with findings, rule ids and file positions; client: "
+            "without them, every page stamped with company, date, model revision, version",
+        )
+        parser.add_argument(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="the date a client handbook is stamped with (default: SOURCE_DATE_EPOCH, "
+            "else the date of the model's last git commit)",
+        )
+        parser.add_argument(
             "--kpi-data",
             metavar="FILE",
             help="metric values, as for `crmorg kpi --data`: add a KPI scorecard page",
@@ -70,10 +84,24 @@ class DocsCommand(CommandBase):
         if model is None:
             return EXIT_FINDINGS
         extra, data_failed = handbook_scorecard(args.kpi_data, model)
+        history = read_history(args.path)
+        try:
+            date = stamp_date(args.date, history) if args.audience == "client" else args.date
+            if date is not None:
+                parse_date(date)
+        except ValueError as no_date:
+            raise UsageError(str(no_date)) from None
         progress = TerminalProgress(sys.stderr)
         try:
             files = build_site(
-                model, fmt=args.format, lang=args.lang, progress=progress, extra_sections=extra
+                model,
+                fmt=args.format,
+                lang=args.lang,
+                progress=progress,
+                extra_sections=extra,
+                audience=args.audience,
+                history=history,
+                date=date,
             )
             write_site(files, args.out, force=args.force, progress=progress)
         finally:

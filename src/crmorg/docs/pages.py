@@ -43,6 +43,7 @@ from crmorg.permissions.scopes import Scope
 from crmorg.roles.scopes import RANK
 
 __all__ = [
+    "changelog_page",
     "chart_files",
     "department_pages",
     "index_page",
@@ -139,6 +140,10 @@ def finding_message(ctx: SiteContext, finding: Finding) -> str:
 
 
 def finding_rows(ctx: SiteContext, findings: Iterable[Finding]) -> list[FindingRow]:
+    """The findings as table rows; none in a client handbook (findings are the
+    modellers' work list, with rule ids and file positions)."""
+    if ctx.for_client:
+        return []
     return [
         FindingRow(
             f,
@@ -209,7 +214,7 @@ def index_page(ctx: SiteContext) -> Iterator[Page]:
         departments=_department_rows(model),
         summary=ctx.report.summary,
         failed=ctx.report.failed,
-        top_findings=finding_rows(
+        top_findings=finding_rows(  # none for a client
             ctx, [f for f in ctx.report.findings if not f.waived and f.severity.value == "error"]
         )[:10],
     )
@@ -731,10 +736,31 @@ def kpis_page(ctx: SiteContext) -> Iterator[Page]:
     )
 
 
+# --- change log ----------------------------------------------------------------------
+
+
+def changelog_page(ctx: SiteContext) -> Iterator[Page]:
+    """The commits that changed the model, newest first (only when it is in git)."""
+    history = ctx.history
+    if history is None:
+        return
+    from crmorg.docs.history import MAX_CHANGES
+
+    yield ctx.render(
+        "changelog",
+        "changelog",
+        ctx.t("changelog.title"),
+        changes=list(history.changes),
+        truncated=len(history.changes) >= MAX_CHANGES,
+    )
+
+
 # --- validation report ---------------------------------------------------------------
 
 
 def report_page(ctx: SiteContext) -> Iterator[Page]:
+    if ctx.for_client:
+        return
     yield ctx.render(
         "report",
         "report",
