@@ -25,13 +25,16 @@ import yaml
 
 from crmorg.api import load
 from crmorg.catalogs import LANGUAGES
+from crmorg.docs.scorecard import scorecard_section
 from crmorg.docs.site import build_site
 from crmorg.lint.registry import all_rules, engine_rules
+from crmorg.loading.metric_data import read_metric_data
 
 from .hostile import write_hostile_model
 from .inspect_output import MERMAID_BLOCK, markdown_to_html, parse_html
 
 REFERENCE = Path(__file__).parents[2] / "examples" / "reference"
+METRICS = REFERENCE.parent / "reference-metrics.csv"
 
 ALLOWED = frozenset({"CRM", "KPI", "RACI", "crmorg"})
 """Latin words a Chinese page may use: acronyms written as they are, and the tool's name."""
@@ -117,8 +120,13 @@ def hostile_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("fmt", ["html", "markdown"])
 def test_reference_handbook_in_chinese_has_no_english(fmt: str) -> None:
-    files = build_site(load(REFERENCE), fmt=fmt, lang="zh")
-    assert problems(files, _cutter(model_strings(REFERENCE))) == []
+    """Every page, the KPI scorecard of the reference data too (its notes, units)."""
+    model = load(REFERENCE)
+    data = read_metric_data(METRICS, model.metrics).data
+    files = build_site(model, fmt=fmt, lang="zh", extra_sections=[scorecard_section(data)])
+    assert any(path.startswith("scorecard.") for path in files)
+    strings = [*model_strings(REFERENCE), str(data.source), METRICS.name]
+    assert problems(files, _cutter(strings)) == []
 
 
 @pytest.mark.parametrize("fmt", ["html", "markdown"])
