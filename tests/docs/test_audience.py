@@ -207,3 +207,15 @@ def test_cli_client_handbook(
     )
     assert "no day of the calendar" in capsys.readouterr().err
     assert not nothing.exists()
+
+
+def test_hostile_company_name_in_the_stamp_is_escaped(hostile_model: Model) -> None:
+    html = build_site(hostile_model, lang="zh", audience="client", date="2026-12-01")
+    md = build_site(hostile_model, fmt="markdown", audience="client", date="2026-12-01")
+    pages = [content for path, content in html.items() if path.endswith(".html")]
+    for content in pages:
+        assert 'class="stamp' in content
+        assert "为&lt;script&gt;alert(&#39;org&#39;)&lt;/script&gt;编制" in content
+    assert all("<script>" not in page for page in html.values())
+    text = parse_html(markdown_to_html(md["index.md"])).text
+    assert "Prepared for <script>alert('org')</script> · 2026-12-01" in text
