@@ -14,6 +14,7 @@ from jinja2 import Template
 from markupsafe import Markup
 
 from crmorg import templates
+from crmorg.catalogs import LANGUAGES, messages
 
 from .svg import render_svg
 from .text import text_lines
@@ -39,4 +40,6 @@ def render_html(chart: Chart, lang: str = "en") -> str:
     title = " ".join(text_lines(chart.title)).strip()
     # render_svg escapes every label for XML, which inline SVG in HTML reads alike.
     svg = Markup(_inline(render_svg(chart)))
-    return _template().render(title=title, svg=svg, lang="zh-Hans" if lang == "zh" else "en")
+    language = lang.split("-")[0]
+    html_lang = messages(language if language in LANGUAGES else "en")["html_lang"]
+    return _template().render(title=title, svg=svg, lang=html_lang)
