@@ -42,6 +42,7 @@ ALLOWED = frozenset({"CRM", "KPI", "RACI", "crmorg"})
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 _CJK = r"[\u3400-\u9fff\uf900-\ufaff]"
 _HALF_WIDTH = re.compile(rf"{_CJK}\s?[(:,;]|[(:,;]\s?{_CJK}|{_CJK}\s?\)|\)\s?{_CJK}")
+_READ_ATTRIBUTES = frozenset({"title", "aria-label", "alt"})
 _SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 
 
@@ -96,7 +97,10 @@ def visible_text(path: str, content: str) -> str:
     if path.endswith(".md"):
         content = markdown_to_html(MERMAID_BLOCK.sub("", content))
     content = content.replace("</tspan>", "</tspan>\n")  # an SVG label's lines
-    return parse_html(_SCRIPT_STYLE.sub(" ", content)).text
+    parsed = parse_html(_SCRIPT_STYLE.sub(" ", content))
+    # Tooltips and labels for screen readers are read too.
+    said = [value or "" for _, name, value in parsed.attributes if name in _READ_ATTRIBUTES]
+    return "\n".join([parsed.text, *said])
 
 
 def problems(files: dict[str, str], cut: re.Pattern[str]) -> list[str]:
