@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -219,3 +220,17 @@ def test_hostile_company_name_in_the_stamp_is_escaped(hostile_model: Model) -> N
     assert all("<script>" not in page for page in html.values())
     text = parse_html(markdown_to_html(md["index.md"])).text
     assert "Prepared for <script>alert('org')</script> · 2026-12-01" in text
+
+
+def test_client_scorecard_names_the_data_file_not_its_folder(reference: Model) -> None:
+    from crmorg.docs.scorecard import scorecard_section
+    from crmorg.loading.metric_data import read_metric_data
+
+    metrics = REFERENCE.parent / "reference-metrics.csv"
+    data = replace(read_metric_data(metrics, reference.metrics).data, source=str(metrics))
+    extra = [scorecard_section(data)]
+    client = build_site(reference, audience="client", date="2026-12-01", extra_sections=extra)
+    internal = build_site(reference, extra_sections=extra)
+    assert "/" in data.source and data.source in internal["scorecard.html"]
+    assert "reference-metrics.csv" in client["scorecard.html"]
+    assert data.source not in client["scorecard.html"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import PurePath
 
 from crmorg.docs.context import Page, Section, SiteContext
 from crmorg.kpi.data import MetricData
@@ -49,7 +50,8 @@ def scorecard_section(data: MetricData) -> Section:
             ctx.t("scorecard.title"),
             scorecard=body,
             scorecard_css=css,
-            source=data.source,
+            # A client reads the data file's name, not where it lies on the consultant's disk.
+            source=PurePath(data.source).name if ctx.for_client else data.source,
         )
 
     return Section("scorecard", build, "nav.scorecard", "scorecard")
