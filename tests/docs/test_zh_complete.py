@@ -103,11 +103,20 @@ def visible_text(path: str, content: str) -> str:
     return "\n".join([parsed.text, *said])
 
 
+def _keep_edges(match: re.Match[str]) -> str:
+    """A cut-out model string leaves its Chinese edge characters behind, so that a
+    half-width mark crmorg puts beside a Chinese name ("王芳, 李娜") is still seen."""
+    text = match.group()
+    first = text[0] if re.match(_CJK, text[0]) else ""
+    last = text[-1] if re.match(_CJK, text[-1]) else ""
+    return f" {first}\x00{last} "
+
+
 def problems(files: dict[str, str], cut: re.Pattern[str]) -> list[str]:
     """``page: what`` for every English word and half-width mark left on the pages."""
     found = []
     for path, content in files.items():
-        text = cut.sub(" \x00 ", visible_text(path, content))
+        text = cut.sub(_keep_edges, visible_text(path, content))
         english = sorted({w for w in _WORD.findall(text) if len(w) >= 3 and w not in ALLOWED})
         if english:
             found.append(f"{path}: English {english[:12]}")
@@ -149,3 +158,8 @@ def test_the_check_finds_english_and_half_width_marks() -> None:
         "roles/x.html: half-width [') 可', '单:', '表 (']",
     ]
     assert problems({"ok.html": "<p>销售代表（Sales Rep）可查看报价单：sales_rep</p>"}, cut) == []
+    names = _cutter(["王芳", "James Miller"])  # a mark beside a Chinese name counts too
+    assert problems({"a.html": "<p>王芳, James Miller</p>"}, names) == [
+        "a.html: half-width ['芳 ,']"
+    ]
+    assert problems({"a.html": "<p>王芳、James Miller</p>"}, names) == []
