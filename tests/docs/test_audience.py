@@ -7,6 +7,7 @@ is in git. The internal handbook (the default) is what it was.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -109,7 +110,10 @@ def _git(repo: Path, *args: str, date: str = "2026-03-04T05:06:07+00:00") -> Non
 @pytest.fixture()
 def git_model(tmp_path: Path) -> Path:
     if shutil.which("git") is None:
-        pytest.fail("git is needed for the change-log test (install git)", pytrace=False)
+        message = "git is needed for the change-log tests (install git, as .ci/run does)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
     repo = tmp_path / "repo"
     model = repo / "model"
     shutil.copytree(REFERENCE, model)
