@@ -171,8 +171,11 @@ def test_uncommitted_changes_are_flagged(git_model: Path) -> None:
     (git_model / "teams.yaml").write_text(
         (git_model / "teams.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8"
     )
+    ran = git_model.parent / "fsmonitor-ran"
+    _git(git_model.parent, "config", "core.fsmonitor", f"touch {ran}; false")
     history = read_history(git_model)
     assert history is not None and history.dirty
+    assert not ran.exists()  # the repository's own programs never run
     html = build_site(load(git_model), lang="en", audience="client", history=history)
     assert "(with uncommitted changes)" in html["people.html"]
 

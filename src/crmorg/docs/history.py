@@ -140,6 +140,11 @@ def read_history(path: str | Path) -> ModelHistory | None:
     return ModelHistory(changes[0].sha, changes[0].date, bool(status), tuple(changes))
 
 
+# A model may come from someone else's repository: no configured program of it runs
+# (an fsmonitor hook would run on `git status`), and paths print unquoted.
+_SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.quotepath=off", "--no-pager")
+
+
 class _Git:
     def __init__(self, git: str, where: Path) -> None:
         self.git = git
@@ -152,7 +157,7 @@ class _Git:
     def __call__(self, *args: str) -> str | None:
         try:
             done = subprocess.run(
-                [self.git, "-C", str(self.where), "-c", "core.quotepath=off", *args],
+                [self.git, "-C", str(self.where), *_SAFE_CONFIG, *args],
                 capture_output=True,
                 env=self.env,
                 timeout=_GIT_TIMEOUT,
