@@ -141,8 +141,12 @@ def read_history(path: str | Path) -> ModelHistory | None:
 
 
 # A model may come from someone else's repository: no configured program of it runs
-# (an fsmonitor hook would run on `git status`), and paths print unquoted.
-_SAFE_CONFIG = ("-c", "core.fsmonitor=false", "-c", "core.quotepath=off", "--no-pager")
+# (an fsmonitor hook would run on `git status`, a gpg.program on a signed `git log`),
+# and paths print unquoted.
+_SAFE_CONFIG = (
+    *("-c", "core.fsmonitor=false", "-c", "log.showSignature=false"),
+    *("-c", "core.quotepath=off", "--no-pager"),
+)
 
 
 class _Git:
