@@ -128,7 +128,7 @@ def test_teams_view_nests_departments_teams_and_members(model: Model) -> None:
 
 def test_names_are_localised_with_fallbacks(model: Model) -> None:
     chart = build_chart(model, "roles", lang="zh")
-    assert chart.title == "艾克美贸易: 角色"
+    assert chart.title == "艾克美贸易：角色"
     labels = {s.node.id: s.node.label for s in walk(chart.roots)}
     assert labels["role:sales_rep"] == "销售代表"
     assert labels["role:employee"] == "Employee"  # plain text in every language

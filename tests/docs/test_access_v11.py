@@ -116,12 +116,12 @@ CHINESE = {
         "共享规则",
         "华东商机共享给客服",
         "客服跟进华东销售组的商机。",
-        "记录负责人: 团队 华东销售组",
-        "共享给: 角色 客服专员",
+        "记录负责人：团队 华东销售组",
+        "共享给：角色 客服专员",
         "随记录权限",
         "毛利率 margin · 受限",
-        "编辑: 总经理",
-        "查看: 销售经理",
+        "编辑：总经理",
+        "查看：销售经理",
     ],
     "roles/sales_manager": [
         "可查看全公司的销售机会 — 来自该记录类型的基线权限",
@@ -156,7 +156,7 @@ def test_the_handbook_says_v11_access(
 
 def _plain(text: str) -> str:
     """Words only: HTML lists facts and badges without the colons and dots Markdown has."""
-    return squash(re.sub(r"[:·()（）]", " ", text))
+    return squash(re.sub(r"[:：·()（）]", " ", text))
 
 
 def test_the_sharing_rule_has_its_anchor_and_links_reach_it(v11_model: Model) -> None:

@@ -49,7 +49,7 @@ def escape_string(text: str) -> str:
     return "\\n".join(escaped)
 
 
-def _node_attributes(node: ChartNode) -> dict[str, str]:
+def _node_attributes(node: ChartNode, vacant_marker: str = VACANT_MARKER) -> dict[str, str]:
     attributes: dict[str, str] = {}
     styles = ["rounded", "filled"]
     for kind, kind_attributes in KIND_ATTRIBUTES:
@@ -64,7 +64,7 @@ def _node_attributes(node: ChartNode) -> dict[str, str]:
     if node.sublabel is not None:
         lines.append(escape_string(node.sublabel))
     if "vacant" in node.kinds:
-        lines.append(VACANT_MARKER)
+        lines.append(escape_string(vacant_marker))
     # Sorted keys keep the output stable whichever kinds set them.
     ordered = {
         "id": f"n-{node.id}",
@@ -95,7 +95,8 @@ def render_dot(chart: Chart) -> str:
     for step in walk(chart.roots):
         name = f"n{len(names)}"
         names[step.node.id] = name
-        lines.append(f"    {name} [{_attribute_list(_node_attributes(step.node))}];")
+        attributes = _node_attributes(step.node, chart.vacant_marker)
+        lines.append(f"    {name} [{_attribute_list(attributes)}];")
         if step.parent is not None:
             edges.append(f"    {names[step.parent.id]} -> {name};")
     for edge in chart.extra_edges:

@@ -53,11 +53,12 @@ def render_html(chart: Chart, lang: str = "en", interactive: bool = False) -> st
     title = " ".join(text_lines(chart.title)).strip()
     # render_svg escapes every label for XML, which inline SVG in HTML reads alike.
     svg = Markup(_inline(render_svg(chart, interactive=interactive)))
-    words = messages(lang if lang in LANGUAGES else "en")
+    language = lang.split("-")[0]
+    words = messages(language if language in LANGUAGES else "en")
     return _template().render(
         title=title,
         svg=svg,
-        lang="zh-Hans" if lang == "zh" else "en",
+        lang=words["html_lang"],
         interactive=interactive,
         slug=chart.slug or "chart",
         labels={name: words[f"chart.{name}"] for name in CONTROLS},

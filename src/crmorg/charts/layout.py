@@ -119,11 +119,11 @@ class Layout:
     compact: bool = False
 
 
-def node_lines(node: ChartNode) -> tuple[str, ...]:
+def node_lines(node: ChartNode, vacant_marker: str = VACANT_MARKER) -> tuple[str, ...]:
     """The text lines drawn in a node's box: label, sublabel, vacancy marker."""
     lines = text_lines(node.label) + text_lines(node.sublabel)
     if "vacant" in node.kinds:
-        lines.append(VACANT_MARKER)
+        lines.append(vacant_marker)
     return tuple(lines)
 
 
@@ -294,7 +294,7 @@ def layout_chart(
     metrics = metrics or Metrics()
     limits = limits or Limits()
     nodes, parents, depths = _flatten(chart)
-    lines = [node_lines(node) for node in nodes]
+    lines = [node_lines(node, chart.vacant_marker) for node in nodes]
     sizes = [_box_size(node_text, metrics) for node_text in lines]
     if mode != "compact":
         tidy = _tidy_layout(nodes, parents, depths, lines, sizes, metrics)

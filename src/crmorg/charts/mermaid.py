@@ -66,12 +66,12 @@ def escape_label(text: str) -> str:
     return "<br>".join("".join(_escape_char(char) for char in line) for line in lines)
 
 
-def _node_label(node: ChartNode) -> str:
+def _node_label(node: ChartNode, vacant_marker: str = VACANT_MARKER) -> str:
     parts = [escape_label(node.label)]
     if node.sublabel is not None:
         parts.append(escape_label(node.sublabel))
     if "vacant" in node.kinds:
-        parts.append(escape_label(VACANT_MARKER))
+        parts.append(escape_label(vacant_marker))
     return "<br>".join(parts)
 
 
@@ -108,7 +108,7 @@ def render_mermaid(chart: Chart) -> str:
         name = f"n{len(names)}"
         names[step.node.id] = name
         depths[step.node.id] = step.depth
-        node_lines.append(f'    {name}["{_node_label(step.node)}"]')
+        node_lines.append(f'    {name}["{_node_label(step.node, chart.vacant_marker)}"]')
         if step.parent is not None:
             edge_lines.append(f"    {names[step.parent.id]} --> {name}")
         for kind in step.node.kinds:

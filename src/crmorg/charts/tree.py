@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
+from .text import VACANT_MARKER
+
 __all__ = [
     "NODE_KINDS",
     "Chart",
@@ -102,6 +104,8 @@ class Chart:
     slug: str = ""
     """Prefix of the ids the chart's SVG defines (``roles``, ``department-sales``); empty:
     one derived from the title."""
+    vacant_marker: str = VACANT_MARKER
+    """The line a vacant role's box ends with, in the chart's language."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.slug, str) or not _SLUG.fullmatch(self.slug):
@@ -191,4 +195,4 @@ def prune(chart: Chart, root: str | None = None, depth: int | None = None) -> Ch
     kept_roots = tuple(_truncate(r, depth) for r in roots)
     kept_ids = {step.node.id for step in walk(kept_roots)}
     edges = tuple(e for e in chart.extra_edges if e.source in kept_ids and e.target in kept_ids)
-    return Chart(chart.title, kept_roots, edges, chart.legend, chart.slug)
+    return Chart(chart.title, kept_roots, edges, chart.legend, chart.slug, chart.vacant_marker)

@@ -45,10 +45,10 @@ def _name(text: Text | None, fallback: str, lang: str) -> str:
     return localize(text, lang, fallback) or fallback
 
 
-def _names(ids: Sequence[str], names: Mapping[str, str]) -> str:
+def _names(ids: Sequence[str], names: Mapping[str, str], sep: str = ", ") -> str:
     shown = [names.get(i, i) for i in ids[:_MAX_NAMES]]
     rest = len(ids) - _MAX_NAMES
-    return ", ".join(shown) + (f" +{rest}" if rest > 0 else "")
+    return sep.join(shown) + (f" +{rest}" if rest > 0 else "")
 
 
 def _forest(
@@ -102,6 +102,9 @@ class _Names:
 
     def __init__(self, model: Model, lang: str) -> None:
         self.lang = lang
+        language = lang.split("-")[0].split("_")[0]
+        # Between names in a box ("王芳、James Miller"), from the message catalog.
+        self.sep = messages(language if language in LANGUAGES else "en")["list_sep"]
         self.people = {pid: _name(p.name, pid, lang) for pid, p in model.people.items()}
         self.roles = {rid: _name(r.name, rid, lang) for rid, r in model.roles.items()}
         self.departments = {did: _name(d.name, did, lang) for did, d in model.departments.items()}
@@ -122,7 +125,7 @@ def _departments_view(model: Model, names: _Names) -> tuple[ChartNode, ...]:
         if dept.head is not None:
             kinds.add("head")
             held_by = holders.get(dept.head, ())
-            who = _names(held_by, names.people) if held_by else _NOBODY
+            who = _names(held_by, names.people, names.sep) if held_by else _NOBODY
             sublabel = f"{names.roles.get(dept.head, dept.head)} \u00b7 {who}"
         return ChartNode(
             f"department:{dept_id}",
@@ -151,7 +154,7 @@ def _roles_view(model: Model, names: _Names) -> tuple[ChartNode, ...]:
         if model.people and role_id not in held and not role.abstract:
             kinds.add("vacant")
         held_by = holders.get(role_id, ())
-        sublabel = _names(held_by, names.people) if held_by else None
+        sublabel = _names(held_by, names.people, names.sep) if held_by else None
         return ChartNode(
             f"role:{role_id}", names.roles[role_id], sublabel, frozenset(kinds), children
         )
@@ -189,7 +192,7 @@ def _person_sublabel(model: Model, person_id: str, names: _Names) -> str | None:
     if person.title is not None:
         return _name(person.title, "", names.lang) or None
     roles = [names.roles.get(r, r) for r in person.roles]
-    return ", ".join(roles) or None
+    return names.sep.join(roles) or None
 
 
 def _people_view(model: Model, names: _Names) -> tuple[ChartNode, ...]:
@@ -302,7 +305,7 @@ def build_chart(
     org = model.organization
     org_name = _name(org.name, "", lang) if org is not None else ""
     view_title = words[f"chart.title.{view}"]
-    title = f"{org_name}: {view_title}" if org_name else view_title
+    title = f"{org_name}{words['colon']}{view_title}" if org_name else view_title
     # English legends are the renderers' own; other languages name every kind.
     legend = (
         ()
@@ -310,7 +313,13 @@ def build_chart(
         else tuple((kind, words[f"legend.{kind}"]) for kind, _ in LEGEND)
     )
     slug = view if root is None else f"{view}-{root}"
-    chart = Chart(title, _BUILDERS[view](model, names), legend=legend, slug=slug)
+    chart = Chart(
+        title,
+        _BUILDERS[view](model, names),
+        legend=legend,
+        slug=slug,
+        vacant_marker=words["chart.vacant"],
+    )
     if depth is not None and depth < 0:
         raise ValueError(f"depth must be >= 0, got {depth}")
     root_id = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import ClassVar, TextIO
 
@@ -17,9 +17,10 @@ from crmorg.cli.command import (
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, Output, UsageError, stdout
 from crmorg.cli.kpi_command import handbook_scorecard
 from crmorg.cli.loading import load_or_report
-from crmorg.docs.context import Progress, Section
+from crmorg.docs.context import Progress
+from crmorg.docs.history import parse_date, read_history, stamp_date
 from crmorg.docs.i18n import LANGUAGES
-from crmorg.docs.site import FORMATS, build_site, write_site
+from crmorg.docs.site import AUDIENCES, FORMATS, build_site, write_site
 from crmorg.model import Model
 
 
@@ -64,6 +65,19 @@ class DocsCommand(CommandBase):
         )
         add_force_argument(parser, "replace DIR even if it holds files crmorg did not write")
         parser.add_argument(
+            "--audience",
+            default="internal",
+            choices=AUDIENCES,
+            help="internal (default): with findings, rule ids and file positions; client: "
+            "without them, every page stamped with company, date, model revision, version",
+        )
+        parser.add_argument(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="the date a client handbook is stamped with (default: SOURCE_DATE_EPOCH, "
+            "else the date of the model's last git commit)",
+        )
+        parser.add_argument(
             "--kpi-data",
             metavar="FILE",
             help="metric values, as for `crmorg kpi --data`: add a KPI scorecard page",
@@ -79,15 +93,30 @@ class DocsCommand(CommandBase):
         if model is None:
             return EXIT_FINDINGS
         extra, data_failed = handbook_scorecard(args.kpi_data, model)
-        progress = TerminalProgress(sys.stderr)
+        history = read_history(args.path)
         try:
-            files = build_site(
-                model, fmt=args.format, lang=args.lang, progress=progress, extra_sections=extra
-            )
+            date = stamp_date(args.date, history) if args.audience == "client" else args.date
+            if date is not None:
+                parse_date(date)
+        except ValueError as no_date:
+            raise UsageError(str(no_date)) from None
+        progress = TerminalProgress(sys.stderr)
+        site = partial(
+            build_site,
+            model,
+            lang=args.lang,
+            extra_sections=extra,
+            audience=args.audience,
+            history=history,
+            date=date,
+        )
+        try:
+            files = site(fmt=args.format, progress=progress)
             # Everything is made before anything is written: a PDF that cannot be
             # printed leaves the site, the workbook and any earlier PDF as they were.
-            html_files = files if args.format == "html" else None
-            packs = make_packs(args, model, html_files, extra, progress)
+            # The PDF prints the HTML handbook for the same audience.
+            printed = files if args.format == "html" or not args.pdf else site(fmt="html")
+            packs = make_packs(args, model, printed, progress)
             if args.out:
                 write_site(files, args.out, force=args.force, progress=progress)
         finally:
@@ -137,8 +166,7 @@ def check_pack_targets(args: argparse.Namespace) -> None:
 def make_packs(
     args: argparse.Namespace,
     model: Model,
-    html_files: dict[str, str] | None,
-    extra: Sequence[Section],
+    html_files: dict[str, str],
     progress: Progress | None = None,
 ) -> list[tuple[Path, bytes]]:
     """The PDF and workbook asked for, in memory."""
@@ -146,8 +174,6 @@ def make_packs(
     if args.pdf:
         from crmorg.docs.pdf import RendererMissing, handbook_pdf
 
-        if html_files is None:
-            html_files = build_site(model, fmt="html", lang=args.lang, extra_sections=extra)
         try:
             pdf = handbook_pdf(model, lang=args.lang, files=html_files, progress=progress)
             packs.append((Path(args.pdf), pdf))

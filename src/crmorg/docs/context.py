@@ -21,6 +21,7 @@ from jinja2 import Environment
 
 from crmorg.charts.tree import Chart
 from crmorg.charts.views import ChartView, build_chart
+from crmorg.docs.history import ModelHistory, Stamp
 from crmorg.docs.html import stylesheet
 from crmorg.docs.i18n import Translator
 from crmorg.docs.indexes import SiteIndex
@@ -193,6 +194,12 @@ class SiteContext:
     lang: str
     fmt: SiteFormat
     sections: tuple[Section, ...] = ()
+    audience: str = "internal"
+    """``internal`` (the modellers: findings, rule ids, file positions) or ``client``."""
+    stamp: Stamp | None = None
+    """What every page says about itself (a client handbook's "prepared for" line)."""
+    history: ModelHistory | None = None
+    """The model's git history, for the change log; None outside git."""
     t: Translator = field(init=False)
     names: Names = field(init=False)
 
@@ -229,6 +236,28 @@ class SiteContext:
     def kinds_of(self, item_id: str) -> list[str]:
         """Every kind of model item that has ``item_id``, most specific first."""
         return [kind for kind in _TARGETS if self.exists(kind, item_id)]
+
+    @property
+    def for_client(self) -> bool:
+        """A client handbook: no findings, rule ids or file positions."""
+        return self.audience == "client"
+
+    def stamp_line(self) -> str:
+        """The stamp as one line of plain text ("" without a stamp)."""
+        stamp = self.stamp
+        if stamp is None:
+            return ""
+        prepared = (
+            self.t("stamp.prepared_for", company=stamp.company)
+            if stamp.company.strip()
+            else self.t("stamp.prepared")
+        )
+        parts = [prepared, stamp.date]
+        if stamp.revision is not None:
+            revision = self.t("stamp.revision", revision=stamp.revision)
+            parts.append(revision + (self.t("stamp.dirty") if stamp.dirty else ""))
+        parts.append(self.t("stamp.version", version=stamp.version))
+        return self.t("stamp_sep").join(parts)
 
     def location(self, file: str, line: int, column: int) -> str:
         """``file:line:column`` with the file relative to the model's root."""
@@ -287,6 +316,9 @@ class SiteContext:
             css=self.fmt.safe(stylesheet()) if self.fmt.name == "html" else "",
             home=links.url("index"),
             site_links=self.site_links(links),
+            audience=self.audience,
+            stamp=self.stamp,
+            stamp_line=self.stamp_line(),
             **values,
         )
         return Page(stem + self.fmt.extension, text)

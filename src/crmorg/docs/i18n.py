@@ -9,7 +9,7 @@ another program adds its keys to both languages with :func:`register`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from crmorg.catalogs import LANGUAGES, messages
@@ -43,12 +43,30 @@ class Translator:
         return text.format(**values) if values else text
 
     def join(self, items: list[str]) -> str:
-        """``a, b and c`` / ``a、b和c``."""
+        """``a, b and c`` / ``a、b和c``: separators from the catalog (``list_sep``,
+        ``list_last_sep``)."""
         if not items:
             return ""
         if len(items) == 1:
             return items[0]
-        sep = self("list_sep")
-        conj = self("and")
-        last = f" {conj} " if self.lang == "en" else conj
-        return sep.join(items[:-1]) + last + items[-1]
+        return self("list_sep").join(items[:-1]) + self("list_last_sep") + items[-1]
+
+    def has(self, key: str) -> bool:
+        """Whether this language (or English, the fallback) has text for ``key``."""
+        return key in STRINGS.get(self.lang, _EN) or key in _EN
+
+    def action(self, action: str) -> str:
+        """An action as a word (``read`` -> "view" / "查看"); an action the catalog does
+        not name reads as its id (``verb.fallback``)."""
+        known = STRINGS.get(self.lang, _EN).get(f"verb.{action}")
+        if known is not None:
+            return known
+        return self("verb.fallback", action=action, words=action.replace("_", " "))
+
+    def actions(self, actions: Iterable[str]) -> str:
+        """Several actions as words: "view, export" / "查看、导出"."""
+        return self("action_sep").join(self.action(action) for action in actions)
+
+    def paren(self, text: str) -> str:
+        """``text`` in the language's brackets: " (a)" / "（a）" (plain text only)."""
+        return self("paren_open") + text + self("paren_close")

@@ -47,6 +47,7 @@ from crmorg.permissions.scopes import Scope
 from crmorg.roles.scopes import RANK
 
 __all__ = [
+    "changelog_page",
     "chart_files",
     "department_pages",
     "index_page",
@@ -119,19 +120,40 @@ def findings_about(ctx: SiteContext, item_id: str) -> list[Finding]:
     return list(ctx.index.findings_about(item_id))
 
 
+RULE_MESSAGES_LANG = "en"
+"""The language the rules write their findings in (``crmorg validate`` prints them)."""
+
+
 @dataclass(frozen=True)
 class FindingRow:
     finding: Finding
     location: str
     severity: str
+    message: str
+    """The finding in the handbook's language: the rule's own message where the
+    handbook speaks the rules' language, else the catalog's sentence for the rule."""
+
+
+def finding_message(ctx: SiteContext, finding: Finding) -> str:
+    """What a finding says, in the handbook's language (see :class:`FindingRow`); a
+    rule the catalogs do not know (a plug-in's) keeps its own message."""
+    if ctx.lang == RULE_MESSAGES_LANG:
+        return finding.message
+    key = f"finding.{finding.rule}"
+    return ctx.t(key) if ctx.t.has(key) else finding.message
 
 
 def finding_rows(ctx: SiteContext, findings: Iterable[Finding]) -> list[FindingRow]:
+    """The findings as table rows; none in a client handbook (findings are the
+    modellers' work list, with rule ids and file positions)."""
+    if ctx.for_client:
+        return []
     return [
         FindingRow(
             f,
             ctx.location(f.file, f.line, f.column),
             "waived" if f.waived else f.severity.value,
+            finding_message(ctx, f),
         )
         for f in findings
     ]
@@ -209,7 +231,7 @@ def index_page(ctx: SiteContext) -> Iterator[Page]:
         processes=department_processes(ctx, None),
         summary=ctx.report.summary,
         failed=ctx.report.failed,
-        top_findings=finding_rows(
+        top_findings=finding_rows(  # none for a client
             ctx, [f for f in ctx.report.findings if not f.waived and f.severity.value == "error"]
         )[:10],
     )
@@ -370,9 +392,14 @@ def department_role_chart(ctx: SiteContext, dept_id: str) -> Chart | None:
     for node in reversed(order):  # pre-order reversed: children are built first
         kids = tuple(built.pop(child) for child in children[node.id])
         built[node.id] = ChartNode(node.id, node.label, node.sublabel, node.kinds, kids)
-    title = f"{ctx.names.department(dept_id)}: {ctx.t('count.roles')}"
-    trees = tuple(built[root] for root in roots)
-    return Chart(title, trees, legend=full.legend, slug=f"department-{dept_id}")
+    title = ctx.names.department(dept_id) + ctx.t("colon") + ctx.t("count.roles")
+    return Chart(
+        title,
+        tuple(built[root] for root in roots),
+        legend=full.legend,
+        slug=f"department-{dept_id}",
+        vacant_marker=full.vacant_marker,
+    )
 
 
 @dataclass(frozen=True)
@@ -734,10 +761,31 @@ def kpis_page(ctx: SiteContext) -> Iterator[Page]:
     )
 
 
+# --- change log ----------------------------------------------------------------------
+
+
+def changelog_page(ctx: SiteContext) -> Iterator[Page]:
+    """The commits that changed the model, newest first (only when it is in git)."""
+    history = ctx.history
+    if history is None:
+        return
+    from crmorg.docs.history import MAX_CHANGES
+
+    yield ctx.render(
+        "changelog",
+        "changelog",
+        ctx.t("changelog.title"),
+        changes=list(history.changes),
+        truncated=len(history.changes) >= MAX_CHANGES,
+    )
+
+
 # --- validation report ---------------------------------------------------------------
 
 
 def report_page(ctx: SiteContext) -> Iterator[Page]:
+    if ctx.for_client:
+        return
     yield ctx.render(
         "report",
         "report",

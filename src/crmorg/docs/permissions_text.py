@@ -38,8 +38,8 @@ VERBS: Mapping[str, Mapping[str, str]] = {
 Actions not listed fall back to their id."""
 
 # Verbs that do not read as "可<verb>…的<things>": the sentence takes the scope's
-# "zh-object-first" form, "可对…的<things>执行<verb>操作", instead.
-_ZH_OBJECT_FIRST = frozenset({"refund"})
+# "<lang>-object-first" form, "可对…的<things>执行<verb>操作", where it has one.
+_OBJECT_FIRST = frozenset({"refund"})
 
 # "Account (customer company)" -> "Account": the qualifier reads badly in a sentence.
 _QUALIFIER = re.compile(r"\s*[(（].*$")
@@ -91,17 +91,19 @@ def _verb(action: str, lang: str) -> tuple[str, bool]:
     known = table.get(action)
     if known is not None:
         return known, True
-    if lang.split("-")[0] == "zh":
-        return f"“{action}”", False
-    return action.replace("_", " "), False
+    return _text(lang, "verb.fallback").format(action=action, words=action.replace("_", " ")), False
+
+
+def _text(lang: str, key: str) -> str:
+    language = lang.split("-")[0]
+    return messages(language if language in LANGUAGES else "en")[key]
 
 
 def _join(items: Sequence[str], lang: str) -> str:
-    if lang.split("-")[0] == "zh":
-        return "、".join(items)
-    if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    """Verbs in a sentence, ``a, b and c`` / ``a、b、c``: separators from the catalog."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _text(lang, "list_sep").join(items[:-1]) + _text(lang, "verb_last_sep") + items[-1]
 
 
 def describe_actions(
@@ -126,18 +128,19 @@ def describe_actions(
         raise ValueError("describe_actions needs at least one action")
     things = resource_plural(resource_id, resource, lang)
     verbs = [_verb(action, lang) for action in actions]
-    if lang.split("-")[0] == "zh":
-        if all(known for _, known in verbs) and not _ZH_OBJECT_FIRST & set(actions):
-            sentence = SCOPES[scope].words["zh"]
-        else:
-            sentence = SCOPES[scope].words["zh-object-first"]
-    else:
-        sentence = SCOPES[scope].words["en"]
+    words = SCOPES[scope].words
+    language = lang.split("-")[0]
+    sentence = words.get(language, words["en"])
+    # A language whose sentence puts the verb before the things ("可审批…的报价单") has
+    # an "object-first" form for verbs that do not read so ("可对…执行“x”操作").
+    object_first = words.get(f"{language}-object-first")
+    awkward = not all(known for _, known in verbs) or _OBJECT_FIRST & set(actions)
+    if object_first is not None and awkward:
+        sentence = object_first
     joined = _join([v for v, _ in verbs], lang)
     grant = sentence.format(verbs=joined, things=things)
     if not baseline:
         return grant
-    language = lang.split("-")[0]
     said = messages(language if language in LANGUAGES else "en")["baseline.sentence"]
     return said.format(verbs=joined, things=things, grant=grant)
 

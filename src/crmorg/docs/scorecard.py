@@ -8,28 +8,35 @@ KPIs on the given metric data in the handbook's language and embeds the scorecar
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import PurePath
 
 from crmorg.docs.context import Page, Section, SiteContext
 from crmorg.kpi.data import MetricData
-from crmorg.kpi.evaluate import evaluate
+from crmorg.kpi.evaluate import Scorecard, evaluate
 from crmorg.kpi.render.context import DEFAULT_LABELS, ScorecardContext
 from crmorg.kpi.render.html import render_fragment, stylesheet
 from crmorg.kpi.render.markdown import render_markdown
+from crmorg.kpi.render.values import SUFFIXES
 
-__all__ = ["scorecard_section"]
+__all__ = ["NOTES_LANG", "scorecard_section"]
+
+NOTES_LANG = "en"
+"""The language the KPI evaluator writes its notes in."""
 
 
 def scorecard_section(data: MetricData) -> Section:
     """A handbook section with the scorecard of ``data`` (read with its findings first)."""
 
     def build(ctx: SiteContext) -> Iterator[Page]:
-        scorecard = evaluate(ctx.model.kpis, data, lang=ctx.lang)
+        scorecard = _notes_in_language(ctx, evaluate(ctx.model.kpis, data, lang=ctx.lang))
         context = ScorecardContext(
             title=ctx.names.organization,
             department_names={
                 dept_id: ctx.names.department(dept_id) for dept_id in ctx.model.departments
             },
             labels={key: ctx.t(f"scorecard.label.{key}") for key in DEFAULT_LABELS},
+            units={unit: ctx.t(f"scorecard.unit.{unit}") for unit in SUFFIXES},
         )
         if ctx.fmt.name == "html":
             body = ctx.fmt.safe(render_fragment(scorecard, context))
@@ -43,7 +50,25 @@ def scorecard_section(data: MetricData) -> Section:
             ctx.t("scorecard.title"),
             scorecard=body,
             scorecard_css=css,
-            source=data.source,
+            # A client reads the data file's name, not where it lies on the consultant's disk.
+            source=PurePath(data.source).name if ctx.for_client else data.source,
         )
 
     return Section("scorecard", build, "nav.scorecard", "scorecard")
+
+
+def _notes_in_language(ctx: SiteContext, scorecard: Scorecard) -> Scorecard:
+    """The scorecard with its notes in the handbook's language.
+
+    The evaluator explains a result in English (as ``crmorg kpi`` prints it); another
+    language says in its own words what the status means (``scorecard.note.<status>``).
+    """
+    if ctx.lang == NOTES_LANG:
+        return scorecard
+    results = tuple(
+        replace(result, message=ctx.t(f"scorecard.note.{result.status}"))
+        if result.message and ctx.t.has(f"scorecard.note.{result.status}")
+        else result
+        for result in scorecard.results
+    )
+    return Scorecard(scorecard.periods, results, scorecard.rollups)

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from crmorg.docs import navigation, pages, process_pages
 from crmorg.docs.context import Progress, Section, SiteContext, SiteFormat
+from crmorg.docs.history import ModelHistory, Stamp, parse_date, stamp_date
 from crmorg.docs.html import HTML
 from crmorg.docs.i18n import LANGUAGES
 from crmorg.docs.markdown import MARKDOWN
@@ -36,6 +37,7 @@ from crmorg.output import (
 )
 
 __all__ = [
+    "AUDIENCES",
     "FORMATS",
     "MARKER_FILE",
     "SECTIONS",
@@ -58,6 +60,13 @@ class SiteError(OutputError):
 
 FORMATS: dict[str, SiteFormat] = {"html": HTML, "markdown": MARKDOWN}
 
+AUDIENCES: tuple[str, ...] = ("internal", "client")
+"""Who a handbook is for: the modellers (findings, rule ids, file positions, the
+validation report) or the client (none of those; a stamp on every page instead)."""
+
+CLIENT_HIDDEN = frozenset({"report"})
+"""The sections a client handbook leaves out."""
+
 
 SECTIONS: tuple[Section, ...] = (
     Section("index", pages.index_page, "nav.index", "index"),
@@ -67,6 +76,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("permissions", pages.permissions_page, "nav.permissions", "permissions"),
     Section("kpis", pages.kpis_page, "nav.kpis", "kpis"),
     Section("report", pages.report_page, "nav.report", "report"),
+    Section("changelog", pages.changelog_page, "nav.changelog", "changelog"),
     Section("chart", navigation.chart_page),
     Section("glossary", navigation.glossary_page, "nav.glossary", "glossary"),
     Section("search", navigation.search_pages),
@@ -87,22 +97,43 @@ def build_site(
     sections: Sequence[Section] = SECTIONS,
     extra_sections: Sequence[Section] = (),
     progress: Progress | None = None,
+    audience: str = "internal",
+    history: ModelHistory | None = None,
+    date: str | None = None,
 ) -> dict[str, str]:
     """The whole handbook as ``{relative path: text}``, sorted by path.
 
     ``report`` defaults to validating ``model`` with every rule. The same model,
     format and language always give byte-identical output.
+
+    ``audience="client"`` leaves out findings, rule ids, file positions and the
+    validation report, and stamps every page with the company, the date, the model's
+    revision (from ``history``, see :func:`crmorg.docs.history.read_history`) and
+    crmorg's version. The date is ``date`` (YYYY-MM-DD), else ``SOURCE_DATE_EPOCH``,
+    else the model's last commit (:func:`crmorg.docs.history.stamp_date`); with none of
+    them, :class:`~crmorg.docs.history.StampDateError`. With ``history``, the handbook
+    has a change-log page (for either audience).
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of: {', '.join(FORMATS)}")
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; expected one of: {', '.join(LANGUAGES)}")
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}; expected one of: {', '.join(AUDIENCES)}")
+    stamp = None
+    if audience == "client":
+        stamp = _stamp(model, lang, history, date)
+    elif date is not None:
+        parse_date(date)  # checked all the same: a bad date is a mistake either way
     if report is None:
         from crmorg.lint.engine import run
 
         report = run(model)
-    all_sections = (*sections, *extra_sections)
-    ctx = SiteContext(model, report, lang, FORMATS[fmt], all_sections)
+    hidden = set(CLIENT_HIDDEN) if audience == "client" else set()
+    if history is None:
+        hidden.add("changelog")
+    all_sections = tuple(s for s in (*sections, *extra_sections) if s.key not in hidden)
+    ctx = SiteContext(model, report, lang, FORMATS[fmt], all_sections, audience, stamp, history)
     files: dict[str, str] = {}
     for done, section in enumerate(all_sections, start=1):
         for page in section.build(ctx):
@@ -113,6 +144,21 @@ def build_site(
         if progress is not None:
             progress("render", done, len(all_sections))
     return dict(sorted(files.items()))
+
+
+def _stamp(model: Model, lang: str, history: ModelHistory | None, date: str | None) -> Stamp:
+    from crmorg import __version__
+    from crmorg.text import localize
+
+    org = model.organization
+    company = localize(org.name, lang) if org is not None else ""
+    return Stamp(
+        company=company,
+        date=stamp_date(date, history),
+        version=__version__,
+        revision=history.sha if history is not None else None,
+        dirty=history.dirty if history is not None else False,
+    )
 
 
 def write_site(

@@ -25,6 +25,9 @@ _LABEL_KEYS: Final = (
     "met_total",
     "no_department",
     "no_periods",
+    "list_sep",
+    "paren_open",
+    "paren_close",
 )
 DEFAULT_LABELS: Final[Mapping[str, str]] = {
     key: messages("en")[f"scorecard.label.{key}"] for key in _LABEL_KEYS
@@ -47,6 +50,9 @@ class ScorecardContext:
     department_names: Mapping[str, str] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
     colour: bool = False
+    units: Mapping[str, str] | None = None
+    """What follows a number of each unit (``crmorg.kpi.render.values.SUFFIXES``, the
+    default), for another language."""
 
     def department(self, department: str | None) -> str:
         if department is None:

@@ -16,7 +16,7 @@ from jinja2 import Environment
 from crmorg import templates
 from crmorg.kpi.evaluate import STATUSES, Scorecard
 from crmorg.kpi.render.context import DEFAULT_LABELS, ScorecardContext
-from crmorg.kpi.render.values import format_change, format_target, format_value
+from crmorg.kpi.render.values import SUFFIXES, format_change, format_target, format_value
 
 __all__ = ["page_context", "render", "render_fragment", "stylesheet"]
 
@@ -29,16 +29,17 @@ def _environment() -> Environment:
 def page_context(scorecard: Scorecard, context: ScorecardContext) -> dict[str, Any]:
     """What the templates show: formatted text only, so they hold no logic."""
     periods = []
+    units = context.units if context.units is not None else SUFFIXES
     for period in reversed(scorecard.periods):  # the latest period first
         rows = [
             {
                 "kpi": result.kpi,
                 "name": result.name,
                 "department": context.department(result.department),
-                "value": format_value(result.value, result.unit),
-                "target": format_target(result.target, result.direction, result.unit),
+                "value": format_value(result.value, result.unit, units),
+                "target": format_target(result.target, result.direction, result.unit, units),
                 "status": result.status,
-                "change": format_change(result.change, result.unit),
+                "change": format_change(result.change, result.unit, units),
                 "trend": (
                     ""
                     if result.change is None or result.change.better is None

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from crmorg.kpi.evaluate import STATUSES, Scorecard
 from crmorg.kpi.render.context import ScorecardContext
-from crmorg.kpi.render.values import format_change, format_target, format_value
+from crmorg.kpi.render.values import SUFFIXES, format_change, format_target, format_value
 from crmorg.markdown_text import md_escape as escape
 
 __all__ = ["render", "render_markdown"]
@@ -24,10 +24,13 @@ def render_markdown(
 ) -> str:
     """The scorecard's body: a section per period (latest first), without a page title."""
     hashes = "#" * heading_level
+    units = context.units if context.units is not None else SUFFIXES
     lines: list[str] = []
     counts = scorecard.statuses()
     lines.append(
-        ", ".join(f"{counts[status]} {escape(context.label(status))}" for status in STATUSES)
+        context.label("list_sep").join(
+            f"{counts[status]} {escape(context.label(status))}" for status in STATUSES
+        )
     )
     lines.append("")
     if not scorecard.periods:
@@ -39,12 +42,13 @@ def render_markdown(
         lines.extend(_table([escape(context.label(key)) for key in header], "llrrlrl"))
         for result in scorecard.in_period(period):
             cells = [
-                f"{escape(result.name)} (`{result.kpi}`)",
+                f"{escape(result.name)}{context.label('paren_open')}`{result.kpi}`"
+                f"{context.label('paren_close')}",
                 escape(context.department(result.department)),
-                escape(format_value(result.value, result.unit)),
-                escape(format_target(result.target, result.direction, result.unit)),
+                escape(format_value(result.value, result.unit, units)),
+                escape(format_target(result.target, result.direction, result.unit, units)),
                 escape(context.label(result.status)),
-                escape(format_change(result.change, result.unit)),
+                escape(format_change(result.change, result.unit, units)),
                 escape(result.message or ""),
             ]
             lines.append(_row(cells))

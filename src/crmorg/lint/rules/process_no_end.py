@@ -15,13 +15,13 @@ from crmorg.roles.processes import end_steps, reachable
 def process_no_end(model: Model) -> Iterator[Problem]:
     """No step that a process reaches ends it: every path from its first step loops.
 
-    A step ends the process when no step follows it: `next: []`, or the last step
-    with no `next` (a `next` naming only unknown steps ends it too: that is
-    `process-unknown-step`'s finding, not a second one here). A process whose every
-    path loops back has no outcome anyone can be accountable for, and no swimlane can
-    show where it stops. A warning, not an error: work that recurs (a monthly report, a feedback loop) is real, and the
-    model stays consistent; but one round of it should end, and the next round is a
-    new run of the process. The finding points at the process.
+    A step ends the process when no step follows it: `next: []`, or the last step with no
+    `next` (a `next` naming only unknown steps ends it too: that is `process-unknown-step`'s
+    finding, not a second one here). A process whose every path loops back has no outcome
+    anyone can be accountable for, and no swimlane can show where it stops. A warning, not
+    an error: work that recurs (a monthly report, a feedback loop) is real, and the model
+    stays consistent; but one round of it should end, and the next round is a new run of the
+    process. The finding points at the process.
 
     Fails:
     ```yaml
