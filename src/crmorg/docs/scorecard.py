@@ -23,12 +23,13 @@ def scorecard_section(data: MetricData) -> Section:
     """A handbook section with the scorecard of ``data`` (read with its findings first)."""
 
     def build(ctx: SiteContext) -> Iterator[Page]:
-        scorecard = evaluate(ctx.model.kpis, data, lang=ctx.lang)
+        scorecard = evaluate(ctx.model.kpis, data, lang=ctx.lang, metrics=ctx.model.metrics)
         context = ScorecardContext(
             title=ctx.names.organization,
             department_names={
                 dept_id: ctx.names.department(dept_id) for dept_id in ctx.model.departments
             },
+            role_names={role_id: ctx.names.role(role_id) for role_id in ctx.model.roles},
             labels={key: ctx.t(f"scorecard.label.{key}") for key in DEFAULT_LABELS},
         )
         if ctx.fmt.name == "html":

@@ -35,6 +35,8 @@ def page_context(scorecard: Scorecard, context: ScorecardContext) -> dict[str, A
                 "kpi": result.kpi,
                 "name": result.name,
                 "department": context.department(result.department),
+                "owner": context.role(result.owner),
+                "contributors": context.roles(result.contributors),
                 "value": format_value(result.value, result.unit),
                 "target": format_target(result.target, result.direction, result.unit),
                 "status": result.status,

@@ -35,12 +35,13 @@ def render_markdown(
     for period in reversed(scorecard.periods):
         lines.append(f"{hashes} {escape(period)}")
         lines.append("")
-        header = ("kpi", "department", "value", "target", "status", "change", "note")
-        lines.extend(_table([escape(context.label(key)) for key in header], "llrrlrl"))
+        header = ("kpi", "department", "owner", "value", "target", "status", "change", "note")
+        lines.extend(_table([escape(context.label(key)) for key in header], "lllrrlrl"))
         for result in scorecard.in_period(period):
             cells = [
                 f"{escape(result.name)} (`{result.kpi}`)",
                 escape(context.department(result.department)),
+                _owner(result.owner, result.contributors, context),
                 escape(format_value(result.value, result.unit)),
                 escape(format_target(result.target, result.direction, result.unit)),
                 escape(context.label(result.status)),
@@ -72,6 +73,15 @@ def render(scorecard: Scorecard, context: ScorecardContext) -> str:
     """A complete Markdown document."""
     title = f"KPI scorecard: {context.title}" if context.title else "KPI scorecard"
     return f"# {escape(title)}\n\n" + render_markdown(scorecard, context)
+
+
+def _owner(owner: str | None, contributors: tuple[str, ...], context: ScorecardContext) -> str:
+    """The owner, and the roles measured on the KPI after a line break."""
+    text = escape(context.role(owner))
+    if contributors:
+        measured = escape(context.label("contributors"))
+        text += f"<br>{measured}: {escape(context.roles(contributors))}"
+    return text
 
 
 def _table(header: Sequence[str], aligns: str) -> list[str]:
