@@ -156,7 +156,10 @@ def test_weeks_belong_to_the_month_of_their_thursday() -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.dates(date(1000, 1, 5), date(9998, 12, 25)), st.sampled_from(["weekly", "monthly", "quarterly", "yearly"]))
+@given(
+    st.dates(date(1000, 1, 5), date(9998, 12, 25)),
+    st.sampled_from(["weekly", "monthly", "quarterly", "yearly"]),
+)
 def test_a_day_falls_in_the_period_that_contains_it(day: date, frequency: Frequency) -> None:
     label = bucket(day.isoformat(), frequency)
     assert label is not None

@@ -121,7 +121,7 @@ _TARGETS: dict[str, tuple[str, str | None]] = {
     "responsibility": ("raci", "resp-"),
     "kpi": ("kpis", "kpi-"),
     "role": ("roles/{id}", None),
-    "person": ("people", "person-"),
+    "person": ("people/{id}", None),
     "team": ("people", "team-"),
     "department": ("departments/{id}", None),
     "resource": ("permissions", "resource-"),

@@ -24,6 +24,7 @@ from crmorg.docs.context import Progress, Section, SiteContext, SiteFormat
 from crmorg.docs.html import HTML
 from crmorg.docs.i18n import LANGUAGES
 from crmorg.docs.markdown import MARKDOWN
+from crmorg.docs.person_pages import person_pages
 from crmorg.lint.engine import Report
 from crmorg.model import Model
 from crmorg.output import (
@@ -69,6 +70,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("report", pages.report_page, "nav.report", "report"),
     Section("departments", pages.department_pages),
     Section("role_cards", pages.role_pages),
+    Section("person_pages", person_pages),
     Section("charts", pages.chart_files),
 )
 """The sections of the handbook, in navigation order."""
