@@ -18,6 +18,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from markupsafe import Markup
+
 from crmorg.docs.context import Links, Page, SiteContext
 from crmorg.docs.pages import KpiRow, ResourcePermissions, kpi_row, role_permissions
 from crmorg.model import Model
@@ -78,6 +80,31 @@ class _PerRole:
     ctx: SiteContext
     permissions: dict[str, tuple[ResourcePermissions, ...]] = field(default_factory=dict)
     kpis: dict[str, KpiRow] = field(default_factory=dict)
+    reaches: dict[str, str] = field(default_factory=dict)
+    """Role -> the record types it reaches, as linked text. Every person page is in
+    ``people/``, so links from one read the same from all."""
+    templates: dict[str, str] = field(default_factory=dict)
+
+    def say(self, key: str, **values: Any) -> str:
+        """Catalog text ``key`` in the page's format, its ``{placeholders}`` filled with
+        ``values`` (escaped unless already in the format): ``str.format`` on text
+        escaped once, as Markup's own ``format`` is ten times slower."""
+        fmt = self.ctx.fmt
+        template = self.templates.get(key)
+        if template is None:
+            template = self.templates[key] = str(fmt.escape(self.ctx.t(key)))
+        filled = {
+            name: value if isinstance(value, Markup) else str(fmt.escape(str(value)))
+            for name, value in values.items()
+        }
+        return template.format(**filled)
+
+    def widest(self, access: RoleAccess) -> str:
+        found = self.reaches.get(access.role)
+        if found is None:
+            link = Links(self.ctx, "people/_")
+            found = self.reaches[access.role] = _widest(self, link, access)
+        return found
 
     def of(self, role_id: str) -> tuple[ResourcePermissions, ...]:
         found = self.permissions.get(role_id)
@@ -136,7 +163,7 @@ def person_pages(ctx: SiteContext) -> Iterator[Page]:
             roles=roles,
             inherited=inherited,
             facts=facts,
-            checklist=_checklist(ctx, Links(ctx, stem), facts),
+            checklist=_checklist(ctx, Links(ctx, stem), facts, shared),
         )
 
 
@@ -170,15 +197,15 @@ def _raci(ctx: SiteContext, roles: Sequence[str]) -> list[RaciItem]:
     return items
 
 
-def _checklist(ctx: SiteContext, link: Links, facts: _Facts) -> list[Phase]:
+def _checklist(ctx: SiteContext, link: Links, facts: _Facts, shared: _PerRole) -> list[Phase]:
     """The first week, 30, 60 and 90 days, each item derived from the model."""
     t, fmt = ctx.t, ctx.fmt
 
     def say(key: str, **values: Any) -> str:
-        return str(fmt.escape(t(f"person.check.{key}")).format(**values))
+        return shared.say(f"person.check.{key}", **values)
 
     def links(kind: str, ids: Sequence[str]) -> str:
-        return fmt.escape(t("list_sep")).join(link.to(kind, i) for i in ids)
+        return fmt.safe(str(fmt.escape(t("list_sep"))).join(link.to(kind, i) for i in ids))
 
     phases: dict[str, list[str]] = {phase: [] for phase in PHASES}
     week1, day30, day60, day90 = (phases[p] for p in PHASES)
@@ -193,9 +220,7 @@ def _checklist(ctx: SiteContext, link: Links, facts: _Facts) -> list[Phase]:
         week1.append(say("meet_reports", who=links("person", facts.reports)))
     for access in facts.access:
         if access.resources:
-            week1.append(
-                say("access", role=link.role(access.role), what=_widest(ctx, link, access))
-            )
+            week1.append(say("access", role=link.role(access.role), what=shared.widest(access)))
     answerable = [i.responsibility for i in facts.raci if set(i.letters) & {"A", "R"}]
     if answerable:
         week1.append(say("read_raci", what=links("responsibility", answerable)))
@@ -231,26 +256,27 @@ def _checklist(ctx: SiteContext, link: Links, facts: _Facts) -> list[Phase]:
     return [Phase(p, tuple(items)) for p, items in phases.items() if items]
 
 
-def _widest(ctx: SiteContext, link: Links, access: RoleAccess) -> str:
+def _widest(shared: _PerRole, link: Links, access: RoleAccess) -> str:
     """The record types a role reaches, widest scope first: ``Account (team), ...``."""
     ranked = sorted(
         access.resources,
         key=lambda r: -max((RANK[line.scope] for line in r.lines), default=0),
     )
-    t, fmt = ctx.t, ctx.fmt
+    t, fmt = shared.ctx.t, shared.ctx.fmt
     shown = []
     for resource in ranked[:_LISTED]:
         widest = max(resource.lines, key=lambda line: RANK[line.scope]).scope
         shown.append(
-            fmt.escape(t("person.resource_at")).format(
+            shared.say(
+                "person.resource_at",
                 resource=link.resource(resource.resource),
-                scope=fmt.escape(t(f"scope.{widest.label}")),
+                scope=t(f"scope.{widest.label}"),
             )
         )
-    text = fmt.escape(t("list_sep")).join(shown)
+    text = str(fmt.escape(t("list_sep"))).join(shown)
     if len(ranked) > _LISTED:
-        text += fmt.escape(t("person.and_more", count=len(ranked) - _LISTED))
-    return text
+        text += str(fmt.escape(t("person.and_more", count=len(ranked) - _LISTED)))
+    return fmt.safe(text)
 
 
 def _target(ctx: SiteContext, kpi: KpiRow) -> str:
