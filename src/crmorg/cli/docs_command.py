@@ -16,7 +16,9 @@ from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, stdout
 from crmorg.cli.kpi_command import handbook_scorecard
 from crmorg.cli.loading import load_or_report
 from crmorg.docs.i18n import LANGUAGES
-from crmorg.docs.site import FORMATS, build_site, write_site
+from crmorg.docs.mkdocs import config_docs_dir, mkdocs_config, write_mkdocs_config
+from crmorg.docs.site import FORMATS, SECTIONS, build_site, write_site
+from crmorg.text import localize
 
 
 class TerminalProgress:
@@ -75,7 +77,22 @@ class DocsCommand(CommandBase):
             files = build_site(
                 model, fmt=args.format, lang=args.lang, progress=progress, extra_sections=extra
             )
+            config = None
+            if args.format == "markdown":  # and an mkdocs.yml beside it (crmorg.docs.mkdocs)
+                config = mkdocs_config(
+                    files,
+                    model,
+                    site_name=localize(model.organization.name, args.lang)
+                    if model.organization is not None
+                    else "",
+                    docs_dir=config_docs_dir(args.out),
+                    lang=args.lang,
+                    top=[s.stem for s in (*SECTIONS, *extra) if s.nav and s.stem],
+                )
+                write_mkdocs_config(args.out, config, force=args.force, check_only=True)
             write_site(files, args.out, force=args.force, progress=progress)
+            if config is not None:
+                write_mkdocs_config(args.out, config, force=args.force)
         finally:
             progress.finish()
         index = "index.html" if args.format == "html" else "index.md"

@@ -25,6 +25,7 @@ from crmorg.docs.html import HTML
 from crmorg.docs.i18n import LANGUAGES
 from crmorg.docs.markdown import MARKDOWN
 from crmorg.docs.person_pages import person_pages
+from crmorg.docs.wrapping import wrap_markdown
 from crmorg.lint.engine import Report
 from crmorg.model import Model
 from crmorg.output import (
@@ -107,7 +108,7 @@ def build_site(
             check_relative_path(page.path, _OWNERSHIP.reserved())
             if page.path in files:
                 raise ValueError(f"two pages at {page.path!r} (section {section.key})")
-            files[page.path] = page.content
+            files[page.path] = wrap_markdown(page.content) if fmt == "markdown" else page.content
         if progress is not None:
             progress("render", done, len(all_sections))
     return dict(sorted(files.items()))
