@@ -58,13 +58,6 @@ def _anchor(anchor_id: str) -> MdSafe:
     return MdSafe(f'<a id="{anchor_id}"></a>')
 
 
-def _heading_id(anchor_id: str) -> MdSafe:
-    """The anchor of the heading it ends, as an attribute list (``{#id}``): MkDocs
-    (``attr_list``), Pandoc and kramdown give the heading that id, so no raw HTML
-    anchor is needed where a heading is the target."""
-    return MdSafe(f" {{#{anchor_id}}}")
-
-
 class MarkdownFormat:
     """Pages as GitHub-flavoured Markdown with relative links and Mermaid charts."""
 
@@ -75,7 +68,6 @@ class MarkdownFormat:
         filters: dict[str, Callable[..., MdSafe]] = {
             "join": _join,
             "anchor": _anchor,
-            "heading_id": _heading_id,
             "code": _code,
         }
         return templates.environment("crmorg.docs", finalize=_finalize, filters=filters)

@@ -105,7 +105,6 @@ def mkdocs_config(
         f"  locale: {_THEME_LOCALES.get(lang, 'en')}",
         "markdown_extensions:",
         "  - tables",
-        "  - attr_list",
         "  - toc:",
         "      permalink: false",
         "validation:",
