@@ -24,6 +24,7 @@ from typing import Final
 from crmorg.docs.i18n import Translator
 from crmorg.model import Model
 from crmorg.output import OutputError, write_file
+from crmorg.text import hidden_escaped
 
 __all__ = [
     "CONFIG_NAME",
@@ -158,5 +159,6 @@ def _resolved(out_dir: str | Path) -> Path:
 
 
 def _quoted(text: str) -> str:
-    """A YAML double-quoted scalar: JSON's string syntax is one."""
-    return json.dumps(text, ensure_ascii=False)
+    """A YAML double-quoted scalar: JSON's string syntax is one (hidden characters, such
+    as a right-to-left override in an organisation's name, as ``\\uXXXX`` escapes)."""
+    return hidden_escaped(json.dumps(text, ensure_ascii=False))
