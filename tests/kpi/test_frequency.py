@@ -182,3 +182,16 @@ def test_the_scorecard_page_shows_owner_and_contributors() -> None:
     zh = build_site(model, lang="zh", extra_sections=[scorecard_section(read.data)])
     assert "2026没有记录" not in zh["scorecard.html"]  # 2026 has employees recorded
     assert "2026-03没有记录" in zh["scorecard.html"]
+
+
+def test_a_standard_kpi_brings_its_typical_contributors_where_the_model_has_them() -> None:
+    from crmorg.kpi.library import STANDARD_KPIS
+    from crmorg.kpi.standard import resolve_standard
+
+    standard = STANDARD_KPIS["win_rate"]
+    assert standard.typical_contributors == ("sales_rep",)
+    entry = Kpi.model_validate({"standard": "win_rate"})
+    assert resolve_standard(entry, standard, roles={"sales_rep"}).contributors == ["sales_rep"]
+    assert resolve_standard(entry, standard, roles={"rep"}).contributors == []
+    given = Kpi.model_validate({"standard": "win_rate", "contributors": ["rep"]})
+    assert resolve_standard(given, standard, roles={"sales_rep"}).contributors == ["rep"]
