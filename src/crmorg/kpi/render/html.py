@@ -36,7 +36,11 @@ def page_context(scorecard: Scorecard, context: ScorecardContext) -> dict[str, A
                 "name": result.name,
                 "department": context.department(result.department),
                 "owner": context.role(result.owner),
-                "contributors": context.roles(result.contributors),
+                "contributors": (
+                    context.label("contributors").format(roles=context.roles(result.contributors))
+                    if result.contributors
+                    else ""
+                ),
                 "value": format_value(result.value, result.unit),
                 "target": format_target(result.target, result.direction, result.unit),
                 "status": result.status,

@@ -79,8 +79,8 @@ def _owner(owner: str | None, contributors: tuple[str, ...], context: ScorecardC
     """The owner, and the roles measured on the KPI after a line break."""
     text = escape(context.role(owner))
     if contributors:
-        measured = escape(context.label("contributors"))
-        text += f"<br>{measured}: {escape(context.roles(contributors))}"
+        measured = context.label("contributors").format(roles=context.roles(contributors))
+        text += f"<br>{escape(measured)}"
     return text
 
 
