@@ -248,12 +248,14 @@ def _evaluate_all(
 ) -> Scorecard:
     plans = [_Plan.of(kpi_id, kpi, lang) for kpi_id, kpi in kpis.items()]
     grouped: dict[Frequency | None, tuple[PeriodValues, ...]] = {}
-    by_period: dict[str, list[KpiResult]] = {}
+    per_plan: list[list[KpiResult]] = []
     for plan in plans:
         frequency = plan.kpi.frequency
         periods = grouped.get(frequency)
         if periods is None:
             periods = grouped[frequency] = group_periods(data, frequency, metrics)
+        own: list[KpiResult] = []
+        per_plan.append(own)
         earlier: float | None = None
         before: str | None = None
         for period in periods:
@@ -265,7 +267,7 @@ def _evaluate_all(
                 if before is not None and value is not None and earlier is not None
                 else None
             )
-            by_period.setdefault(period.label, []).append(
+            own.append(
                 KpiResult(
                     plan.kpi_id,
                     period.label,
@@ -284,12 +286,23 @@ def _evaluate_all(
                 )
             )
             earlier, before = value, period.label
-    if by_period.keys() == data.values.keys():
-        order: tuple[str, ...] = data.periods  # nothing grouped: the data's own order
+    if all(len(g) == len(data.periods) and _as_is(g) for g in grouped.values()):
+        # Nothing grouped (the common case, and a million periods): the data's own order.
+        order: tuple[str, ...] = data.periods
+        results = tuple(result for row in zip(*per_plan, strict=True) for result in row)
     else:
+        by_period: dict[str, list[KpiResult]] = {}
+        for own in per_plan:
+            for result in own:
+                by_period.setdefault(result.period, []).append(result)
         order = tuple(sorted(by_period, key=period_order))
-    results = tuple(result for period in order for result in by_period[period])
+        results = tuple(result for period in order for result in by_period[period])
     return Scorecard(order, results, _rollups(order, results))
+
+
+def _as_is(periods: tuple[PeriodValues, ...]) -> bool:
+    """Whether ``periods`` are the data's periods, each taken as it is."""
+    return all(period.parts is None for period in periods)
 
 
 @dataclass(frozen=True)
