@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -137,6 +138,33 @@ def kpi_periods(out: Path, periods: int, fmt: str) -> list[str]:
     return ["kpi", str(out / "model.yaml"), "--data", str(out / "data.csv"), "--format", fmt]
 
 
+def kpi_days(out: Path, days: int, fmt: str) -> list[str]:
+    """A monthly and a yearly KPI over ``days`` days of data (calendar periods, grouped
+    into months and years by each KPI's frequency)."""
+    write(
+        out / "model.yaml",
+        [
+            *_HEADER,
+            *_RESOURCES,
+            "metrics:",
+            "  leads_won: {unit: count, source: lead}",
+            "  reps: {unit: count, source: lead, aggregate: last}",
+            "kpis:",
+            "  won_monthly: {formula: leads_won, unit: count, direction: higher, target: 300,",
+            "                frequency: monthly}",
+            "  won_per_rep: {formula: leads_won / reps, unit: count, direction: higher,",
+            "                target: 100, frequency: yearly}",
+        ],
+    )
+    first = date(2000, 1, 1)
+    rows = ["period,metric,value"]
+    for index in range(days):
+        day = (first + timedelta(days=index)).isoformat()
+        rows += [f"{day},leads_won,{index % 20}", f"{day},reps,{10 + index % 3}"]
+    write(out / "data.csv", rows)
+    return ["kpi", str(out / "model.yaml"), "--data", str(out / "data.csv"), "--format", fmt]
+
+
 def handbook(out: Path, roles: int, people: int) -> list[str]:
     """The scale generator's model, rendered as the handbook."""
     generate(out / "model", roles, people)
@@ -173,6 +201,8 @@ CASES = (
     Case("kpi-1m-periods-table", lambda out: kpi_periods(out, 1_000_000, "table")),
     Case("kpi-1m-periods-json", lambda out: kpi_periods(out, 1_000_000, "json")),
     Case("kpi-1m-periods-csv", lambda out: kpi_periods(out, 1_000_000, "csv")),
+    Case("kpi-100k-days-monthly-yearly", lambda out: kpi_days(out, 100_000, "table")),
+    Case("kpi-1m-days-monthly-yearly", lambda out: kpi_days(out, 1_000_000, "json")),
     Case("handbook-500-roles-2.5k-people", lambda out: handbook(out, 500, 2_500)),
     Case("handbook-2k-roles-10k-people", lambda out: handbook(out, 2_000, 10_000)),
 )

@@ -168,6 +168,7 @@ _OF_PERSON = (
 _OF_KPI = (
     _to("departments", "department", "KPI {id} belongs to"),
     _to("roles", "owner", "KPI {id} is owned by"),
+    _to("roles", "contributors", "KPI {id} lists as contributor", each=True),
 )
 _OF_CONSTRAINT = (
     Reference(

@@ -122,6 +122,7 @@ def test_site_has_every_page(small_model: Model) -> None:
         "chart.html", "search.html", "search-index.js",
         *(f"departments/{d}.html" for d in small_model.departments),
         *(f"roles/{r}.html" for r in small_model.roles),
+        *(f"people/{p}.html" for p in small_model.people),
     }  # fmt: skip
     assert set(files) == expected
     assert "<svg" in files["index.html"]
@@ -196,7 +197,7 @@ def test_findings_link_to_what_they_concern(small_model: Model) -> None:
         "roles/sales_lead.html",
         "raci.html#resp-sell_tea",
         "people.html#team-tea_east",
-        "people.html#person-raj",
+        "people/raj.html",
         "kpis.html#kpi-win_rate",
         "permissions.html#resource-lead",
         "departments/finance.html",

@@ -54,7 +54,7 @@ def test_reference_scorecard_shows_every_status(capsys: pytest.CaptureFixture[st
     assert err == ""
     for status in ("met", "missed", "no-data", "error"):
         assert f"  {status}" in out
-    assert "division by zero" in out
+    assert "no opportunities lost or opportunities won recorded for 2026-03" in out
     assert "By department" in out
     assert "%" in out
 
@@ -72,8 +72,15 @@ def test_reference_json_has_every_status_for_csv_and_yaml(
     assert {r["status"] for r in results} == {"met", "missed", "no-data", "error"}
     periods = outputs[0]["periods"]
     assert len(periods) >= 3
-    kpi_count = len({r["kpi"] for r in results})
-    assert len(results) == kpi_count * len(periods)
+    # Each KPI once per period of its frequency: monthly and weekly ones (the data is
+    # monthly) in each month, quarterly ones in 2026-Q1, the yearly one in 2026.
+    per_kpi: dict[str, list[str]] = {}
+    for result in results:
+        per_kpi.setdefault(result["kpi"], []).append(result["period"])
+    assert periods == ["2026-01", "2026-02", "2026-03", "2026-Q1", "2026"]
+    assert per_kpi["csat"] == ["2026-01", "2026-02", "2026-03"]
+    assert per_kpi["training_pass_rate"] == ["2026-Q1"]
+    assert per_kpi["revenue_per_employee"] == ["2026"]
     # Value equal to target is met, in both directions.
     on_target = [r for r in results if r["value"] is not None and r["value"] == r["target"]]
     assert {r["direction"] for r in on_target} == {"higher", "lower"}
@@ -210,7 +217,8 @@ def test_docs_with_kpi_data_adds_the_scorecard_page(
     code, out, _ = _run(capsys, "docs", REFERENCE, "--out", str(site), "--kpi-data", CSV_DATA)
     assert code == 0, out
     page = (site / "scorecard.html").read_text(encoding="utf-8")
-    assert "division by zero" in page and "status-no-data" in page
+    assert "no opportunities lost or opportunities won recorded for 2026-03" in page
+    assert "status-no-data" in page
     assert "scorecard.html" in (site / "index.html").read_text(encoding="utf-8")
     code, _, _ = _run(capsys, "docs", REFERENCE, "--out", str(tmp_path / "plain"))
     assert code == 0 and not (tmp_path / "plain" / "scorecard.html").exists()

@@ -86,7 +86,10 @@ def test_division_by_zero_is_an_error_with_its_message() -> None:
     result = _one(_kpi(), {"won": 0, "lost": 0})
     assert result.status == "error"
     assert result.value is None
-    assert result.message == ("division by zero: `won / (won + lost)` with lost = 0, won = 0")
+    assert result.message == (
+        "no lost or won recorded for 2026-01 (lost, won are all 0), "
+        "so there is nothing to divide by"
+    )
 
 
 @pytest.mark.parametrize(
@@ -206,7 +209,7 @@ def test_json_shape_keeps_the_contract_keys() -> None:
         assert list(result)[:6] == ["kpi", "period", "value", "target", "direction", "status"]
         assert result["status"] in STATUSES
     assert data["results"][1]["value"] is None
-    assert data["results"][1]["message"].startswith("division by zero")
+    assert data["results"][1]["message"].startswith("no lost or won recorded for 2026-02")
 
 
 # ------------------------------------------------------------------------ display
@@ -249,7 +252,7 @@ def test_table_shows_percentages_statuses_and_rollups() -> None:
     )
     assert "KPI scorecard: Acme (2 periods: 2026-01 to 2026-02)" in text
     assert "30.0%" in text and ">= 30.0%" in text
-    assert "division by zero" in text
+    assert "recorded for 2026-02" in text
     assert "Sales" in text and "1/1" in text and "0/1" in text
     assert "\x1b[" not in text
     coloured = render(card, "table", ScorecardContext(colour=True))

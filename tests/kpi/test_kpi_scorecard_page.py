@@ -82,7 +82,7 @@ def test_scorecard_page_escapes_hostile_names(tmp_path: Path) -> None:
     ]
     assert "<img" not in md_page and "<p1>" not in md_page
     row = next(line for line in md_page.splitlines() if "(`k`)" in line)
-    assert row.count(" | ") == 6  # the `|` in the name did not split the cell
+    assert row.count(" | ") == 7  # the `|` in the name did not split the cell
 
 
 def test_markdown_renderer_on_its_own() -> None:

@@ -45,6 +45,7 @@ KPI_MODEL_KEYS = {
     "description",
     "department",
     "owner",
+    "contributors",
     "formula",
     "unit",
     "direction",

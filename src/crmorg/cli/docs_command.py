@@ -20,8 +20,10 @@ from crmorg.cli.loading import load_or_report
 from crmorg.docs.context import Progress
 from crmorg.docs.history import parse_date, read_history, stamp_date
 from crmorg.docs.i18n import LANGUAGES
-from crmorg.docs.site import AUDIENCES, FORMATS, build_site, write_site
+from crmorg.docs.mkdocs import config_docs_dir, mkdocs_config, write_mkdocs_config
+from crmorg.docs.site import AUDIENCES, FORMATS, SECTIONS, build_site, write_site
 from crmorg.model import Model
+from crmorg.text import localize
 
 
 class TerminalProgress:
@@ -112,6 +114,19 @@ class DocsCommand(CommandBase):
         )
         try:
             files = site(fmt=args.format, progress=progress)
+            config = None
+            if args.format == "markdown" and args.out:  # and an mkdocs.yml beside it
+                config = mkdocs_config(
+                    files,
+                    model,
+                    site_name=localize(model.organization.name, args.lang)
+                    if model.organization is not None
+                    else "",
+                    docs_dir=config_docs_dir(args.out),
+                    lang=args.lang,
+                    top=[s.stem for s in (*SECTIONS, *extra) if s.nav and s.stem],
+                )
+                write_mkdocs_config(args.out, config, force=args.force, check_only=True)
             # Everything is made before anything is written: a PDF that cannot be
             # printed leaves the site, the workbook and any earlier PDF as they were.
             # The PDF prints the HTML handbook for the same audience.
@@ -119,6 +134,8 @@ class DocsCommand(CommandBase):
             packs = make_packs(args, model, printed, progress)
             if args.out:
                 write_site(files, args.out, force=args.force, progress=progress)
+                if config is not None:
+                    write_mkdocs_config(args.out, config, force=args.force)
         finally:
             progress.finish()
         if args.out:

@@ -73,7 +73,7 @@ class KpiCommand(CommandBase):
             return EXIT_FINDINGS
         unmeasurable = _report_unknown_metrics(model)
         read = read_metric_data(data_file, model.metrics, limits=model.settings.limits)
-        scorecard = evaluate(model.kpis, read.data)
+        scorecard = evaluate(model.kpis, read.data, metrics=model.metrics)
         if args.period is not None:
             if args.period not in scorecard.periods:
                 known = ", ".join(scorecard.periods) or "none"
@@ -85,6 +85,10 @@ class KpiCommand(CommandBase):
             department_names={
                 dept_id: localize(dept.name, fallback=dept_id)
                 for dept_id, dept in model.departments.items()
+            },
+            role_names={
+                role_id: localize(role.name, fallback=role_id)
+                for role_id, role in model.roles.items()
             },
             colour=out.colour and args.format == "table",
         )

@@ -13,7 +13,7 @@ import os
 import posixpath
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -123,7 +123,7 @@ _TARGETS: dict[str, tuple[str, str | None]] = {
     "responsibility": ("raci", "resp-"),
     "kpi": ("kpis", "kpi-"),
     "role": ("roles/{id}", None),
-    "person": ("people", "person-"),
+    "person": ("people/{id}", None),
     "team": ("people", "team-"),
     "department": ("departments/{id}", None),
     "resource": ("permissions", "resource-"),
@@ -131,6 +131,13 @@ _TARGETS: dict[str, tuple[str, str | None]] = {
     "sharing_rule": ("permissions", "sharing-"),
     "process": ("processes/{id}", None),
 }
+
+
+@lru_cache(maxsize=65536)
+def _relative(target: str, here: str) -> str:
+    """``target`` relative to the directory ``here``: every page of a directory links to
+    the same few pages, and ``posixpath.relpath`` is slow enough to show at 10,000."""
+    return posixpath.relpath(target, here)
 
 
 @dataclass(frozen=True)
@@ -150,8 +157,7 @@ class Links:
     def url(self, stem: str, anchor: str | None = None) -> str:
         """The relative URL of page ``stem`` (optionally an anchor on it) from here."""
         target = stem + self.ctx.fmt.extension
-        here = posixpath.dirname(self.stem) or "."
-        relative = posixpath.relpath(target, here)
+        relative = _relative(target, posixpath.dirname(self.stem) or ".")
         if anchor is not None:
             return f"{relative}#{anchor}" if stem != self.stem else f"#{anchor}"
         return relative

@@ -84,6 +84,16 @@ class SiteIndex:
         return _grouped((kpi.owner, k) for k, kpi in self.model.kpis.items())
 
     @cached_property
+    def kpis_contributed_to_by(self) -> Mapping[str, tuple[str, ...]]:
+        """Role -> the KPIs it is measured on as a contributor (not as their owner)."""
+        return _grouped(
+            (role_id, k)
+            for k, kpi in self.model.kpis.items()
+            for role_id in dict.fromkeys(kpi.contributors)
+            if role_id != kpi.owner
+        )
+
+    @cached_property
     def _person_rank(self) -> Mapping[str, int]:
         return {person_id: rank for rank, person_id in enumerate(self.model.people)}
 

@@ -516,6 +516,9 @@ def role_pages(ctx: SiteContext) -> Iterator[Page]:
             fields=role_fields(ctx, role_id),
             sharing=role_sharing(model, role_id),
             kpis=[kpi_row(ctx, k) for k in ctx.index.kpis_owned_by.get(role_id, ())],
+            kpis_contributed=[
+                kpi_row(ctx, k) for k in ctx.index.kpis_contributed_to_by.get(role_id, ())
+            ],
             findings=finding_rows(ctx, findings_about(ctx, role_id)),
         )
 
@@ -721,6 +724,7 @@ class KpiRow:
     frequency: str | None
     metrics: tuple[tuple[str, str | None, bool], ...]
     """(metric, its source resource, whether it is declared)."""
+    contributors: tuple[str, ...] = ()
 
 
 def kpi_row(ctx: SiteContext, kpi_id: str) -> KpiRow:
@@ -741,6 +745,7 @@ def kpi_row(ctx: SiteContext, kpi_id: str) -> KpiRow:
         kpi.department,
         kpi.frequency,
         tuple(metrics),
+        tuple(dict.fromkeys(kpi.contributors)),
     )
 
 

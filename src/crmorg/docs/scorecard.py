@@ -29,12 +29,15 @@ def scorecard_section(data: MetricData) -> Section:
     """A handbook section with the scorecard of ``data`` (read with its findings first)."""
 
     def build(ctx: SiteContext) -> Iterator[Page]:
-        scorecard = _notes_in_language(ctx, evaluate(ctx.model.kpis, data, lang=ctx.lang))
+        scorecard = _notes_in_language(
+            ctx, evaluate(ctx.model.kpis, data, lang=ctx.lang, metrics=ctx.model.metrics)
+        )
         context = ScorecardContext(
             title=ctx.names.organization,
             department_names={
                 dept_id: ctx.names.department(dept_id) for dept_id in ctx.model.departments
             },
+            role_names={role_id: ctx.names.role(role_id) for role_id in ctx.model.roles},
             labels={key: ctx.t(f"scorecard.label.{key}") for key in DEFAULT_LABELS},
             units={unit: ctx.t(f"scorecard.unit.{unit}") for unit in SUFFIXES},
         )

@@ -25,6 +25,8 @@ from crmorg.docs.history import ModelHistory, Stamp, parse_date, stamp_date
 from crmorg.docs.html import HTML
 from crmorg.docs.i18n import LANGUAGES
 from crmorg.docs.markdown import MARKDOWN
+from crmorg.docs.person_pages import person_pages
+from crmorg.docs.wrapping import wrap_markdown
 from crmorg.lint.engine import Report
 from crmorg.model import Model
 from crmorg.output import (
@@ -83,6 +85,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("departments", pages.department_pages),
     Section("role_cards", pages.role_pages),
     Section("processes", process_pages.process_pages),
+    Section("person_pages", person_pages),
     Section("charts", pages.chart_files),
 )
 """The sections of the handbook, in navigation order."""
@@ -140,7 +143,7 @@ def build_site(
             check_relative_path(page.path, _OWNERSHIP.reserved())
             if page.path in files:
                 raise ValueError(f"two pages at {page.path!r} (section {section.key})")
-            files[page.path] = page.content
+            files[page.path] = wrap_markdown(page.content) if fmt == "markdown" else page.content
         if progress is not None:
             progress("render", done, len(all_sections))
     return dict(sorted(files.items()))

@@ -25,16 +25,20 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final, Literal, TypeAlias, TypeVar
 
+from crmorg.catalogs import messages
 from crmorg.gcpause import paused_gc
 from crmorg.kpi.data import MetricData
 from crmorg.kpi.formula import (
+    DivisionByZero,
     Formula,
     FormulaError,
     FormulaEvaluationError,
     MissingMetric,
     parse_formula,
 )
-from crmorg.kpi.models import Direction, Kpi, Unit
+from crmorg.kpi.grouping import PeriodValues, group_periods
+from crmorg.kpi.models import Direction, Frequency, Kpi, Metric, Unit
+from crmorg.kpi.periods import period_order
 from crmorg.text import localize
 
 __all__ = [
@@ -87,6 +91,18 @@ class KpiResult:
     unit: Unit | None = None
     message: str | None = None
     change: Change | None = None
+    contributors: tuple[str, ...] = ()
+    """The roles measured on the KPI beside its owner."""
+    parts: tuple[int, int | None] | None = None
+    """For a KPI period made of several data periods: how many it had, and how many
+    make it whole (``None`` when that cannot be told): ``(3, 12)`` for three months of
+    a yearly KPI; ``None`` when the result is of one data period as it is."""
+
+    @property
+    def partial(self) -> bool:
+        """Whether the period is not complete in the data (three months of a year)."""
+        parts = self.parts
+        return parts is not None and parts[1] is not None and parts[0] < parts[1]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape: format-v1 section 8's six keys first, then the extras."""
@@ -102,10 +118,13 @@ class KpiResult:
             "name": self.name,
             "department": self.department,
             "owner": self.owner,
+            "contributors": list(self.contributors),
             "unit": self.unit,
             "previous_period": change.previous_period if change else None,
             "change": change.absolute if change else None,
             "relative_change": change.relative if change else None,
+            "data_periods": self.parts[0] if self.parts else None,
+            "data_periods_expected": self.parts[1] if self.parts else None,
         }
 
 
@@ -202,36 +221,56 @@ def judge(value: float, target: float, direction: Direction) -> Literal["met", "
     return "met" if good else "missed"
 
 
-def evaluate(kpis: Mapping[str, Kpi], data: MetricData, *, lang: str = "en") -> Scorecard:
-    """Evaluate every KPI in ``kpis`` for every period in ``data``.
+def evaluate(
+    kpis: Mapping[str, Kpi],
+    data: MetricData,
+    *,
+    lang: str = "en",
+    metrics: Mapping[str, Metric] | None = None,
+) -> Scorecard:
+    """Evaluate every KPI in ``kpis`` for every one of its periods in ``data``.
+
+    A KPI with a ``frequency`` is evaluated once per period of that frequency, over
+    the data periods inside it (:mod:`crmorg.kpi.periods`): a yearly KPI over the
+    year's months, each metric combined as its ``aggregate`` says (``metrics``; a
+    metric not declared there is summed). A KPI without one, or data that cannot be
+    grouped so, is evaluated per data period.
 
     Linear in periods times KPIs: what does not change with the period (the parsed
     formula, the localised name, whether the target can judge) is worked out once per
-    KPI, and each result is built once."""
+    KPI, the data is grouped once per frequency, and each result is built once."""
     with paused_gc():  # a million results hold no cycles (see crmorg.gcpause)
-        return _evaluate_all(kpis, data, lang)
+        return _evaluate_all(kpis, data, lang, metrics or {})
 
 
-def _evaluate_all(kpis: Mapping[str, Kpi], data: MetricData, lang: str) -> Scorecard:
-    periods = data.periods
+def _evaluate_all(
+    kpis: Mapping[str, Kpi], data: MetricData, lang: str, metrics: Mapping[str, Metric]
+) -> Scorecard:
     plans = [_Plan.of(kpi_id, kpi, lang) for kpi_id, kpi in kpis.items()]
-    results: list[KpiResult] = []
-    previous: list[float | None] = [None] * len(plans)
-    for index, period in enumerate(periods):
-        values = data.at(period)
-        before = periods[index - 1] if index else None
-        for position, plan in enumerate(plans):
-            value, status, message = plan.judged(values)
-            earlier = previous[position]
+    grouped: dict[Frequency | None, tuple[PeriodValues, ...]] = {}
+    per_plan: list[list[KpiResult]] = []
+    for plan in plans:
+        frequency = plan.kpi.frequency
+        periods = grouped.get(frequency)
+        if periods is None:
+            periods = grouped[frequency] = group_periods(data, frequency, metrics)
+        own: list[KpiResult] = []
+        per_plan.append(own)
+        earlier: float | None = None
+        before: str | None = None
+        for period in periods:
+            value, status, message = plan.judged(period.values, period.label, metrics, lang)
+            if message is None and period.partial:
+                message = period.note(lang)
             change = (
                 _change(value, earlier, before, plan.kpi.direction)
                 if before is not None and value is not None and earlier is not None
                 else None
             )
-            results.append(
+            own.append(
                 KpiResult(
                     plan.kpi_id,
-                    period,
+                    period.label,
                     value,
                     plan.target,
                     plan.kpi.direction,
@@ -242,10 +281,28 @@ def _evaluate_all(kpis: Mapping[str, Kpi], data: MetricData, lang: str) -> Score
                     plan.kpi.unit,
                     message,
                     change,
+                    plan.contributors,
+                    period.parts,
                 )
             )
-            previous[position] = value
-    return Scorecard(periods, tuple(results), _rollups(periods, results))
+            earlier, before = value, period.label
+    if all(len(g) == len(data.periods) and _as_is(g) for g in grouped.values()):
+        # Nothing grouped (the common case, and a million periods): the data's own order.
+        order: tuple[str, ...] = data.periods
+        results = tuple(result for row in zip(*per_plan, strict=True) for result in row)
+    else:
+        by_period: dict[str, list[KpiResult]] = {}
+        for own in per_plan:
+            for result in own:
+                by_period.setdefault(result.period, []).append(result)
+        order = tuple(sorted(by_period, key=period_order))
+        results = tuple(result for period in order for result in by_period[period])
+    return Scorecard(order, results, _rollups(order, results))
+
+
+def _as_is(periods: tuple[PeriodValues, ...]) -> bool:
+    """Whether ``periods`` are the data's periods, each taken as it is."""
+    return all(period.parts is None for period in periods)
 
 
 @dataclass(frozen=True)
@@ -262,6 +319,7 @@ class _Plan:
     unjudgeable: str | None
     """Why a computed value cannot be judged (a non-finite, missing target or no
     direction), or ``None`` when it can."""
+    contributors: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, kpi_id: str, kpi: Kpi, lang: str) -> _Plan:
@@ -286,10 +344,17 @@ class _Plan:
             localize(kpi.name, lang, kpi_id),
             target if finite_target else None,
             unjudgeable,
+            tuple(dict.fromkeys(kpi.contributors)),
         )
 
-    def judged(self, values: Mapping[str, float]) -> tuple[float | None, Status, str | None]:
-        """(value, status, message) in one period, whose metric values are ``values``."""
+    def judged(
+        self,
+        values: Mapping[str, float],
+        period: str = "",
+        metrics: Mapping[str, Metric] | None = None,
+        lang: str = "en",
+    ) -> tuple[float | None, Status, str | None]:
+        """(value, status, message) in ``period``, whose metric values are ``values``."""
         formula = self.formula
         if isinstance(formula, str):
             return None, "error", formula
@@ -297,6 +362,8 @@ class _Plan:
             value = formula.evaluate(values)
         except MissingMetric as missing:
             return None, "no-data", str(missing)
+        except DivisionByZero as zero:
+            return None, "error", _nothing_to_divide_by(zero, period, metrics or {}, lang)
         except FormulaEvaluationError as error:
             return None, "error", error.message
         if not math.isfinite(value):
@@ -305,6 +372,32 @@ class _Plan:
             return value, "error", self.unjudgeable
         assert self.kpi.target is not None and self.kpi.direction is not None
         return value, judge(value, self.kpi.target, self.kpi.direction), None
+
+
+def _nothing_to_divide_by(
+    zero: DivisionByZero, period: str, metrics: Mapping[str, Metric], lang: str
+) -> str:
+    """A division by zero in words: what was recorded as none, in which period."""
+    if not zero.divisor_metrics:
+        return messages(lang)["scorecard.note.zero_divisor"].format(period=period)
+    catalog = messages(lang)
+    names = catalog["scorecard.note.or"].join(
+        _metric_words(metric_id, metrics.get(metric_id), lang) for metric_id in zero.divisor_metrics
+    )
+    ids = catalog["scorecard.note.sep"].join(zero.divisor_metrics)
+    key = "none_recorded" if len(zero.divisor_metrics) == 1 else "none_recorded_all"
+    return catalog[f"scorecard.note.{key}"].format(what=names, period=period, ids=ids)
+
+
+def _metric_words(metric_id: str, metric: Metric | None, lang: str) -> str:
+    """A metric as a sentence names it: its name with a lower-case first letter (unless
+    it is an acronym), or its id in words."""
+    name = localize(metric.name, lang) if metric is not None else ""
+    if not name:
+        return metric_id.replace("_", " ")
+    if len(name) > 1 and name[0].isupper() and not name[1].isupper():
+        return name[0].lower() + name[1:]
+    return name
 
 
 def _parsed(kpi: Kpi) -> Formula | str:

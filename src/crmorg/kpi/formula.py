@@ -43,6 +43,7 @@ __all__ = [
     "METRIC_ID_PATTERN",
     "BinaryOp",
     "Call",
+    "DivisionByZero",
     "Expr",
     "Formula",
     "FormulaError",
@@ -97,6 +98,15 @@ class FormulaEvaluationError(ArithmeticError):
 
     def __str__(self) -> str:
         return self.message
+
+
+class DivisionByZero(FormulaEvaluationError):
+    """A division whose divisor is zero; ``divisor_metrics`` are the metrics of the
+    divisor (sorted), so a message can say which measurement was zero."""
+
+    def __init__(self, message: str, divisor_metrics: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.divisor_metrics = divisor_metrics
 
 
 class MissingMetric(KeyError):
@@ -318,7 +328,9 @@ def _evaluate(expr: Expr, inputs: Mapping[str, float]) -> float:
         left = _evaluate(expr.left, inputs)
         right = _evaluate(expr.right, inputs)
         if expr.op == "/" and right == 0.0:
-            raise FormulaEvaluationError(_division_by_zero_message(expr, inputs))
+            raise DivisionByZero(
+                _division_by_zero_message(expr, inputs), tuple(sorted(metrics_of(expr.right)))
+            )
         result = _BINARY_FUNCTIONS[expr.op](left, right)
     elif isinstance(expr, Call):
         args = [_evaluate(arg, inputs) for arg in expr.args]

@@ -101,6 +101,8 @@ class StandardKpi:
     frequency: Frequency
     definition_source: str
     typical_target: float | None
+    typical_contributors: tuple[str, ...] = ()
+    """The roles usually measured on it beside the owner (the reps of a win rate)."""
 
     def parsed_formula(self) -> Formula:
         """The formula, parsed and checked."""
@@ -113,6 +115,11 @@ class StandardKpi:
             "description": dict(self.description),
             "department": self.typical_department,
             "owner": self.typical_owner,
+            **(
+                {"contributors": list(self.typical_contributors)}
+                if self.typical_contributors
+                else {}
+            ),
             "formula": self.formula,
             "unit": self.unit,
             "direction": self.direction,
@@ -206,6 +213,7 @@ def _kpi(kpi_id: str, entry: _LibraryKpi, metrics: Mapping[str, StandardMetric])
         frequency=entry.frequency,
         definition_source=entry.definition_source,
         typical_target=entry.target,
+        typical_contributors=tuple(entry.contributors),
     )
 
 

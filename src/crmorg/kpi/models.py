@@ -11,6 +11,20 @@ from crmorg.text import STRICT, Described, Id, Text
 Unit = Literal["ratio", "percent", "count", "currency", "hours", "days", "score"]
 Direction = Literal["higher", "lower"]
 Frequency = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
+Aggregate = Literal["sum", "average", "first", "last", "min", "max"]
+
+DEFAULT_AGGREGATES: dict[str, Aggregate] = {
+    "count": "sum",
+    "currency": "sum",
+    "hours": "sum",
+    "days": "sum",
+    "ratio": "average",
+    "percent": "average",
+    "score": "average",
+}
+"""How a metric's values over several data periods combine when it declares no
+``aggregate``, by unit: counts and amounts add up, rates and scores average. A metric
+without a unit is summed."""
 
 
 class Metric(Described):
@@ -18,6 +32,20 @@ class Metric(Described):
 
     unit: Unit | None = None
     source: Id | None = Field(default=None, description="The resource it is computed from.")
+    aggregate: Aggregate | None = Field(
+        default=None,
+        description="How its values over several data periods combine into one KPI period "
+        "(a yearly KPI over monthly data): sum, average, first, last, min or max. By "
+        "default counts, currency, hours and days are summed, ratios, percents and "
+        "scores averaged; a level such as headcount wants `last`.",
+    )
+
+    @property
+    def combined_by(self) -> Aggregate:
+        """The aggregate in effect: the declared one or the unit's default."""
+        if self.aggregate is not None:
+            return self.aggregate
+        return DEFAULT_AGGREGATES.get(self.unit or "", "sum")
 
 
 class Kpi(BaseModel):
@@ -36,6 +64,11 @@ class Kpi(BaseModel):
     description: Text | None = None
     department: Id | None = None
     owner: Id | None = Field(default=None, description="The role accountable for it.")
+    contributors: list[Id] = Field(
+        default_factory=list,
+        description="Roles measured on it beside the owner (e.g. the reps whose deals "
+        "make up the win rate).",
+    )
     formula: str | None = Field(default=None, max_length=2000)
     unit: Unit | None = None
     direction: Direction | None = None

@@ -3,8 +3,8 @@
 A KPI entry that names ``standard: <id>`` starts from that entry of
 :data:`~crmorg.kpi.library.STANDARD_KPIS`: every field the entry leaves out is taken
 from the library — name, description, formula, unit, direction, frequency and target.
-``owner`` and ``department`` are ids of the model, so the library's typical ones are
-taken only where the model defines a role or department with that id. Fields the
+``owner``, ``contributors`` and ``department`` are ids of the model, so the library's
+typical ones are taken only where the model defines a role or department with that id. Fields the
 entry gives always win.
 
 The metrics of the resulting formula that the model does not declare are declared
@@ -49,6 +49,9 @@ def resolve_standard(
         update["owner"] = standard.typical_owner
     if "department" not in given and standard.typical_department in departments:
         update["department"] = standard.typical_department
+    contributors = [role for role in standard.typical_contributors if role in roles]
+    if "contributors" not in given and contributors:
+        update["contributors"] = contributors
     if not update:
         return kpi
     # Validate the merged entry: the completed KPI is exactly what the model could

@@ -13,6 +13,8 @@ __all__ = ["DEFAULT_LABELS", "ScorecardContext"]
 _LABEL_KEYS: Final = (
     "kpi",
     "department",
+    "owner",
+    "contributors",
     "value",
     "target",
     "status",
@@ -41,13 +43,15 @@ class ScorecardContext:
     """How to present a scorecard.
 
     ``title`` is usually the organisation's name; ``department_names`` maps department
-    ids to display names (ids are shown where a name is missing); ``labels`` replaces
+    ids to display names (ids are shown where a name is missing), ``role_names`` the
+    same for the KPIs' owners and contributors; ``labels`` replaces
     words of :data:`DEFAULT_LABELS` (e.g. for another language); ``colour`` lets the
     text table colour statuses with ANSI codes (the CLI sets it for terminals).
     """
 
     title: str = ""
     department_names: Mapping[str, str] = field(default_factory=dict)
+    role_names: Mapping[str, str] = field(default_factory=dict)
     labels: Mapping[str, str] = field(default_factory=dict)
     colour: bool = False
     units: Mapping[str, str] | None = None
@@ -58,6 +62,15 @@ class ScorecardContext:
         if department is None:
             return self.label("no_department")
         return self.department_names.get(department, department)
+
+    def role(self, role: str | None) -> str:
+        """A role's display name (its id where none is given); empty for no role."""
+        if role is None:
+            return ""
+        return self.role_names.get(role, role)
+
+    def roles(self, roles: tuple[str, ...]) -> str:
+        return ", ".join(self.role(role) for role in roles)
 
     def label(self, key: str) -> str:
         return self.labels.get(key) or DEFAULT_LABELS[key]

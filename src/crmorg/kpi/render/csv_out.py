@@ -22,6 +22,7 @@ COLUMNS: Final = (
     "name",
     "department",
     "owner",
+    "contributors",
     "period",
     "value",
     "target",
@@ -59,6 +60,7 @@ def render(scorecard: Scorecard, context: ScorecardContext) -> str:
                 text(result.name),
                 text(result.department),
                 text(result.owner),
+                text(" ".join(result.contributors)),
                 spreadsheet_cell(result.period),  # one per period: not worth keeping
                 _number(result.value),
                 _number(result.target),

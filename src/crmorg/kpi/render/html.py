@@ -36,6 +36,12 @@ def page_context(scorecard: Scorecard, context: ScorecardContext) -> dict[str, A
                 "kpi": result.kpi,
                 "name": result.name,
                 "department": context.department(result.department),
+                "owner": context.role(result.owner),
+                "contributors": (
+                    context.label("contributors").format(roles=context.roles(result.contributors))
+                    if result.contributors
+                    else ""
+                ),
                 "value": format_value(result.value, result.unit, units),
                 "target": format_target(result.target, result.direction, result.unit, units),
                 "status": result.status,

@@ -7,7 +7,7 @@ million periods is written without building one dictionary, or one string, of al
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -97,7 +97,8 @@ class _Encoded(str):
 
 _RESULT_KEYS = (
     "kpi", "period", "value", "target", "direction", "status", "message", "name",
-    "department", "owner", "unit", "previous_period", "change", "relative_change",
+    "department", "owner", "contributors", "unit", "previous_period", "change",
+    "relative_change", "data_periods", "data_periods_expected",
 )  # fmt: skip
 """The keys of :meth:`KpiResult.to_dict`, in its order (a test holds them equal)."""
 _RESULT_TEMPLATE = (
@@ -130,11 +131,21 @@ def _result(result: KpiResult, encoded: dict[str, str]) -> str:
         text(result.name),
         text(result.department),
         text(result.owner),
+        _list(result.contributors, text),
         text(result.unit),
         encode_basestring(change.previous_period) if change else "null",
         _value(change.absolute) if change else "null",
         _value(change.relative) if change else "null",
+        _value(result.parts[0]) if result.parts else "null",
+        _value(result.parts[1]) if result.parts else "null",
     )
+
+
+def _list(items: tuple[str, ...], text: Callable[[str], str]) -> str:
+    """A list of strings at the fourth level, as an indent of 2 writes it."""
+    if not items:
+        return "[]"
+    return "[\n        " + ",\n        ".join(text(item) for item in items) + "\n      ]"
 
 
 def _entry(entry: Any) -> str:

@@ -38,13 +38,14 @@ def render_markdown(
     for period in reversed(scorecard.periods):
         lines.append(f"{hashes} {escape(period)}")
         lines.append("")
-        header = ("kpi", "department", "value", "target", "status", "change", "note")
-        lines.extend(_table([escape(context.label(key)) for key in header], "llrrlrl"))
+        header = ("kpi", "department", "owner", "value", "target", "status", "change", "note")
+        lines.extend(_table([escape(context.label(key)) for key in header], "lllrrlrl"))
         for result in scorecard.in_period(period):
             cells = [
                 f"{escape(result.name)}{context.label('paren_open')}`{result.kpi}`"
                 f"{context.label('paren_close')}",
                 escape(context.department(result.department)),
+                _owner(result.owner, result.contributors, context),
                 escape(format_value(result.value, result.unit, units)),
                 escape(format_target(result.target, result.direction, result.unit, units)),
                 escape(context.label(result.status)),
@@ -76,6 +77,15 @@ def render(scorecard: Scorecard, context: ScorecardContext) -> str:
     """A complete Markdown document."""
     title = f"KPI scorecard: {context.title}" if context.title else "KPI scorecard"
     return f"# {escape(title)}\n\n" + render_markdown(scorecard, context)
+
+
+def _owner(owner: str | None, contributors: tuple[str, ...], context: ScorecardContext) -> str:
+    """The owner, and the roles measured on the KPI after a line break."""
+    text = escape(context.role(owner))
+    if contributors:
+        measured = context.label("contributors").format(roles=context.roles(contributors))
+        text += f"<br>{escape(measured)}"
+    return text
 
 
 def _table(header: Sequence[str], aligns: str) -> list[str]:

@@ -18,8 +18,9 @@ from crmorg.text import printable
 
 __all__ = ["render"]
 
-_HEADER: Final = ("KPI", "Department", "Value", "Target", "Status", "Change", "Note")
-_RIGHT: Final = frozenset({2, 3, 5})
+_HEADER: Final = ("KPI", "Department", "Owner", "Value", "Target", "Status", "Change", "Note")
+_RIGHT: Final = frozenset({3, 4, 6})
+_STATUS_COLUMN: Final = 5
 _COLOURS: Final[dict[Status, str]] = {
     "met": "\033[32m",
     "missed": "\033[31m",
@@ -37,6 +38,7 @@ def render(scorecard: Scorecard, context: ScorecardContext) -> str:
             (
                 result.kpi,
                 _plain(context.department(result.department)),
+                _plain(context.role(result.owner)),
                 format_value(result.value, result.unit),
                 format_target(result.target, result.direction, result.unit),
                 result.status,
@@ -80,7 +82,7 @@ def _line(
     parts: list[str] = []
     for column, cell in enumerate(cells[:-1]):
         padded = cell.rjust(widths[column]) if column in _RIGHT else cell.ljust(widths[column])
-        if column == 4 and colour and not header:
+        if column == _STATUS_COLUMN and colour and not header:
             padded = _COLOURS.get(cell, "") + padded + _RESET  # type: ignore[call-overload]
         parts.append(padded)
     parts.append(cells[-1])

@@ -304,7 +304,7 @@ def unknown_reference(model: Model) -> Iterator[Problem]:
 
     Every id a model refers to — a department's parent and head, a role's department,
     inherited roles and reporting line, RACI roles, grant resources and actions, team
-    leads, people's roles and teams, KPI owners, metric sources, constraint members
+    leads, people's roles and teams, KPI owners and contributors, metric sources, constraint members
     (a field a separation-of-duties permission names, too), waiver rules — must be
     defined.
 

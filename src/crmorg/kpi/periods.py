@@ -1,0 +1,150 @@
+"""Calendar periods: which data periods make up a KPI's period of its ``frequency``.
+
+Data periods are labels (:mod:`crmorg.kpi.data`). The ones this module reads as
+calendar periods are:
+
+- a day ``2026-01-15``; an ISO week ``2026-W05`` (or ``2026-W5``);
+- a month ``2026-01``; a quarter ``2026-Q1``;
+- a year ``2026`` or ``FY2026`` (read as the calendar year).
+
+A KPI of frequency ``monthly`` is evaluated once per month over the data periods
+inside that month, a ``quarterly`` one per quarter, a ``yearly`` one per year, and so
+on: :func:`bucket` names the KPI period a data period falls in (``2026-Q1`` for
+``2026-02`` and a quarterly KPI). A week belongs to the month, quarter and year of its
+Thursday (as ISO weeks belong to years). A data period that is no calendar period, or
+coarser than the KPI's frequency (a month of data for a weekly KPI), cannot be split
+or grouped: the KPI is evaluated on it as it is.
+
+:func:`parts_in` says how many data periods of one kind make a whole KPI period (3
+months in a quarter), so the scorecard can say when a period is not complete yet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Final, Literal, TypeAlias
+
+from crmorg.kpi.data import period_sort_key
+from crmorg.kpi.models import Frequency
+
+__all__ = ["CalendarPeriod", "Grain", "bucket", "calendar_period", "parts_in", "period_order"]
+
+Grain: TypeAlias = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
+_RANK: Final[dict[str, int]] = {
+    "daily": 0,
+    "weekly": 1,
+    "monthly": 2,
+    "quarterly": 3,
+    "yearly": 4,
+}
+_DAY: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_WEEK: Final = re.compile(r"(\d{4})-W(\d{1,2})", re.IGNORECASE)
+_MONTH: Final = re.compile(r"(\d{4})-(\d{2})")
+_QUARTER: Final = re.compile(r"(\d{4})-Q([1-4])", re.IGNORECASE)
+_YEAR: Final = re.compile(r"(?:FY)?(\d{4})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CalendarPeriod:
+    """A data period read as a span of days: its grain and first and last day."""
+
+    grain: Grain
+    first: date
+    last: date
+
+    @property
+    def anchor(self) -> date:
+        """The day that decides which longer period it belongs to (a week's Thursday)."""
+        return self.first + timedelta(days=3) if self.grain == "weekly" else self.first
+
+
+@lru_cache(maxsize=65536)
+def calendar_period(label: str) -> CalendarPeriod | None:
+    """``label`` as a calendar period, or ``None`` when it is none (``P1``, ``sprint-3``)."""
+    try:
+        if match := _DAY.fullmatch(label):
+            day = date(int(match[1]), int(match[2]), int(match[3]))
+            return CalendarPeriod("daily", day, day)
+        if match := _WEEK.fullmatch(label):
+            monday = date.fromisocalendar(int(match[1]), int(match[2]), 1)
+            return CalendarPeriod("weekly", monday, monday + timedelta(days=6))
+        if match := _MONTH.fullmatch(label):
+            first = date(int(match[1]), int(match[2]), 1)
+            return CalendarPeriod("monthly", first, _month_end(first))
+        if match := _QUARTER.fullmatch(label):
+            first = date(int(match[1]), 3 * int(match[2]) - 2, 1)
+            return CalendarPeriod("quarterly", first, _month_end(_add_months(first, 2)))
+        if match := _YEAR.fullmatch(label):
+            year = int(match[1])
+            return CalendarPeriod("yearly", date(year, 1, 1), date(year, 12, 31))
+    except ValueError:  # 2026-13, 2026-02-30, 2026-W54: not a calendar period
+        return None
+    return None
+
+
+def bucket(label: str, frequency: Frequency | None) -> str | None:
+    """The label of the ``frequency`` period that data period ``label`` is part of, or
+    ``None`` when it cannot be grouped so (no calendar period, or a coarser one)."""
+    if frequency is None:
+        return None
+    return _bucket(label, frequency)
+
+
+@lru_cache(maxsize=262144)
+def _bucket(label: str, frequency: Frequency) -> str | None:
+    period = calendar_period(label)
+    if period is None or _RANK[period.grain] > _RANK[frequency]:
+        return None
+    day = period.anchor
+    if frequency == "daily":
+        return day.isoformat()
+    if frequency == "weekly":
+        year, week, _ = period.first.isocalendar()
+        return f"{year}-W{week:02d}"
+    if frequency == "monthly":
+        return f"{day.year}-{day.month:02d}"
+    if frequency == "quarterly":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return str(day.year)
+
+
+@lru_cache(maxsize=65536)
+def parts_in(label: str, grain: Grain) -> int | None:
+    """How many data periods of ``grain`` make up the calendar period ``label`` (a KPI
+    period from :func:`bucket`), or ``None`` when that cannot be told."""
+    period = calendar_period(label)
+    if period is None or _RANK[grain] > _RANK[period.grain]:
+        return None
+    days = (period.last - period.first).days + 1
+    if grain == "daily":
+        return days
+    if grain == "weekly":
+        if period.grain == "weekly":
+            return 1
+        # Weeks whose Thursday falls inside the period.
+        thursdays = (period.first.weekday() - 3) % 7
+        first_thursday = period.first + timedelta(days=(7 - thursdays) % 7)
+        return 0 if first_thursday > period.last else (period.last - first_thursday).days // 7 + 1
+    months = (period.last.year - period.first.year) * 12 + period.last.month - period.first.month
+    return months + 1 if grain == "monthly" else (months + 1) // 3
+
+
+def period_order(label: str) -> tuple[object, ...]:
+    """A sort key that puts calendar periods by their last day, a shorter one before a
+    longer one ending the same day (``2026-03``, ``2026-Q1``), and other labels after."""
+    period = calendar_period(label)
+    if period is None:
+        return (1, date.min, 0, period_sort_key(label))
+    return (0, period.last, _RANK[period.grain], period_sort_key(label))
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    return date(day.year + index // 12, index % 12 + 1, 1)
+
+
+def _month_end(first: date) -> date:
+    return _add_months(first, 1) - timedelta(days=1)
