@@ -63,6 +63,8 @@ def test_client_handbook_hides_findings_rule_ids_and_positions(
         assert "report" + ext not in content, path
         found = _RULE_NAME.findall(_text(path, content))
         assert not found, (path, found)
+        if path.endswith(".js"):
+            continue  # the search index: no page of its own to stamp
         text = re.sub(r"\s+", " ", _text(path, content))
         assert company in text and "2026-12-01" in text, path
         assert f"crmorg {crmorg.__version__}" in text, path
@@ -224,7 +226,7 @@ def test_hostile_company_name_in_the_stamp_is_escaped(hostile_model: Model) -> N
     for content in pages:
         assert 'class="stamp' in content
         assert "为&lt;script&gt;alert(&#39;org&#39;)&lt;/script&gt;编制" in content
-    assert all("<script>" not in page for page in html.values())
+    assert all("<script>alert" not in page for page in html.values())  # the name is text
     text = parse_html(markdown_to_html(md["index.md"])).text
     assert "Prepared for <script>alert('org')</script> · 2026-12-01" in text
 

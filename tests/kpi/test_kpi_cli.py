@@ -54,7 +54,7 @@ def test_reference_scorecard_shows_every_status(capsys: pytest.CaptureFixture[st
     assert err == ""
     for status in ("met", "missed", "no-data", "error"):
         assert f"  {status}" in out
-    assert "no opportunities lost or opportunities won recorded for 2026-03" in out
+    assert "no opportunities_lost or opportunities_won recorded for 2026-03" in out
     assert "By department" in out
     assert "%" in out
 
@@ -217,7 +217,7 @@ def test_docs_with_kpi_data_adds_the_scorecard_page(
     code, out, _ = _run(capsys, "docs", REFERENCE, "--out", str(site), "--kpi-data", CSV_DATA)
     assert code == 0, out
     page = (site / "scorecard.html").read_text(encoding="utf-8")
-    assert "no opportunities lost or opportunities won recorded for 2026-03" in page
+    assert "no opportunities_lost or opportunities_won recorded for 2026-03" in page
     assert "status-no-data" in page
     assert "scorecard.html" in (site / "index.html").read_text(encoding="utf-8")
     code, _, _ = _run(capsys, "docs", REFERENCE, "--out", str(tmp_path / "plain"))

@@ -94,7 +94,7 @@ class _Lanes:
 
 def _notes(step: ProcessStep, lanes: _Lanes) -> tuple[str, ...]:
     def named(ids: Sequence[str]) -> str:
-        return ", ".join(lanes.role_name(r) for r in dict.fromkeys(ids))
+        return lanes.words["list_sep"].join(lanes.role_name(r) for r in dict.fromkeys(ids))
 
     notes = []
     if len(step.responsible) > 1 or (lanes.mode == "department" and step.responsible):

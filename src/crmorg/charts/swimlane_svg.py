@@ -264,5 +264,5 @@ def render_swimlane_html(
     title = " ".join(text_lines(chart.title)).strip()
     # Every label in the SVG is already XML-escaped, which inline SVG in HTML reads alike.
     return _template().render(
-        title=title, svg=Markup(svg), lang="zh-Hans" if lang == "zh" else "en"
+        title=title, svg=Markup(svg), lang="zh-Hans" if lang == "zh" else "en", interactive=False
     )

@@ -7,7 +7,7 @@ KPIs on the given metric data in the handbook's language and embeds the scorecar
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import PurePath
 
@@ -30,7 +30,9 @@ def scorecard_section(data: MetricData) -> Section:
 
     def build(ctx: SiteContext) -> Iterator[Page]:
         scorecard = _notes_in_language(
-            ctx, evaluate(ctx.model.kpis, data, lang=ctx.lang, metrics=ctx.model.metrics)
+            ctx,
+            evaluate(ctx.model.kpis, data, lang=ctx.lang, metrics=ctx.model.metrics),
+            lambda: evaluate(ctx.model.kpis, data, lang=NOTES_LANG, metrics=ctx.model.metrics),
         )
         context = ScorecardContext(
             title=ctx.names.organization,
@@ -60,17 +62,25 @@ def scorecard_section(data: MetricData) -> Section:
     return Section("scorecard", build, "nav.scorecard", "scorecard")
 
 
-def _notes_in_language(ctx: SiteContext, scorecard: Scorecard) -> Scorecard:
+def _notes_in_language(
+    ctx: SiteContext, scorecard: Scorecard, in_english: Callable[[], Scorecard]
+) -> Scorecard:
     """The scorecard with its notes in the handbook's language.
 
-    The evaluator explains a result in English (as ``crmorg kpi`` prints it); another
-    language says in its own words what the status means (``scorecard.note.<status>``).
+    The evaluator words some notes in the scorecard's language (a division by zero, a
+    period the data only partly covers) and the rest in English (as ``crmorg kpi``
+    prints them); for those, another language says in its own words what the status
+    means (``scorecard.note.<status>``). A note is English when it reads as the English
+    evaluation's note of the same KPI and period.
     """
     if ctx.lang == NOTES_LANG:
         return scorecard
+    english = {(r.kpi, r.period): r.message for r in in_english().results}
     results = tuple(
         replace(result, message=ctx.t(f"scorecard.note.{result.status}"))
-        if result.message and ctx.t.has(f"scorecard.note.{result.status}")
+        if result.message
+        and result.message == english.get((result.kpi, result.period))
+        and ctx.t.has(f"scorecard.note.{result.status}")
         else result
         for result in scorecard.results
     )

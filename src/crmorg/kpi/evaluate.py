@@ -391,10 +391,10 @@ def _nothing_to_divide_by(
 
 def _metric_words(metric_id: str, metric: Metric | None, lang: str) -> str:
     """A metric as a sentence names it: its name with a lower-case first letter (unless
-    it is an acronym), or its id in words."""
+    it is an acronym), or, with no name, its id as written (in every language)."""
     name = localize(metric.name, lang) if metric is not None else ""
     if not name:
-        return metric_id.replace("_", " ")
+        return metric_id
     if len(name) > 1 and name[0].isupper() and not name[1].isupper():
         return name[0].lower() + name[1:]
     return name

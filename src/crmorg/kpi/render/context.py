@@ -70,7 +70,7 @@ class ScorecardContext:
         return self.role_names.get(role, role)
 
     def roles(self, roles: tuple[str, ...]) -> str:
-        return ", ".join(self.role(role) for role in roles)
+        return self.label("list_sep").join(self.role(role) for role in roles)
 
     def label(self, key: str) -> str:
         return self.labels.get(key) or DEFAULT_LABELS[key]
