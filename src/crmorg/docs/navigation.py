@@ -29,6 +29,7 @@ from crmorg.docs.html import inline_svg
 from crmorg.docs.matrices import RaciMatrix, raci_matrix
 from crmorg.model import Model
 from crmorg.permissions.scopes import Scope
+from crmorg.text import hidden_escaped
 
 __all__ = [
     "GLOSSARY",
@@ -237,7 +238,9 @@ def search_index(ctx: SiteContext) -> str:
     data = json.dumps(_entries(ctx), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # Nothing in the file can end a script element or open a comment, whatever the names.
     data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    data = data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    # Line separators end a statement in older engines; hidden characters (controls,
+    # bidi, zero-width) are written as escapes, which mean the same characters.
+    data = hidden_escaped(data.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
     return f"window.{SEARCH_GLOBAL} = {data};\n"
 
 
