@@ -13,10 +13,7 @@ fixed timestamps.
 
 from __future__ import annotations
 
-import datetime
-import io
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -28,6 +25,7 @@ from crmorg.docs.matrices import raci_matrix, role_resource_cell
 from crmorg.docs.pages import formula_metrics
 from crmorg.model import Model
 from crmorg.permissions.field_review import field_matrix
+from crmorg.xlsx import workbook_bytes
 
 __all__ = [
     "FILLS",
@@ -40,7 +38,6 @@ __all__ = [
     "render_workbook",
 ]
 
-FIXED_TIME: Final = datetime.datetime(1980, 1, 1)
 
 FILLS: Final[dict[str, tuple[str, str]]] = {
     # (background, text) as in style.css: the RACI letters and the scope legend.
@@ -327,7 +324,6 @@ def render_workbook(sheets: Sequence[Sheet], *, vertical_cjk: bool = False) -> b
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-    from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
     styles: dict[str, tuple[Any, Any]] = {
         name: (PatternFill(fill_type="solid", fgColor="FF" + fill), Font(color="FF" + ink))
@@ -366,25 +362,4 @@ def render_workbook(sheets: Sequence[Sheet], *, vertical_cjk: bool = False) -> b
         worksheet.freeze_panes = sheet.freeze
         last = get_column_letter(len(sheet.headers))
         worksheet.auto_filter.ref = f"A1:{last}{max(worksheet.max_row, 1)}"
-    workbook.properties.creator = "crmorg"
-    workbook.properties.created = FIXED_TIME
-    workbook.properties.modified = FIXED_TIME
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
-    return _fixed_zip(raw.getvalue())
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """``data`` (a zip) with its entries sorted and every timestamp the same."""
-    fixed = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for name in sorted(source.namelist()):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
-    return fixed.getvalue()
+    return workbook_bytes(workbook)

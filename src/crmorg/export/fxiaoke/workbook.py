@@ -12,9 +12,7 @@ mail gateways and Windows code pages still garble non-ASCII file names.
 
 from __future__ import annotations
 
-import datetime
 import io
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -28,10 +26,10 @@ from crmorg.export.fxiaoke.mapping import (
     operation,
 )
 from crmorg.export.fxiaoke.plan import Plan
+from crmorg.xlsx import workbook_bytes
 
 WORKBOOK: Final = "fxiaoke-configuration.xlsx"
 CSV_DIRECTORY: Final = "workbook"
-FIXED_TIME: Final = datetime.datetime(1980, 1, 1)
 TICK: Final = "✓"
 
 
@@ -224,7 +222,6 @@ def render_workbook(all_sheets: Sequence[Sheet]) -> bytes:
     # Imported here: openpyxl takes a noticeable part of a second, which every other
     # command would pay at start-up.
     from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.writer.excel import ExcelWriter  # type: ignore[import-untyped]
 
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -232,23 +229,7 @@ def render_workbook(all_sheets: Sequence[Sheet]) -> bytes:
         worksheet = workbook.create_sheet(sheet.title)
         for row in _cells(sheet):
             worksheet.append(row)
-    workbook.properties.creator = "crmorg"
-    workbook.properties.created = FIXED_TIME
-    workbook.properties.modified = FIXED_TIME
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
-    fixed = io.BytesIO()
-    with (
-        zipfile.ZipFile(raw) as source,
-        zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for name in sorted(source.namelist()):
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
-    return fixed.getvalue()
+    return workbook_bytes(workbook)
 
 
 def render_sheets(plan: Plan) -> dict[str, str | bytes]:
