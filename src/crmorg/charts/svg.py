@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
 from crmorg.text import clean_text
@@ -89,6 +89,23 @@ def escape_xml(text: str) -> str:
     return clean_text(text).translate(_XML_TABLE)
 
 
+def label_texts(
+    groups: Iterable[tuple[str, Sequence[str]]], centre: str, baseline: float, line_height: float
+) -> list[str]:
+    """A box's label: a ``<text>`` of the class given for each non-empty group of lines,
+    one ``<tspan>`` per line centred on ``centre``, the first on ``baseline``."""
+    texts = []
+    for css_class, lines in groups:
+        if not lines:
+            continue
+        spans = []
+        for line in lines:
+            spans.append(f'<tspan x="{centre}" y="{_num(baseline)}">{escape_xml(line)}</tspan>')
+            baseline += line_height
+        texts.append(f'<text class="{css_class}" xml:space="preserve">{"".join(spans)}</text>')
+    return texts
+
+
 def _num(value: float) -> str:
     """A fixed-precision number: one decimal, no trailing ".0", never "-0"."""
     text = f"{round(value, 1) + 0.0:.1f}"
@@ -136,14 +153,7 @@ def _node(
     # line leaves ~4px below the baseline.
     baseline = y + metrics.padding_y + metrics.line_height - 4
     groups = [("label main", box.lines[:label_lines]), ("label sublabel", box.lines[label_lines:])]
-    for css_class, lines in groups:
-        if not lines:
-            continue
-        spans = []
-        for line in lines:
-            spans.append(f'<tspan x="{centre}" y="{_num(baseline)}">{escape_xml(line)}</tspan>')
-            baseline += metrics.line_height
-        parts.append(f'<text class="{css_class}" xml:space="preserve">{"".join(spans)}</text>')
+    parts += label_texts(groups, centre, baseline, metrics.line_height)
     parts.append("</g>")
     if href is not None:
         parts[0] = f'<a xlink:href="{escape_xml(href)}">{parts[0]}'

@@ -16,9 +16,10 @@ from jinja2 import Template
 from markupsafe import Markup
 
 from crmorg import templates
+from crmorg.catalogs import LANGUAGES, messages
 
 from .layout import Metrics
-from .svg import FONT_FAMILY, MARGIN, TITLE_HEIGHT, escape_xml
+from .svg import FONT_FAMILY, MARGIN, TITLE_HEIGHT, escape_xml, label_texts
 from .svg import _num as num
 from .swimlane import LaneEdge, Swimlane
 from .swimlane_layout import COLUMN_GAP, DECISION_POINT, PlacedBox, SwimlaneLayout, layout_swimlane
@@ -96,14 +97,7 @@ def _box(placed: PlacedBox, dx: float, dy: float, metrics: Metrics) -> list[str]
         ("label main", placed.lines[: placed.label_lines]),
         ("label note", placed.lines[placed.label_lines :]),
     )
-    for css_class, lines in groups:
-        if not lines:
-            continue
-        spans = []
-        for line in lines:
-            spans.append(f'<tspan x="{centre}" y="{num(baseline)}">{escape_xml(line)}</tspan>')
-            baseline += metrics.line_height
-        parts.append(f'<text class="{css_class}" xml:space="preserve">{"".join(spans)}</text>')
+    parts += label_texts(groups, centre, baseline, metrics.line_height)
     parts.append("</g>")
     return parts
 
@@ -264,5 +258,8 @@ def render_swimlane_html(
     title = " ".join(text_lines(chart.title)).strip()
     # Every label in the SVG is already XML-escaped, which inline SVG in HTML reads alike.
     return _template().render(
-        title=title, svg=Markup(svg), lang="zh-Hans" if lang == "zh" else "en", interactive=False
+        title=title,
+        svg=Markup(svg),
+        lang=messages(lang if lang in LANGUAGES else "en")["html_lang"],
+        interactive=False,
     )
