@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crmorg.permissions.models import BUILTIN_ACTIONS, WILDCARD, Resource
 
@@ -15,6 +15,10 @@ class ActionCatalog:
     resources: Mapping[str, Resource]
     actions: tuple[str, ...]
     applicable: Mapping[str, tuple[str, ...]]
+    _expanded: dict[tuple[str, str], tuple[tuple[str, str], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """Each key pair's expansion, once: a large model repeats the same few pairs."""
 
     @classmethod
     def build(
@@ -32,8 +36,16 @@ class ActionCatalog:
     def applies(self, resource: str, action: str) -> bool:
         return action in self.applicable.get(resource, ())
 
-    def expand(self, resource_key: str, action_key: str) -> list[tuple[str, str]]:
+    def expand(self, resource_key: str, action_key: str) -> tuple[tuple[str, str], ...]:
         """The (resource, action) pairs a grant key pair names, wildcards expanded."""
+        found = self._expanded.get((resource_key, action_key))
+        if found is None:
+            found = self._expanded[(resource_key, action_key)] = tuple(
+                self._expand(resource_key, action_key)
+            )
+        return found
+
+    def _expand(self, resource_key: str, action_key: str) -> list[tuple[str, str]]:
         resources = list(self.resources) if resource_key == WILDCARD else [resource_key]
         pairs: list[tuple[str, str]] = []
         for resource in resources:

@@ -265,8 +265,12 @@ def _merged(
     effective: Mapping[str, Mapping[Permission, EffectiveGrant]],
 ) -> dict[Permission, EffectiveGrant]:
     """A role's own grants merged with its parents' effective ones (already computed)."""
+    path = (role_id,)  # one tuple for every grant of the role's own
     merged = {
-        permission: _own_effective(role_id, source) for permission, source in own[role_id].items()
+        permission: _effective((source.scope, source, path, ()))
+        if not source.also
+        else _own_effective(path, source)
+        for permission, source in own[role_id].items()
     }
     for parent in roles[role_id].inherits:
         for permission, grant in effective.get(parent, {}).items():

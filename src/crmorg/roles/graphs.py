@@ -81,9 +81,11 @@ def parent_cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
     state: dict[str, int] = {}  # node -> the walk that reached it
     found: list[list[str]] = []
     for walk, start in enumerate(parents):
+        if start in state:
+            continue  # on a chain followed already
         node: str | None = start
         chain: list[str] = []
-        while node is not None and node in parents and node not in state:
+        while node in parents and node not in state:  # None is never a node
             state[node] = walk
             chain.append(node)
             node = parents[node]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from operator import attrgetter
 from typing import Any
 
 from crmorg.document import ID_SECTIONS
@@ -61,17 +62,32 @@ def hidden_characters(model: Model) -> Iterator[Problem]:
 
 def _any_hidden(entities: Iterable[Any]) -> bool:
     """Whether any text of ``entities`` may hold a hidden character (a quick, joint test)."""
-    lines: list[str] = []
-    prose: list[str] = []
-    for entity in entities:
-        fields = entity.__dict__  # pydantic keeps the field values there: no getattr calls
-        for field in (*_TEXT_FIELDS, *_IDENTIFIER_FIELDS):
-            value = fields.get(field)
-            if value is not None:
-                texts = prose if field == "description" else lines
-                texts.extend(value.values()) if isinstance(value, dict) else texts.append(value)
-    # Joined by a space, which neither pattern matches.
-    return bool(_HIDDEN.search(" ".join(lines)) or _HIDDEN_IN_PROSE.search(" ".join(prose)))
+    items = list(entities)
+    classes = set(map(type, items))
+    for field in (*_TEXT_FIELDS, *_IDENTIFIER_FIELDS):
+        having = {cls for cls in classes if field in getattr(cls, "model_fields", ())}
+        if not having:
+            continue
+        if having == classes:
+            values: Iterable[Any] = map(attrgetter(field), items)  # a C-level column
+        else:
+            values = (getattr(item, field) for item in items if type(item) in having)
+        pattern = _HIDDEN_IN_PROSE if field == "description" else _HIDDEN
+        # Joined by a space, which neither pattern matches.
+        if pattern.search(" ".join(_texts(values))):
+            return True
+    return False
+
+
+def _texts(values: Iterable[Any]) -> Iterable[str]:
+    """The strings of a column of field values: None left out, localised texts opened."""
+    present = list(filter(None, values))
+    if all(map(str.__instancecheck__, present)):
+        return present
+    texts: list[str] = []
+    for value in present:
+        texts.extend(value.values()) if isinstance(value, dict) else texts.append(value)
+    return texts
 
 
 def _text_problems(path: Path, entity: Any, subjects: tuple[str, ...]) -> Iterator[Problem]:

@@ -34,12 +34,15 @@ def role_cardinality(model: Model) -> Iterator[Problem]:
     """
     if not model.people:
         return
-    heirs = model.org.heirs
+    org = model.org
     for constraint in model.constraints:
         if not isinstance(constraint, RoleCardinality) or constraint.role not in model.roles:
             continue
         # The holders of this role alone: those given it or a role that inherits it.
-        holding = heirs[constraint.role] | {constraint.role}
+        holding = org.heirs[constraint.role] | {constraint.role}
+        count = len({p for role in holding for p in org.direct_holders.get(role, ())})
+        if count >= constraint.min and (constraint.max is None or count <= constraint.max):
+            continue  # within bounds: nobody need be listed
         people = tuple(
             p for p, person in model.people.items() if not holding.isdisjoint(person.roles)
         )

@@ -36,12 +36,13 @@ def single_point_of_failure(model: Model) -> Iterator[Problem]:
     if not critical:
         return  # and every role's holders need not be counted
     org = model.org
-    order = {person_id: index for index, person_id in enumerate(model.people)}
     for resp_id, resp in critical:
         roles = [r for r in owners(resp) if r in model.roles]
         # Holders of these roles alone: given one of them or a role that inherits one.
-        given = {holder for r in roles for h in org.heirs[r] for holder in org.direct_holders[h]}
-        people = sorted(given, key=order.__getitem__)
+        # Counting stops at the second: a finding names at most one person.
+        people = _first_two(
+            holder for r in roles for h in org.heirs[r] for holder in org.direct_holders[h]
+        )
         if len(people) >= 2:
             continue
         who = f"only {people[0]}" if people else "nobody"
@@ -51,3 +52,14 @@ def single_point_of_failure(model: Model) -> Iterator[Problem]:
             ("responsibilities", resp_id, "critical"),
             (resp_id, *roles, *people),
         )
+
+
+def _first_two(holders: Iterator[str]) -> list[str]:
+    """The first two distinct people of ``holders`` (fewer when there are fewer)."""
+    found: list[str] = []
+    for holder in holders:
+        if holder not in found:
+            found.append(holder)
+            if len(found) == 2:
+                break
+    return found

@@ -43,6 +43,8 @@ def sod_person_conflict(model: Model) -> Iterator[Problem]:
     duties = Duties(model)
     several: list[tuple[str, list[str]]] = []
     for person_id, person in model.people.items():
+        if len(person.roles) < 2:
+            continue  # one role alone is sod-role-conflict's
         roles = [r for r in dict.fromkeys(person.roles) if r in grants]
         if len(roles) > 1:
             several.append((person_id, roles))
