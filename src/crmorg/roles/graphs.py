@@ -85,7 +85,7 @@ def parent_cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
             continue  # on a chain followed already
         node: str | None = start
         chain: list[str] = []
-        while node in parents and node not in state:  # None is never a node
+        while node is not None and node in parents and node not in state:
             state[node] = walk
             chain.append(node)
             node = parents[node]

@@ -40,8 +40,8 @@ def role_cardinality(model: Model) -> Iterator[Problem]:
             continue
         # The holders of this role alone: those given it or a role that inherits it.
         holding = org.heirs[constraint.role] | {constraint.role}
-        count = len({p for role in holding for p in org.direct_holders.get(role, ())})
-        if count >= constraint.min and (constraint.max is None or count <= constraint.max):
+        held = len({p for role in holding for p in org.direct_holders.get(role, ())})
+        if held >= constraint.min and (constraint.max is None or held <= constraint.max):
             continue  # within bounds: nobody need be listed
         people = tuple(
             p for p, person in model.people.items() if not holding.isdisjoint(person.roles)

@@ -43,8 +43,9 @@ def span_of_control(model: Model) -> Iterator[Problem]:
     reports: dict[str, list[str]] = {manager: [] for manager in counts if manager in over}
     if over:
         for person_id, person in people.items():
-            if person.reports_to in over:
-                reports[person.reports_to].append(person_id)
+            manager = person.reports_to
+            if manager is not None and manager in over:
+                reports[manager].append(person_id)
     for manager, direct in reports.items():
         if len(direct) > limit:
             yield Problem(
