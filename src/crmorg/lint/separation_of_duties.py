@@ -10,14 +10,15 @@ field grant too (format v1.1, section 12).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
+from functools import cached_property
 from typing import NamedTuple
 
 from crmorg.findings import Path
 from crmorg.lint.grants import origin
 from crmorg.lint.wording import permission_text
 from crmorg.model import Model
-from crmorg.permissions.effective import Permission
+from crmorg.permissions.effective import EffectiveGrant, Permission
 from crmorg.permissions.fields import LEVEL, FieldGrant
 from crmorg.permissions.models import PermissionName, SeparationOfDuties
 
@@ -53,8 +54,12 @@ class Duties:
 
     def __init__(self, model: Model) -> None:
         self._model = model
-        self._grants = model.access.role_grants
         self._givers: dict[PermissionName, frozenset[str]] = {}
+
+    @cached_property
+    def _grants(self) -> Mapping[str, Mapping[Permission, EffectiveGrant]]:
+        """Every role's effective grants, computed when a constraint first asks."""
+        return self._model.access.role_grants
 
     def givers(self, permission: PermissionName) -> frozenset[str]:
         """The roles that hold ``permission`` through their effective grants."""

@@ -36,10 +36,10 @@ def sod_person_conflict(model: Model) -> Iterator[Problem]:
     Fix: give the roles to different people, or add an `exclusive_roles` constraint so
     the combination is caught by design.
     """
-    grants = model.access.role_grants
     constraints = list(sod_constraints(model))
     if not constraints:
         return
+    grants = model.access.role_grants
     duties = Duties(model)
     several: list[tuple[str, list[str]]] = []
     for person_id, person in model.people.items():
