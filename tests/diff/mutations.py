@@ -3,7 +3,9 @@
 The mutations are the changes a pull request makes to access: grants added, removed,
 widened or narrowed; inheritance added or dropped; people gaining or losing roles and
 teams, moving under another manager, joining or leaving; baselines, sharing rules and
-field grants changed; roles and fields added or removed.
+field grants changed; roles and fields added or removed; and processes (format
+section 15) added, removed or renamed, their steps added, removed, reordered, given
+other roles, requirements or ``next`` steps.
 """
 
 from __future__ import annotations
@@ -19,6 +21,13 @@ KINDS = (
     "reports", "new-person", "drop-person", "baseline", "sharing", "field-grant",
     "restrict", "drop-role",
 )  # fmt: skip
+PROCESS_KINDS = (
+    "step-raci", "step-requires", "step-next", "step-add", "step-drop", "step-reorder",
+    "process-id", "process-name", "process-department", "process-add", "process-drop",
+)  # fmt: skip
+STEP_IDS = ("a", "b", "c", "d")
+"""Few step ids, so that steps repeat an id (the first one counts) and ``next`` often
+names an existing step; ``zz`` is never a step (an unknown ``next``)."""
 
 
 def _pick(draw: st.DrawFn, options: list[Any]) -> Any:
@@ -108,10 +117,103 @@ def mutate(draw: st.DrawFn, doc: dict[str, Any]) -> dict[str, Any]:
                 ):
                     del new["sharing"][rule]
     # A field grant on a field no longer restricted is a finding, not a load error: kept.
+    for kind in draw(st.lists(st.sampled_from(PROCESS_KINDS), min_size=1, max_size=4)):
+        _mutate_process(draw, new, kind)
     return new
+
+
+def step_documents(draw: st.DrawFn, doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        _step(draw, doc, i)
+        for i in draw(st.lists(st.sampled_from(STEP_IDS), min_size=1, max_size=4))
+    ]
+
+
+def _step(draw: st.DrawFn, doc: dict[str, Any], step_id: str) -> dict[str, Any]:
+    roles = sorted(doc["roles"])
+    found: dict[str, Any] = {"id": step_id}
+    if draw(st.booleans()):
+        found["accountable"] = draw(st.sampled_from(roles))
+    for part in ("responsible", "consulted", "informed"):
+        if draw(st.booleans()):
+            found[part] = draw(st.lists(st.sampled_from(roles), max_size=2))
+    if draw(st.booleans()):
+        found["requires"] = _requires(draw, doc)
+    if draw(st.integers(0, 2)) == 0:
+        found["next"] = draw(st.lists(st.sampled_from([*STEP_IDS, "zz"]), max_size=2))
+    return found
+
+
+def _requires(draw: st.DrawFn, doc: dict[str, Any]) -> dict[str, dict[str, str]]:
+    resource = draw(st.sampled_from(sorted(doc["resources"])))
+    action = draw(st.sampled_from(["*", "read", "update"]))
+    return {resource: {action: draw(st.sampled_from(SCOPES[1:]))}}
+
+
+def process_documents(draw: st.DrawFn, doc: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for i in range(draw(st.integers(1, 3))):
+        process: dict[str, Any] = {"name": f"Process {i}", "steps": step_documents(draw, doc)}
+        if doc["departments"] and draw(st.booleans()):
+            process["department"] = draw(st.sampled_from(sorted(doc["departments"])))
+        found[f"w{i}"] = process
+    return found
+
+
+def _mutate_process(draw: st.DrawFn, new: dict[str, Any], kind: str) -> None:
+    processes = new.setdefault("processes", {})
+    if kind == "process-add":
+        processes[f"w{len(processes) + 10}"] = {"steps": step_documents(draw, new)}
+        return
+    key = _pick(draw, list(processes))
+    if key is None:
+        return
+    process = processes[key]
+    steps = process["steps"]
+    position = draw(st.integers(0, len(steps) - 1))
+    step = steps[position]
+    if kind == "step-raci":
+        part = draw(st.sampled_from(["accountable", "responsible", "consulted", "informed"]))
+        role = draw(st.sampled_from(sorted(new["roles"])))
+        if part == "accountable":
+            if step.get("accountable") == role:
+                del step["accountable"]
+            else:
+                step["accountable"] = role
+        else:
+            held = step.setdefault(part, [])
+            if role in held:
+                held.remove(role)
+            else:
+                held.append(role)
+    elif kind == "step-requires":
+        if step.get("requires") and draw(st.booleans()):
+            del step["requires"]
+        else:
+            step["requires"] = {**step.get("requires", {}), **_requires(draw, new)}
+    elif kind == "step-next":
+        if "next" in step and draw(st.booleans()):
+            del step["next"]
+        else:
+            step["next"] = draw(st.lists(st.sampled_from([*STEP_IDS, "zz"]), max_size=2))
+    elif kind == "step-add":
+        steps.insert(position, _step(draw, new, draw(st.sampled_from(STEP_IDS))))
+    elif kind == "step-drop" and len(steps) > 1:
+        del steps[position]
+    elif kind == "step-reorder":
+        process["steps"] = draw(st.permutations(steps))
+    elif kind == "process-id":
+        processes[f"{key}_x"] = processes.pop(key)
+    elif kind == "process-name":
+        process["name"] = {"en": f"Renamed {key}", "zh": "流程"}
+    elif kind == "process-department" and new["departments"]:
+        process["department"] = draw(st.sampled_from(sorted(new["departments"])))
+    elif kind == "process-drop":
+        del processes[key]
 
 
 @st.composite
 def document_pairs(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     doc = draw(model_documents(deep=False))
+    doc["processes"] = process_documents(draw, doc)
     return doc, mutate(draw, doc)

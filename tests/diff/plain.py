@@ -207,3 +207,125 @@ def _changes(before: Access, after: Access) -> dict[tuple[str, ...], tuple[Any, 
         if then != now:
             found[key] = (then, now)
     return found  # type: ignore[return-value]
+
+
+# Processes (format section 15), from the YAML documents alone ---------------------------
+
+ProcessKey = tuple[Any, ...]
+"""(process, kind, step, attribute, old, new): a ProcessChange without its position."""
+RaciKey = tuple[str, str, str, str, str]
+"""(process, step, kind, part, role): a step's RaciChange without its position."""
+
+_LETTERS = (("A", "accountable"), ("R", "responsible"), ("C", "consulted"), ("I", "informed"))
+
+
+def _first_steps(process: dict[str, Any]) -> dict[str, int]:
+    """Step id -> the position of its first step."""
+    found: dict[str, int] = {}
+    for position, step in enumerate(process["steps"]):
+        found.setdefault(step["id"], position)
+    return found
+
+
+def _follows(process: dict[str, Any]) -> dict[str, list[str]]:
+    """Step id -> the steps after it: ``next`` (known ids, once each) or the following one."""
+    steps, first = process["steps"], _first_steps(process)
+    found: dict[str, list[str]] = {}
+    for step_id, position in first.items():
+        written = steps[position].get("next")
+        if written is None:
+            found[step_id] = [steps[position + 1]["id"]] if position + 1 < len(steps) else []
+        else:
+            found[step_id] = [n for n in dict.fromkeys(written) if n in first]
+    return found
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return value
+
+
+def _pairs(old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
+    """Old id -> new id of a process whose id changed and whose step ids did not (the only
+    removed and the only added process with those step ids)."""
+    gone = [k for k in old if k not in new]
+    came = [k for k in new if k not in old]
+
+    def ids(process: dict[str, Any]) -> tuple[str, ...]:
+        return tuple(_first_steps(process))
+
+    found = {}
+    for key in gone:
+        olds = [k for k in gone if ids(old[k]) == ids(old[key])]
+        news = [k for k in came if ids(new[k]) == ids(old[key])]
+        if len(olds) == 1 and len(news) == 1:
+            found[key] = news[0]
+    return found
+
+
+def expected_processes(
+    old_doc: dict[str, Any], new_doc: dict[str, Any]
+) -> tuple[set[ProcessKey], set[RaciKey]]:
+    old, new = old_doc.get("processes", {}), new_doc.get("processes", {})
+    renamed = _pairs(old, new)
+    changes: set[ProcessKey] = set()
+    raci: set[RaciKey] = set()
+    for key in old:
+        if key not in new and key not in renamed:
+            changes.add((key, "removed", None, None, None, None))
+    for key in new:
+        if key not in old and key not in renamed.values():
+            changes.add((key, "added", None, None, None, None))
+    matched = {k: k for k in old if k in new} | renamed
+    for then_id, key in matched.items():
+        then, now = old[then_id], new[key]
+        if then_id != key:
+            changes.add((key, "renamed", None, "id", then_id, key))
+        if _name(then.get("name")) != _name(now.get("name")):
+            changes.add(
+                (key, "renamed", None, "name", _name(then.get("name")), _name(now.get("name")))
+            )
+        if then.get("department") != now.get("department"):
+            changes.add(
+                (key, "changed", None, "department", then.get("department"), now.get("department"))
+            )
+        if then["steps"][0]["id"] != now["steps"][0]["id"]:
+            first = (then["steps"][0]["id"], now["steps"][0]["id"])
+            changes.add((key, "starts", first[1], None, *first))
+        at_then, at_now = _first_steps(then), _first_steps(now)
+        changes |= {(key, "removed", s, None, None, None) for s in at_then if s not in at_now}
+        changes |= {(key, "added", s, None, None, None) for s in at_now if s not in at_then}
+        for step_id in set(at_then) & set(at_now):
+            was, value = then["steps"][at_then[step_id]], now["steps"][at_now[step_id]]
+            needs_then = {
+                (r, a): s for r, acts in was.get("requires", {}).items() for a, s in acts.items()
+            }
+            needs_now = {
+                (r, a): s for r, acts in value.get("requires", {}).items() for a, s in acts.items()
+            }
+            for resource, action in needs_then.keys() | needs_now.keys():
+                scopes = (needs_then.get((resource, action)), needs_now.get((resource, action)))
+                if scopes[0] != scopes[1]:
+                    changes.add((key, "requires", step_id, f"{resource}.{action}", *scopes))
+            for letter, part in _LETTERS:
+                held_then, held_now = _held(was, part), _held(value, part)
+                raci |= {(key, step_id, "joined", letter, r) for r in held_now - held_then}
+                raci |= {(key, step_id, "left", letter, r) for r in held_then - held_now}
+        flow_then, flow_now = _follows(then), _follows(now)
+        edges_then = {(a, b) for a, after in flow_then.items() for b in after}
+        edges_now = {(a, b) for a, after in flow_now.items() for b in after}
+        changes |= {(key, "next-added", a, None, None, b) for a, b in edges_now - edges_then}
+        changes |= {(key, "next-removed", a, None, b, None) for a, b in edges_then - edges_now}
+        ends_then = {s for s, after in flow_then.items() if not after}
+        ends_now = {s for s, after in flow_now.items() if not after}
+        changes |= {(key, "ends", s, None, None, None) for s in ends_now - ends_then}
+        changes |= {(key, "no-longer-ends", s, None, None, None) for s in ends_then - ends_now}
+    return changes, raci
+
+
+def _held(step: dict[str, Any], part: str) -> set[str]:
+    value = step.get(part)
+    if value is None:
+        return set()
+    return {value} if isinstance(value, str) else set(value)

@@ -49,7 +49,8 @@ def test_rev_path_against_the_working_tree(
     assert introduced[0]["file"] == "model/responsibilities.yaml"
     assert data["raci"] == [
         {"responsibility": "unowned_duty", "kind": "added", "part": None, "role": None,
-         "where": introduced[0]["file"] + ":" + data["raci"][0]["where"].split(":", 1)[1]}
+         "where": introduced[0]["file"] + ":" + data["raci"][0]["where"].split(":", 1)[1],
+         "process": None, "step": None}
     ]  # fmt: skip
     assert data["summary"]["new_errors"] == 1
     assert data["gate"]["failed"] is True

@@ -1,5 +1,6 @@
 """The diff equals a plain recomputation of both sides' access (every subject, resource,
-action, restricted field and sharing rule asked of the public API), on generated pairs."""
+action, restricted field and sharing rule asked of the public API), and of their
+processes (read from the YAML documents alone), on generated pairs."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from tests.diff.mutations import document_pairs
-from tests.diff.plain import expected_changes, reach_permissions, reports
+from tests.diff.plain import expected_changes, expected_processes, reach_permissions, reports
 from tests.export.strategies import load_document
 
 import crmorg
-from crmorg.diff.results import ModelDiff, SubjectDiff
+from crmorg.diff.results import ModelDiff, ProcessChange, SubjectDiff
 
 
 def _reported(subjects: tuple[SubjectDiff, ...]) -> dict[str, dict[tuple[str, ...], Any]]:
@@ -65,6 +66,29 @@ def test_diff_equals_plain_recomputation(pair: tuple[dict[str, Any], dict[str, A
     }
     assert set(result.people_gaining) == gaining
     _check_causes(result, old.locate(("roles",)).file, new.locate(("roles",)).file)
+    _check_processes(result, old_doc, new_doc, old.locate(("roles",)).file)
+
+
+_OLD_SIDE = frozenset({"removed", "next-removed", "no-longer-ends", "left"})
+"""The kinds whose position is OLD's (what no longer holds)."""
+
+
+def _check_processes(
+    result: ModelDiff, old_doc: dict[str, Any], new_doc: dict[str, Any], old_file: str
+) -> None:
+    changes, raci = expected_processes(old_doc, new_doc)
+    found = [(c.process, c.kind, c.step, c.attribute, c.old, c.new) for c in result.processes]
+    assert len(found) == len(set(found)), found
+    assert set(found) == changes
+    steps = [c for c in result.raci if c.step is not None]
+    reported = [(c.process, c.step, c.kind, c.part, c.role) for c in steps]
+    assert len(reported) == len(set(reported)) and set(reported) == raci
+    assert all(c.responsibility == f"{c.process}/{c.step}" for c in steps)
+    for change in (*result.processes, *steps):
+        old_side = change.kind in _OLD_SIDE or (
+            isinstance(change, ProcessChange) and change.kind == "requires" and change.new is None
+        )
+        assert change.where.startswith(old_file + ":") == old_side, change
 
 
 def _reach_gains(

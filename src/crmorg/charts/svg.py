@@ -25,7 +25,7 @@ from .layout import Box, Layout, LayoutMode, Limits, Metrics, layout_chart
 from .text import display_width, text_lines
 from .tree import Chart, ChartEdge
 
-__all__ = ["LEGEND", "chart_slug", "escape_xml", "render_svg"]
+__all__ = ["LEGEND", "chart_slug", "escape_xml", "num", "render_svg"]
 
 MARGIN = 24.0
 TITLE_HEIGHT = 36.0
@@ -100,14 +100,18 @@ def label_texts(
             continue
         spans = []
         for line in lines:
-            spans.append(f'<tspan x="{centre}" y="{_num(baseline)}">{escape_xml(line)}</tspan>')
+            spans.append(f'<tspan x="{centre}" y="{num(baseline)}">{escape_xml(line)}</tspan>')
             baseline += line_height
         texts.append(f'<text class="{css_class}" xml:space="preserve">{"".join(spans)}</text>')
     return texts
 
 
-def _num(value: float) -> str:
-    """A fixed-precision number: one decimal, no trailing ".0", never "-0"."""
+def num(value: float) -> str:
+    """A fixed-precision number: one decimal, no trailing ".0", never "-0".
+
+    Every SVG coordinate the charts write (org chart and swimlanes) goes through it, so
+    their output is byte-identical across runs and platforms.
+    """
     text = f"{round(value, 1) + 0.0:.1f}"
     if text.endswith(".0"):
         text = text[:-2]
@@ -144,11 +148,11 @@ def _node(
     parts = [
         f'<g class="{classes}" id="{slug}-{node.id}"{data}>',
         f"<title>{escape_xml(tooltip)}</title>",
-        f'<rect class="box" x="{_num(x)}" y="{_num(y)}" width="{_num(box.width)}"'
-        f' height="{_num(box.height)}" rx="6" ry="6"/>',
+        f'<rect class="box" x="{num(x)}" y="{num(y)}" width="{num(box.width)}"'
+        f' height="{num(box.height)}" rx="6" ry="6"/>',
     ]
     label_lines = len(text_lines(node.label))
-    centre = _num(x + box.width / 2)
+    centre = num(x + box.width / 2)
     # The first baseline sits one line down from the padding; 12px text in a 16px
     # line leaves ~4px below the baseline.
     baseline = y + metrics.padding_y + metrics.line_height - 4
@@ -164,14 +168,14 @@ def _node(
 def _path(points: tuple[Point, ...], dx: float, dy: float) -> str:
     """An SVG path through ``points``: ``H``/``V`` for straight runs, ``L`` otherwise."""
     (x, y), rest = points[0], points[1:]
-    out = [f"M{_num(x + dx)},{_num(y + dy)}"]
+    out = [f"M{num(x + dx)},{num(y + dy)}"]
     for nx, ny in rest:
         if ny == y:
-            out.append(f"H{_num(nx + dx)}")
+            out.append(f"H{num(nx + dx)}")
         elif nx == x:
-            out.append(f"V{_num(ny + dy)}")
+            out.append(f"V{num(ny + dy)}")
         else:
-            out.append(f"L{_num(nx + dx)},{_num(ny + dy)}")
+            out.append(f"L{num(nx + dx)},{num(ny + dy)}")
         x, y = nx, ny
     return "".join(out)
 
@@ -196,8 +200,8 @@ def _extra(edge: ChartEdge, source: Box, target: Box, dx: float, dy: float, slug
         sy, ty = source.y + dy, target.y + dy
         c1y, c2y = sy - 36.0, ty - 36.0
     path = (
-        f'<path class="extra {edge.style}" d="M{_num(sx)},{_num(sy)}C{_num(sx)},{_num(c1y)}'
-        f' {_num(tx)},{_num(c2y)} {_num(tx)},{_num(ty)}" marker-end="url(#{slug}-arrow)"/>'
+        f'<path class="extra {edge.style}" d="M{num(sx)},{num(sy)}C{num(sx)},{num(c1y)}'
+        f' {num(tx)},{num(c2y)} {num(tx)},{num(ty)}" marker-end="url(#{slug}-arrow)"/>'
     )
     parts = [path]
     if edge.label:
@@ -205,7 +209,7 @@ def _extra(edge: ChartEdge, source: Box, target: Box, dx: float, dy: float, slug
         mx = (sx + 3 * sx + 3 * tx + tx) / 8
         my = (sy + 3 * c1y + 3 * c2y + ty) / 8
         text = escape_xml(" ".join(text_lines(edge.label)))
-        parts.append(f'<text class="edge-label" x="{_num(mx)}" y="{_num(my)}">{text}</text>')
+        parts.append(f'<text class="edge-label" x="{num(mx)}" y="{num(my)}">{text}</text>')
     return parts
 
 
@@ -220,12 +224,12 @@ def _legend(
     entries = [(kind, names.get(kind, text)) for kind, text in LEGEND if kind in kinds]
     if not entries:
         return [], 0.0
-    parts = [f'<g class="legend" transform="translate({_num(x)},{_num(y)})">']
+    parts = [f'<g class="legend" transform="translate({num(x)},{num(y)})">']
     cursor = 0.0
     for kind, text in entries:
         parts.append(
-            f'<g class="kind-{kind}"><rect class="box" x="{_num(cursor)}" y="0" width="22"'
-            f' height="14" rx="3" ry="3"/><text x="{_num(cursor + 28)}" y="11">{escape_xml(text)}'
+            f'<g class="kind-{kind}"><rect class="box" x="{num(cursor)}" y="0" width="22"'
+            f' height="14" rx="3" ry="3"/><text x="{num(cursor + 28)}" y="11">{escape_xml(text)}'
             "</text></g>"
         )
         cursor += 28 + display_width(text) * metrics.char_width + 18
@@ -274,8 +278,8 @@ def render_svg(
     out = [
         '<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg"{xlink} version="1.1" class="crmorg-chart"'
-        f' id="{slug}" width="{_num(width)}" height="{_num(height)}"'
-        f' viewBox="0 0 {_num(width)} {_num(height)}" role="{role}"'
+        f' id="{slug}" width="{num(width)}" height="{num(height)}"'
+        f' viewBox="0 0 {num(width)} {num(height)}" role="{role}"'
         f' aria-labelledby="{slug}-title">',
         f'<title id="{slug}-title">{escape_xml(title)}</title>',
         f'<style type="text/css"><![CDATA[{_STYLE}]]></style>',
@@ -286,7 +290,7 @@ def render_svg(
     ]
     if title:
         out.append(
-            f'<text class="chart-title" x="{_num(MARGIN)}" y="{_num(MARGIN + 16)}">'
+            f'<text class="chart-title" x="{num(MARGIN)}" y="{num(MARGIN + 16)}">'
             f"{escape_xml(title)}</text>"
         )
     out.append('<g class="links">')

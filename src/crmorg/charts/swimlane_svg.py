@@ -19,8 +19,7 @@ from crmorg import templates
 from crmorg.catalogs import LANGUAGES, messages
 
 from .layout import Metrics
-from .svg import FONT_FAMILY, MARGIN, TITLE_HEIGHT, escape_xml, label_texts
-from .svg import _num as num
+from .svg import FONT_FAMILY, MARGIN, TITLE_HEIGHT, escape_xml, label_texts, num
 from .swimlane import LaneEdge, Swimlane
 from .swimlane_layout import COLUMN_GAP, DECISION_POINT, PlacedBox, SwimlaneLayout, layout_swimlane
 from .text import display_width, text_lines

@@ -1,4 +1,5 @@
-"""``crmorg diff OLD NEW``: the access, RACI, structure and findings a change brings."""
+"""``crmorg diff OLD NEW``: the access, RACI, structure, processes and findings a change
+brings."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ class DiffCommand(CommandBase):
     """Compare two versions of a model: per person and per role every permission gained
     or lost (resource, action, field, scope, sharing rule) with the grant, baseline,
     inheritance or membership change that causes it and its file:line (the NEW side's
-    for gains, the OLD side's for losses); RACI and structural changes; and the findings
+    for gains, the OLD side's for losses); RACI, structural and process changes (steps,
+    who does them, what they require, the flow between them); and the findings
     introduced or resolved, matched by rule and subjects. OLD and NEW are model files or
     directories, or REV:PATH to read one from git without checking it out (PATH as
     `git show REV:PATH` takes it: from the repository root, or ./PATH from here)."""

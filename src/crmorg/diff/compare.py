@@ -15,6 +15,7 @@ from crmorg.diff.access import (
     role_changes,
     with_membership_lines,
 )
+from crmorg.diff.processes import process_changes
 from crmorg.diff.reach import reach_changes
 from crmorg.diff.results import (
     AccessChange,
@@ -41,14 +42,16 @@ def diff(old: Model | Version, new: Model | Version, *, findings: bool = True) -
         old_access, new_access = SideAccess(before, "old"), SideAccess(after, "new")
         pair(old_access, new_access)
         roles, people = access_changes(old_access, new_access)
+        processes, step_raci = process_changes(before, after)
         return ModelDiff(
             before.label,
             after.label,
             roles,
             people,
-            tuple(raci_changes(before, after)),
+            (*raci_changes(before, after), *step_raci),
             tuple(structural_changes(before, after)),
             finding_changes(before, after) if findings else None,
+            tuple(processes),
         )
 
 

@@ -77,7 +77,7 @@ def field_change(
     resource, field = key
     gained = LEVEL[after] > LEVEL[before]
     side, other = (new, old) if gained else (old, new)
-    roles = grant_roles[1] if gained else grant_roles[0]
+    roles, others = grant_roles[::-1] if gained else grant_roles
     causes: list[Cause] = []
     if _declared(old, key) != _declared(new, key):
         state = _declared(side, key)
@@ -87,7 +87,9 @@ def field_change(
             Cause("field", side.side, f"{resource}.{field} is {words}", side.version.where(path))
         )
     for role in roles:
-        here, there = grant_level(side, role, key), grant_level(other, role, key)
+        # A role the person did not hold on the other side brings its field grant along.
+        here = grant_level(side, role, key)
+        there = grant_level(other, role, key) if role in others else 0
         if here > there:
             found = side.access.fields.role_grant(role, resource, field)
             if found is not None:

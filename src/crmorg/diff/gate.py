@@ -53,4 +53,6 @@ def summary_line(diff: ModelDiff) -> str:
         parts.append(f"{len(diff.raci)} RACI changes")
     if diff.structure:
         parts.append(f"{len(diff.structure)} structural changes")
+    if diff.processes:
+        parts.append(f"{len(diff.processes)} process changes")
     return "; ".join(parts)

@@ -1,7 +1,7 @@
 """What ``crmorg diff`` finds: typed, immutable results (format-v1 section 17).
 
-A :class:`ModelDiff` holds the access changes of every role and person, the RACI and
-structural changes, and the findings introduced or resolved. Renderers (one module per
+A :class:`ModelDiff` holds the access changes of every role and person, the RACI,
+structural and process changes, and the findings introduced or resolved. Renderers (one module per
 output format in this package) only read it.
 """
 
@@ -127,12 +127,48 @@ class StructuralChange:
 
 @dataclass(frozen=True)
 class RaciChange:
-    """A responsibility added or removed, or a role joining or leaving one of its parts."""
+    """A responsibility added or removed, or a role joining or leaving one of its parts;
+    or a role joining or leaving a part of a process step (format-v1 section 15).
+
+    For a step, ``process`` and ``step`` name it and ``responsibility`` is
+    ``process/step`` (ids hold no ``/``), so a reader of responsibilities still reads a
+    name; a step added or removed is a :class:`ProcessChange`.
+    """
 
     responsibility: str
     kind: Literal["added", "removed", "joined", "left"]
     part: Literal["R", "A", "C", "I"] | None = None
     role: str | None = None
+    where: str = ""
+    process: str | None = None
+    step: str | None = None
+
+
+ProcessChangeKind = Literal[
+    "added", "removed", "renamed", "changed", "requires", "next-added", "next-removed",
+    "ends", "no-longer-ends", "starts",
+]  # fmt: skip
+"""``added``/``removed``: a process (``step`` None) or a step; ``renamed``: the process's
+``id`` (a removed and an added process with the same steps) or ``name``; ``changed``:
+its ``department``; ``requires``: one permission a step requires (``attribute``
+``resource.action``, ``old``/``new`` the scopes, None when absent); ``next-added`` /
+``next-removed``: a flow edge from ``step`` to ``new`` / ``old``; ``ends`` /
+``no-longer-ends``: ``step`` now ends the process / no longer does; ``starts``: the
+process starts at ``new``, not ``old``."""
+
+
+@dataclass(frozen=True)
+class ProcessChange:
+    """One change to a process (format-v1 section 15) other than who does its steps,
+    which is a :class:`RaciChange`. ``where``: NEW's position for what is added or now
+    holds, OLD's for what is removed or no longer holds."""
+
+    process: str
+    kind: ProcessChangeKind
+    step: str | None = None
+    attribute: str | None = None
+    old: str | None = None
+    new: str | None = None
     where: str = ""
 
 
@@ -160,6 +196,9 @@ class ModelDiff:
     structure: tuple[StructuralChange, ...]
     findings: FindingChanges | None
     """None when the diff was asked without validation."""
+    processes: tuple[ProcessChange, ...] = ()
+    """Processes and steps added, removed or renamed, ``requires`` and flow changes (the
+    RACI changes of steps are in ``raci``)."""
 
     @property
     def people_gaining(self) -> tuple[str, ...]:
@@ -177,6 +216,7 @@ class ModelDiff:
             or self.people
             or self.raci
             or self.structure
+            or self.processes
             or (self.findings is not None and (self.findings.introduced or self.findings.resolved))
         )
 

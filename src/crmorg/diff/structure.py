@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from crmorg.diff.results import RaciChange, StructuralChange
 from crmorg.diff.version import Version
@@ -18,12 +18,15 @@ _ATTRIBUTES: Mapping[str, tuple[str, ...]] = {
 }
 """Per section, the attributes whose change is reported (name and text aside)."""
 
-_PARTS: tuple[tuple[str, str], ...] = (
+RaciPart = Literal["R", "A", "C", "I"]
+
+RACI_PARTS: tuple[tuple[RaciPart, str], ...] = (
     ("A", "accountable"),
     ("R", "responsible"),
     ("C", "consulted"),
     ("I", "informed"),
 )
+"""The RACI letters and the attributes of a responsibility (or a step) that hold them."""
 
 
 def _text(value: Any) -> str:
@@ -89,16 +92,16 @@ def raci_changes(old: Version, new: Version) -> list[RaciChange]:
         was = before[key]
         if was == value:
             continue
-        for part, attribute in _PARTS:
-            then, now = _members(getattr(was, attribute)), _members(getattr(value, attribute))
+        for part, attribute in RACI_PARTS:
+            then, now = members(getattr(was, attribute)), members(getattr(value, attribute))
             path = ("responsibilities", key, attribute)
             found += (
-                RaciChange(key, "joined", part, role, new.where(path))  # type: ignore[arg-type]
+                RaciChange(key, "joined", part, role, new.where(path))
                 for role in now
                 if role not in then
             )
             found += (
-                RaciChange(key, "left", part, role, old.where(path))  # type: ignore[arg-type]
+                RaciChange(key, "left", part, role, old.where(path))
                 for role in then
                 if role not in now
             )
@@ -108,7 +111,8 @@ def raci_changes(old: Version, new: Version) -> list[RaciChange]:
     return found
 
 
-def _members(value: str | list[str] | None) -> tuple[str, ...]:
+def members(value: str | list[str] | None) -> tuple[str, ...]:
+    """The roles of one RACI part (Accountable is one role or none), each once."""
     if value is None:
         return ()
     return (value,) if isinstance(value, str) else tuple(dict.fromkeys(value))

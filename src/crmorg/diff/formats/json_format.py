@@ -32,6 +32,7 @@ def to_data(diff: ModelDiff, gate: Gate) -> dict[str, Any]:
             "new_errors": None if findings is None else len(findings.new_errors),
             "raci_changes": len(diff.raci),
             "structural_changes": len(diff.structure),
+            "process_changes": len(diff.processes),
         },
         "gate": {"max_gains": gate.max_gains, "failed": bool(reasons), "reasons": list(reasons)},
         "widenings": [
@@ -46,6 +47,7 @@ def to_data(diff: ModelDiff, gate: Gate) -> dict[str, Any]:
         "people": [_subject(s) for s in diff.people],
         "raci": [dict(vars(c)) for c in diff.raci],
         "structure": [dict(vars(c)) for c in diff.structure],
+        "processes": [dict(vars(c)) for c in diff.processes],
         "findings": None
         if findings is None
         else {

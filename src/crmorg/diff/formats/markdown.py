@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from crmorg.diff.formats.words import change_words, raci_words, structure_words
+from crmorg.diff.formats.words import (
+    change_words,
+    process_words,
+    raci_words,
+    structure_words,
+)
 from crmorg.diff.gate import Gate, summary_line
 from crmorg.diff.results import Cause, ModelDiff, SubjectDiff, Widening
 from crmorg.markdown_text import md_escape
@@ -19,8 +24,8 @@ LISTED = 60
 """Entries shown per collapsed list."""
 CHANGES = 8
 """Changes shown per person or role."""
-BUDGET = 7_000
-"""Characters per collapsed list: seven lists and two tables stay under GitHub's 65,536."""
+BUDGET = 6_000
+"""Characters per collapsed list: eight lists and two tables stay under GitHub's 65,536."""
 WIDENINGS = 15
 _T = TypeVar("_T")
 
@@ -37,7 +42,7 @@ def render(diff: ModelDiff, gate: Gate) -> str:
     if gate.max_gains is not None and not gate.reasons(diff):
         out += [f"Within the limit: at most {gate.max_gains} people may gain access.", ""]
     if diff.empty:
-        out.append("No change to access, responsibilities, structure or findings.")
+        out.append("No change to access, responsibilities, structure, processes or findings.")
         return "\n".join(out) + "\n"
     widenings = diff.widenings()
     if widenings:
@@ -74,6 +79,11 @@ def render(diff: ModelDiff, gate: Gate) -> str:
         "Structural changes",
         diff.structure,
         lambda c: [f"- {md_escape(structure_words(c))} ({md_escape(c.where)})"],
+    )
+    out += _details(
+        "Process changes",
+        diff.processes,
+        lambda c: [f"- {md_escape(process_words(c))} ({md_escape(c.where)})"],
     )
     return "\n".join(out) + "\n"
 

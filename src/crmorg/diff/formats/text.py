@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crmorg.diff.formats.words import change_words, raci_words, structure_words
+from crmorg.diff.formats.words import change_words, process_words, raci_words, structure_words
 from crmorg.diff.gate import Gate, summary_line
 from crmorg.diff.results import ModelDiff, SubjectDiff
 from crmorg.text import reveal
@@ -31,6 +31,9 @@ def render(diff: ModelDiff, gate: Gate) -> str:
     if diff.structure:
         lines += ["", f"structure ({len(diff.structure)}):"]
         lines += (f"  {structure_words(c)} ({c.where})" for c in diff.structure)
+    if diff.processes:
+        lines += ["", f"processes ({len(diff.processes)}):"]
+        lines += (f"  {process_words(c)} ({c.where})" for c in diff.processes)
     if diff.findings is not None:
         for title, found in (
             ("findings introduced", diff.findings.introduced),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crmorg.diff.results import AccessChange, RaciChange, StructuralChange
+from crmorg.diff.results import AccessChange, ProcessChange, RaciChange, StructuralChange
 
 _PARTS = {"R": "Responsible", "A": "Accountable", "C": "Consulted", "I": "Informed"}
 
@@ -21,6 +21,8 @@ def raci_words(change: RaciChange) -> str:
         return f"responsibility {change.responsibility} {change.kind}"
     part = _PARTS[change.part or "R"]
     verb = "is now" if change.kind == "joined" else "is no longer"
+    if change.step is not None:
+        return f"{change.role} {verb} {part} for step {change.step} of process {change.process}"
     return f"{change.role} {verb} {part} for {change.responsibility}"
 
 
@@ -31,3 +33,30 @@ def structure_words(change: StructuralChange) -> str:
     if change.kind != "changed":
         return f"{what} {change.kind}"
     return f"{what}: {change.attribute} {change.old or '(none)'} -> {change.new or '(none)'}"
+
+
+def process_words(change: ProcessChange) -> str:
+    """``process onboarding: step review added``, ``... now leads from review to close``."""
+    what = f"process {change.process}"
+    step = f"step {change.step}"
+    kind = change.kind
+    if kind in ("added", "removed"):
+        return f"{what} {kind}" if change.step is None else f"{what}: {step} {kind}"
+    if kind == "renamed" and change.attribute == "id":
+        return f"{what} renamed from {change.old}"
+    if kind in ("renamed", "changed"):
+        return f"{what}: {change.attribute} {change.old or '(none)'} -> {change.new or '(none)'}"
+    if kind == "requires":
+        return (
+            f"{what}: {step} requires {change.attribute} "
+            f"{change.old or '(nothing)'} -> {change.new or '(nothing)'}"
+        )
+    if kind == "next-added":
+        return f"{what}: {step} now leads to {change.new}"
+    if kind == "next-removed":
+        return f"{what}: {step} no longer leads to {change.old}"
+    if kind == "ends":
+        return f"{what}: {step} now ends the process"
+    if kind == "no-longer-ends":
+        return f"{what}: {step} no longer ends the process"
+    return f"{what} now starts at {change.new} (was {change.old})"
