@@ -86,7 +86,7 @@ def column_evaluator(formula: Formula) -> tuple[tuple[str, ...], ColumnEvaluator
     exec(compile("\n".join(body), "<kpi formula>", "exec"), namespace)
     evaluate = namespace["evaluate"]
     assert callable(evaluate)
-    return inputs, evaluate  # type: ignore[return-value]
+    return inputs, evaluate
 
 
 class _Generator:

@@ -321,13 +321,18 @@ class Scorecard:
                 tuple(self._rollup_rows.get(period, ())),
             )
         if self._aligned:
-            if period not in self.periods:
+            index = self._index.get(period)
+            if index is None:
                 return (), ()
-            index = self.periods.index(period)
             rows: tuple[Row, ...] = tuple(one.row(index) for one in self._series)
         else:
             rows = tuple(self._by_period.get(period, ()))
         return rows, _RollupMaker(self._ranked())(rows)
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        """Each period's place (renderers that ask by period ask of every one)."""
+        return {period: index for index, period in enumerate(self.periods)}
 
     def for_period(self, period: str) -> Scorecard:
         """Only ``period`` (changes still refer to the period before it)."""

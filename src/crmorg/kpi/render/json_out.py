@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
-from crmorg.kpi.evaluate import KpiResult, Scorecard
+from crmorg.kpi.evaluate import DepartmentRollup, Row, Scorecard
 from crmorg.kpi.render.context import ScorecardContext
 from crmorg.text import hidden_escaped
 
@@ -32,9 +32,9 @@ def render_chunks(scorecard: Scorecard, context: ScorecardContext) -> Iterator[s
     indent of 2 writes for ``scorecard.to_dict()``."""
     encoded: dict[str, str] = {}
     members = (
-        ("results", (_Encoded(_result(result, encoded)) for result in scorecard.results)),
+        ("results", (_Encoded(_result(row, encoded)) for row in scorecard.rows())),
         ("periods", iter(scorecard.periods)),
-        ("departments", (rollup.to_dict() for rollup in scorecard.rollups)),
+        ("departments", _rollups(scorecard)),
     )
     yield "{"
     for index, (key, entries) in enumerate(members):
@@ -106,7 +106,14 @@ _RESULT_TEMPLATE = (
 )
 
 
-def _result(result: KpiResult, encoded: dict[str, str]) -> str:
+def _rollups(scorecard: Scorecard) -> Iterator[dict[str, Any]]:
+    """What :meth:`DepartmentRollup.to_dict` gives for each roll-up, as they come."""
+    for period, _, rollups in scorecard.groups():
+        for department, counts in rollups:
+            yield DepartmentRollup(department, period, counts).to_dict()
+
+
+def _result(row: Row, encoded: dict[str, str]) -> str:
     """One result as :func:`_entry` writes its ``to_dict()``, from its fields: a million
     of them need no dictionary each, and text that repeats (a KPI's id, name, status or
     message in every period) is encoded once."""
@@ -119,25 +126,25 @@ def _result(result: KpiResult, encoded: dict[str, str]) -> str:
             found = encoded[value] = encode_basestring(value)
         return found
 
-    change = result.change
+    info, period, value, status, message, change, parts = row
     return _RESULT_TEMPLATE % (
-        text(result.kpi),
-        encode_basestring(result.period),
-        _value(result.value),
-        _value(result.target),
-        text(result.direction),
-        text(result.status),
-        text(result.message),
-        text(result.name),
-        text(result.department),
-        text(result.owner),
-        _list(result.contributors, text),
-        text(result.unit),
+        text(info.kpi),
+        encode_basestring(period),
+        _value(value),
+        _value(info.target),
+        text(info.direction),
+        text(status),
+        text(message),
+        text(info.name),
+        text(info.department),
+        text(info.owner),
+        _list(info.contributors, text),
+        text(info.unit),
         encode_basestring(change.previous_period) if change else "null",
         _value(change.absolute) if change else "null",
         _value(change.relative) if change else "null",
-        _value(result.parts[0]) if result.parts else "null",
-        _value(result.parts[1]) if result.parts else "null",
+        _value(parts[0]) if parts else "null",
+        _value(parts[1]) if parts else "null",
     )
 
 
