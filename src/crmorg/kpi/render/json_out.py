@@ -34,7 +34,7 @@ def render_chunks(scorecard: Scorecard, context: ScorecardContext) -> Iterator[s
     templates: dict[KpiInfo, str] = {}
     members = (
         ("results", (_Encoded(_result(row, encoded, templates)) for row in scorecard.rows())),
-        ("periods", iter(scorecard.periods)),
+        ("periods", (_Encoded(encode_basestring(period)) for period in scorecard.periods)),
         ("departments", _rollups(scorecard)),
     )
     yield "{"
