@@ -9,6 +9,7 @@ holds what makes the loop give up: missing values, zeros, huge numbers, ints and
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -69,3 +70,39 @@ def test_columns_give_what_the_tree_walk_gives(
         assert (result.value, result.status, result.message) == (value, status, message)
         if value is not None:
             assert math.copysign(1.0, result.value or 0.0) == math.copysign(1.0, value or 0.0)
+
+
+_BODY = (
+    "2026-01,won,12\n"
+    "2026-01,won,13\n"  # a second value: the first is kept
+    "2026-02,wom,1\n"  # not a metric
+    "2026-03,won,1e999\n"
+    "2026-04,won,12%\n"
+    "2026-05,won,\n"
+    ",won,3\n"
+    "2026-06,won\n"
+    "   ,  ,  \n"
+    "\n"
+    "=cmd(),won,1\n"
+    "2026-07,lost, 4 \n"
+    "2026-08,won,٣\n"
+)
+
+
+def test_the_one_pass_reader_reads_as_the_csv_reader(tmp_path: Path) -> None:
+    """The same rows under a plain header (read in one pass) and a quoted one (read by
+    the csv module line by line): the same values and the same findings."""
+    from crmorg.loading.metric_data import read_metric_data
+
+    plain = tmp_path / "plain.csv"
+    plain.write_text("period,metric,value\n" + _BODY, encoding="utf-8")
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('"period",metric,value\n' + _BODY, encoding="utf-8")
+    one_pass = read_metric_data(plain, ["won", "lost"])
+    by_csv = read_metric_data(quoted, ["won", "lost"])
+    assert one_pass.data.values == by_csv.data.values
+    assert one_pass.data.periods == by_csv.data.periods
+    assert [(f.rule, f.message, f.location.line, f.location.column) for f in one_pass.findings] == [
+        (f.rule, f.message, f.location.line, f.location.column) for f in by_csv.findings
+    ]
+    assert len(one_pass.findings) >= 6
