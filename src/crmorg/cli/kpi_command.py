@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Final
 
 from crmorg.cli.command import CommandBase
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stderr, stdout
@@ -11,9 +13,8 @@ from crmorg.cli.loading import load_or_report
 from crmorg.docs.context import Section
 from crmorg.docs.scorecard import scorecard_section
 from crmorg.findings import Severity
-from crmorg.kpi.evaluate import evaluate
-from crmorg.kpi.render import RENDERERS, ScorecardContext, render
-from crmorg.kpi.render.json_out import render_chunks
+from crmorg.kpi.evaluate import Scorecard, evaluate
+from crmorg.kpi.render import RENDERERS, ScorecardContext, csv_out, json_out, render, table
 from crmorg.kpi.render.library import LIBRARY_RENDERERS, render_library
 from crmorg.lint.config import LintConfig
 from crmorg.lint.engine import Report, run
@@ -22,6 +23,13 @@ from crmorg.loading.metric_data import DATA_FORMATS, MetricDataResult, read_metr
 from crmorg.model import Model
 from crmorg.reporters import text
 from crmorg.text import localize
+
+_STREAMED: Final[Mapping[str, Callable[[Scorecard, ScorecardContext], Iterator[str]]]] = {
+    "json": json_out.render_chunks,
+    "csv": csv_out.render_chunks,
+    "table": table.render_chunks,
+}
+"""The formats written a piece at a time (the others are one string)."""
 
 
 class KpiCommand(CommandBase):
@@ -92,8 +100,9 @@ class KpiCommand(CommandBase):
             },
             colour=out.colour and args.format == "table",
         )
-        if args.format == "json":  # streamed: a million periods need no string of it all
-            for chunk in render_chunks(scorecard, context):
+        streamed = _STREAMED.get(args.format)
+        if streamed is not None:  # a million periods need no string of it all
+            for chunk in streamed(scorecard, context):
                 out.write(chunk)
         else:
             out.write(render(scorecard, args.format, context))

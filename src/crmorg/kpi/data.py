@@ -12,13 +12,12 @@ Reading data files is the loading layer's job (:mod:`crmorg.loading.metric_data`
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from types import MappingProxyType
 from typing import Final
 
-__all__ = ["MAX_PERIOD_LENGTH", "MetricData", "period_sort_key"]
+__all__ = ["MAX_PERIOD_LENGTH", "MetricData", "natural_order", "period_sort_key"]
 
 MAX_PERIOD_LENGTH: Final = 64
 _DIGITS: Final = re.compile(r"(\d+)")
@@ -38,26 +37,65 @@ def period_sort_key(period: str) -> tuple[tuple[int, int | str], ...]:
     return tuple(parts)
 
 
-@dataclass(frozen=True)
 class MetricData:
     """Metric values: period -> metric id -> value (finite floats).
 
-    ``source`` names where the values came from (a file name), for messages.
+    ``source`` names where the values came from (a file name), for messages. The
+    values are held by metric (:meth:`column`), as KPIs are evaluated: a formula reads
+    one column per metric over every period. :meth:`of_columns` builds it so, without
+    a mapping per period (a data file of a million periods needs none); ``values`` and
+    :meth:`at` give the same values by period.
     """
 
-    values: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-    source: str = ""
+    __slots__ = ("__dict__", "_columns", "_labels", "source")
 
-    def __post_init__(self) -> None:
-        frozen = {
-            period: MappingProxyType(dict(metrics)) for period, metrics in self.values.items()
-        }
-        object.__setattr__(self, "values", MappingProxyType(frozen))
+    def __init__(
+        self, values: Mapping[str, Mapping[str, float]] | None = None, source: str = ""
+    ) -> None:
+        given = values or {}
+        columns: dict[str, dict[str, float]] = {}
+        for period, metrics in given.items():
+            for metric, value in metrics.items():
+                columns.setdefault(metric, {})[period] = value
+        self._labels: tuple[str, ...] = tuple(given)
+        self._columns: dict[str, dict[str, float]] = columns
+        self.source = source
+
+    @classmethod
+    def of_columns(
+        cls, periods: Iterable[str], columns: Mapping[str, dict[str, float]], source: str = ""
+    ) -> MetricData:
+        """The data of ``periods`` (each once, a period without values too) whose values
+        are ``columns``: metric id -> period -> value. The mappings are taken as they
+        are: the caller gives them up."""
+        data = cls.__new__(cls)
+        data._labels = tuple(periods)
+        data._columns = {metric: column for metric, column in columns.items() if column}
+        data.source = source
+        return data
+
+    @cached_property
+    def values(self) -> Mapping[str, Mapping[str, float]]:
+        """period -> metric id -> value, periods in the order they were given."""
+        rows: dict[str, dict[str, float]] = {period: {} for period in self._labels}
+        for metric, column in self._columns.items():
+            for period, value in column.items():
+                rows[period][metric] = value
+        return MappingProxyType({period: MappingProxyType(row) for period, row in rows.items()})
 
     @cached_property
     def periods(self) -> tuple[str, ...]:
         """Every period, in natural order (sorted once)."""
-        return tuple(sorted(self.values, key=period_sort_key))
+        return natural_order(self._labels)
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """The metrics with at least one entry, in the order first met."""
+        return tuple(self._columns)
+
+    def column(self, metric: str) -> Mapping[str, float]:
+        """``metric``'s values: period -> value (a period without one is absent)."""
+        return MappingProxyType(self._columns.get(metric, {}))
 
     def at(self, period: str) -> Mapping[str, float]:
         """The metric values of ``period`` (empty when the period has none)."""
@@ -70,3 +108,29 @@ class MetricData:
             return None
         index = periods.index(period)
         return periods[index - 1] if index > 0 else None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, MetricData):
+            return NotImplemented
+        return self.source == other.source and self.values == other.values
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"MetricData({dict(self.values)!r}, source={self.source!r})"
+
+
+_DIGIT_SHAPE: Final = str.maketrans("0123456789", "0000000000")
+
+
+def natural_order(labels: Iterable[str]) -> tuple[str, ...]:
+    """``labels`` sorted by :func:`period_sort_key`.
+
+    When every label has the same shape (the same text with digits in the same places:
+    ``2026-01-15``, ``w0000042``), that order is the labels' own text order, which
+    sorts a million of them without a key each."""
+    given = tuple(labels)
+    shapes = {label.translate(_DIGIT_SHAPE) for label in given}
+    if len(shapes) <= 1:
+        return tuple(sorted(given))
+    return tuple(sorted(given, key=period_sort_key))

@@ -20,13 +20,15 @@ checked trees of at most a few hundred nodes, evaluated with float arithmetic.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Final, Literal, TypeAlias, TypeVar
+from itertools import repeat
+from typing import Any, Final, Literal, NamedTuple, TypeAlias
 
 from crmorg.catalogs import messages
 from crmorg.gcpause import paused_gc
+from crmorg.kpi.columnar import FALLBACK, ColumnEvaluator, _Fallback, column_evaluator
 from crmorg.kpi.data import MetricData
 from crmorg.kpi.formula import (
     DivisionByZero,
@@ -38,7 +40,7 @@ from crmorg.kpi.formula import (
 )
 from crmorg.kpi.grouping import PeriodValues, group_periods
 from crmorg.kpi.models import Direction, Frequency, Kpi, Metric, Unit
-from crmorg.kpi.periods import period_order
+from crmorg.kpi.periods import any_calendar_periods, period_order
 from crmorg.text import localize
 
 __all__ = [
@@ -58,8 +60,7 @@ _RELATIVE_TOLERANCE: Final = 1e-9
 _ABSOLUTE_TOLERANCE: Final = 1e-12
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """How a KPI's value moved since the previous period.
 
     ``absolute`` is ``value - previous_value`` (for a percent KPI, a fraction:
@@ -73,6 +74,36 @@ class Change:
     absolute: float
     relative: float | None
     better: bool | None
+
+
+@dataclass(frozen=True)
+class KpiInfo:
+    """What every result of one KPI shares, whatever the period."""
+
+    kpi: str
+    name: str
+    target: float | None
+    direction: Direction | None
+    department: str | None
+    owner: str | None
+    unit: Unit | None
+    contributors: tuple[str, ...]
+
+
+Row: TypeAlias = tuple[
+    KpiInfo,
+    str,
+    "float | None",
+    Status,
+    "str | None",
+    "Change | None",
+    "tuple[int, int | None] | None",
+]
+"""One KPI in one period as renderers read it: (KPI, period, value, status, message,
+change, parts), the fields of :class:`KpiResult` without an object per period."""
+
+RollupRow: TypeAlias = tuple["str | None", Mapping[Status, int]]
+"""One department in one period: (department, count of results by status)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +134,39 @@ class KpiResult:
         """Whether the period is not complete in the data (three months of a year)."""
         parts = self.parts
         return parts is not None and parts[1] is not None and parts[0] < parts[1]
+
+    @classmethod
+    def of_row(cls, row: Row) -> KpiResult:
+        info, period, value, status, message, change, parts = row
+        return cls(
+            info.kpi,
+            period,
+            value,
+            info.target,
+            info.direction,
+            status,
+            info.name,
+            info.department,
+            info.owner,
+            info.unit,
+            message,
+            change,
+            info.contributors,
+            parts,
+        )
+
+    def row(self) -> Row:
+        info = KpiInfo(
+            self.kpi,
+            self.name,
+            self.target,
+            self.direction,
+            self.department,
+            self.owner,
+            self.unit,
+            self.contributors,
+        )
+        return (info, self.period, self.value, self.status, self.message, self.change, self.parts)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape: format-v1 section 8's six keys first, then the extras."""
@@ -154,13 +218,121 @@ class DepartmentRollup:
         }
 
 
-@dataclass(frozen=True)
 class Scorecard:
-    """Every KPI for every period, in KPI order within period order, with roll-ups."""
+    """Every KPI for every period, in KPI order within period order, with roll-ups.
 
-    periods: tuple[str, ...]
-    results: tuple[KpiResult, ...]
-    rollups: tuple[DepartmentRollup, ...]
+    Built from ``results`` and ``rollups``, or by :func:`evaluate` from one column of
+    values per KPI: then :meth:`groups` hands out each period's rows (tuples, see
+    :data:`Row`) as it goes, so renderers stream a million periods without an object
+    per result; ``results`` and ``rollups`` are built only when asked for.
+    """
+
+    def __init__(
+        self,
+        periods: Iterable[str],
+        results: Iterable[KpiResult] = (),
+        rollups: Iterable[DepartmentRollup] = (),
+    ) -> None:
+        self.periods: tuple[str, ...] = tuple(periods)
+        given = tuple(results)
+        self._series: tuple[_Series, ...] = ()
+        self._aligned = False
+        self._by_period: dict[str, list[Row]] = {}
+        for result in given:
+            self._by_period.setdefault(result.period, []).append(result.row())
+        self._rollup_rows: dict[str, list[RollupRow]] | None = {}
+        for rollup in rollups:
+            self._rollup_rows.setdefault(rollup.period, []).append(
+                (rollup.department, rollup.counts)
+            )
+        self.__dict__["results"] = given
+
+    @classmethod
+    def _of_series(
+        cls, periods: tuple[str, ...], series: tuple[_Series, ...], aligned: bool
+    ) -> Scorecard:
+        card = cls.__new__(cls)
+        card.periods = periods
+        card._series = series
+        card._aligned = aligned
+        card._by_period = {}
+        card._rollup_rows = None
+        if not aligned:
+            for one in series:
+                for row in one.rows():
+                    card._by_period.setdefault(row[1], []).append(row)
+        return card
+
+    def groups(self) -> Iterator[tuple[str, tuple[Row, ...], tuple[RollupRow, ...]]]:
+        """Each period in order with its rows (KPI order) and its department roll-ups."""
+        if self._rollup_rows is not None:  # given as results and roll-ups
+            given = self._rollup_rows
+            for period in self.periods:
+                yield (
+                    period,
+                    tuple(self._by_period.get(period, ())),
+                    tuple(given.get(period, ())),
+                )
+            return
+        rollup = _RollupMaker(self._ranked())
+        if self._aligned:
+            per_period = zip(*(one.rows() for one in self._series), strict=True)
+            for period, rows in zip(self.periods, per_period, strict=True):
+                yield period, rows, rollup(rows)
+            return
+        for period in self.periods:
+            rows = tuple(self._by_period.get(period, ()))
+            yield period, rows, rollup(rows)
+
+    def rows(self) -> Iterator[Row]:
+        """Every row, a period at a time."""
+        if self._aligned and len(self._series) == 1:
+            return self._series[0].rows()
+        return (row for _, rows, _ in self.groups() for row in rows)
+
+    def _ranked(self) -> tuple[str | None, ...]:
+        """Departments in KPI order (first seen over the periods); KPIs without one last."""
+        if self._aligned:
+            seen = dict.fromkeys(one.info.department for one in self._series)
+        else:
+            seen = {}
+            for period in self.periods:
+                for row in self._by_period.get(period, ()):
+                    seen.setdefault(row[0].department, None)
+        return (*(d for d in seen if d is not None), *((None,) if None in seen else ()))
+
+    @cached_property
+    def results(self) -> tuple[KpiResult, ...]:
+        """Every result as an object (a million periods: a million objects)."""
+        return tuple(map(KpiResult.of_row, self.rows()))
+
+    @cached_property
+    def rollups(self) -> tuple[DepartmentRollup, ...]:
+        return tuple(
+            DepartmentRollup(department, period, counts)
+            for period, _, rollups in self.groups()
+            for department, counts in rollups
+        )
+
+    def _group(self, period: str) -> tuple[tuple[Row, ...], tuple[RollupRow, ...]]:
+        if self._rollup_rows is not None:
+            return (
+                tuple(self._by_period.get(period, ())),
+                tuple(self._rollup_rows.get(period, ())),
+            )
+        if self._aligned:
+            index = self._index.get(period)
+            if index is None:
+                return (), ()
+            rows: tuple[Row, ...] = tuple(one.row(index) for one in self._series)
+        else:
+            rows = tuple(self._by_period.get(period, ()))
+        return rows, _RollupMaker(self._ranked())(rows)
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        """Each period's place (renderers that ask by period ask of every one)."""
+        return {period: index for index, period in enumerate(self.periods)}
 
     def for_period(self, period: str) -> Scorecard:
         """Only ``period`` (changes still refer to the period before it)."""
@@ -171,27 +343,27 @@ class Scorecard:
         )
 
     def in_period(self, period: str) -> tuple[KpiResult, ...]:
-        """The results of ``period``, from an index built once: renderers ask this of
-        every period, and a scorecard may have a million of them."""
-        return self._results_by_period.get(period, ())
+        """The results of ``period``."""
+        return tuple(map(KpiResult.of_row, self._group(period)[0]))
 
     def rollups_in(self, period: str) -> tuple[DepartmentRollup, ...]:
-        """The department roll-ups of ``period`` (indexed, as :meth:`in_period`)."""
-        return self._rollups_by_period.get(period, ())
-
-    @cached_property
-    def _results_by_period(self) -> dict[str, tuple[KpiResult, ...]]:
-        return _by_period(self.results)
-
-    @cached_property
-    def _rollups_by_period(self) -> dict[str, tuple[DepartmentRollup, ...]]:
-        return _by_period(self.rollups)
+        """The department roll-ups of ``period``."""
+        return tuple(
+            DepartmentRollup(department, period, counts)
+            for department, counts in self._group(period)[1]
+        )
 
     def statuses(self) -> dict[Status, int]:
         """How many results have each status, over every period."""
         counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
-        for result in self.results:
-            counts[result.status] += 1
+        if self._series:
+            for one in self._series:
+                for status in STATUSES:
+                    counts[status] += one.statuses.count(status)
+            return counts
+        for rows in self._by_period.values():
+            for row in rows:
+                counts[row[3]] += 1
         return counts
 
     def to_dict(self) -> dict[str, Any]:
@@ -203,14 +375,64 @@ class Scorecard:
         }
 
 
-_Dated = TypeVar("_Dated", KpiResult, DepartmentRollup)
+class _RollupMaker:
+    """A period's roll-ups from its rows: the same few combinations of statuses repeat
+    over the periods, so each is counted once."""
+
+    def __init__(self, ranked: tuple[str | None, ...]) -> None:
+        self.ranked = ranked
+        self.made: dict[tuple[tuple[str | None, Status], ...], tuple[RollupRow, ...]] = {}
+
+    def __call__(self, rows: tuple[Row, ...]) -> tuple[RollupRow, ...]:
+        key = tuple((row[0].department, row[3]) for row in rows)
+        made = self.made.get(key)
+        if made is None:
+            counted: dict[str | None, dict[Status, int]] = {}
+            for department, status in key:
+                bucket = counted.setdefault(department, {})
+                bucket[status] = bucket.get(status, 0) + 1
+            made = self.made[key] = tuple(
+                (department, counted[department])
+                for department in self.ranked
+                if department in counted
+            )
+        return made
 
 
-def _by_period(items: Iterable[_Dated]) -> dict[str, tuple[_Dated, ...]]:
-    grouped: dict[str, list[_Dated]] = {}
-    for item in items:
-        grouped.setdefault(item.period, []).append(item)
-    return {period: tuple(group) for period, group in grouped.items()}
+@dataclass(frozen=True)
+class _Series:
+    """One KPI over its periods, a column per field."""
+
+    info: KpiInfo
+    labels: Sequence[str]
+    values: list[float | None]
+    statuses: list[Status]
+    messages: list[str | None]
+    changes: list[Change | None]
+    parts: list[tuple[int, int | None] | None] | None
+
+    def rows(self) -> Iterator[Row]:
+        return zip(
+            repeat(self.info),
+            self.labels,
+            self.values,
+            self.statuses,
+            self.messages,
+            self.changes,
+            repeat(None) if self.parts is None else self.parts,
+        )
+
+    def row(self, index: int) -> Row:
+        parts = None if self.parts is None else self.parts[index]
+        return (
+            self.info,
+            self.labels[index],
+            self.values[index],
+            self.statuses[index],
+            self.messages[index],
+            self.changes[index],
+            parts,
+        )
 
 
 def judge(value: float, target: float, direction: Direction) -> Literal["met", "missed"]:
@@ -247,62 +469,126 @@ def _evaluate_all(
     kpis: Mapping[str, Kpi], data: MetricData, lang: str, metrics: Mapping[str, Metric]
 ) -> Scorecard:
     plans = [_Plan.of(kpi_id, kpi, lang) for kpi_id, kpi in kpis.items()]
-    grouped: dict[Frequency | None, tuple[PeriodValues, ...]] = {}
-    per_plan: list[list[KpiResult]] = []
+    grouped: dict[Frequency | None, tuple[PeriodValues, ...] | None] = {}
+    series: list[_Series] = []
     for plan in plans:
         frequency = plan.kpi.frequency
-        periods = grouped.get(frequency)
-        if periods is None:
-            periods = grouped[frequency] = group_periods(data, frequency, metrics)
-        own: list[KpiResult] = []
-        per_plan.append(own)
-        earlier: float | None = None
-        before: str | None = None
-        for period in periods:
-            value, status, message = plan.judged(period.values, period.label, metrics, lang)
-            if message is None and period.partial:
-                message = period.note(lang)
-            change = (
-                _change(value, earlier, before, plan.kpi.direction)
-                if before is not None and value is not None and earlier is not None
+        if frequency not in grouped:
+            periods = (
+                group_periods(data, frequency, metrics)
+                if frequency is not None and any_calendar_periods(data.periods)
                 else None
             )
-            own.append(
-                KpiResult(
-                    plan.kpi_id,
-                    period.label,
-                    value,
-                    plan.target,
-                    plan.kpi.direction,
-                    status,
-                    plan.name,
-                    plan.kpi.department,
-                    plan.kpi.owner,
-                    plan.kpi.unit,
-                    message,
-                    change,
-                    plan.contributors,
-                    period.parts,
-                )
-            )
-            earlier, before = value, period.label
-    if all(len(g) == len(data.periods) and _as_is(g) for g in grouped.values()):
-        # Nothing grouped (the common case, and a million periods): the data's own order.
-        order: tuple[str, ...] = data.periods
-        results = tuple(result for row in zip(*per_plan, strict=True) for result in row)
-    else:
-        by_period: dict[str, list[KpiResult]] = {}
-        for own in per_plan:
-            for result in own:
-                by_period.setdefault(result.period, []).append(result)
-        order = tuple(sorted(by_period, key=period_order))
-        results = tuple(result for period in order for result in by_period[period])
-    return Scorecard(order, results, _rollups(order, results))
+            # Nothing grouped (the common case, and a million periods): read the columns.
+            grouped[frequency] = None if periods is None or _as_is(periods, data) else periods
+        series.append(_evaluated(plan, data, grouped[frequency], metrics, lang))
+    if all(periods is None for periods in grouped.values()):
+        return Scorecard._of_series(data.periods, tuple(series), aligned=True)
+    labels = {label for one in series for label in one.labels}
+    order = tuple(sorted(labels, key=period_order))
+    return Scorecard._of_series(order, tuple(series), aligned=False)
 
 
-def _as_is(periods: tuple[PeriodValues, ...]) -> bool:
+def _as_is(periods: tuple[PeriodValues, ...], data: MetricData) -> bool:
     """Whether ``periods`` are the data's periods, each taken as it is."""
-    return all(period.parts is None for period in periods)
+    return len(periods) == len(data.periods) and all(period.parts is None for period in periods)
+
+
+def _evaluated(
+    plan: _Plan,
+    data: MetricData,
+    grouped: tuple[PeriodValues, ...] | None,
+    metrics: Mapping[str, Metric],
+    lang: str,
+) -> _Series:
+    """One KPI over every period: the data's own (``grouped`` is ``None``) or those."""
+    labels: Sequence[str] = data.periods if grouped is None else [p.label for p in grouped]
+    count = len(labels)
+    formula = plan.formula
+    info = plan.info
+    if isinstance(formula, str):
+        return _Series(
+            info, labels, [None] * count, ["error"] * count, [formula] * count,
+            [None] * count, None if grouped is None else [p.parts for p in grouped],
+        )  # fmt: skip
+    inputs, column_of = plan.evaluator
+    if grouped is None:
+        columns = [list(map(data.column(metric).get, labels)) for metric in inputs]
+    else:
+        columns = [[period.values.get(metric) for period in grouped] for metric in inputs]
+    computed = column_of(columns, count)
+    values: list[float | None] = computed  # type: ignore[assignment]
+    messages: list[str | None] = [plan.unjudgeable] * count
+    statuses: list[Status] = (
+        ["error"] * count if plan.unjudgeable is not None else _judged_column(computed, plan)
+    )
+    for index, value in enumerate(computed):
+        if value is FALLBACK:  # not all finite inputs, or the arithmetic failed: walk the tree
+            given = {metric: column[index] for metric, column in zip(inputs, columns, strict=True)}
+            exact = plan.judged(
+                {metric: value for metric, value in given.items() if value is not None},
+                labels[index],
+                metrics,
+                lang,
+            )
+            values[index], statuses[index], messages[index] = exact
+    if grouped is not None:
+        for index, period in enumerate(grouped):
+            if messages[index] is None and period.partial:
+                messages[index] = period.note(lang)
+    return _Series(
+        info, labels, values, statuses, messages, _changes(values, labels, plan.kpi.direction),
+        None if grouped is None else [period.parts for period in grouped],
+    )  # fmt: skip
+
+
+def _judged_column(values: list[float | _Fallback], plan: _Plan) -> list[Status]:
+    """:func:`judge` of every value (a placeholder where there is none yet)."""
+    target, direction = plan.kpi.target, plan.kpi.direction
+    assert target is not None and direction is not None
+    isclose = math.isclose
+    fallback = FALLBACK
+    rel, tol = _RELATIVE_TOLERANCE, _ABSOLUTE_TOLERANCE
+    # A value on the good side is met without asking whether it is close to the target.
+    if direction == "higher":
+        return [
+            "error"
+            if value is fallback
+            else "met"
+            if value > target or isclose(value, target, rel_tol=rel, abs_tol=tol)  # type: ignore[operator,arg-type]
+            else "missed"
+            for value in values
+        ]
+    return [
+        "error"
+        if value is fallback
+        else "met"
+        if value < target or isclose(value, target, rel_tol=rel, abs_tol=tol)  # type: ignore[operator,arg-type]
+        else "missed"
+        for value in values
+    ]
+
+
+def _changes(
+    values: list[float | None], labels: Sequence[str], direction: Direction | None
+) -> list[Change | None]:
+    """Each value's change from the period before (``None`` where either has no value)."""
+    changes: list[Change | None] = [None] * len(values)
+    make = tuple.__new__
+    higher = direction == "higher"
+    earlier: float | None = None
+    isfinite = math.isfinite
+    for index, value in enumerate(values):
+        if value is not None and earlier is not None:
+            absolute = value - earlier
+            relative = absolute / abs(earlier) if earlier != 0 else None
+            if isfinite(absolute) and (relative is None or isfinite(relative)):
+                better = None if direction is None or absolute == 0 else (absolute > 0) == higher
+                changes[index] = make(
+                    Change, (labels[index - 1], earlier, absolute, relative, better)
+                )
+        earlier = value
+    return changes
 
 
 @dataclass(frozen=True)
@@ -320,6 +606,25 @@ class _Plan:
     """Why a computed value cannot be judged (a non-finite, missing target or no
     direction), or ``None`` when it can."""
     contributors: tuple[str, ...] = ()
+
+    @property
+    def info(self) -> KpiInfo:
+        kpi = self.kpi
+        return KpiInfo(
+            self.kpi_id,
+            self.name,
+            self.target,
+            kpi.direction,
+            kpi.department,
+            kpi.owner,
+            kpi.unit,
+            self.contributors,
+        )
+
+    @cached_property
+    def evaluator(self) -> tuple[tuple[str, ...], ColumnEvaluator]:
+        assert isinstance(self.formula, Formula)
+        return column_evaluator(self.formula)
 
     @classmethod
     def of(cls, kpi_id: str, kpi: Kpi, lang: str) -> _Plan:
@@ -408,47 +713,3 @@ def _parsed(kpi: Kpi) -> Formula | str:
         return parse_formula(kpi.formula)
     except FormulaError as error:
         return f"the formula is not valid: {error.message}"
-
-
-def _change(
-    value: float, earlier: float, previous: str, direction: Direction | None
-) -> Change | None:
-    """The move from ``earlier`` (in period ``previous``) to ``value``, or ``None`` when
-    it is not a finite number."""
-    absolute = value - earlier
-    relative = absolute / abs(earlier) if earlier != 0 else None
-    if not math.isfinite(absolute) or (relative is not None and not math.isfinite(relative)):
-        return None
-    better: bool | None = None
-    if direction is not None and absolute != 0:
-        better = (absolute > 0) == (direction == "higher")
-    return Change(previous, earlier, absolute, relative, better)
-
-
-def _rollups(periods: Iterable[str], results: Iterable[KpiResult]) -> tuple[DepartmentRollup, ...]:
-    """Per period, each department's count of results by status: one pass over the
-    results, which come a period at a time (in KPI order within it)."""
-    counted: dict[str, dict[str | None, dict[Status, int]]] = {}
-    order: dict[str | None, None] = {}
-    current: str | None = None
-    buckets: dict[str | None, dict[Status, int]] = {}
-    for result in results:
-        if result.period != current:
-            current = result.period
-            buckets = counted.setdefault(current, {})
-        bucket = buckets.get(result.department)
-        if bucket is None:
-            bucket = buckets[result.department] = {}
-            order.setdefault(result.department, None)
-        bucket[result.status] = bucket.get(result.status, 0) + 1
-    # Departments in KPI order; KPIs without a department last.
-    ranked = [d for d in order if d is not None] + ([None] if None in order else [])
-    rollups: list[DepartmentRollup] = []
-    for period in periods:
-        buckets = counted.get(period, {})
-        rollups.extend(
-            DepartmentRollup(department, period, buckets[department])
-            for department in ranked
-            if department in buckets
-        )
-    return tuple(rollups)

@@ -22,6 +22,7 @@ months in a quarter), so the scorecard can say when a period is not complete yet
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -30,7 +31,15 @@ from typing import Final, Literal, TypeAlias
 from crmorg.kpi.data import period_sort_key
 from crmorg.kpi.models import Frequency
 
-__all__ = ["CalendarPeriod", "Grain", "bucket", "calendar_period", "parts_in", "period_order"]
+__all__ = [
+    "CalendarPeriod",
+    "Grain",
+    "any_calendar_periods",
+    "bucket",
+    "calendar_period",
+    "parts_in",
+    "period_order",
+]
 
 Grain: TypeAlias = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
 _RANK: Final[dict[str, int]] = {
@@ -83,6 +92,20 @@ def calendar_period(label: str) -> CalendarPeriod | None:
     except ValueError:  # 2026-13, 2026-02-30, 2026-W54: not a calendar period
         return None
     return None
+
+
+_DIGIT_SHAPE: Final = str.maketrans("0123456789", "0000000000")
+_PATTERNS: Final = (_DAY, _WEEK, _MONTH, _QUARTER, _YEAR)
+
+
+def any_calendar_periods(labels: Iterable[str]) -> bool:
+    """Whether some of ``labels`` may be calendar periods. Whether a label matches one
+    of the patterns depends on its shape alone (its text with each digit as ``0``), so
+    one label of each shape tells, for a million labels such as ``w0000042``."""
+    shapes: dict[str, str] = {}
+    for label in labels:
+        shapes.setdefault(label.translate(_DIGIT_SHAPE), label)
+    return any(pattern.fullmatch(label) for label in shapes.values() for pattern in _PATTERNS)
 
 
 def bucket(label: str, frequency: Frequency | None) -> str | None:

@@ -49,7 +49,9 @@ _COLUMNS: Final = ("period", "metric", "value")
 _NUMBER: Final = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 _INT_KEY: Final = re.compile(r"0|[1-9][0-9]*")
 _NON_FINITE: Final = frozenset({"nan", "inf", "infinity", ".nan", ".inf"})
-csv.field_size_limit(1_000_000)
+_MAX_FIELD: Final = 1_000_000
+_UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
+csv.field_size_limit(_MAX_FIELD)
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,12 @@ def read_metric_data(
 class _Reader:
     name: str
     metrics: frozenset[str]
-    values: dict[str, dict[str, float]] = field(default_factory=dict)
-    first_seen: dict[tuple[str, str], int] = field(default_factory=dict)
-    """The line of each (period, metric) value recorded."""
+    periods: dict[str, None] = field(default_factory=dict)
+    """Every period read, in the order first read."""
+    columns: dict[str, dict[str, float]] = field(default_factory=dict)
+    """metric -> period -> value: how the scorecard reads them."""
+    first_seen: dict[str, dict[str, int]] = field(default_factory=dict)
+    """metric -> period -> the line of the value recorded (an empty one too)."""
     findings: list[Finding] = field(default_factory=list)
     dropped: int = 0
     parser_locations: set[Location] = field(default_factory=set)
@@ -131,7 +136,8 @@ class _Reader:
                     findings[-1].location,
                 )
             )
-        return MetricDataResult(MetricData(self.values, self.name), tuple(findings))
+        data = MetricData.of_columns(self.periods, self.columns, self.name)
+        return MetricDataResult(data, tuple(findings))
 
     def problem(self, message: str, line: int, column: int, rule: str = "schema") -> None:
         location = Location(self.name, line, column)
@@ -163,8 +169,8 @@ class _Reader:
                 metric_at.column,
             )
             return
-        key = (period, metric)
-        first = self.first_seen.get(key)
+        seen = self.first_seen.setdefault(metric, {})
+        first = seen.get(period)
         if first is not None:
             self.problem(
                 f"a second value for {printable(metric)} in period {printable(period)}; "
@@ -173,10 +179,10 @@ class _Reader:
                 period_at.column,
             )
             return
-        self.first_seen[key] = period_at.line
-        metrics = self.values.setdefault(period, {})
+        seen[period] = period_at.line
+        self.periods.setdefault(period, None)
         if value is not None:
-            metrics[metric] = value
+            self.columns.setdefault(metric, {})[period] = value
 
     def check_period(self, period: str, at: Location) -> str | None:
         text = period.strip()
@@ -193,7 +199,7 @@ class _Reader:
         if problem is not None:
             self.problem(problem, at.line, at.column)
             return None
-        if text not in self.values and len(self.values) >= self.max_periods:
+        if text not in self.periods and len(self.periods) >= self.max_periods:
             if not self.periods_cut:
                 self.periods_cut = True
                 message = exceeded(
@@ -248,12 +254,21 @@ class _Reader:
 
     def read_csv(self, file: Path, limits: Limits) -> None:
         try:
+            lines = _plain_csv_lines(file, limits.max_file_bytes)
+        except OSError as error:
+            self.problem(f"cannot read the file: {error.strerror}", 1, 1)
+            return
+        if lines is not None:
+            self._read_plain_csv(lines)
+            return
+        try:
             with file.open("rb") as stream:
                 self._read_csv_rows(CsvLines(stream, limits.max_file_bytes))
         except CsvTextError as error:
             # Text that is not UTF-8 or holds NUL bytes cannot be trusted row by row:
             # none of its values are used.
-            self.values.clear()
+            self.periods.clear()
+            self.columns.clear()
             message = f"{error.message}; save it as UTF-8" if error.encoding else error.message
             self.problem(message, error.line, error.column)
         except OSError as error:
@@ -277,6 +292,64 @@ class _Reader:
             self.problem(
                 "the file is empty: the first row is the header `period,metric,value`", 1, 1
             )
+
+    def _read_plain_csv(self, lines: list[str]) -> None:
+        """:meth:`_read_csv_rows` for text with no quotes, so that each line is a row
+        and its cells are the line split at commas (what :mod:`csv` reads of it): a
+        million rows are split in one pass and checked inline, and only a row with
+        something to report is located and read by :meth:`_csv_row`."""
+        header: dict[str, int] | None = None
+        number = 0
+        for number, line in enumerate(lines, start=1):
+            row = line.split(",")
+            if not any(cell.strip() for cell in row):
+                continue
+            starts = cell_locations(self.name, number, line, len(row))
+            header = self._csv_header(row, starts)
+            if header is None:
+                return
+            break
+        if header is None:
+            self.problem(
+                "the file is empty: the first row is the header `period,metric,value`", 1, 1
+            )
+            return
+        at_period, at_metric, at_value = header["period"], header["metric"], header["value"]
+        needed = max(header.values()) + 1
+        periods, first_seen, metrics = self.periods, self.first_seen, self.metrics
+        max_periods, number_pattern, isfinite = self.max_periods, _NUMBER.fullmatch, math.isfinite
+        lines_of = {metric: first_seen.setdefault(metric, {}) for metric in metrics}
+        values_of = {metric: self.columns.setdefault(metric, {}) for metric in metrics}
+        for line_number, line in enumerate(lines[number:], start=number + 1):
+            row = line.split(",")
+            # The checks of _csv_plain_row, inline: this loop runs once per value.
+            if len(row) >= needed:
+                period = row[at_period].strip()
+                seen = lines_of.get(row[at_metric].strip())
+                raw = row[at_value].strip()
+                if (
+                    seen is not None
+                    and period
+                    and period not in seen
+                    and len(period) <= MAX_PERIOD_LENGTH
+                    and (period in periods or len(periods) < max_periods)
+                    and period.isprintable()
+                ):
+                    if not raw:
+                        seen[period] = line_number
+                        periods[period] = None
+                        continue
+                    # Digits alone (what _NUMBER's \d+ matches) need no pattern.
+                    if raw.isdecimal() or number_pattern(raw):
+                        value = float(raw)
+                        if isfinite(value):
+                            seen[period] = line_number
+                            periods[period] = None
+                            values_of[row[at_metric].strip()][period] = value
+                            continue
+            if not any(cell.strip() for cell in row):
+                continue
+            self._csv_row(row, cell_locations(self.name, line_number, line, len(row)), header)
 
     def _csv_error(self, error: csv.Error, line: int) -> None:
         self.problem(f"not valid CSV: {error}", line, 1)
@@ -320,9 +393,9 @@ class _Reader:
             not period
             or len(period) > MAX_PERIOD_LENGTH
             or not period.isprintable()
-            or (period not in self.values and len(self.values) >= self.max_periods)
+            or (period not in self.periods and len(self.periods) >= self.max_periods)
             or metric not in self.metrics
-            or (period, metric) in self.first_seen
+            or period in self.first_seen.get(metric, ())
         ):
             return False
         value: float | None = None
@@ -332,10 +405,10 @@ class _Reader:
             value = float(raw)
             if not math.isfinite(value):
                 return False
-        self.first_seen[(period, metric)] = line
-        metrics = self.values.setdefault(period, {})
+        self.first_seen.setdefault(metric, {})[period] = line
+        self.periods.setdefault(period, None)
         if value is not None:
-            metrics[metric] = value
+            self.columns.setdefault(metric, {})[period] = value
         return True
 
     def _csv_row(self, row: list[str], starts: list[Location], header: dict[str, int]) -> None:
@@ -354,7 +427,7 @@ class _Reader:
         if period is None:
             return
         # A period with only bad rows still shows, with no data, on the scorecard.
-        self.values.setdefault(period, {})
+        self.periods.setdefault(period, None)
         metric = self.check_metric(row[header["metric"]], metric_at)
         if metric is None:
             return
@@ -423,7 +496,7 @@ class _Reader:
             period = self.check_period(str(raw_period), period_at)
             if period is None:
                 continue
-            self.values.setdefault(period, {})
+            self.periods.setdefault(period, None)
             if metrics is None:
                 continue
             if not isinstance(metrics, dict):
@@ -445,6 +518,33 @@ class _Reader:
                 ok, value = self.number(raw_value, metric, value_at)
                 if ok:
                     self.add(period, metric, value, (metric_at, metric_at, value_at))
+
+
+def _plain_csv_lines(file: Path, max_bytes: int) -> list[str] | None:
+    """The file's lines when :meth:`_Reader._read_plain_csv` reads it as :mod:`csv` would:
+    UTF-8 without NUL bytes, quotes, lone carriage returns or over-long lines, within
+    ``max_bytes``. ``None`` otherwise: the line-by-line reader then reads it and reports
+    whatever is wrong at its line and column."""
+    raw = file.read_bytes()
+    if (
+        len(raw) > max_bytes
+        or raw.startswith(_UTF16_BOMS)
+        or b"\x00" in raw
+        or b'"' in raw
+        or (b"\r" in raw and b"\r" in raw.replace(b"\r\n", b""))
+    ):
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    text = text.replace("\r\n", "\n") if "\r" in text else text
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the end of the last line, not a line
+    if lines and max(map(len, lines)) > _MAX_FIELD:
+        return None
+    return lines
 
 
 def _missing_column(header: dict[str, int], present: int) -> str:

@@ -9,13 +9,14 @@ product's one CSV dialect (:func:`~crmorg.cells.csv_writer`).
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Final
 
 from crmorg.cells import csv_writer, spreadsheet_cell
 from crmorg.kpi.evaluate import Scorecard
 from crmorg.kpi.render.context import ScorecardContext
 
-__all__ = ["COLUMNS", "render"]
+__all__ = ["COLUMNS", "render", "render_chunks"]
 
 COLUMNS: Final = (
     "kpi",
@@ -37,6 +38,11 @@ COLUMNS: Final = (
 
 
 def render(scorecard: Scorecard, context: ScorecardContext) -> str:
+    return "".join(render_chunks(scorecard, context))
+
+
+def render_chunks(scorecard: Scorecard, context: ScorecardContext) -> Iterator[str]:
+    """The CSV text in pieces of a few thousand rows."""
     buffer = io.StringIO()
     writer = csv_writer(buffer)
     writer.writerow(COLUMNS)
@@ -52,28 +58,33 @@ def render(scorecard: Scorecard, context: ScorecardContext) -> str:
             shown = cells[value] = spreadsheet_cell(value)
         return shown
 
-    for result in scorecard.results:
-        change = result.change
+    for written, (info, period, value, status, message, change, _) in enumerate(
+        scorecard.rows(), start=1
+    ):
         writer.writerow(
             (
-                text(result.kpi),
-                text(result.name),
-                text(result.department),
-                text(result.owner),
-                text(" ".join(result.contributors)),
-                spreadsheet_cell(result.period),  # one per period: not worth keeping
-                _number(result.value),
-                _number(result.target),
-                text(result.direction),
-                text(result.unit),
-                text(result.status),
-                text(result.message),
+                text(info.kpi),
+                text(info.name),
+                text(info.department),
+                text(info.owner),
+                text(" ".join(info.contributors)),
+                spreadsheet_cell(period),  # one per period: not worth keeping
+                _number(value),
+                _number(info.target),
+                text(info.direction),
+                text(info.unit),
+                text(status),
+                text(message),
                 text(change.previous_period) if change else "",
                 _number(change.absolute) if change else "",
                 _number(change.relative) if change else "",
             )
         )
-    return buffer.getvalue()
+        if written % 4096 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _number(value: float | None) -> str:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
-from crmorg.kpi.evaluate import KpiResult, Scorecard
+from crmorg.kpi.evaluate import DepartmentRollup, KpiInfo, Row, Scorecard
 from crmorg.kpi.render.context import ScorecardContext
 from crmorg.text import hidden_escaped
 
@@ -31,10 +31,11 @@ def render_chunks(scorecard: Scorecard, context: ScorecardContext) -> Iterator[s
     """The text of :func:`render` in pieces, byte for byte what ``json.dumps`` with an
     indent of 2 writes for ``scorecard.to_dict()``."""
     encoded: dict[str, str] = {}
+    templates: dict[KpiInfo, str] = {}
     members = (
-        ("results", (_Encoded(_result(result, encoded)) for result in scorecard.results)),
-        ("periods", iter(scorecard.periods)),
-        ("departments", (rollup.to_dict() for rollup in scorecard.rollups)),
+        ("results", (_Encoded(_result(row, encoded, templates)) for row in scorecard.rows())),
+        ("periods", (_Encoded(encode_basestring(period)) for period in scorecard.periods)),
+        ("departments", _rollups(scorecard)),
     )
     yield "{"
     for index, (key, entries) in enumerate(members):
@@ -106,10 +107,32 @@ _RESULT_TEMPLATE = (
 )
 
 
-def _result(result: KpiResult, encoded: dict[str, str]) -> str:
-    """One result as :func:`_entry` writes its ``to_dict()``, from its fields: a million
-    of them need no dictionary each, and text that repeats (a KPI's id, name, status or
-    message in every period) is encoded once."""
+def _rollups(scorecard: Scorecard) -> Iterator[_Encoded]:
+    """What :meth:`DepartmentRollup.to_dict` gives for each roll-up, as they come: the
+    same few roll-ups repeat over the periods, so each is written once around a gap
+    for its period (the last text there: the counts that follow it are numbers)."""
+    written: dict[tuple[str | None, int], tuple[str, str]] = {}
+    gap = encode_basestring(_GAP)
+    for period, _, rollups in scorecard.groups():
+        for department, counts in rollups:
+            key = (department, id(counts))
+            around = written.get(key)
+            if around is None:
+                text = _entry(DepartmentRollup(department, _GAP, counts).to_dict())
+                before, _, after = text.rpartition(gap)
+                around = written[key] = (before, after)
+            yield _Encoded(around[0] + encode_basestring(period) + around[1])
+
+
+_GAP = "\x00period\x00"
+"""Where a roll-up's period goes: text no period holds (the reader refuses control
+characters in periods, and the gap is found from the end)."""
+
+
+def _result(row: Row, encoded: dict[str, str], templates: dict[KpiInfo, str]) -> str:
+    """One result as :func:`_entry` writes its ``to_dict()``, from its row: a million of
+    them need no dictionary each, and what every period of a KPI shares (its id, name,
+    target, owner) is written once into a template for the rest."""
 
     def text(value: str | None) -> str:
         if value is None:
@@ -119,25 +142,42 @@ def _result(result: KpiResult, encoded: dict[str, str]) -> str:
             found = encoded[value] = encode_basestring(value)
         return found
 
-    change = result.change
-    return _RESULT_TEMPLATE % (
-        text(result.kpi),
-        encode_basestring(result.period),
-        _value(result.value),
-        _value(result.target),
-        text(result.direction),
-        text(result.status),
-        text(result.message),
-        text(result.name),
-        text(result.department),
-        text(result.owner),
-        _list(result.contributors, text),
-        text(result.unit),
+    info, period, value, status, message, change, parts = row
+    template = templates.get(info)
+    if template is None:
+
+        def constant(text: str) -> str:
+            return text.replace("%", "%%")
+
+        template = templates[info] = _RESULT_TEMPLATE % (
+            constant(text(info.kpi)),
+            "%s",
+            "%s",
+            constant(_value(info.target)),
+            constant(text(info.direction)),
+            "%s",
+            "%s",
+            constant(text(info.name)),
+            constant(text(info.department)),
+            constant(text(info.owner)),
+            constant(_list(info.contributors, text)),
+            constant(text(info.unit)),
+            "%s",
+            "%s",
+            "%s",
+            "%s",
+            "%s",
+        )
+    return template % (
+        encode_basestring(period),
+        _value(value),
+        text(status),
+        text(message),
         encode_basestring(change.previous_period) if change else "null",
         _value(change.absolute) if change else "null",
         _value(change.relative) if change else "null",
-        _value(result.parts[0]) if result.parts else "null",
-        _value(result.parts[1]) if result.parts else "null",
+        _value(parts[0]) if parts else "null",
+        _value(parts[1]) if parts else "null",
     )
 
 

@@ -7,16 +7,16 @@ with ANSI codes (only the CLI turns that on, for a terminal).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Final
 
-from crmorg.kpi.evaluate import STATUSES, Scorecard, Status
+from crmorg.kpi.evaluate import STATUSES, RollupRow, Row, Scorecard, Status
 from crmorg.kpi.render.context import ScorecardContext
 from crmorg.kpi.render.values import format_change, format_target, format_value
 from crmorg.text import printable
 
-__all__ = ["render"]
+__all__ = ["render", "render_chunks"]
 
 _HEADER: Final = ("KPI", "Department", "Owner", "Value", "Target", "Status", "Change", "Note")
 _RIGHT: Final = frozenset({3, 4, 6})
@@ -33,37 +33,48 @@ _GAP: Final = "  "
 
 
 def render(scorecard: Scorecard, context: ScorecardContext) -> str:
-    rows_by_period = {
-        period: [
-            (
-                result.kpi,
-                _plain(context.department(result.department)),
-                _plain(context.role(result.owner)),
-                format_value(result.value, result.unit),
-                format_target(result.target, result.direction, result.unit),
-                result.status,
-                format_change(result.change, result.unit),
-                result.message or "",
-            )
-            for result in scorecard.in_period(period)
-        ]
-        for period in scorecard.periods
-    }
-    all_rows = [row for rows in rows_by_period.values() for row in rows]
-    widths = [
-        max([len(_HEADER[column]), *(len(row[column]) for row in all_rows)])
-        for column in range(len(_HEADER) - 1)
-    ]
-    lines = [_title(scorecard, context), ""]
-    for period, rows in rows_by_period.items():
-        lines.append(_bold(f"Period {_plain(period)}", context.colour))
-        lines.append(_line(_HEADER, widths, context.colour, header=True))
-        lines.extend(_line(row, widths, context.colour) for row in rows)
-        lines.append("")
-        lines.extend(_rollup_lines(scorecard, period, context))
-        lines.append("")
-    lines.append(_summary(scorecard))
-    return "\n".join(lines) + "\n"
+    return "".join(render_chunks(scorecard, context))
+
+
+def render_chunks(scorecard: Scorecard, context: ScorecardContext) -> Iterator[str]:
+    """The table in pieces. Column widths are those of the widest cell over every
+    period, so the rows are formatted in a first pass that keeps only the widths, then
+    again as they are written: memory stays flat in periods."""
+    widths = [len(_HEADER[column]) for column in range(len(_HEADER) - 1)]
+    for row in scorecard.rows():
+        for column, cell in enumerate(_cells(row, context)[:-1]):
+            if len(cell) > widths[column]:
+                widths[column] = len(cell)
+    yield _title(scorecard, context) + "\n\n"
+    colour = context.colour
+    header = _line(_HEADER, widths, colour, header=True)
+    batch: list[str] = []
+    for period, rows, rollups in scorecard.groups():
+        batch.append(_bold(f"Period {_plain(period)}", colour))
+        batch.append(header)
+        batch.extend(_line(_cells(row, context), widths, colour) for row in rows)
+        batch.append("")
+        batch.extend(_rollup_lines(rollups, context))
+        batch.append("")
+        if len(batch) > 4096:
+            yield "\n".join(batch) + "\n"
+            batch.clear()
+    batch.append(_summary(scorecard))
+    yield "\n".join(batch) + "\n"
+
+
+def _cells(row: Row, context: ScorecardContext) -> tuple[str, ...]:
+    info, _, value, status, message, change, _ = row
+    return (
+        info.kpi,
+        _plain(context.department(info.department)),
+        _plain(context.role(info.owner)),
+        format_value(value, info.unit),
+        format_target(info.target, info.direction, info.unit),
+        status,
+        format_change(change, info.unit),
+        message or "",
+    )
 
 
 def _title(scorecard: Scorecard, context: ScorecardContext) -> str:
@@ -89,15 +100,18 @@ def _line(
     return _GAP.join(parts).rstrip()
 
 
-def _rollup_lines(scorecard: Scorecard, period: str, context: ScorecardContext) -> tuple[str, ...]:
-    rollups = scorecard.rollups_in(period)
+def _rollup_lines(rollups: tuple[RollupRow, ...], context: ScorecardContext) -> tuple[str, ...]:
     if not rollups:
         return ()
     return _rollup_table(
         tuple(
-            (_plain(context.department(rollup.department)), rollup.met, rollup.total, *counts)
-            for rollup in rollups
-            for counts in [tuple(rollup.counts.get(s, 0) for s in STATUSES if s != "met")]
+            (
+                _plain(context.department(department)),
+                counts.get("met", 0),
+                sum(counts.values()),
+                *(counts.get(s, 0) for s in STATUSES if s != "met"),
+            )
+            for department, counts in rollups
         )
     )
 
