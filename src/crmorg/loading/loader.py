@@ -386,7 +386,7 @@ def _claim_entries(
     for section, value in data.items():
         local.claim((section,), name)
         if isinstance(value, dict):
-            local.claim_all(zip(repeat(section), value), name)
+            local.claim_entries(section, value, name)
         elif isinstance(value, list) and section in list_offsets:
             offset = list_offsets[section]
             local.claim_all(zip(repeat(section), range(offset, offset + len(value))), name)
