@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import Protocol
 
 from crmorg.findings import Location, Path
 
 Recorder = Callable[[Path, Location, Location | None], None]
+_Claim = tuple[Collection[object], frozenset[object], str]
+"""Ids of one section, those of them left out (defined in an earlier file), the file."""
 
 
 class PositionSource(Protocol):
@@ -30,6 +32,8 @@ class SourceMap:
         self._files: list[str] = []
         self._lazy: dict[str, PositionSource] = {}
         self._owner: dict[Path, str] = {}
+        self._entry_claims: dict[object, list[_Claim]] = {}
+        """section -> (ids, ids left out, file): the entries each lazily positioned file holds."""
         self._default: str | None = None
 
     @property
@@ -57,6 +61,11 @@ class SourceMap:
         """:meth:`claim` for many prefixes at once (every entry of a large file)."""
         self._owner.update(dict.fromkeys(prefixes, file))
 
+    def claim_entries(self, section: object, ids: Collection[object], file: str) -> None:
+        """:meth:`claim` for ``(section, id)`` of every id in ``ids``, which is kept as it
+        is (a large file's section mapping) rather than copied id by id."""
+        self._entry_claims.setdefault(section, []).append((ids, frozenset(), file))
+
     def update(self, other: SourceMap, skip: Iterable[Path] = ()) -> None:
         """Take over ``other``'s positions, except below the ``skip`` prefixes."""
         skipped = tuple(skip)
@@ -72,6 +81,13 @@ class SourceMap:
             self._values.update(other._values)
             self._keys.update(other._keys)
             self._owner.update(other._owner)
+        for section, claims in other._entry_claims.items():
+            if any(prefix in ((), (section,)) for prefix in skipped):
+                continue
+            left_out = frozenset(p[1] for p in skipped if len(p) == 2 and p[0] == section)
+            self._entry_claims.setdefault(section, []).extend(
+                (ids, excluded | left_out, file) for ids, excluded, file in claims
+            )
         self._lazy.update(other._lazy)
         for file in other._files:
             if file not in self._files:
@@ -81,10 +97,24 @@ class SourceMap:
         return path in self._values
 
     def _materialize(self, path: Path) -> None:
-        file = self._owner.get(path[:2]) or self._owner.get(path[:1]) or self._default
+        file = (
+            self._owner.get(path[:2])
+            or self._entry_owner(path)
+            or self._owner.get(path[:1])
+            or self._default
+        )
         positions = self._lazy.get(file) if file is not None else None
         if positions is not None:
             positions.materialize(path, self.record)
+
+    def _entry_owner(self, path: Path) -> str | None:
+        if len(path) < 2:
+            return None
+        entry = path[1]
+        for ids, excluded, file in self._entry_claims.get(path[0], ()):
+            if entry in ids and entry not in excluded:
+                return file
+        return None
 
     def value(self, path: Path) -> Location:
         """Position of the value at ``path``, or of its nearest recorded ancestor."""

@@ -121,7 +121,7 @@ def test_a_large_file_past_max_entries_is_not_read_again_by_the_positioned_reade
 ) -> None:
     """The count is the same whichever reader read the file; reading a file this large
     again into PyYAML's node tree is what ran 1,000,000 roles out of memory."""
-    from crmorg.loading import loader
+    from crmorg.loading import yaml_nodes
 
     write(tmp_path / "a.yaml", HEAD + "settings: {limits: {max_entries: 1000}}\n")
     body = "".join(
@@ -130,13 +130,13 @@ def test_a_large_file_past_max_entries_is_not_read_again_by_the_positioned_reade
     write(tmp_path / "b.yaml", "roles:\n" + body)  # over 64 KiB: the fast reader's
     assert (tmp_path / "b.yaml").stat().st_size > 64 * 1024
     positioned: list[str] = []
-    real = loader.parse_yaml
+    real = yaml_nodes.parse_yaml  # imported from there when a file needs it
 
     def counted(text: str, name: str, *args: object, **kwargs: object) -> object:
         positioned.append(Path(name).name)
         return real(text, name, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loader, "parse_yaml", counted)
+    monkeypatch.setattr(yaml_nodes, "parse_yaml", counted)
     (message,) = over(load_findings(tmp_path))
     assert "`roles` holds 2,000 roles with this file, over the limit of 1,000" in message
     assert "b.yaml" not in positioned

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from crmorg.document import Document
 from crmorg.findings import Finding
@@ -31,6 +32,16 @@ class _Chain:
     field: str
     what: str
     depths: Callable[[Document], tuple[int, str | None]]
+    """The longest chain and the entry it starts from (linear, over the whole graph)."""
+
+    def settled(self, document: Document) -> int | None:
+        """The longest chain, when one pass in the order of the entries tells it: each
+        entry's links point to entries before it, or outside the section (the way
+        models and generators write them). ``None`` leaves it to :attr:`depths`."""
+        entries: Mapping[str, Any] = getattr(document, self.section)
+        if self.field == "inherits":
+            return _settled_inheritance(entries)
+        return _settled_chain(entries, self.field)
 
 
 def _deepest(parents: Mapping[str, str | None]) -> tuple[int, str | None]:
@@ -39,6 +50,48 @@ def _deepest(parents: Mapping[str, str | None]) -> tuple[int, str | None]:
         return 0, None
     deepest = max(depths.values())
     return deepest, min(node for node, depth in depths.items() if depth == deepest)
+
+
+def _settled_chain(entries: Mapping[str, Any], field: str) -> int | None:
+    """:func:`graphs.chain_depths`'s deepest value, when every parent precedes its child."""
+    depth: dict[str, int] = {}
+    known = depth.get
+    deepest = 0
+    for node, entry in entries.items():
+        parent = getattr(entry, field)
+        if parent is None or parent not in entries:
+            here = 1  # a root, or a chain that ends outside the section
+        else:
+            above = known(parent)
+            if above is None:
+                return None  # a parent written after its child, or a cycle
+            here = above + 1
+        depth[node] = here
+        if here > deepest:
+            deepest = here
+    return deepest
+
+
+def _settled_inheritance(roles: Mapping[str, Any]) -> int | None:
+    """:func:`graphs.deepest_inheritance`'s depth, when every role inherits only roles
+    written before it (or unknown ones, which end a chain)."""
+    depth: dict[str, int] = {}
+    known = depth.get
+    deepest = 0
+    for role_id, role in roles.items():
+        here = 1
+        for parent in role.inherits:
+            if parent not in roles:
+                continue
+            above = known(parent)
+            if above is None:
+                return None  # inherits a role written later, or itself: a cycle maybe
+            if above >= here:
+                here = above + 1
+        depth[role_id] = here
+        if here > deepest:
+            deepest = here
+    return deepest
 
 
 _CHAINS = (
@@ -81,6 +134,9 @@ def shape_findings(
     over: list[str] = []
     for chain in _CHAINS:
         limit = getattr(limits, chain.limit)
+        settled = chain.settled(document)
+        if settled is not None and settled <= limit:
+            continue  # the usual case, told without walking the graph
         depth, start = chain.depths(document)
         if depth <= limit or start is None:
             continue

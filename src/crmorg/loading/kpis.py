@@ -19,7 +19,6 @@ from crmorg.kpi.library import STANDARD_KPIS
 from crmorg.kpi.models import Kpi, Metric
 from crmorg.kpi.standard import implied_metrics, resolve_standard
 from crmorg.loading.identities import make_finding
-from crmorg.loading.scalar_positions import locate_in_scalar
 from crmorg.source import SourceMap
 from crmorg.suggestions import did_you_mean
 
@@ -84,6 +83,8 @@ def formula_findings(
             path = ("kpis", kpi_id, "formula")
             location = source.value(path)
             if source.has(path) and location.file in texts:
+                from crmorg.loading.scalar_positions import locate_in_scalar
+
                 location = locate_in_scalar(
                     texts[location.file], location, kpi.formula, error.column
                 )

@@ -7,12 +7,11 @@ model built from every valid entry, plus those findings.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import islice, repeat
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -24,14 +23,12 @@ from crmorg.gcpause import paused_gc
 from crmorg.loading.bounds import entries_over_limit, shape_findings
 from crmorg.loading.fast_yaml import fast_parse
 from crmorg.loading.files import display_name, model_files, read_source
-from crmorg.loading.hr_csv import HrTable, hr_section, read_hr_csv
 from crmorg.loading.identities import LIMIT_EXCEEDED, make_finding
 from crmorg.loading.kpis import complete_kpis
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits, exceeded, limits_with
 from crmorg.loading.positions import LazyPositions
 from crmorg.loading.pydantic_errors import schema_findings
 from crmorg.loading.salvage import salvage
-from crmorg.loading.yaml_nodes import ParsedYaml, parse_yaml
 from crmorg.permissions.models import (
     Constraint,
     ExclusiveRoles,
@@ -41,6 +38,9 @@ from crmorg.permissions.models import (
 from crmorg.settings import Organization, Settings
 from crmorg.source import SourceMap
 from crmorg.text import ID_RE, printable
+
+if TYPE_CHECKING:
+    from crmorg.loading.hr_csv import HrTable
 
 _LIST_SECTIONS = tuple(s.key for s in sections.SECTIONS if s.shape == sections.LIST)
 """Sections that are lists, merged across files by appending: positions are offset."""
@@ -169,8 +169,10 @@ def _load_document(
         if gathered.cut_at is not None:
             gathered.unread.append(display_name(file))
             continue
-        section = hr_section(file) if root.is_dir() and file.is_file() else None
+        section = _hr_section(file) if root.is_dir() and file.suffix == ".csv" else None
         if section is not None:
+            from crmorg.loading.hr_csv import read_hr_csv
+
             total += file.stat().st_size
             _gather_hr_table(read_hr_csv(file, section, limits), gathered, source, findings)
             _cut_entries(gathered, limits, source, findings, display_name(file))
@@ -211,6 +213,15 @@ def _load_document(
     if over_limits:
         document = replace(document, over_limits=over_limits)
     return LoadResult(document, source, tuple(findings), display_name(root)), limits
+
+
+def _hr_section(file: Path) -> str | None:
+    """The section an HR export holds (``people.csv``), for a file that is one."""
+    if not file.is_file():
+        return None
+    from crmorg.loading.hr_csv import hr_section
+
+    return hr_section(file)
 
 
 def _cut_entries(
@@ -271,17 +282,22 @@ def _gather_file(
     fast = None if name in positioned else fast_parse(text, limits.max_scalar_chars)
     if fast is not None:
         fast_read.add(name)
-        parsed = ParsedYaml(fast)
+        data: Any = fast
         local.attach_lazy(name, LazyPositions(name, text, dict(list_offsets), limits))
         _claim_entries(local, name, fast, list_offsets)
+        unreadable = False
     else:
+        # Imported when a file needs it: a large model read by the fast parser alone
+        # never loads PyYAML.
+        from crmorg.loading.yaml_nodes import parse_yaml
+
         parsed = parse_yaml(text, name, record, limits)
-    findings.extend(parsed.findings)
+        findings.extend(parsed.findings)
+        data, unreadable = parsed.data, bool(parsed.findings)
     source.add_file(name)
     start = Location(name, 1, 1)
-    data = parsed.data
     if data is None:
-        if parsed.findings:
+        if unreadable:
             gathered.unread.append(name)
         else:
             findings.append(
@@ -309,6 +325,8 @@ def _gather_file(
     for section, value in data.items():
         where = local.key((section,))
         if section not in SECTIONS:
+            import difflib
+
             close = difflib.get_close_matches(str(section), SECTIONS, n=1)
             hint = f" (did you mean `{close[0]}`?)" if close else ""
             findings.append(
@@ -368,7 +386,7 @@ def _claim_entries(
     for section, value in data.items():
         local.claim((section,), name)
         if isinstance(value, dict):
-            local.claim_all(zip(repeat(section), value), name)
+            local.claim_entries(section, value, name)
         elif isinstance(value, list) and section in list_offsets:
             offset = list_offsets[section]
             local.claim_all(zip(repeat(section), range(offset, offset + len(value))), name)

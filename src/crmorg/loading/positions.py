@@ -18,7 +18,6 @@ from its positions, as if they had all been recorded then.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -29,9 +28,10 @@ if TYPE_CHECKING:
     from crmorg.loading.block_positions import BlockEntry, Point
 
 Recorder = Callable[[Path, Location, Location | None], None]
+_Span = tuple[int, int, int]
+"""An entry's [start, end) character offsets and the 0-based line it starts on."""
 _SECTION = re.compile(r"\n([A-Za-z_][A-Za-z0-9_]*)[ ]*:")
 _FIRST_ENTRY = re.compile(r"\n( +)[a-z][a-z0-9_]*[ ]*:")
-_NEWLINE = re.compile(r"\n")
 _FIRST_CONTENT = re.compile(r"\n(?:[ ]*(?:#[^\n]*)?\r?\n)*[ ]*([^ #\r\n])")
 """The first character after a line break that is not blank and starts no comment."""
 
@@ -50,8 +50,7 @@ class LazyPositions:
         self.text = text
         self.list_offsets = list_offsets
         self.limits = limits
-        self._entries: dict[tuple[str, ...], tuple[int, int]] | None = None
-        self._line_starts: list[int] | None = None
+        self._entries: dict[tuple[str, ...], _Span] | None = None
         self._done: set[tuple[str, ...]] = set()
         self._scanned: dict[tuple[str, ...], tuple[BlockEntry, int]] = {}
         self._keyed: set[tuple[str, ...]] = set()  # entries whose own position alone is known
@@ -84,7 +83,7 @@ class LazyPositions:
             self._keyed.add(key)
             return
         self._done.add(key)
-        start, end = span
+        start, end, first_line = span
         # Imported when a position is first asked for: a clean model never needs it.
         from crmorg.loading import block_positions
 
@@ -94,17 +93,16 @@ class LazyPositions:
         if entry is None:
             self._read_entry(str(path[0]), span, record)
             return
-        first_line = self._line_of(start)
         self._scanned[key] = (entry, first_line)
         if first_need:
             record(path[:1], self._at(entry.root, first_line), None)
         self._record_scanned(path, entry, first_line, record)
 
-    def _record_entry(self, path: Path, span: tuple[int, int], record: Recorder) -> bool:
+    def _record_entry(self, path: Path, span: _Span, record: Recorder) -> bool:
         """Record an entry's key and the start of its value, as PyYAML marks them, when
         the lines show them plainly: the value is on the key's line, or it is the first
         line below that is neither blank nor a comment. False leaves it to the reading."""
-        start, end = span
+        start, end, first = span
         text = self.text
         newline = text.find("\n", start, end)
         line_end = end if newline == -1 else newline
@@ -113,7 +111,6 @@ class LazyPositions:
         colon = key_line.find(":", indent)
         if colon == -1:
             return False
-        first = self._line_of(start)
         rest = key_line[colon + 1 :]
         inline = rest.lstrip(" ")
         if inline.rstrip("\r") and not inline.startswith("#"):
@@ -123,7 +120,7 @@ class LazyPositions:
             if below is None:
                 return False  # an empty value: PyYAML marks it where the reading says
             at = below.start(1)
-            value = (self._line_of(at), at - text.rfind("\n", 0, at) - 1)
+            value = (first + text.count("\n", start, at), at - text.rfind("\n", 0, at) - 1)
         at_key = self._at((0, indent), first)  # one position, twice recorded
         record(path[:1], at_key, None)
         record(path, self._at(value, 0), at_key)
@@ -140,23 +137,16 @@ class LazyPositions:
     def _at(self, point: Point, first_line: int) -> Location:
         return Location(self.name, point[0] + first_line + 1, point[1] + 1)
 
-    def _entry_span(self, key: tuple[str, ...]) -> tuple[int, int] | None:
+    def _entry_span(self, key: tuple[str, ...]) -> _Span | None:
         """The span of the entry ``(section, id)``."""
         if self._entries is None:
             self._entries = _scan_entries(self.text)
         return self._entries.get(key)
 
-    def _line_of(self, offset: int) -> int:
-        """0-based line number of a character offset."""
-        if self._line_starts is None:
-            self._line_starts = [m.end() for m in _NEWLINE.finditer(self.text)]
-        return bisect_right(self._line_starts, offset)
-
-    def _read_entry(self, section: str, span: tuple[int, int], record: Recorder) -> None:
+    def _read_entry(self, section: str, span: _Span, record: Recorder) -> None:
         from crmorg.loading.yaml_nodes import parse_yaml
 
-        start, end = span
-        first_line = self._line_of(start)
+        start, end, first_line = span
         chunk = self.text[start:end]
 
         def shifted(path: Path, value: Location, key: Location | None) -> None:
@@ -195,14 +185,16 @@ class LazyPositions:
         parse_yaml(self.text, self.name, remapped, self.limits)
 
 
-def _scan_entries(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
-    """(section, id) -> the [start, end) character span of each block-style entry.
+def _scan_entries(text: str) -> dict[tuple[str, ...], _Span]:
+    """(section, id) -> the [start, end) character span of each block-style entry, and
+    the 0-based line it starts on (line breaks counted between one entry and the next).
 
     Regular expressions that begin with a newline let the scan run at C speed over
     many megabytes. Offsets are found in ``"\\n" + text``, where the line starting at
     text offset ``i`` follows the newline at padded offset ``i``.
     """
-    spans: dict[tuple[str, ...], tuple[int, int]] = {}
+    spans: dict[tuple[str, ...], _Span] = {}
+    counted, line = 0, 0
     padded = "\n" + text
     sections = [(m.group(1), m.start(), m.end()) for m in _SECTION.finditer(padded)]
     for index, (section, _line, body_start) in enumerate(sections):
@@ -214,5 +206,7 @@ def _scan_entries(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
         starts = [(m.group(1), m.start()) for m in entry.finditer(padded, body_start, body_end)]
         for position, (entity_id, begin) in enumerate(starts):
             finish = starts[position + 1][1] if position + 1 < len(starts) else body_end
-            spans.setdefault((section, entity_id), (begin, finish))
+            line += text.count("\n", counted, begin)
+            counted = begin
+            spans.setdefault((section, entity_id), (begin, finish, line))
     return spans
