@@ -2,15 +2,18 @@
 the earlier output intact and nothing partial left behind.
 
 Each case runs the real command in a fresh process, as a user would meet it: places the
-kernel refuses (``/sys``, ``/proc``), a file where a directory should be, a full
-device as standard output, a file-size limit, and a run killed while writing.
+kernel refuses (``/sys``, ``/proc``), read-only and immutable directories, a file where a
+directory should be, a full device as standard output, a file-size limit, and a run
+killed while writing.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -73,6 +76,82 @@ def test_a_place_the_system_refuses(command: str, place: str, tmp_path: Path) ->
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"crmorg {command}: error: cannot write ")
     assert place in lines[0] and "Traceback" not in done.stderr
+
+
+_PR_CAPBSET_DROP = 24
+_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
+
+
+def _without_permission_override() -> None:
+    """Run the child as a user the file modes apply to: root keeps its identity but loses
+    the capabilities that let it write through a read-only mode (dropped from the bounding
+    set, so the command it runs starts without them)."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+        if libc.prctl(_PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) refused")
+
+
+def _output_of(command: str) -> str:
+    return {"docs": "site", "chart": "chart.svg", "validate": "report.json"}.get(command, "out")
+
+
+@pytest.mark.parametrize("command", sorted(WRITERS))
+def test_a_read_only_directory(command: str, tmp_path: Path) -> None:
+    # A directory the user may read but not write, with an earlier output in it.
+    place = tmp_path / "shared"
+    place.mkdir()
+    out = str(place / _output_of(command))
+    if command != "init":
+        assert crmorg_run(WRITERS[command](out), tmp_path).returncode == 0
+    before = contents(place)
+    place.chmod(0o555)
+    try:
+        done = crmorg_run(WRITERS[command](out), tmp_path, preexec=_without_permission_override)
+    finally:
+        place.chmod(0o755)
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "Permission denied" in done.stderr and str(place) in done.stderr, done.stderr
+    assert contents(place) == before
+    assert leftovers(place) == []
+
+
+def _immutable(path: Path, on: bool) -> subprocess.CompletedProcess[str]:
+    chattr = shutil.which("chattr")
+    if chattr is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chattr (e2fsprogs) is needed to make a directory immutable")
+        pytest.skip("chattr (e2fsprogs) is not installed")
+    return subprocess.run(
+        [chattr, "+i" if on else "-i", str(path)], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize("command", ["docs", "export", "chart"])
+def test_an_immutable_directory(command: str, tmp_path: Path) -> None:
+    # Immutable (chattr +i): not even root may add, rename or remove anything in it.
+    place = tmp_path / "frozen"
+    place.mkdir()
+    out = str(place / _output_of(command))
+    assert crmorg_run(WRITERS[command](out), tmp_path).returncode == 0
+    before = contents(place)
+    made = _immutable(place, on=True)
+    if made.returncode != 0:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"chattr +i refused here: {made.stderr.strip()}")
+        pytest.skip(f"chattr +i refused here: {made.stderr.strip()}")
+    try:
+        done = crmorg_run(WRITERS[command](out), tmp_path)
+    finally:
+        _immutable(place, on=False)
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert "Operation not permitted" in done.stderr and str(place) in done.stderr, done.stderr
+    assert contents(place) == before
+    assert leftovers(place) == []
 
 
 @pytest.mark.parametrize("command", sorted(WRITERS))
