@@ -205,7 +205,9 @@ def _load_document(
         if not settled:  # the model's own limits, from the file that gives them on
             limits = limits_with(base, gathered.settings.get("limits"))
         _cut_entries(gathered, limits, source, findings, text.name)
+    read = len(findings)
     document, kpi_findings = complete_kpis(_validate(gathered, source, findings), source, texts)
+    findings[read:] = _without_follow_ons(findings[:read], findings[read:])
     findings.extend(kpi_findings)
     shape, over = shape_findings(document, limits, source)
     findings.extend(shape)
@@ -213,6 +215,16 @@ def _load_document(
     if over_limits:
         document = replace(document, over_limits=over_limits)
     return LoadResult(document, source, tuple(findings), display_name(root)), limits
+
+
+def _without_follow_ons(read: list[Finding], validated: list[Finding]) -> list[Finding]:
+    """The schema findings of validation, but those at a value the reader already named:
+    a value it refused (`.nan`, an ambiguous `yes`) is left as text, and the field's own
+    type check would report the same mistake a second time at the same place."""
+    refused = {finding.location for finding in read if finding.rule == "schema"}
+    if not refused:
+        return validated
+    return [f for f in validated if f.rule != "schema" or f.location not in refused]
 
 
 def _hr_section(file: Path) -> str | None:
