@@ -140,14 +140,20 @@ def _run_rule(
             where = Location(model.source.files[0] if model.source.files else model.root, 1, 1)
             yield replace(crash_finding(rule, exc, where), severity=Severity(crash))
         return
+    # Located all at once, in order: the positions are those of one lookup per problem.
+    located = iter(
+        model.source.locate([(p.path, p.at_key) for p in problems if p.location is None])
+    )
+    name, code = rule.name, rule.info.code
     for problem in problems:
         ceiling = problem.at_most
+        location = problem.location
         yield Finding(
-            rule.name,
-            rule.info.code,
+            name,
+            code,
             ceiling if ceiling is not None and ceiling.rank < severity.rank else severity,
             problem.message,
-            _locate(model, problem),
+            next(located) if location is None else location,
             problem.subjects,
         )
 
@@ -159,14 +165,6 @@ def _reviewing(review: PostPassCheck, first_pass: FirstPass) -> Check:
         return review(model, first_pass)
 
     return check
-
-
-def _locate(model: Model, problem: Problem) -> Location:
-    if problem.location is not None:
-        return problem.location
-    if problem.at_key:
-        return model.source.key(problem.path)
-    return model.source.value(problem.path)
 
 
 def _unique(findings: list[Finding]) -> list[Finding]:
