@@ -165,6 +165,7 @@ def test_the_json_report_is_the_escaped_json_dumps_of_its_dictionary(
     report = Report(tuple(findings), fail_on)
     expected = hidden_escaped(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     assert json_report.render(report) == expected + "\n"
+    assert "".join(json_report.chunks(report, batch=2)) == expected + "\n"
 
 
 # Grants of a few roles ---------------------------------------------------------------

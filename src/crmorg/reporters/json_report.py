@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -23,14 +24,36 @@ from crmorg.text import hidden_escaped
 
 
 def render(report: Report, colour: bool = False) -> str:
-    text = report_text(report)
-    # Every string of the report went through the JSON string encoder, which escapes
-    # each C0 control; so in ASCII text only DEL can be hidden, and the search of the
-    # whole text (a third of a second for 140 MB) is needed only when DEL or a non-ASCII
-    # character is there.
-    if not text.isascii() or "\x7f" in text:
-        text = hidden_escaped(text)
-    return text + "\n"
+    return "".join(chunks(report))
+
+
+def chunks(report: Report, batch: int = 4096) -> Iterator[str]:
+    """:func:`render`'s text in pieces of ``batch`` findings, each escaped: a report of
+    300,000 findings is written without holding its 140 MB in one string, several times
+    over."""
+    summary: list[str] = []
+    _encode(report.summary, "\n  ", summary)
+    end = f'\n  "summary": {"".join(summary)}\n}}\n'
+    if not report.findings:
+        yield '{\n  "findings": [],' + end
+        return
+    yield '{\n  "findings": [\n    '
+    texts = _findings_text(report.findings)
+    separator = ""
+    while piece := ",\n    ".join(islice(texts, batch)):
+        yield _escaped(separator + piece)
+        separator = ",\n    "
+    yield "\n  ]," + end
+
+
+def _escaped(text: str) -> str:
+    """``hidden_escaped(text)`` for a piece of the report.
+
+    Every string of the report went through the JSON string encoder, which escapes each
+    C0 control; so in ASCII text only DEL can be hidden, and the search (a third of a
+    second for 140 MB) is needed only where DEL or a non-ASCII character is.
+    """
+    return hidden_escaped(text) if not text.isascii() or "\x7f" in text else text
 
 
 def report_text(report: Report) -> str:
