@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Mapping
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.export.strategies import load_document, model_documents
 
-from crmorg.findings import Finding, Location, Severity
+from crmorg.findings import Finding, Location, Severity, new_finding
 from crmorg.lint.engine import Report, _sorted_unique, report_order, run
 from crmorg.lint.rules.rules_not_run import RULES_NOT_RUN
 from crmorg.loading.limits import DEFAULT_LIMITS
@@ -128,6 +129,19 @@ def test_findings_sorted_and_unique_in_one_pass(findings: list[Finding]) -> None
     assert got == expected
     # The same objects, so which duplicate survives (its severity, its waiver) agrees.
     assert all(a is b for a, b in zip(got, expected, strict=True))
+
+
+@given(_FINDING)
+@settings(max_examples=25, deadline=None)
+def test_a_finding_made_in_one_step_is_the_dataclasss(finding: Finding) -> None:
+    args = (finding.rule, finding.code, finding.severity, finding.message)
+    made = new_finding(*args, finding.location, finding.subjects)
+    plain = Finding(*args, finding.location, finding.subjects)
+    assert made == plain
+    assert vars(made) == vars(plain)
+    assert list(vars(made)) == [f.name for f in fields(Finding)]  # every field, in order
+    assert repr(made) == repr(plain) and hash(made) == hash(plain)
+    assert made.waive("why") == plain.waive("why")
 
 
 # JSON report -------------------------------------------------------------------------

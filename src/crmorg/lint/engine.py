@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from crmorg.findings import Finding, Location, Severity
+from crmorg.findings import Finding, Location, Severity, new_finding
 from crmorg.gcpause import paused_gc
 from crmorg.lint.config import Level, LintConfig
 from crmorg.lint.registry import all_rules
@@ -166,7 +166,7 @@ def _run_rule(
     for problem in problems:
         ceiling = problem.at_most
         location = problem.location
-        yield Finding(
+        yield new_finding(
             name,
             code,
             ceiling if ceiling is not None and ceiling.rank < severity.rank else severity,
