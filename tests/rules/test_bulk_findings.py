@@ -260,6 +260,32 @@ def test_parents_first_is_kahns_order(inherits: dict[str, list[str]]) -> None:
     assert graphs.parents_first(roles) == _plain_parents_first(roles)
 
 
+def _plain_parent_cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
+    """Every cycle of a relation of at most one parent each, by following each chain."""
+    found: list[list[str]] = []
+    for start in parents:
+        chain = [start]
+        node = parents[start]
+        while node is not None and node in parents and node not in chain:
+            chain.append(node)
+            node = parents[node]
+        if node == start and min(chain) == start:
+            found.append(chain)
+    return sorted(found)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(_ROLE_IDS), st.none() | st.sampled_from([*_ROLE_IDS, "unknown"])
+    )
+)
+def test_parent_cycles_are_those_of_following_each_chain(
+    parents: dict[str, str | None],
+) -> None:
+    assert graphs.parent_cycles(parents) == _plain_parent_cycles(parents)
+
+
 # End to end --------------------------------------------------------------------------
 
 

@@ -78,6 +78,9 @@ def parent_cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
     its smallest id and follows the parent links; the result equals :func:`cycles` on
     the same relation as a graph.
     """
+    linked = set(parents.values())
+    if linked.isdisjoint(parents):
+        return []  # no parent is a node (none reports to anyone): nothing to follow
     state: dict[str, int] = {}  # node -> the walk that reached it
     found: list[list[str]] = []
     for walk, start in enumerate(parents):
