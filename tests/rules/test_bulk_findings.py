@@ -27,10 +27,11 @@ from crmorg.lint.rules.rules_not_run import RULES_NOT_RUN
 from crmorg.loading.limits import DEFAULT_LIMITS
 from crmorg.loading.positions import LazyPositions
 from crmorg.reporters import json_report
+from crmorg.reporters import text as text_report
 from crmorg.roles import graphs
 from crmorg.roles.models import Role
 from crmorg.source import SourceMap
-from crmorg.text import hidden_escaped
+from crmorg.text import hidden_escaped, reveal
 
 # Positions ---------------------------------------------------------------------------
 
@@ -180,6 +181,46 @@ def test_the_json_report_is_the_escaped_json_dumps_of_its_dictionary(
     expected = hidden_escaped(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     assert json_report.render(report) == expected + "\n"
     assert "".join(json_report.chunks(report, batch=2)) == expected + "\n"
+
+
+def _plain_text_line(finding: Finding, colour: bool) -> str:
+    """The text reporter's line as it was written before (every part revealed)."""
+    level = "waived" if finding.waived else finding.severity.value
+    if colour:
+        tint = text_report._DIM if finding.waived else text_report._COLOURS[finding.severity]
+        level = f"{tint}{level}{text_report._RESET}"
+    line = f"{reveal(str(finding.location))}: {level} {finding.rule}: {reveal(finding.message)}"
+    if finding.waived and finding.waiver_reason:
+        line += f" [waived: {reveal(finding.waiver_reason)}]"
+    return line
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(_HOSTILE_FINDING, max_size=12).map(lambda f: sorted(f, key=report_order)),
+    st.sampled_from(Severity),
+    st.booleans(),
+)
+def test_the_text_report_reveals_what_it_did(
+    findings: list[Finding], fail_on: Severity, colour: bool
+) -> None:
+    report = Report(tuple(findings), fail_on)
+    lines: list[str] = []
+    current: str | None = None
+    for finding in findings:
+        if finding.file != current:
+            if current is not None:
+                lines.append("")
+            current = finding.file
+            shown = reveal(finding.file)
+            lines.append(f"{text_report._BOLD}{shown}{text_report._RESET}" if colour else shown)
+        lines.append(_plain_text_line(finding, colour))
+    if lines:
+        lines.append("")
+    lines.append(text_report.summary_line(report, colour))
+    assert text_report.render(report, colour) == "\n".join(lines) + "\n"
+    failed = any(not f.waived and f.severity.rank >= fail_on.rank for f in findings)
+    assert report.failed is failed
 
 
 # Grants of a few roles ---------------------------------------------------------------

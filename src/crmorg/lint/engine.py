@@ -54,7 +54,8 @@ class Report:
     @property
     def failed(self) -> bool:
         """True when an unwaived finding is at least as severe as ``fail_on``."""
-        return any(not f.waived and f.severity.rank >= self.fail_on.rank for f in self.findings)
+        counts = self._summary  # the unwaived findings, by severity
+        return any(counts[s.value] for s in Severity if s.rank >= self.fail_on.rank)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
