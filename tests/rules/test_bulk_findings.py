@@ -30,6 +30,7 @@ from crmorg.reporters import json_report
 from crmorg.reporters import text as text_report
 from crmorg.roles import graphs
 from crmorg.roles.models import Role
+from crmorg.roles.raci import owners
 from crmorg.source import SourceMap
 from crmorg.text import hidden_escaped, reveal
 
@@ -325,6 +326,24 @@ def test_parent_cycles_are_those_of_following_each_chain(
     parents: dict[str, str | None],
 ) -> None:
     assert graphs.parent_cycles(parents) == _plain_parent_cycles(parents)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(model_documents())
+def test_duties_are_each_roles_accountable_and_responsible_parts(doc: dict[str, Any]) -> None:
+    doc["responsibilities"] = {
+        f"job{i}": {"accountable": role_id, "responsible": sorted(doc["roles"])[: i % 3]}
+        for i, role_id in enumerate(sorted(doc["roles"])[::2])
+    }
+    model = load_document(doc)
+    plain = {
+        role_id: tuple(
+            job_id for job_id, job in model.responsibilities.items() if role_id in owners(job)
+        )
+        for role_id in model.roles
+    }
+    assert dict(model.org.duties) == plain
+    assert list(model.org.duties) == list(model.roles)
 
 
 # End to end --------------------------------------------------------------------------
