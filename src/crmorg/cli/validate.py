@@ -10,7 +10,7 @@ from crmorg.cli.command import CommandBase
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, kept_until_exit, stdout
 from crmorg.cli.config_file import Defaults, find_config, read_defaults
 from crmorg.lint.config import ConfigError, LintConfig
-from crmorg.reporters import REPORTERS
+from crmorg.reporters import REPORTERS, pieces
 
 FAIL_ON = ("error", "warning", "info")
 
@@ -84,7 +84,8 @@ class ValidateCommand(CommandBase):
             write_file(Path(output), REPORTERS[fmt](report, False))
         else:
             out = stdout()
-            out.write(REPORTERS[fmt](report, out.colour))
+            for piece in pieces(fmt, report, out.colour):
+                out.write(piece)
         return EXIT_FINDINGS if report.failed else EXIT_OK
 
 

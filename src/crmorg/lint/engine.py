@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
-from crmorg.findings import Finding, Location, Severity
+from crmorg.findings import Finding, Location, Severity, new_finding
 from crmorg.gcpause import paused_gc
 from crmorg.lint.config import Level, LintConfig
 from crmorg.lint.registry import all_rules
@@ -37,6 +38,11 @@ class Report:
 
     @property
     def summary(self) -> dict[str, int]:
+        return dict(self._summary)
+
+    @cached_property
+    def _summary(self) -> dict[str, int]:
+        """Counted once: every report writes it, and a text report twice."""
         counts = {"error": 0, "warning": 0, "info": 0, "waived": 0}
         for finding in self.findings:
             if finding.waived:
@@ -48,7 +54,8 @@ class Report:
     @property
     def failed(self) -> bool:
         """True when an unwaived finding is at least as severe as ``fail_on``."""
-        return any(not f.waived and f.severity.rank >= self.fail_on.rank for f in self.findings)
+        counts = self._summary  # the unwaived findings, by severity
+        return any(counts[s.value] for s in Severity if s.rank >= self.fail_on.rank)
 
     @property
     def errors(self) -> tuple[Finding, ...]:
@@ -118,14 +125,26 @@ def _run(model: Model, config: LintConfig | None, rules: Mapping[str, Rule] | No
         else:
             note = not_run_finding(unread, skipped)
         findings.append(replace(note, severity=Severity(not_run)))
-    findings.sort(key=report_order)
-    return Report(tuple(_unique(findings)), config.fail_on)
+    return Report(_sorted_unique(findings), config.fail_on)
 
 
 def report_order(finding: Finding) -> tuple[Any, ...]:
     """By file, line and column; a file's rules-not-run note after the error that
-    explains it."""
-    return (finding.file, finding.rule == RULES_NOT_RUN.name, *finding.sort_key()[1:])
+    explains it. (``Finding.sort_key`` with the note's place, read in one step.)"""
+    location = finding.location
+    rule = finding.rule
+    return (
+        location.file,
+        rule == _NOT_RUN,
+        location.line,
+        location.column,
+        rule,
+        finding.subjects,
+        finding.message,
+    )
+
+
+_NOT_RUN = RULES_NOT_RUN.name
 
 
 def _run_rule(
@@ -140,14 +159,20 @@ def _run_rule(
             where = Location(model.source.files[0] if model.source.files else model.root, 1, 1)
             yield replace(crash_finding(rule, exc, where), severity=Severity(crash))
         return
+    # Located all at once, in order: the positions are those of one lookup per problem.
+    located = iter(
+        model.source.locate([(p.path, p.at_key) for p in problems if p.location is None])
+    )
+    name, code = rule.name, rule.info.code
     for problem in problems:
         ceiling = problem.at_most
-        yield Finding(
-            rule.name,
-            rule.info.code,
+        location = problem.location
+        yield new_finding(
+            name,
+            code,
             ceiling if ceiling is not None and ceiling.rank < severity.rank else severity,
             problem.message,
-            _locate(model, problem),
+            next(located) if location is None else location,
             problem.subjects,
         )
 
@@ -161,20 +186,21 @@ def _reviewing(review: PostPassCheck, first_pass: FirstPass) -> Check:
     return check
 
 
-def _locate(model: Model, problem: Problem) -> Location:
-    if problem.location is not None:
-        return problem.location
-    if problem.at_key:
-        return model.source.key(problem.path)
-    return model.source.value(problem.path)
+def _sorted_unique(findings: list[Finding]) -> tuple[Finding, ...]:
+    """The findings in report order, each (rule, location, subjects, message) once: the
+    first of those in that order.
 
-
-def _unique(findings: list[Finding]) -> list[Finding]:
-    seen: set[tuple[Any, ...]] = set()
+    Those four make up the order's key, so findings alike in them have equal keys and
+    are neighbours once sorted: each is compared with the one before it, with no set of
+    every finding's key to build.
+    """
+    keys = list(map(report_order, findings))
+    order = sorted(range(len(findings)), key=keys.__getitem__)
     unique: list[Finding] = []
-    for finding in findings:
-        key = (finding.rule, finding.location, finding.subjects, finding.message)
-        if key not in seen:
-            seen.add(key)
-            unique.append(finding)
-    return unique
+    previous: tuple[Any, ...] | None = None
+    for index in order:
+        key = keys[index]
+        if key != previous:
+            unique.append(findings[index])
+            previous = key
+    return tuple(unique)

@@ -11,17 +11,18 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from crmorg.findings import Finding, Group, Location, Path, RuleIdentity, Severity
 from crmorg.model import Model
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """What a rule reports: a message, where in the model, and the ids it concerns.
 
     ``path`` is resolved to file, line and column by the engine; ``at_key`` points at
-    the key that introduces the path rather than its value.
+    the key that introduces the path rather than its value. A named tuple, which is
+    made in a third of a dataclass's time: a rule may report 300,000 of them.
     """
 
     message: str

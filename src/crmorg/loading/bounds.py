@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from crmorg.document import Document
@@ -54,6 +55,9 @@ def _deepest(parents: Mapping[str, str | None]) -> tuple[int, str | None]:
 
 def _settled_chain(entries: Mapping[str, Any], field: str) -> int | None:
     """:func:`graphs.chain_depths`'s deepest value, when every parent precedes its child."""
+    parents = set(map(attrgetter(field), entries.values()))
+    if parents.isdisjoint(entries):
+        return 1 if entries else 0  # no parent in the section (the usual case): all roots
     depth: dict[str, int] = {}
     known = depth.get
     deepest = 0
@@ -75,6 +79,8 @@ def _settled_chain(entries: Mapping[str, Any], field: str) -> int | None:
 def _settled_inheritance(roles: Mapping[str, Any]) -> int | None:
     """:func:`graphs.deepest_inheritance`'s depth, when every role inherits only roles
     written before it (or unknown ones, which end a chain)."""
+    if not any(map(attrgetter("inherits"), roles.values())):
+        return 1 if roles else 0  # no role inherits: one role deep
     depth: dict[str, int] = {}
     known = depth.get
     deepest = 0

@@ -234,6 +234,10 @@ class HrTable:
             for entry_path, value, key in self.positions.entry_items(str(path[1])):
                 record(entry_path, value, key)
 
+    def fresh_entry_key(self, path: tuple[str, str], record: Recorder) -> Location | None:
+        """No shortcut for a row's key (a ``PositionSource``): :meth:`materialize` reads it."""
+        return None
+
     def attach(self, source: SourceMap) -> None:
         """Make ``source`` ask this table for the positions of its entries, on demand."""
         source.attach_lazy(self.file, self)

@@ -34,6 +34,9 @@ _SECTION = re.compile(r"\n([A-Za-z_][A-Za-z0-9_]*)[ ]*:")
 _FIRST_ENTRY = re.compile(r"\n( +)[a-z][a-z0-9_]*[ ]*:")
 _FIRST_CONTENT = re.compile(r"\n(?:[ ]*(?:#[^\n]*)?\r?\n)*[ ]*([^ #\r\n])")
 """The first character after a line break that is not blank and starts no comment."""
+_HEAD = 80
+"""How much of the line below an entry's key is looked at for its value, before the
+search for it (:data:`_FIRST_CONTENT`)."""
 
 
 class LazyPositions:
@@ -77,7 +80,7 @@ class LazyPositions:
             self._read_whole(record)
             return
         first_need = key not in self._keyed
-        if len(path) == 2 and first_need and self._record_entry(path, span, record):
+        if len(path) == 2 and first_need and self._record_entry(path, span, record) is not None:
             # Most findings point at an entry itself: its key and where its value starts
             # are on the lines the scan found, with no need to read the entry.
             self._keyed.add(key)
@@ -98,10 +101,33 @@ class LazyPositions:
             record(path[:1], self._at(entry.root, first_line), None)
         self._record_scanned(path, entry, first_line, record)
 
-    def _record_entry(self, path: Path, span: _Span, record: Recorder) -> bool:
+    def fresh_entry_key(self, path: tuple[str, str], record: Recorder) -> Location | None:
+        """The position of the key of the entry ``path``, ``(section, id)``, recorded as
+        :meth:`materialize` records it, when no position of the entry was needed before
+        and its lines show it plainly (:meth:`_record_entry`); else None, with nothing
+        recorded, for :meth:`materialize` to do. The one step most findings of a large
+        model need, without the checks that a path deeper in an entry needs."""
+        if (
+            self._whole_file_done
+            or path in self._keyed
+            or path in self._done
+            or path in self._scanned
+        ):
+            return None
+        entries = self._entries
+        span = (entries if entries is not None else self._scanned_entries()).get(path)
+        if span is None:
+            return None
+        at_key = self._record_entry(path, span, record)
+        if at_key is not None:
+            self._keyed.add(path)
+        return at_key
+
+    def _record_entry(self, path: Path, span: _Span, record: Recorder) -> Location | None:
         """Record an entry's key and the start of its value, as PyYAML marks them, when
         the lines show them plainly: the value is on the key's line, or it is the first
-        line below that is neither blank nor a comment. False leaves it to the reading."""
+        line below that is neither blank nor a comment; the key's position. None (and
+        nothing recorded) leaves it to the reading."""
         start, end, first = span
         text = self.text
         newline = text.find("\n", start, end)
@@ -110,21 +136,29 @@ class LazyPositions:
         indent = len(key_line) - len(key_line.lstrip(" "))
         colon = key_line.find(":", indent)
         if colon == -1:
-            return False
-        rest = key_line[colon + 1 :]
-        inline = rest.lstrip(" ")
+            return None
+        inline = key_line[colon + 1 :].lstrip(" ")
+        name = self.name
         if inline.rstrip("\r") and not inline.startswith("#"):
-            value = (first, len(key_line) - len(inline))
+            value = Location(name, first + 1, len(key_line) - len(inline) + 1)
         else:
-            below = _FIRST_CONTENT.search(text, line_end, end)
-            if below is None:
-                return False  # an empty value: PyYAML marks it where the reading says
-            at = below.start(1)
-            value = (first + text.count("\n", start, at), at - text.rfind("\n", 0, at) - 1)
-        at_key = self._at((0, indent), first)  # one position, twice recorded
+            head = text[line_end + 1 : min(end, line_end + 1 + _HEAD)]
+            pad = len(head) - len(head.lstrip(" "))
+            if pad < len(head) and head[pad] not in "#\r\n":
+                # On the next line, where the search below would find it first.
+                value = Location(name, first + 2, pad + 1)
+            else:
+                below = _FIRST_CONTENT.search(text, line_end, end)
+                if below is None:
+                    return None  # an empty value: PyYAML marks it where the reading says
+                at = below.start(1)
+                value = Location(
+                    name, first + text.count("\n", start, at) + 1, at - text.rfind("\n", 0, at)
+                )
+        at_key = Location(name, first + 1, indent + 1)  # one position, twice recorded
         record(path[:1], at_key, None)
-        record(path, self._at(value, 0), at_key)
-        return True
+        record(path, value, at_key)
+        return at_key
 
     def _record_scanned(
         self, path: Path, entry: BlockEntry, first_line: int, record: Recorder
@@ -139,9 +173,13 @@ class LazyPositions:
 
     def _entry_span(self, key: tuple[str, ...]) -> _Span | None:
         """The span of the entry ``(section, id)``."""
+        entries = self._entries
+        return (entries if entries is not None else self._scanned_entries()).get(key)
+
+    def _scanned_entries(self) -> dict[tuple[str, ...], _Span]:
         if self._entries is None:
             self._entries = _scan_entries(self.text)
-        return self._entries.get(key)
+        return self._entries
 
     def _read_entry(self, section: str, span: _Span, record: Recorder) -> None:
         from crmorg.loading.yaml_nodes import parse_yaml

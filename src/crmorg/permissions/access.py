@@ -7,7 +7,7 @@ Built once from a model's roles, people and resources over its
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from functools import cached_property
 from typing import NamedTuple
 
@@ -34,6 +34,7 @@ from crmorg.roles.orggraph import OrgGraph
 from crmorg.roles.scopes import (
     BIT,
     COVERED,
+    SCOPE_BY_NAME,
     Record,
     Scope,
     maximal,
@@ -101,6 +102,53 @@ class AccessModel:
         return effective_role_grants(
             self._roles, self.own_grants, self.org.parents_first, self.baselines
         )
+
+    def grants_of_roles(
+        self, role_ids: Collection[str]
+    ) -> Mapping[str, Mapping[PermissionKey, EffectiveGrant]]:
+        """:attr:`role_grants` for ``role_ids`` at least, without building every role's
+        grants: a rule about a few roles (the external ones) need not wait for 300,000.
+
+        The roles and what they inherit are computed, in :attr:`OrgGraph.parents_first`
+        order, by the functions that build the whole table, so each grant is the one the
+        table holds. On an inheritance cycle (and once the table is built) it is the table.
+        """
+        order = self.org.parents_first
+        if "role_grants" in self.__dict__ or order is None:
+            return self.role_grants
+        roles = self._roles
+        needed = set(role_ids)
+        pending = list(needed)
+        while pending:
+            for parent in roles[pending.pop()].inherits:
+                if parent in roles and parent not in needed:
+                    needed.add(parent)
+                    pending.append(parent)
+        if 2 * len(needed) > len(roles):
+            return self.role_grants  # most roles: the table, which other questions reuse
+        chosen = {role_id: roles[role_id] for role_id in order if role_id in needed}
+        own = own_role_grants(chosen, self.catalog)
+        return effective_role_grants(chosen, own, tuple(chosen), self.baselines)
+
+    def held_permissions(self) -> frozenset[PermissionKey]:
+        """Every (resource, action) some role holds: the keys of :attr:`role_grants`.
+
+        Read off the grants as written when the table is not built: a role holds what it
+        or a role it inherits grants above ``none`` (inheritance passes grants on, and a
+        baseline joins only a permission held already), so the union over roles is that
+        of their own grants.
+        """
+        if "role_grants" in self.__dict__:
+            return frozenset(p for held in self.role_grants.values() for p in held)
+        written = {
+            (resource_key, action_key)
+            for role in self._roles.values()
+            for resource_key, actions in role.grants.items()
+            for action_key, scope in actions.items()
+            if SCOPE_BY_NAME[scope] is not Scope.NONE
+        }
+        expand = self.catalog.expand
+        return frozenset(p for keys in written for p in expand(*keys))
 
     def person_grants(self, person: str) -> Mapping[PermissionKey, HeldGrant]:
         """(resource, action) -> the winning grant among the person's roles."""

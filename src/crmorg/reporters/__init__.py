@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from crmorg.lint.engine import Report
 from crmorg.reporters import github, json_report, sarif, text
@@ -16,3 +16,11 @@ REPORTERS: dict[str, Reporter] = {
     "sarif": sarif.render,
     "github": github.render,
 }
+
+
+def pieces(fmt: str, report: Report, colour: bool) -> Iterable[str]:
+    """``REPORTERS[fmt](report, colour)`` in pieces to write one after another: the JSON
+    report in batches of findings (a large one need not be held whole), others whole."""
+    if fmt == "json":
+        return json_report.chunks(report)
+    return (REPORTERS[fmt](report, colour),)

@@ -13,6 +13,7 @@ from crmorg.lint.engine import Report
 from crmorg.text import reveal
 
 _COLOURS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_LEVELS = {severity: severity.value for severity in Severity}
 _GREEN = "\033[32m"
 _RESET = "\033[0m"
 _DIM = "\033[2m"
@@ -22,26 +23,32 @@ _BOLD = "\033[1m"
 def render(report: Report, colour: bool = False) -> str:
     lines: list[str] = []
     current_file: str | None = None
+    file = ""
     for finding in report.findings:
-        if finding.file != current_file:
+        if finding.location.file != current_file:
             if current_file is not None:
                 lines.append("")
-            current_file = finding.file
-            file = reveal(finding.file)
+            current_file = finding.location.file
+            file = reveal(current_file)  # once per file, not per finding
             lines.append(f"{_BOLD}{file}{_RESET}" if colour else file)
-        lines.append(_line(finding, colour))
+        lines.append(_line(finding, file, colour))
     if lines:
         lines.append("")
     lines.append(summary_line(report, colour))
     return "\n".join(lines) + "\n"
 
 
-def _line(finding: Finding, colour: bool) -> str:
-    level = "waived" if finding.waived else finding.severity.value
+def _line(finding: Finding, file: str, colour: bool) -> str:
+    """``file:line:col: level rule: message``, ``file`` already shown as it is printed."""
+    level = "waived" if finding.waived else _LEVELS[finding.severity]
     if colour:
         tint = _DIM if finding.waived else _COLOURS[finding.severity]
         level = f"{tint}{level}{_RESET}"
-    text = f"{reveal(str(finding.location))}: {level} {finding.rule}: {reveal(finding.message)}"
+    location = finding.location
+    text = (
+        f"{file}:{location.line}:{location.column}: {level} {finding.rule}: "
+        f"{reveal(finding.message)}"
+    )
     if finding.waived and finding.waiver_reason:
         text += f" [waived: {reveal(finding.waiver_reason)}]"
     return text

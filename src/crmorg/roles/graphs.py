@@ -78,6 +78,9 @@ def parent_cycles(parents: Mapping[str, str | None]) -> list[list[str]]:
     its smallest id and follows the parent links; the result equals :func:`cycles` on
     the same relation as a graph.
     """
+    linked = set(parents.values())
+    if linked.isdisjoint(parents):
+        return []  # no parent is a node (none reports to anyone): nothing to follow
     state: dict[str, int] = {}  # node -> the walk that reached it
     found: list[list[str]] = []
     for walk, start in enumerate(parents):
@@ -244,16 +247,18 @@ def inheritance_cycles(roles: Mapping[str, Role]) -> list[list[str]]:
 def parents_first(roles: Mapping[str, Role]) -> tuple[list[str], set[str]]:
     """Roles ordered so every inherited role comes before its heirs (Kahn's algorithm),
     and the roles left out: those on an inheritance cycle or inheriting from one."""
-    pending = {
-        role_id: sum(1 for parent in dict.fromkeys(role.inherits) if parent in roles)
-        for role_id, role in roles.items()
-    }
+    pending: dict[str, int] = {}  # the roles that inherit a known role: how many
     heirs: dict[str, list[str]] = {}
     for role_id, role in roles.items():
+        if not role.inherits:
+            continue  # most roles: nothing to wait for
         for parent in dict.fromkeys(role.inherits):
             if parent in roles:
+                pending[role_id] = pending.get(role_id, 0) + 1
                 heirs.setdefault(parent, []).append(role_id)
-    queue = deque(role_id for role_id, count in pending.items() if count == 0)
+    if not heirs:
+        return list(roles), set()  # no role inherits: model order is parents first
+    queue = deque(role_id for role_id in roles if role_id not in pending)
     order: list[str] = []
     while queue:
         role_id = queue.popleft()

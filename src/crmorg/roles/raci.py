@@ -55,9 +55,11 @@ def duties_of(
     roles: Mapping[str, object], assignments: Mapping[str, RaciAssignment]
 ) -> dict[str, tuple[str, ...]]:
     """Role id -> the assignments it owns (Accountable or Responsible), in their order."""
-    found: dict[str, list[str]] = {role_id: [] for role_id in roles}
+    owned: dict[str, list[str]] = {}
     for assignment_id, assignment in assignments.items():
         for role_id in owners(assignment):
-            if role_id in found:
-                found[role_id].append(assignment_id)
-    return {role_id: tuple(ids) for role_id, ids in found.items()}
+            if role_id in roles:
+                owned.setdefault(role_id, []).append(assignment_id)
+    found: dict[str, tuple[str, ...]] = dict.fromkeys(roles, ())  # most roles own nothing
+    found.update((role_id, tuple(ids)) for role_id, ids in owned.items())
+    return found

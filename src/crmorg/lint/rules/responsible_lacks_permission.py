@@ -39,13 +39,20 @@ def responsible_lacks_permission(model: Model) -> Iterator[Problem]:
     `sales_rep`, or on a role it inherits), or ask for less in `requires`.
     """
     access = model.access
-    grants = access.role_grants
+    required = [
+        (work, needed)
+        for work in raci_work(model)
+        if (needed := requirements(work.assignment.requires, access.catalog))
+    ]
+    if not required:
+        return
+    # The grants of the roles some work needs, not of every role.
+    grants = access.grants_of_roles(
+        {r for work, _ in required for r in work.assignment.responsible if r in model.roles}
+    )
     in_order = DeclarationOrder(access.catalog).sort
-    for work in raci_work(model):
+    for work, needed in required:
         resp = work.assignment
-        needed = requirements(resp.requires, access.catalog)
-        if not needed:
-            continue
         ordered = in_order(needed)
         for index, role_id in enumerate(resp.responsible):
             if role_id not in model.roles or role_id in resp.responsible[:index]:

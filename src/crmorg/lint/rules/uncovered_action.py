@@ -8,7 +8,6 @@ from crmorg.findings import Severity
 from crmorg.lint.rule import Problem, rule
 from crmorg.lint.wording import listing
 from crmorg.model import Model
-from crmorg.permissions.effective import Permission
 
 
 @rule("uncovered-action", "CRM205", "access", Severity.WARNING)
@@ -33,9 +32,7 @@ def uncovered_action(model: Model) -> Iterator[Problem]:
     Fix: grant each action to the role whose job it is (`finance_manager:
     {grants: {invoice: {approve: organization}}}`), or drop it from `actions`.
     """
-    covered: set[Permission] = set()
-    for held in model.role_grants.values():
-        covered.update(held)
+    covered = model.access.held_permissions()
     for resource_id, actions in model.catalog.applicable.items():
         uncovered = [
             action
