@@ -471,14 +471,13 @@ def _evaluate_all(
     plans = [_Plan.of(kpi_id, kpi, lang) for kpi_id, kpi in kpis.items()]
     grouped: dict[Frequency | None, tuple[PeriodValues, ...] | None] = {}
     series: list[_Series] = []
+    calendar: bool | None = None  # whether some periods may be calendar ones, once asked
     for plan in plans:
         frequency = plan.kpi.frequency
         if frequency not in grouped:
-            periods = (
-                group_periods(data, frequency, metrics)
-                if frequency is not None and any_calendar_periods(data.periods)
-                else None
-            )
+            if frequency is not None and calendar is None:
+                calendar = any_calendar_periods(data.periods)
+            periods = group_periods(data, frequency, metrics) if frequency and calendar else None
             # Nothing grouped (the common case, and a million periods): read the columns.
             grouped[frequency] = None if periods is None or _as_is(periods, data) else periods
         series.append(_evaluated(plan, data, grouped[frequency], metrics, lang))

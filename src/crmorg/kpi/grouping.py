@@ -21,7 +21,7 @@ from typing import Final
 from crmorg.catalogs import messages
 from crmorg.kpi.data import MetricData
 from crmorg.kpi.models import Aggregate, Frequency, Metric
-from crmorg.kpi.periods import bucket, calendar_period, parts_in
+from crmorg.kpi.periods import buckets, calendar_period, parts_in
 
 __all__ = ["PeriodValues", "group_periods"]
 
@@ -77,41 +77,54 @@ def group_periods(
     data: MetricData, frequency: Frequency | None, metrics: Mapping[str, Metric]
 ) -> tuple[PeriodValues, ...]:
     """The periods of ``frequency`` in ``data``, in the data's order of first period."""
+    periods = data.periods
     members: dict[str, list[str]] = {}
-    for period in data.periods:
-        members.setdefault(bucket(period, frequency) or period, []).append(period)
+    placed = buckets(periods, frequency) if frequency is not None else [None] * len(periods)
+    for label, period in zip(placed, periods, strict=True):
+        group = members.get(label or period)
+        if group is None:
+            members[label or period] = [period]
+        else:
+            group.append(period)
+    columns = [(metric, data.column(metric)) for metric in data.metrics]
+    combine = [(metric, column, _combiner(metrics.get(metric))) for metric, column in columns]
     grouped: list[PeriodValues] = []
-    for label, periods in members.items():
-        if len(periods) == 1 and periods[0] == label:
-            grouped.append(PeriodValues(label, data.at(label)))
+    for label, inside in members.items():
+        if len(inside) == 1 and inside[0] == label:
+            grouped.append(
+                PeriodValues(
+                    label, {metric: column[label] for metric, column in columns if label in column}
+                )
+            )
             continue
-        first = calendar_period(periods[0])
+        first = calendar_period(inside[0])
         whole = parts_in(label, first.grain) if first is not None else None
         grouped.append(
             PeriodValues(
-                label,
-                _combined(data, periods, metrics),
-                (len(periods), whole),
-                periods[0],
-                periods[-1],
+                label, _combined(inside, combine), (len(inside), whole), inside[0], inside[-1]
             )
         )
     return tuple(grouped)
 
 
+def _combiner(declared: Metric | None) -> tuple[Callable[[Sequence[float]], float], bool]:
+    """How a metric's values are combined, and whether a period missing one still has
+    a combined value (a level such as headcount)."""
+    aggregate = declared.combined_by if declared is not None else "sum"
+    return _COMBINE[aggregate], aggregate in _SNAPSHOTS
+
+
 def _combined(
-    data: MetricData, periods: Sequence[str], metrics: Mapping[str, Metric]
+    periods: Sequence[str],
+    combine: Sequence[
+        tuple[str, Mapping[str, float], tuple[Callable[[Sequence[float]], float], bool]]
+    ],
 ) -> dict[str, float]:
-    collected: dict[str, list[float]] = {}
-    for period in periods:
-        for metric, value in data.at(period).items():
-            if value is not None:
-                collected.setdefault(metric, []).append(value)
+    """Each metric's values over ``periods`` combined (a metric read by column)."""
     combined: dict[str, float] = {}
-    for metric, values in collected.items():
-        declared = metrics.get(metric)
-        aggregate = declared.combined_by if declared is not None else "sum"
-        if len(values) < len(periods) and aggregate not in _SNAPSHOTS:
+    for metric, column, (combiner, snapshot) in combine:
+        values = [column[period] for period in periods if period in column]
+        if not values or (len(values) < len(periods) and not snapshot):
             continue  # not measured in some of the data periods: no value for the whole
-        combined[metric] = _COMBINE[aggregate](values)
+        combined[metric] = combiner(values)
     return combined

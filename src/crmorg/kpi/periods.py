@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Final, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 
 from crmorg.kpi.data import period_sort_key
 from crmorg.kpi.models import Frequency
@@ -36,6 +36,7 @@ __all__ = [
     "Grain",
     "any_calendar_periods",
     "bucket",
+    "buckets",
     "calendar_period",
     "parts_in",
     "period_order",
@@ -114,6 +115,62 @@ def bucket(label: str, frequency: Frequency | None) -> str | None:
     if frequency is None:
         return None
     return _bucket(label, frequency)
+
+
+def buckets(labels: Iterable[str], frequency: Frequency) -> list[str | None]:
+    """:func:`bucket` of each of ``labels``, linear in them: a day ``2026-03-17`` or a
+    month ``2026-03`` (ASCII digits, a year from 1000) is placed by slicing its text,
+    once its month is known to be a real one (and its day within that month); any
+    other label as :func:`bucket` places it."""
+    months: dict[str, _Month | None] = {}
+    found: list[str | None] = []
+    add = found.append
+    shape_of = _DIGIT_SHAPE
+    for label in labels:
+        shape = label.translate(shape_of) if len(label) in (7, 10) else ""
+        if (shape == "0000-00-00" or shape == "0000-00") and label[0] != "0":
+            month = months.get(label[:7], _UNKNOWN)
+            if month is _UNKNOWN:
+                month = months[label[:7]] = _Month.of(label[:7])
+            if month is not None and (len(label) == 7 or "01" <= label[8:] <= month.last_day):
+                placed = month.bucket(label, frequency)
+                if placed is not _UNKNOWN:
+                    add(placed)
+                    continue
+        add(_bucket(label, frequency))
+    return found
+
+
+@dataclass(frozen=True)
+class _Month:
+    """A calendar month ``YYYY-MM``: its last day (two digits) and what it falls in."""
+
+    label: str
+    last_day: str
+
+    @classmethod
+    def of(cls, label: str) -> _Month | None:
+        period = calendar_period(label)
+        if period is None:
+            return None
+        return cls(label, f"{period.last.day:02d}")
+
+    def bucket(self, label: str, frequency: Frequency) -> str | None:
+        """Where ``label`` (this month, or a day of it) goes; ``_UNKNOWN`` for a
+        frequency this does not place by text (weeks)."""
+        if frequency == "monthly":
+            return self.label
+        if frequency == "yearly":
+            return self.label[:4]
+        if frequency == "quarterly":
+            return f"{self.label[:4]}-Q{(int(self.label[5:]) - 1) // 3 + 1}"
+        if frequency == "daily" and len(label) == 10:
+            return label
+        return _UNKNOWN
+
+
+_UNKNOWN: Final[Any] = "\x00unknown\x00"
+"""Not yet known (a month not met before, a frequency placed another way)."""
 
 
 @lru_cache(maxsize=262144)
