@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, Final, Literal, TypeAlias
+from typing import Final, Literal, TypeAlias
 
 from crmorg.kpi.data import period_sort_key
 from crmorg.kpi.models import Frequency
@@ -122,16 +122,17 @@ def buckets(labels: Iterable[str], frequency: Frequency) -> list[str | None]:
     month ``2026-03`` (ASCII digits, a year from 1000) is placed by slicing its text,
     once its month is known to be a real one (and its day within that month); any
     other label as :func:`bucket` places it."""
-    months: dict[str, _Month | None] = {}
+    months: dict[str, _Month | None] = {}  # each month met, or None for no real one
     found: list[str | None] = []
     add = found.append
     shape_of = _DIGIT_SHAPE
     for label in labels:
         shape = label.translate(shape_of) if len(label) in (7, 10) else ""
         if (shape == "0000-00-00" or shape == "0000-00") and label[0] != "0":
-            month = months.get(label[:7], _UNKNOWN)
-            if month is _UNKNOWN:
-                month = months[label[:7]] = _Month.of(label[:7])
+            prefix = label[:7]
+            if prefix not in months:
+                months[prefix] = _Month.of(prefix)
+            month = months[prefix]
             if month is not None and (len(label) == 7 or "01" <= label[8:] <= month.last_day):
                 placed = month.bucket(label, frequency)
                 if placed is not _UNKNOWN:
@@ -169,8 +170,9 @@ class _Month:
         return _UNKNOWN
 
 
-_UNKNOWN: Final[Any] = "\x00unknown\x00"
-"""Not yet known (a month not met before, a frequency placed another way)."""
+_UNKNOWN: Final = "\x00unknown\x00"
+"""What :meth:`_Month.bucket` gives for a frequency it does not place (no label holds
+a control character)."""
 
 
 @lru_cache(maxsize=262144)
