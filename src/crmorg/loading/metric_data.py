@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Final
 
@@ -47,6 +48,8 @@ DATA_FORMATS: Final = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}
 MAX_DATA_FINDINGS: Final = 100
 _COLUMNS: Final = ("period", "metric", "value")
 _NUMBER: Final = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_NUMBERS: Final = re.compile(rf"(?>{_NUMBER.pattern})?+(?:\n(?>{_NUMBER.pattern})?+)*+")
+"""Lines each a number or empty: a column of values checked in one match."""
 _INT_KEY: Final = re.compile(r"0|[1-9][0-9]*")
 _NON_FINITE: Final = frozenset({"nan", "inf", "infinity", ".nan", ".inf"})
 _MAX_FIELD: Final = 1_000_000
@@ -314,6 +317,8 @@ class _Reader:
                 "the file is empty: the first row is the header `period,metric,value`", 1, 1
             )
             return
+        if self._read_clean_rows(lines[number:], lines[number - 1].count(",") + 1, header):
+            return
         at_period, at_metric, at_value = header["period"], header["metric"], header["value"]
         needed = max(header.values()) + 1
         periods, first_seen, metrics = self.periods, self.first_seen, self.metrics
@@ -350,6 +355,53 @@ class _Reader:
             if not any(cell.strip() for cell in row):
                 continue
             self._csv_row(row, cell_locations(self.name, line_number, line, len(row)), header)
+
+    def _read_clean_rows(self, body: list[str], width: int, header: dict[str, int]) -> bool:
+        """Record ``body`` (the lines after the header, which has ``width`` cells) a
+        column at a time, when every line is a row of ``width`` cells with nothing to
+        report: the checks of :meth:`_read_plain_csv`'s loop made over whole columns
+        by the C string functions. ``False``, with nothing recorded, when some row has
+        something to report (or is blank): the loop then reads the file row by row."""
+        rows = list(map(str.split, body, repeat(",")))
+        if not rows or set(map(len, rows)) != {width}:
+            return False
+        cells = list(zip(*rows, strict=True))
+        del rows
+        periods = list(map(str.strip, cells[header["period"]]))
+        names = cells[header["metric"]]
+        if not set(names) <= self.metrics:  # an unknown metric, or one to strip
+            names = tuple(map(str.strip, names))
+            if not set(names) <= self.metrics:
+                return False
+        raws = list(map(str.strip, cells[header["value"]]))
+        del cells
+        if (
+            not all(periods)
+            or max(map(len, periods)) > MAX_PERIOD_LENGTH
+            or not "".join(periods).isprintable()
+            or not _NUMBERS.fullmatch("\n".join(raws))
+        ):
+            return False
+        order = dict.fromkeys(periods)
+        if len(order) > self.max_periods:
+            return False
+        one_metric = len(set(names)) == 1
+        if len(order if one_metric else set(zip(names, periods, strict=True))) != len(periods):
+            return False  # a second value for a period and metric
+        measured = "" not in raws
+        values = list(map(float, raws if measured else filter(None, raws)))
+        if values and max(map(abs, values)) == math.inf:
+            return False  # a number too large for a float
+        self.periods.update(order)
+        columns = {metric: self.columns.setdefault(metric, {}) for metric in self.metrics}
+        if one_metric and measured:
+            columns[names[0]].update(zip(periods, values, strict=True))
+            return True
+        given = iter(values)
+        for metric, period, raw in zip(names, periods, raws, strict=True):
+            if raw:
+                columns[metric][period] = next(given)
+        return True
 
     def _csv_error(self, error: csv.Error, line: int) -> None:
         self.problem(f"not valid CSV: {error}", line, 1)
