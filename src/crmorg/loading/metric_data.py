@@ -50,6 +50,10 @@ _COLUMNS: Final = ("period", "metric", "value")
 _NUMBER: Final = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
 _NUMBERS: Final = re.compile(rf"(?>{_NUMBER.pattern})?+(?:\n(?>{_NUMBER.pattern})?+)*+")
 """Lines each a number or empty: a column of values checked in one match."""
+_CHUNK: Final = 221_760
+"""Lines of a clean CSV checked at a time: few enough that the cells of one chunk are
+little memory, a multiple of every count of metrics up to 12 (so each chunk starts at a
+period's first metric, when every period lists the same ones)."""
 _INT_KEY: Final = re.compile(r"0|[1-9][0-9]*")
 _NON_FINITE: Final = frozenset({"nan", "inf", "infinity", ".nan", ".inf"})
 _MAX_FIELD: Final = 1_000_000
@@ -360,20 +364,43 @@ class _Reader:
         """Record ``body`` (the lines after the header, which has ``width`` cells) a
         column at a time, when every line is a row of ``width`` cells with nothing to
         report: the checks of :meth:`_read_plain_csv`'s loop made over whole columns
-        by the C string functions. ``False``, with nothing recorded, when some row has
-        something to report (or is blank): the loop then reads the file row by row."""
-        rows = list(map(str.split, body, repeat(",")))
-        if not rows or set(map(len, rows)) != {width}:
+        by the C string functions, :data:`_CHUNK` lines at a time. ``False``, with
+        nothing recorded, when some row has something to report (or is blank): the loop
+        then reads the file row by row and reports it."""
+        order: dict[str, None] = {}
+        read: dict[str, dict[str, float | None]] = {metric: {} for metric in self.metrics}
+        for start in range(0, len(body), _CHUNK):
+            if not self._read_clean_chunk(body[start : start + _CHUNK], width, header, order, read):
+                return False
+        if len(order) > self.max_periods or sum(map(len, read.values())) != len(body):
+            return False  # more periods than the limit, or a second value for one
+        self.periods.update(order)
+        for metric, column in read.items():  # the columns are empty: nothing read before
+            if None in column.values():  # an empty value: the period counts, with no value
+                column = {period: value for period, value in column.items() if value is not None}
+            self.columns[metric] = column  # type: ignore[assignment]
+        return True
+
+    def _read_clean_chunk(
+        self,
+        lines: list[str],
+        width: int,
+        header: dict[str, int],
+        order: dict[str, None],
+        read: dict[str, dict[str, float | None]],
+    ) -> bool:
+        """One chunk of :meth:`_read_clean_rows`: its periods into ``order``, its values
+        (``None`` for an empty one) into ``read``; ``False`` at the first problem."""
+        if set(map(str.count, lines, repeat(","))) != {width - 1}:
             return False
-        cells = list(zip(*rows, strict=True))
-        del rows
-        periods = list(map(str.strip, cells[header["period"]]))
-        names = cells[header["metric"]]
+        cells = ",".join(lines).split(",")
+        periods = list(map(str.strip, cells[header["period"] :: width]))
+        names = cells[header["metric"] :: width]
         if not set(names) <= self.metrics:  # an unknown metric, or one to strip
-            names = tuple(map(str.strip, names))
+            names = list(map(str.strip, names))
             if not set(names) <= self.metrics:
                 return False
-        raws = list(map(str.strip, cells[header["value"]]))
+        raws = list(map(str.strip, cells[header["value"] :: width]))
         del cells
         if (
             not all(periods)
@@ -382,25 +409,28 @@ class _Reader:
             or not _NUMBERS.fullmatch("\n".join(raws))
         ):
             return False
-        order = dict.fromkeys(periods)
-        if len(order) > self.max_periods:
-            return False
-        one_metric = len(set(names)) == 1
-        if len(order if one_metric else set(zip(names, periods, strict=True))) != len(periods):
-            return False  # a second value for a period and metric
-        measured = "" not in raws
-        values = list(map(float, raws if measured else filter(None, raws)))
-        if values and max(map(abs, values)) == math.inf:
+        numbers = list(map(float, filter(None, raws)))
+        if numbers and max(map(abs, numbers)) == math.inf:
             return False  # a number too large for a float
-        self.periods.update(order)
-        columns = {metric: self.columns.setdefault(metric, {}) for metric in self.metrics}
-        if one_metric and measured:
-            columns[names[0]].update(zip(periods, values, strict=True))
+        values: list[float | None] = numbers  # type: ignore[assignment]
+        if len(numbers) != len(raws):
+            given = iter(numbers)
+            values = [next(given) if raw else None for raw in raws]
+        step = len(set(names))
+        distinct = names[:step]
+        if len(names) % step == 0 and names == distinct * (len(names) // step):
+            # Every period lists the same metrics in the same order: a column per stride.
+            firsts = periods[::step]
+            same = all(periods[offset::step] == firsts for offset in range(1, step))
+            order.update(dict.fromkeys(firsts if same else periods))
+            for offset, metric in enumerate(distinct):
+                # One string per period for every column (hashed once) when they agree.
+                keys = firsts if same else periods[offset::step]
+                read[metric].update(zip(keys, values[offset::step], strict=True))
             return True
-        given = iter(values)
-        for metric, period, raw in zip(names, periods, raws, strict=True):
-            if raw:
-                columns[metric][period] = next(given)
+        order.update(dict.fromkeys(periods))
+        for metric, period, value in zip(names, periods, values, strict=True):
+            read[metric][period] = value
         return True
 
     def _csv_error(self, error: csv.Error, line: int) -> None:
