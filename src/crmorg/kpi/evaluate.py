@@ -20,7 +20,7 @@ checked trees of at most a few hundred nodes, evaluated with float arithmetic.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
@@ -46,6 +46,7 @@ from crmorg.text import localize
 __all__ = [
     "STATUSES",
     "Change",
+    "Series",
     "DepartmentRollup",
     "KpiResult",
     "Scorecard",
@@ -235,7 +236,7 @@ class Scorecard:
     ) -> None:
         self.periods: tuple[str, ...] = tuple(periods)
         given = tuple(results)
-        self._series: tuple[_Series, ...] = ()
+        self._series: tuple[Series, ...] = ()
         self._aligned = False
         self._by_period: dict[str, list[Row]] = {}
         for result in given:
@@ -249,7 +250,7 @@ class Scorecard:
 
     @classmethod
     def _of_series(
-        cls, periods: tuple[str, ...], series: tuple[_Series, ...], aligned: bool
+        cls, periods: tuple[str, ...], series: tuple[Series, ...], aligned: bool
     ) -> Scorecard:
         card = cls.__new__(cls)
         card.periods = periods
@@ -283,6 +284,20 @@ class Scorecard:
         for period in self.periods:
             rows = tuple(self._by_period.get(period, ()))
             yield period, rows, rollup(rows)
+
+    def aligned(self) -> tuple[Series, ...] | None:
+        """The results as columns, one :class:`Series` per KPI in KPI order, when every
+        KPI has a result in every period (``periods``, in order): a period's rows are
+        the series' entries at its index. ``None`` otherwise (a KPI grouped into its own
+        periods, or a scorecard built from results): read :meth:`groups` then."""
+        return self._series if self._aligned else None
+
+    def rollups_by_status(self) -> Callable[[tuple[Status, ...]], tuple[RollupRow, ...]]:
+        """For an :meth:`aligned` scorecard: a period's roll-ups from the statuses of its
+        results (one per series), as :meth:`groups` gives them."""
+        departments = tuple(one.info.department for one in self._series)
+        maker = _RollupMaker(self._ranked())
+        return lambda statuses: maker.of_key(tuple(zip(departments, statuses, strict=True)))
 
     def rows(self) -> Iterator[Row]:
         """Every row, a period at a time."""
@@ -384,7 +399,10 @@ class _RollupMaker:
         self.made: dict[tuple[tuple[str | None, Status], ...], tuple[RollupRow, ...]] = {}
 
     def __call__(self, rows: tuple[Row, ...]) -> tuple[RollupRow, ...]:
-        key = tuple((row[0].department, row[3]) for row in rows)
+        return self.of_key(tuple((row[0].department, row[3]) for row in rows))
+
+    def of_key(self, key: tuple[tuple[str | None, Status], ...]) -> tuple[RollupRow, ...]:
+        """The roll-ups of rows of these departments and statuses."""
         made = self.made.get(key)
         if made is None:
             counted: dict[str | None, dict[Status, int]] = {}
@@ -400,8 +418,10 @@ class _RollupMaker:
 
 
 @dataclass(frozen=True)
-class _Series:
-    """One KPI over its periods, a column per field."""
+class Series:
+    """One KPI over its periods, a column per field (entry ``i`` of each: period
+    ``labels[i]``). Values are finite numbers or ``None``; so are a change's
+    ``absolute`` and ``relative``."""
 
     info: KpiInfo
     labels: Sequence[str]
@@ -470,7 +490,7 @@ def _evaluate_all(
 ) -> Scorecard:
     plans = [_Plan.of(kpi_id, kpi, lang) for kpi_id, kpi in kpis.items()]
     grouped: dict[Frequency | None, tuple[PeriodValues, ...] | None] = {}
-    series: list[_Series] = []
+    series: list[Series] = []
     calendar: bool | None = None  # whether some periods may be calendar ones, once asked
     for plan in plans:
         frequency = plan.kpi.frequency
@@ -499,14 +519,14 @@ def _evaluated(
     grouped: tuple[PeriodValues, ...] | None,
     metrics: Mapping[str, Metric],
     lang: str,
-) -> _Series:
+) -> Series:
     """One KPI over every period: the data's own (``grouped`` is ``None``) or those."""
     labels: Sequence[str] = data.periods if grouped is None else [p.label for p in grouped]
     count = len(labels)
     formula = plan.formula
     info = plan.info
     if isinstance(formula, str):
-        return _Series(
+        return Series(
             info, labels, [None] * count, ["error"] * count, [formula] * count,
             [None] * count, None if grouped is None else [p.parts for p in grouped],
         )  # fmt: skip
@@ -535,7 +555,7 @@ def _evaluated(
         for index, period in enumerate(grouped):
             if messages[index] is None and period.partial:
                 messages[index] = period.note(lang)
-    return _Series(
+    return Series(
         info, labels, values, statuses, messages, _changes(values, labels, plan.kpi.direction),
         None if grouped is None else [period.parts for period in grouped],
     )  # fmt: skip
