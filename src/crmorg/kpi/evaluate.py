@@ -46,10 +46,10 @@ from crmorg.text import localize
 __all__ = [
     "STATUSES",
     "Change",
-    "Series",
     "DepartmentRollup",
     "KpiResult",
     "Scorecard",
+    "Series",
     "Status",
     "evaluate",
     "judge",

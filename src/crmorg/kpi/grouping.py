@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from itertools import groupby
+from typing import Final, cast
 
 from crmorg.catalogs import messages
 from crmorg.kpi.data import MetricData
@@ -78,18 +79,28 @@ def group_periods(
 ) -> tuple[PeriodValues, ...]:
     """The periods of ``frequency`` in ``data``, in the data's order of first period."""
     periods = data.periods
-    members: dict[str, list[str]] = {}
     placed = buckets(periods, frequency) if frequency is not None else [None] * len(periods)
-    for label, period in zip(placed, periods, strict=True):
-        group = members.get(label or period)
-        if group is None:
-            members[label or period] = [period]
-        else:
-            group.append(period)
+    runs: list[tuple[str | None, int, int]] = []  # (KPI period, first, data periods)
+    start = 0
+    for label, run in groupby(placed):  # a KPI period's data periods are mostly adjacent
+        count = len(list(run))
+        runs.append((label, start, count))
+        start += count
+    members: Mapping[str, Sequence[str]]
+    combined: list[dict[str, float]] | None = None
+    if None not in placed and len({label for label, _, _ in runs}) == len(runs):
+        members = {str(label): periods[begin : begin + count] for label, begin, count in runs}
+        combined = _combined_runs(data, periods, runs, metrics)
+    else:
+        lists: dict[str, list[str]] = {}
+        for label, begin, count in runs:
+            for period in periods[begin : begin + count]:
+                lists.setdefault(label or period, []).append(period)
+        members = lists
     columns = [(metric, data.column(metric)) for metric in data.metrics]
     combine = [(metric, column, _combiner(metrics.get(metric))) for metric, column in columns]
     grouped: list[PeriodValues] = []
-    for label, inside in members.items():
+    for index, (label, inside) in enumerate(members.items()):
         if len(inside) == 1 and inside[0] == label:
             grouped.append(
                 PeriodValues(
@@ -99,12 +110,38 @@ def group_periods(
             continue
         first = calendar_period(inside[0])
         whole = parts_in(label, first.grain) if first is not None else None
-        grouped.append(
-            PeriodValues(
-                label, _combined(inside, combine), (len(inside), whole), inside[0], inside[-1]
-            )
-        )
+        values = combined[index] if combined is not None else _combined(inside, combine)
+        grouped.append(PeriodValues(label, values, (len(inside), whole), inside[0], inside[-1]))
     return tuple(grouped)
+
+
+def _combined_runs(
+    data: MetricData,
+    periods: Sequence[str],
+    runs: Sequence[tuple[str | None, int, int]],
+    metrics: Mapping[str, Metric],
+) -> list[dict[str, float]]:
+    """:func:`_combined` of each run of adjacent data periods (each a KPI period): a
+    metric measured in every period, in their order (the common case: a file by
+    date), is read as the slices of its values, without a look-up per period."""
+    combined: list[dict[str, float]] = [{} for _ in runs]
+    for metric in data.metrics:
+        column = data.column(metric)
+        combiner, snapshot = _combiner(metrics.get(metric))
+        if len(column) == len(periods) and list(column) == list(periods):
+            values = list(column.values())
+            for found, (_, first, count) in zip(combined, runs, strict=True):
+                found[metric] = combiner(values[first : first + count])
+            continue
+        for found, (_, first, count) in zip(combined, runs, strict=True):
+            given = [
+                value
+                for value in map(column.get, periods[first : first + count])
+                if value is not None
+            ]
+            if given and (len(given) == count or snapshot):
+                found[metric] = combiner(given)
+    return combined
 
 
 def _combiner(declared: Metric | None) -> tuple[Callable[[Sequence[float]], float], bool]:
@@ -123,7 +160,10 @@ def _combined(
     """Each metric's values over ``periods`` combined (a metric read by column)."""
     combined: dict[str, float] = {}
     for metric, column, (combiner, snapshot) in combine:
-        values = [column[period] for period in periods if period in column]
+        found = list(map(column.get, periods))
+        values = cast(
+            "list[float]", found if None not in found else [v for v in found if v is not None]
+        )
         if not values or (len(values) < len(periods) and not snapshot):
             continue  # not measured in some of the data periods: no value for the whole
         combined[metric] = combiner(values)

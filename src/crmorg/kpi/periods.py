@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import Final, Literal, TypeAlias
 
 from crmorg.kpi.data import period_sort_key
@@ -40,6 +41,7 @@ __all__ = [
     "calendar_period",
     "parts_in",
     "period_order",
+    "shapes",
 ]
 
 Grain: TypeAlias = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
@@ -103,10 +105,19 @@ def any_calendar_periods(labels: Iterable[str]) -> bool:
     """Whether some of ``labels`` may be calendar periods. Whether a label matches one
     of the patterns depends on its shape alone (its text with each digit as ``0``), so
     one label of each shape tells, for a million labels such as ``w0000042``."""
-    shapes: dict[str, str] = {}
-    for label in labels:
-        shapes.setdefault(label.translate(_DIGIT_SHAPE), label)
-    return any(pattern.fullmatch(label) for label in shapes.values() for pattern in _PATTERNS)
+    # A pattern's digits are \\d, which Unicode digits match too: the shape matches
+    # as the label does.
+    return any(pattern.fullmatch(shape) for shape in shapes(labels) for pattern in _PATTERNS)
+
+
+def shapes(labels: Iterable[str]) -> set[str]:
+    """The distinct shapes of ``labels``: each label's text with every ASCII digit as
+    ``0`` (one ``str.translate`` of all of them, when no label holds a line break)."""
+    given = list(labels)
+    joined = "\n".join(given)
+    if joined.count("\n") == max(len(given) - 1, 0):
+        return set(joined.translate(_DIGIT_SHAPE).split("\n")) if given else set()
+    return {label.translate(_DIGIT_SHAPE) for label in given}
 
 
 def bucket(label: str, frequency: Frequency | None) -> str | None:
@@ -122,6 +133,13 @@ def buckets(labels: Iterable[str], frequency: Frequency) -> list[str | None]:
     month ``2026-03`` (ASCII digits, a year from 1000) is placed by slicing its text,
     once its month is known to be a real one (and its day within that month); any
     other label as :func:`bucket` places it."""
+    labels = list(labels)
+    if frequency in ("monthly", "quarterly", "yearly"):
+        joined = "\n".join(labels)
+        if joined.count("\n") == max(len(labels) - 1, 0) and _DAYS.fullmatch(joined):
+            by_days = _days_placed(labels, joined, frequency)
+            if by_days is not None:
+                return by_days
     months: dict[str, _Month | None] = {}  # each month met, or None for no real one
     found: list[str | None] = []
     add = found.append
@@ -131,7 +149,7 @@ def buckets(labels: Iterable[str], frequency: Frequency) -> list[str | None]:
         if (shape == "0000-00-00" or shape == "0000-00") and label[0] != "0":
             prefix = label[:7]
             if prefix not in months:
-                months[prefix] = _Month.of(prefix)
+                months[prefix] = _month(prefix)
             month = months[prefix]
             if month is not None and (len(label) == 7 or "01" <= label[8:] <= month.last_day):
                 placed = month.bucket(label, frequency)
@@ -140,6 +158,44 @@ def buckets(labels: Iterable[str], frequency: Frequency) -> list[str | None]:
                     continue
         add(_bucket(label, frequency))
     return found
+
+
+_DAY_TEXT: Final = (
+    "[1-9][0-9]{3}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-9]))"
+)
+_DAYS: Final = re.compile(f"(?:{_DAY_TEXT}(?:\n{_DAY_TEXT})*+)?+")
+"""Lines each a real day's text (ASCII digits, a year from 1000; a 29 February is
+checked apart: :data:`_LEAP_DAYS`)."""
+_LEAP_DAYS: Final = re.compile("^([0-9]{4})-02-29$", re.MULTILINE)
+_YEAR_OF: Final = itemgetter(slice(0, 4))
+_MONTH_OF: Final = itemgetter(slice(0, 7))
+
+
+def _days_placed(days: list[str], joined: str, frequency: Frequency) -> list[str | None] | None:
+    """:func:`buckets` of ``days`` (``joined``: their lines, :data:`_DAYS`) into months,
+    quarters or years, by slicing their text with C calls over the list; ``None`` when
+    one is a 29 February of a year that has none (which :func:`bucket` places)."""
+    for leap in _LEAP_DAYS.finditer(joined):
+        year = int(leap[1])
+        if year % 4 or (year % 100 == 0 and year % 400):
+            return None
+    if frequency == "yearly":
+        return list(map(_YEAR_OF, days))
+    months: list[str | None] = list(map(_MONTH_OF, days))
+    if frequency == "monthly":
+        return months
+    quarters = {
+        month: f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}"
+        for month in set(months)
+        if month is not None
+    }
+    return list(map(quarters.__getitem__, months))  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=65536)
+def _month(label: str) -> _Month | None:
+    return _Month.of(label)
 
 
 @dataclass(frozen=True)
