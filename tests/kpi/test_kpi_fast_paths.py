@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crmorg.kpi.data import MetricData
-from crmorg.kpi.evaluate import Scorecard, evaluate
+from crmorg.kpi.evaluate import Scorecard, _changes, _changes_by_loop, evaluate
 from crmorg.kpi.models import Kpi
 from crmorg.kpi.periods import bucket, buckets
 from crmorg.kpi.render import ScorecardContext, csv_out, json_out, table
@@ -218,3 +218,24 @@ def test_a_million_periods_are_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
             module.render_chunks(again, ScorecardContext())
         )
     assert math.isclose(len(card.results), 10)
+
+
+_series = st.lists(
+    st.one_of(
+        st.sampled_from([0.0, -0.0, 1.0, 7, -2.5, 1e308, -1e308, 1e-320]),
+        st.floats(-1e6, 1e6, allow_nan=False),
+        st.none(),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(_series, st.sampled_from(["higher", "lower", None]))
+def test_changes_by_columns_are_the_loops(values: list[float | None], direction: str) -> None:
+    labels = [f"p{index}" for index in range(len(values))]
+    for given_values in (values, [value for value in values if value is not None]):
+        names = labels[: len(given_values)]
+        fast = _changes(given_values, names, direction)  # type: ignore[arg-type]
+        loop = _changes_by_loop(given_values, names, direction)  # type: ignore[arg-type]
+        assert repr(fast) == repr(loop)

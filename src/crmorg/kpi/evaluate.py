@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
+from operator import sub, truediv
 from typing import Any, Final, Literal, NamedTuple, TypeAlias
 
 from crmorg.catalogs import messages
@@ -532,7 +533,7 @@ def _evaluated(
         )  # fmt: skip
     inputs, column_of = plan.evaluator
     if grouped is None:
-        columns = [list(map(data.column(metric).get, labels)) for metric in inputs]
+        columns = [_column(data, metric, labels) for metric in inputs]
     else:
         columns = [[period.values.get(metric) for period in grouped] for metric in inputs]
     computed = column_of(columns, count)
@@ -559,6 +560,15 @@ def _evaluated(
         info, labels, values, statuses, messages, _changes(values, labels, plan.kpi.direction),
         None if grouped is None else [period.parts for period in grouped],
     )  # fmt: skip
+
+
+def _column(data: MetricData, metric: str, labels: Sequence[str]) -> list[float | None]:
+    """``metric``'s value in each period of ``labels`` (``None`` where it has none): a
+    column of every period in their order (a file by period) is its values as they are."""
+    column = data.column(metric)
+    if len(column) == len(labels) and list(column) == list(labels):
+        return list(column.values())
+    return list(map(column.get, labels))
 
 
 def _judged_column(values: list[float | _Fallback], plan: _Plan) -> list[Status]:
@@ -592,6 +602,42 @@ def _changes(
     values: list[float | None], labels: Sequence[str], direction: Direction | None
 ) -> list[Change | None]:
     """Each value's change from the period before (``None`` where either has no value)."""
+    earlier_values = values[:-1]
+    if values and None not in values:
+        # Every period has a value (the common case): the columns of changes by C calls,
+        # unless one is not finite (the loop then says).
+        absolutes = list(map(sub, values[1:], earlier_values))
+        relatives: list[float | None] = (
+            list(map(truediv, absolutes, map(abs, earlier_values)))  # type: ignore[arg-type]
+            if 0 not in earlier_values
+            else [
+                absolute / abs(earlier) if earlier != 0 else None  # type: ignore[arg-type]
+                for absolute, earlier in zip(absolutes, earlier_values, strict=True)
+            ]
+        )
+        if (
+            max(map(abs, absolutes), default=0) < math.inf
+            and max(map(abs, filter(None, relatives)), default=0) < math.inf
+        ):
+            higher = direction == "higher"
+            betters: Iterable[bool | None] = (
+                repeat(None)
+                if direction is None
+                else [None if absolute == 0 else (absolute > 0) == higher for absolute in absolutes]
+            )
+            made = map(
+                tuple.__new__,
+                repeat(Change),
+                zip(labels[:-1], earlier_values, absolutes, relatives, betters, strict=False),
+            )
+            return [None, *made]
+    return _changes_by_loop(values, labels, direction)
+
+
+def _changes_by_loop(
+    values: list[float | None], labels: Sequence[str], direction: Direction | None
+) -> list[Change | None]:
+    """:func:`_changes` a period at a time."""
     changes: list[Change | None] = [None] * len(values)
     make = tuple.__new__
     higher = direction == "higher"
