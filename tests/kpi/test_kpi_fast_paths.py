@@ -52,11 +52,14 @@ _rows = st.lists(
 def _clean_rows(draw: st.DrawFn) -> list[str]:
     """Rows with nothing to report (what the fast reader takes), some values empty."""
     periods = draw(st.lists(st.sampled_from(_CELLS["period"][:7]), min_size=1, max_size=6))
-    metrics = draw(st.sampled_from([["won"], ["won", "lost"], ["lost", " won"]]))
+    listings = st.sampled_from([["won"], ["won", "lost"], ["lost", " won"]])
+    metrics = draw(listings)
+    varied = draw(st.booleans())  # each period its own metrics, or all the same
     value = st.sampled_from(["1", "2.5", "", "-3", "1e3", " 4 "])
     rows = []
     for period in {period.strip(): period for period in periods}.values():  # as written
-        rows += [f"{period},{metric},{draw(value)}" for metric in metrics]
+        listed = draw(listings) if varied else metrics
+        rows += [f"{period},{metric},{draw(value)}" for metric in listed]
     return rows
 
 
@@ -116,7 +119,7 @@ def test_a_clean_file_is_read_by_columns(tmp_path: Path) -> None:
     lines = path.read_text().splitlines()
     assert not reader._read_clean_rows(lines[1:], 3, {"period": 0, "metric": 1, "value": 2})
     assert reader._read_clean_rows(lines[1:-1], 3, {"period": 0, "metric": 1, "value": 2})
-    assert reader.columns["won"]["2026-03"] == 3.0 and len(reader.periods) == 12
+    assert reader.columns["won"]["2026-03"] == 3.0 and len(reader.result().data.periods) == 12
 
 
 # -------------------------------------------------------------------- the buckets

@@ -129,6 +129,9 @@ class _Reader:
     dropped: int = 0
     parser_locations: set[Location] = field(default_factory=set)
     max_periods: int = DEFAULT_LIMITS.max_kpi_periods
+    labels: list[str] | None = None
+    """The periods read, once each in order, when the reader read them so (the clean
+    CSV reader); ``periods`` holds them otherwise."""
     periods_cut: bool = False
     """Whether a period past ``max_periods`` was left out (reported once)."""
 
@@ -143,7 +146,8 @@ class _Reader:
                     findings[-1].location,
                 )
             )
-        data = MetricData.of_columns(self.periods, self.columns, self.name)
+        periods = self.periods if self.labels is None else self.labels
+        data = MetricData.of_columns(periods, self.columns, self.name)
         return MetricDataResult(data, tuple(findings))
 
     def problem(self, message: str, line: int, column: int, rule: str = "schema") -> None:
@@ -367,45 +371,46 @@ class _Reader:
         by the C string functions, :data:`_CHUNK` lines at a time. ``False``, with
         nothing recorded, when some row has something to report (or is blank): the loop
         then reads the file row by row and reports it."""
-        order: dict[str, None] = {}
-        read: dict[str, dict[str, float | None]] = {metric: {} for metric in self.metrics}
+        found = _Columns({metric: {} for metric in self.metrics})
         for start in range(0, len(body), _CHUNK):
-            if not self._read_clean_chunk(body[start : start + _CHUNK], width, header, order, read):
+            if not self._read_clean_chunk(body[start : start + _CHUNK], width, header, found):
                 return False
-        if len(order) > self.max_periods or sum(map(len, read.values())) != len(body):
+        periods = found.periods()
+        if len(periods) > self.max_periods or sum(map(len, found.read.values())) != len(body):
             return False  # more periods than the limit, or a second value for one
-        self.periods.update(order)
-        for metric, column in read.items():  # the columns are empty: nothing read before
+        self.labels = periods
+        for metric, column in found.read.items():  # the columns are empty: nothing read before
             if None in column.values():  # an empty value: the period counts, with no value
                 column = {period: value for period, value in column.items() if value is not None}
             self.columns[metric] = column  # type: ignore[assignment]
         return True
 
     def _read_clean_chunk(
-        self,
-        lines: list[str],
-        width: int,
-        header: dict[str, int],
-        order: dict[str, None],
-        read: dict[str, dict[str, float | None]],
+        self, lines: list[str], width: int, header: dict[str, int], found: _Columns
     ) -> bool:
-        """One chunk of :meth:`_read_clean_rows`: its periods into ``order``, its values
-        (``None`` for an empty one) into ``read``; ``False`` at the first problem."""
+        """One chunk of :meth:`_read_clean_rows` into ``found``; ``False`` at the first
+        problem."""
         if set(map(str.count, lines, repeat(","))) != {width - 1}:
             return False
-        cells = ",".join(lines).split(",")
-        periods = list(map(str.strip, cells[header["period"] :: width]))
+        text = ",".join(lines)
+        # No space and no control character: no cell to strip, every period printable.
+        plain = " " not in text and text.isprintable()
+        cells = text.split(",")
+        del text
+        periods = cells[header["period"] :: width]
         names = cells[header["metric"] :: width]
+        raws = cells[header["value"] :: width]
+        del cells
+        if not plain:
+            periods, raws = list(map(str.strip, periods)), list(map(str.strip, raws))
         if not set(names) <= self.metrics:  # an unknown metric, or one to strip
             names = list(map(str.strip, names))
             if not set(names) <= self.metrics:
                 return False
-        raws = list(map(str.strip, cells[header["value"] :: width]))
-        del cells
         if (
             not all(periods)
             or max(map(len, periods)) > MAX_PERIOD_LENGTH
-            or not "".join(periods).isprintable()
+            or not (plain or "".join(periods).isprintable())
             or not _NUMBERS.fullmatch("\n".join(raws))
         ):
             return False
@@ -416,21 +421,7 @@ class _Reader:
         if len(numbers) != len(raws):
             given = iter(numbers)
             values = [next(given) if raw else None for raw in raws]
-        step = len(set(names))
-        distinct = names[:step]
-        if len(names) % step == 0 and names == distinct * (len(names) // step):
-            # Every period lists the same metrics in the same order: a column per stride.
-            firsts = periods[::step]
-            same = all(periods[offset::step] == firsts for offset in range(1, step))
-            order.update(dict.fromkeys(firsts if same else periods))
-            for offset, metric in enumerate(distinct):
-                # One string per period for every column (hashed once) when they agree.
-                keys = firsts if same else periods[offset::step]
-                read[metric].update(zip(keys, values[offset::step], strict=True))
-            return True
-        order.update(dict.fromkeys(periods))
-        for metric, period, value in zip(names, periods, values, strict=True):
-            read[metric][period] = value
+        found.add(periods, names, values)
         return True
 
     def _csv_error(self, error: csv.Error, line: int) -> None:
@@ -600,6 +591,57 @@ class _Reader:
                 ok, value = self.number(raw_value, metric, value_at)
                 if ok:
                     self.add(period, metric, value, (metric_at, metric_at, value_at))
+
+
+@dataclass
+class _Columns:
+    """What the chunks of a clean CSV file hold: values by metric (``None`` for an
+    empty one), and the periods in the order first read."""
+
+    read: dict[str, dict[str, float | None]]
+    order: dict[str, None] = field(default_factory=dict)
+    labels: list[str] = field(default_factory=list)
+    """The periods while every chunk lists the same metrics (:attr:`listed`) for each
+    period in the same order: each is then new (a period seen before would have a
+    second value for each metric), and no mapping of them is needed."""
+    listed: tuple[str, ...] | None = None
+    """Those metrics; ``None`` before the first chunk, ``()`` once not so."""
+
+    def add(self, periods: list[str], names: list[str], values: list[float | None]) -> None:
+        step = len(set(names))
+        listed = tuple(names[:step])
+        if len(names) % step == 0 and names == list(listed) * (len(names) // step):
+            # Every period lists the same metrics in the same order: a column per stride.
+            firsts = periods[::step]
+            same = all(periods[offset::step] == firsts for offset in range(1, step))
+            self.periods_read(firsts if same else periods, listed if same else ())
+            for offset, metric in enumerate(listed):
+                # One string per period for every column (hashed once) when they agree.
+                keys = firsts if same else periods[offset::step]
+                self.read[metric].update(zip(keys, values[offset::step], strict=True))
+            return
+        self.periods_read(periods, ())
+        read = self.read
+        for metric, period, value in zip(names, periods, values, strict=True):
+            read[metric][period] = value
+
+    def periods_read(self, periods: list[str], listed: tuple[str, ...]) -> None:
+        """Record ``periods``, read in order; ``listed``: the metrics each lists, or
+        ``()`` when that is not known."""
+        if self.listed is None:
+            self.listed = listed
+        if listed and listed == self.listed:
+            self.labels += periods
+            return
+        if self.listed:
+            self.order.update(zip(self.labels, repeat(None)))
+            self.labels.clear()
+            self.listed = ()
+        self.order.update(zip(periods, repeat(None)))
+
+    def periods(self) -> list[str]:
+        """Every period read, once, in the order first read."""
+        return self.labels if self.listed else list(self.order)
 
 
 def _plain_csv_lines(file: Path, max_bytes: int) -> list[str] | None:
