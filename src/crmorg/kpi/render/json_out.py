@@ -10,9 +10,18 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
 from json.encoder import encode_basestring
-from typing import Any, Final
+from operator import itemgetter
+from typing import Any, Final, cast
 
-from crmorg.kpi.evaluate import DepartmentRollup, KpiInfo, Row, Scorecard, Series, Status
+from crmorg.kpi.evaluate import (
+    Change,
+    DepartmentRollup,
+    KpiInfo,
+    Row,
+    Scorecard,
+    Series,
+    Status,
+)
 from crmorg.kpi.render.context import ScorecardContext
 from crmorg.text import HIDDEN, hidden_escaped
 
@@ -243,15 +252,26 @@ def _aligned_chunks(scorecard: Scorecard, series: Sequence[Series]) -> Iterator[
     first = True
     for start, text in _pieces_of(len(periods)):
         labels = list(map(encode_basestring, periods[start : start + text]))
-        combos = zip(*(one.statuses[start : start + text] for one in series), strict=True)
+        combos = list(zip(*(one.statuses[start : start + text] for one in series), strict=True))
+        found = {combo: rollup_pieces(combo) for combo in set(combos)}
         parts: list[str] = []
-        for label, statuses in zip(labels, combos, strict=True):
-            for before, after in rollup_pieces(statuses):
-                parts += (_NEXT, before, label, after)
-        if first and parts:
-            parts[0] = "[\n    "
+        if all(len(entries) == 1 for entries in found.values()):  # one department: columns
+            before = {combo: entries[0][0] for combo, entries in found.items()}
+            after = {combo: entries[0][1] for combo, entries in found.items()}
+            rollup_columns = (
+                repeat(_NEXT), map(before.__getitem__, combos), labels,
+                map(after.__getitem__, combos),
+            )  # fmt: skip
+            parts.append("".join(chain.from_iterable(zip(*rollup_columns, strict=False))))
+        else:
+            for label, combo in zip(labels, combos, strict=True):
+                for before_text, after_text in found[combo]:
+                    parts += (_NEXT, before_text, label, after_text)
+        body = "".join(parts)
+        if first and body:
+            body = "[" + body[1:]
             first = False
-        yield _escaped("".join(parts), hidden)
+        yield _escaped(body, hidden)
     yield ("[]" if first else "\n  ]") + "\n}\n"
 
 
@@ -295,6 +315,13 @@ def _pieces(info: KpiInfo, encoded: dict[str, str]) -> tuple[str, ...]:
     return (_NEXT + split[0], *split[1:])
 
 
+_NULL: Final = {"None": "null"}
+"""``repr(None)`` as JSON writes it (``_NULL.get(text, text)``: any other text as it is)."""
+_PREVIOUS: Final = itemgetter(0)
+_ABSOLUTE: Final = itemgetter(2)
+_RELATIVE: Final = itemgetter(3)
+
+
 def _result_columns(
     one: Series,
     start: int,
@@ -306,10 +333,14 @@ def _result_columns(
     """The text of ``one``'s results for periods ``start`` to ``stop``, as columns to
     zip: each template piece repeated, each field written for the whole column (values
     are finite, see :class:`Series`: a float as ``float.__repr__`` writes it)."""
-    values = [
-        float.__repr__(value) if value.__class__ is float else _value(value)
-        for value in one.values[start:stop]
-    ]
+    given = one.values[start:stop]
+    values: Iterable[str] = (
+        map(float.__repr__, given)
+        if set(map(type, given)) == {float}
+        else [
+            float.__repr__(value) if value.__class__ is float else _value(value) for value in given
+        ]
+    )
     statuses = one.statuses[start:stop]
     status_text = {status: encode_basestring(status) for status in set(statuses)}
     messages = one.messages[start:stop]
@@ -321,14 +352,27 @@ def _result_columns(
     full = "%s" + change_at + "%r" + relative_at + "%r"
     no_relative = "%s" + change_at + "%r" + relative_at + "null"
     no_change = "null" + pieces[5] + "null" + pieces[6] + "null"
-    changes = [
-        no_change
-        if change is None
-        else no_relative % (encode_basestring(change[0]), change[2])
-        if change[3] is None
-        else full % (encode_basestring(change[0]), change[2], change[3])
-        for change in one.changes[start:stop]
-    ]
+    moves = one.changes[start:stop]
+    changes: list[Iterable[str]]
+    if None in moves:
+        changes = [
+            [
+                no_change
+                if change is None
+                else no_relative % (encode_basestring(change[0]), change[2])
+                if change[3] is None
+                else full % (encode_basestring(change[0]), change[2], change[3])
+                for change in moves
+            ]
+        ]
+    else:  # a change in every period: its fields by C calls (repr: as float.__repr__)
+        present = cast("list[Change]", moves)
+        relatives = list(map(repr, map(_RELATIVE, present)))
+        changes = [
+            map(encode_basestring, map(_PREVIOUS, present)), repeat(pieces[5]),
+            map(repr, map(_ABSOLUTE, present)), repeat(pieces[6]),
+            map(_NULL.get, relatives, relatives),  # None: null
+        ]  # fmt: skip
     expected_at = pieces[8]
     parts: Iterable[str] = (
         repeat("null" + expected_at + "null")
@@ -343,7 +387,7 @@ def _result_columns(
     return [
         repeat(pieces[0]), labels, repeat(pieces[1]), values, repeat(pieces[2]),
         map(status_text.__getitem__, statuses), repeat(pieces[3]),
-        map(message_text.__getitem__, messages), repeat(pieces[4]), changes,
+        map(message_text.__getitem__, messages), repeat(pieces[4]), *changes,
         repeat(pieces[7]), parts, repeat(pieces[9]),
     ]  # fmt: skip
 
