@@ -10,11 +10,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, repeat
 from json.encoder import encode_basestring
-from operator import itemgetter
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from crmorg.kpi.evaluate import (
-    Change,
     DepartmentRollup,
     KpiInfo,
     Row,
@@ -315,13 +313,6 @@ def _pieces(info: KpiInfo, encoded: dict[str, str]) -> tuple[str, ...]:
     return (_NEXT + split[0], *split[1:])
 
 
-_NULL: Final = {"None": "null"}
-"""``repr(None)`` as JSON writes it (``_NULL.get(text, text)``: any other text as it is)."""
-_PREVIOUS: Final = itemgetter(0)
-_ABSOLUTE: Final = itemgetter(2)
-_RELATIVE: Final = itemgetter(3)
-
-
 def _result_columns(
     one: Series,
     start: int,
@@ -352,27 +343,14 @@ def _result_columns(
     full = "%s" + change_at + "%r" + relative_at + "%r"
     no_relative = "%s" + change_at + "%r" + relative_at + "null"
     no_change = "null" + pieces[5] + "null" + pieces[6] + "null"
-    moves = one.changes[start:stop]
-    changes: list[Iterable[str]]
-    if None in moves:
-        changes = [
-            [
-                no_change
-                if change is None
-                else no_relative % (encode_basestring(change[0]), change[2])
-                if change[3] is None
-                else full % (encode_basestring(change[0]), change[2], change[3])
-                for change in moves
-            ]
-        ]
-    else:  # a change in every period: its fields by C calls (repr: as float.__repr__)
-        present = cast("list[Change]", moves)
-        relatives = list(map(repr, map(_RELATIVE, present)))
-        changes = [
-            map(encode_basestring, map(_PREVIOUS, present)), repeat(pieces[5]),
-            map(repr, map(_ABSOLUTE, present)), repeat(pieces[6]),
-            map(_NULL.get, relatives, relatives),  # None: null
-        ]  # fmt: skip
+    changes = [
+        no_change
+        if change is None
+        else no_relative % (encode_basestring(change[0]), change[2])
+        if change[3] is None
+        else full % (encode_basestring(change[0]), change[2], change[3])
+        for change in one.changes[start:stop]
+    ]
     expected_at = pieces[8]
     parts: Iterable[str] = (
         repeat("null" + expected_at + "null")
@@ -387,7 +365,7 @@ def _result_columns(
     return [
         repeat(pieces[0]), labels, repeat(pieces[1]), values, repeat(pieces[2]),
         map(status_text.__getitem__, statuses), repeat(pieces[3]),
-        map(message_text.__getitem__, messages), repeat(pieces[4]), *changes,
+        map(message_text.__getitem__, messages), repeat(pieces[4]), changes,
         repeat(pieces[7]), parts, repeat(pieces[9]),
     ]  # fmt: skip
 
