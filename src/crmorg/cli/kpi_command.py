@@ -5,13 +5,11 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from crmorg.cli.command import CommandBase
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stderr, stdout
 from crmorg.cli.loading import load_or_report
-from crmorg.docs.context import Section
-from crmorg.docs.scorecard import scorecard_section
 from crmorg.findings import Severity
 from crmorg.kpi.evaluate import Scorecard, evaluate
 from crmorg.kpi.render import RENDERERS, ScorecardContext, csv_out, json_out, render, table
@@ -23,6 +21,9 @@ from crmorg.loading.metric_data import DATA_FORMATS, MetricDataResult, read_metr
 from crmorg.model import Model
 from crmorg.reporters import text
 from crmorg.text import localize
+
+if TYPE_CHECKING:
+    from crmorg.docs.context import Section
 
 _STREAMED: Final[Mapping[str, Callable[[Scorecard, ScorecardContext], Iterator[str]]]] = {
     "json": json_out.render_chunks,
@@ -125,6 +126,8 @@ def handbook_scorecard(data: str | None, model: Model) -> tuple[tuple[Section, .
     had errors (reported on standard error; bad rows are left out of the page)."""
     if data is None:
         return (), False
+    from crmorg.docs.scorecard import scorecard_section  # the handbook's, not `crmorg kpi`'s
+
     read = read_metric_data(_data_file(data), model.metrics, limits=model.settings.limits)
     failed = _report_data_findings(read)
     return (scorecard_section(read.data),), failed
