@@ -14,16 +14,17 @@ from __future__ import annotations
 import json
 import math
 from datetime import date, timedelta
+from itertools import groupby
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crmorg.kpi.data import MetricData
+from crmorg.kpi.data import MetricData, natural_order, period_sort_key
 from crmorg.kpi.evaluate import Scorecard, _changes, _changes_by_loop, evaluate
 from crmorg.kpi.models import Kpi
-from crmorg.kpi.periods import bucket, buckets
+from crmorg.kpi.periods import bucket, buckets, day_runs
 from crmorg.kpi.render import ScorecardContext, csv_out, json_out, table
 from crmorg.loading import metric_data
 from crmorg.loading.metric_data import read_metric_data
@@ -242,3 +243,26 @@ def test_changes_by_columns_are_the_loops(values: list[float | None], direction:
         fast = _changes(given_values, names, direction)  # type: ignore[arg-type]
         loop = _changes_by_loop(given_values, names, direction)  # type: ignore[arg-type]
         assert repr(fast) == repr(loop)
+
+
+@settings(max_examples=50, deadline=None)
+@given(_labels)
+def test_day_runs_are_the_runs_of_buckets(labels: list[str]) -> None:
+    days = natural_order(set(labels))
+    for frequency in ("daily", "weekly", "monthly", "quarterly", "yearly"):
+        runs = day_runs(days, frequency)
+        if runs is None:
+            continue
+        placed = buckets(days, frequency)
+        expected, start = [], 0
+        for label, run in groupby(placed):
+            count = len(list(run))
+            expected.append((label, start, count))
+            start += count
+        assert runs == expected
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from(["2026-01", "2026-1", "w9", "w10", "W9", "x", "٣", "a\nb"])))
+def test_natural_order_is_the_sort_by_key(labels: list[str]) -> None:
+    assert natural_order(labels) == tuple(sorted(labels, key=period_sort_key))

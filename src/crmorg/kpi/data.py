@@ -130,11 +130,20 @@ def natural_order(labels: Iterable[str]) -> tuple[str, ...]:
     ``2026-01-15``, ``w0000042``), that order is the labels' own text order, which
     sorts a million of them without a key each."""
     given = tuple(labels)
-    joined = "\n".join(given)
-    if joined.count("\n") == max(len(given) - 1, 0):  # one translate of every label
-        shapes = set(joined.translate(_DIGIT_SHAPE).split("\n"))
-    else:
-        shapes = {label.translate(_DIGIT_SHAPE) for label in given}
+    if _one_shape(given):
+        return tuple(sorted(given))
+    shapes = {label.translate(_DIGIT_SHAPE) for label in given}
     if len(shapes) <= 1:
         return tuple(sorted(given))
     return tuple(sorted(given, key=period_sort_key))
+
+
+def _one_shape(labels: tuple[str, ...]) -> bool:
+    """Whether ``labels`` all have one shape, by one ``str.translate`` of them all."""
+    if not labels:
+        return True
+    joined = "\n".join(labels)
+    if joined.count("\n") != len(labels) - 1:
+        return False  # a label holds a line break: read them one by one
+    first = labels[0].translate(_DIGIT_SHAPE)
+    return joined.translate(_DIGIT_SHAPE) == (first + "\n") * (len(labels) - 1) + first

@@ -22,7 +22,7 @@ from typing import Final, cast
 from crmorg.catalogs import messages
 from crmorg.kpi.data import MetricData
 from crmorg.kpi.models import Aggregate, Frequency, Metric
-from crmorg.kpi.periods import buckets, calendar_period, parts_in
+from crmorg.kpi.periods import buckets, calendar_period, day_runs, parts_in
 
 __all__ = ["PeriodValues", "group_periods"]
 
@@ -79,16 +79,21 @@ def group_periods(
 ) -> tuple[PeriodValues, ...]:
     """The periods of ``frequency`` in ``data``, in the data's order of first period."""
     periods = data.periods
-    placed = buckets(periods, frequency) if frequency is not None else [None] * len(periods)
+    by_days = day_runs(periods, frequency) if frequency is not None else None
     runs: list[tuple[str | None, int, int]] = []  # (KPI period, first, data periods)
-    start = 0
-    for label, run in groupby(placed):  # a KPI period's data periods are mostly adjacent
-        count = len(list(run))
-        runs.append((label, start, count))
-        start += count
+    if by_days is not None:  # days into months, quarters or years: found by bisection
+        runs += by_days
+    else:
+        placed = buckets(periods, frequency) if frequency else [None] * len(periods)
+        start = 0
+        for label, run in groupby(placed):  # a KPI period's data periods are mostly adjacent
+            count = len(list(run))
+            runs.append((label, start, count))
+            start += count
     members: Mapping[str, Sequence[str]]
     combined: list[dict[str, float]] | None = None
-    if None not in placed and len({label for label, _, _ in runs}) == len(runs):
+    labels = [label for label, _, _ in runs]
+    if None not in labels and len(set(labels)) == len(runs):
         members = {str(label): periods[begin : begin + count] for label, begin, count in runs}
         combined = _combined_runs(data, periods, runs, metrics)
     else:

@@ -22,7 +22,8 @@ months in a quarter), so the scorecard can say when a period is not complete yet
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -39,6 +40,7 @@ __all__ = [
     "bucket",
     "buckets",
     "calendar_period",
+    "day_runs",
     "parts_in",
     "period_order",
     "shapes",
@@ -114,10 +116,16 @@ def shapes(labels: Iterable[str]) -> set[str]:
     """The distinct shapes of ``labels``: each label's text with every ASCII digit as
     ``0`` (one ``str.translate`` of all of them, when no label holds a line break)."""
     given = list(labels)
+    if not given:
+        return set()
     joined = "\n".join(given)
-    if joined.count("\n") == max(len(given) - 1, 0):
-        return set(joined.translate(_DIGIT_SHAPE).split("\n")) if given else set()
-    return {label.translate(_DIGIT_SHAPE) for label in given}
+    if joined.count("\n") != len(given) - 1:
+        return {label.translate(_DIGIT_SHAPE) for label in given}
+    shaped = joined.translate(_DIGIT_SHAPE)
+    first = given[0].translate(_DIGIT_SHAPE)
+    if shaped == (first + "\n") * (len(given) - 1) + first:  # one shape (no list of them)
+        return {first}
+    return set(shaped.split("\n"))
 
 
 def bucket(label: str, frequency: Frequency | None) -> str | None:
@@ -168,6 +176,39 @@ _DAYS: Final = re.compile(f"(?:{_DAY_TEXT}(?:\n{_DAY_TEXT})*+)?+")
 """Lines each a real day's text (ASCII digits, a year from 1000; a 29 February is
 checked apart: :data:`_LEAP_DAYS`)."""
 _LEAP_DAYS: Final = re.compile("^([0-9]{4})-02-29$", re.MULTILINE)
+
+
+def day_runs(days: Sequence[str], frequency: Frequency) -> list[tuple[str, int, int]] | None:
+    """The ``frequency`` periods (monthly, quarterly or yearly) of ``days``, sorted days'
+    texts (:data:`_DAYS`, as :func:`crmorg.kpi.data.natural_order` sorts them), each as
+    (label, index of its first day, days in it): each period's days are adjacent, so
+    each is found by bisection. ``None`` for other labels or frequencies."""
+    if frequency not in ("monthly", "quarterly", "yearly") or not days:
+        return None
+    joined = "\n".join(days)
+    if joined.count("\n") != len(days) - 1 or not _DAYS.fullmatch(joined):
+        return None
+    if not _leap_days_real(joined):
+        return None
+    runs: list[tuple[str, int, int]] = []
+    start = 0
+    while start < len(days):
+        day = days[start]
+        if frequency == "monthly":
+            label, last = day[:7], day[:7] + "-99"
+        elif frequency == "yearly":
+            label, last = day[:4], day[:4] + "-99"
+        else:
+            quarter = (int(day[5:7]) - 1) // 3 + 1
+            label, last = f"{day[:4]}-Q{quarter}", f"{day[:4]}-{3 * quarter:02d}-99"
+        end = bisect_right(days, last, start)  # past every day of the period
+        if end <= start:
+            return None  # the days are not sorted
+        runs.append((label, start, end - start))
+        start = end
+    return runs
+
+
 _YEAR_OF: Final = itemgetter(slice(0, 4))
 _MONTH_OF: Final = itemgetter(slice(0, 7))
 
@@ -176,10 +217,8 @@ def _days_placed(days: list[str], joined: str, frequency: Frequency) -> list[str
     """:func:`buckets` of ``days`` (``joined``: their lines, :data:`_DAYS`) into months,
     quarters or years, by slicing their text with C calls over the list; ``None`` when
     one is a 29 February of a year that has none (which :func:`bucket` places)."""
-    for leap in _LEAP_DAYS.finditer(joined):
-        year = int(leap[1])
-        if year % 4 or (year % 100 == 0 and year % 400):
-            return None
+    if not _leap_days_real(joined):
+        return None
     if frequency == "yearly":
         return list(map(_YEAR_OF, days))
     months: list[str | None] = list(map(_MONTH_OF, days))
@@ -191,6 +230,15 @@ def _days_placed(days: list[str], joined: str, frequency: Frequency) -> list[str
         if month is not None
     }
     return list(map(quarters.__getitem__, months))  # type: ignore[arg-type]
+
+
+def _leap_days_real(joined: str) -> bool:
+    """Whether each 29 February among the lines of ``joined`` is of a leap year."""
+    for leap in _LEAP_DAYS.finditer(joined):
+        year = int(leap[1])
+        if year % 4 or (year % 100 == 0 and year % 400):
+            return False
+    return True
 
 
 @lru_cache(maxsize=65536)
