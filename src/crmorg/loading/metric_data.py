@@ -403,9 +403,11 @@ class _Reader:
         del cells
         if not plain:
             periods, raws = list(map(str.strip, periods)), list(map(str.strip, raws))
-        if not set(names) <= self.metrics:  # an unknown metric, or one to strip
+        step = _stride(names)
+        if not set(names[:step] if step else names) <= self.metrics:  # unknown, or to strip
             names = list(map(str.strip, names))
-            if not set(names) <= self.metrics:
+            step = _stride(names)
+            if not set(names[:step] if step else names) <= self.metrics:
                 return False
         if (
             not all(periods)
@@ -421,7 +423,7 @@ class _Reader:
         if len(numbers) != len(raws):
             given = iter(numbers)
             values = [next(given) if raw else None for raw in raws]
-        found.add(periods, names, values)
+        found.add(periods, names, values, step)
         return True
 
     def _csv_error(self, error: csv.Error, line: int) -> None:
@@ -607,11 +609,13 @@ class _Columns:
     listed: tuple[str, ...] | None = None
     """Those metrics; ``None`` before the first chunk, ``()`` once not so."""
 
-    def add(self, periods: list[str], names: list[str], values: list[float | None]) -> None:
-        step = len(set(names))
-        listed = tuple(names[:step])
-        if len(names) % step == 0 and names == list(listed) * (len(names) // step):
+    def add(
+        self, periods: list[str], names: list[str], values: list[float | None], step: int | None
+    ) -> None:
+        """One chunk's cells; ``step``: its :func:`_stride`."""
+        if step:
             # Every period lists the same metrics in the same order: a column per stride.
+            listed = tuple(names[:step])
             firsts = periods[::step]
             same = all(periods[offset::step] == firsts for offset in range(1, step))
             self.periods_read(firsts if same else periods, listed if same else ())
@@ -642,6 +646,22 @@ class _Columns:
     def periods(self) -> list[str]:
         """Every period read, once, in the order first read."""
         return self.labels if self.listed else list(self.order)
+
+
+def _stride(names: list[str]) -> int | None:
+    """How many rows each period takes when ``names`` repeat one listing of distinct
+    metrics (``won, lost, won, lost``): the length of that listing; else ``None``. Found
+    without hashing every name (a million rows name a few metrics)."""
+    if not names:
+        return None
+    try:
+        step = names.index(names[0], 1)
+    except ValueError:
+        step = len(names)
+    listed = names[:step]
+    if len(names) % step or len(set(listed)) != step or names != listed * (len(names) // step):
+        return None
+    return step
 
 
 def _plain_csv_lines(file: Path, max_bytes: int) -> list[str] | None:
