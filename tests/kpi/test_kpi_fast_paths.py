@@ -120,7 +120,8 @@ def test_a_clean_file_is_read_by_columns(tmp_path: Path) -> None:
     lines = path.read_text().splitlines()
     assert not reader._read_clean_rows(lines[1:], 3, {"period": 0, "metric": 1, "value": 2})
     assert reader._read_clean_rows(lines[1:-1], 3, {"period": 0, "metric": 1, "value": 2})
-    assert reader.columns["won"]["2026-03"] == 3.0 and len(reader.result().data.periods) == 12
+    data = reader.result().data
+    assert data.column("won")["2026-03"] == 3.0 and len(data.periods) == 12
 
 
 # -------------------------------------------------------------------- the buckets

@@ -565,6 +565,9 @@ def _evaluated(
 def _column(data: MetricData, metric: str, labels: Sequence[str]) -> list[float | None]:
     """``metric``'s value in each period of ``labels`` (``None`` where it has none): a
     column of every period in their order (a file by period) is its values as they are."""
+    held = data.in_order(metric)
+    if held is not None and labels == data.periods:
+        return held
     column = data.column(metric)
     if len(column) == len(labels) and list(column) == list(labels):
         return list(column.values())

@@ -102,8 +102,12 @@ def group_periods(
             for period in periods[begin : begin + count]:
                 lists.setdefault(label or period, []).append(period)
         members = lists
-    columns = [(metric, data.column(metric)) for metric in data.metrics]
-    combine = [(metric, column, _combiner(metrics.get(metric))) for metric, column in columns]
+    columns: list[tuple[str, Mapping[str, float]]] = []
+    combine: list[tuple[str, Mapping[str, float], tuple[Callable[[Sequence[float]], float], bool]]]
+    combine = []
+    if combined is None or any(len(inside) == 1 for inside in members.values()):
+        columns += [(metric, data.column(metric)) for metric in data.metrics]
+        combine += [(metric, column, _combiner(metrics.get(metric))) for metric, column in columns]
     grouped: list[PeriodValues] = []
     for index, (label, inside) in enumerate(members.items()):
         if len(inside) == 1 and inside[0] == label:
@@ -131,8 +135,13 @@ def _combined_runs(
     date), is read as the slices of its values, without a look-up per period."""
     combined: list[dict[str, float]] = [{} for _ in runs]
     for metric in data.metrics:
-        column = data.column(metric)
         combiner, snapshot = _combiner(metrics.get(metric))
+        held = data.in_order(metric) if periods == data.periods else None
+        if held is not None and None not in held:
+            for found, (_, first, count) in zip(combined, runs, strict=True):
+                found[metric] = combiner(held[first : first + count])  # type: ignore[arg-type]
+            continue
+        column = data.column(metric)
         if len(column) == len(periods) and list(column) == list(periods):
             values = list(column.values())
             for found, (_, first, count) in zip(combined, runs, strict=True):

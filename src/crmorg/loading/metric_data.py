@@ -132,6 +132,9 @@ class _Reader:
     labels: list[str] | None = None
     """The periods read, once each in order, when the reader read them so (the clean
     CSV reader); ``periods`` holds them otherwise."""
+    aligned: dict[str, list[float | None]] | None = None
+    """metric -> its value (``None`` for none) for each of ``labels``, when the clean
+    CSV reader read them so; ``columns`` holds them otherwise."""
     periods_cut: bool = False
     """Whether a period past ``max_periods`` was left out (reported once)."""
 
@@ -147,7 +150,10 @@ class _Reader:
                 )
             )
         periods = self.periods if self.labels is None else self.labels
-        data = MetricData.of_columns(periods, self.columns, self.name)
+        if self.aligned is not None:
+            data = MetricData.of_aligned(periods, self.aligned, self.name)
+        else:
+            data = MetricData.of_columns(periods, self.columns, self.name)
         return MetricDataResult(data, tuple(findings))
 
     def problem(self, message: str, line: int, column: int, rule: str = "schema") -> None:
@@ -376,8 +382,16 @@ class _Reader:
             if not self._read_clean_chunk(body[start : start + _CHUNK], width, header, found):
                 return False
         periods = found.periods()
-        if len(periods) > self.max_periods or sum(map(len, found.read.values())) != len(body):
-            return False  # more periods than the limit, or a second value for one
+        if len(periods) > self.max_periods:
+            return False  # more periods than the limit
+        if found.listed:  # the same metrics for every period: held as lists
+            if len(set(periods)) != len(periods):
+                return False  # a period twice: a second value for each of its metrics
+            self.labels = periods
+            self.aligned = {m: found.lists[m] for m in self.metrics if m in found.lists}
+            return True
+        if sum(map(len, found.read.values())) != len(body):
+            return False  # a second value for a period and metric
         self.labels = periods
         for metric, column in found.read.items():  # the columns are empty: nothing read before
             if None in column.values():  # an empty value: the period counts, with no value
@@ -608,6 +622,8 @@ class _Columns:
     second value for each metric), and no mapping of them is needed."""
     listed: tuple[str, ...] | None = None
     """Those metrics; ``None`` before the first chunk, ``()`` once not so."""
+    lists: dict[str, list[float | None]] = field(default_factory=dict)
+    """While so: each metric's values, one for each of :attr:`labels`."""
 
     def add(
         self, periods: list[str], names: list[str], values: list[float | None], step: int | None
@@ -619,6 +635,10 @@ class _Columns:
             firsts = periods[::step]
             same = all(periods[offset::step] == firsts for offset in range(1, step))
             self.periods_read(firsts if same else periods, listed if same else ())
+            if self.listed:  # a list of values per metric, one for each period
+                for offset, metric in enumerate(listed):
+                    self.lists.setdefault(metric, []).extend(values[offset::step])
+                return
             for offset, metric in enumerate(listed):
                 # One string per period for every column (hashed once) when they agree.
                 keys = firsts if same else periods[offset::step]
@@ -637,9 +657,12 @@ class _Columns:
         if listed and listed == self.listed:
             self.labels += periods
             return
-        if self.listed:
+        if self.listed:  # no longer the same metrics: into mappings
             self.order.update(zip(self.labels, repeat(None)))
+            for metric, values in self.lists.items():
+                self.read[metric].update(zip(self.labels, values, strict=True))
             self.labels.clear()
+            self.lists.clear()
             self.listed = ()
         self.order.update(zip(periods, repeat(None)))
 
