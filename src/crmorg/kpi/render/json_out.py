@@ -233,8 +233,10 @@ def _aligned_chunks(scorecard: Scorecard, series: Sequence[Series]) -> Iterator[
         return found
 
     yield '{\n  "results": '
+    encoded_periods: list[list[str]] = []  # each piece's periods encoded, for all three arrays
     for start, text in _pieces_of(len(periods)):
         labels = list(map(encode_basestring, periods[start : start + text]))
+        encoded_periods.append(labels)
         columns: list[Iterable[str]] = []
         for one, pieces in zip(series, templates, strict=True):
             columns += _result_columns(one, start, start + text, labels, pieces, encoded)
@@ -242,14 +244,12 @@ def _aligned_chunks(scorecard: Scorecard, series: Sequence[Series]) -> Iterator[
         body = "".join(chain.from_iterable(zip(*columns, strict=False)))
         yield _escaped(("[" + body[1:]) if start == 0 else body, hidden)
     yield ("[]" if not periods else "\n  ]") + ',\n  "periods": '
-    for start, text in _pieces_of(len(periods)):
-        labels = list(map(encode_basestring, periods[start : start + text]))
+    for (start, _), labels in zip(_pieces_of(len(periods)), encoded_periods, strict=True):
         body = _NEXT + _NEXT.join(labels)
         yield _escaped(("[" + body[1:]) if start == 0 else body, hidden)
     yield ("[]" if not periods else "\n  ]") + ',\n  "departments": '
     first = True
-    for start, text in _pieces_of(len(periods)):
-        labels = list(map(encode_basestring, periods[start : start + text]))
+    for (start, text), labels in zip(_pieces_of(len(periods)), encoded_periods, strict=True):
         combos = list(zip(*(one.statuses[start : start + text] for one in series), strict=True))
         found = {combo: rollup_pieces(combo) for combo in set(combos)}
         parts: list[str] = []
