@@ -25,7 +25,7 @@ from crmorg.kpi.data import MetricData, natural_order, period_sort_key
 from crmorg.kpi.evaluate import Scorecard, _changes, _changes_by_loop, evaluate
 from crmorg.kpi.models import Kpi
 from crmorg.kpi.periods import bucket, buckets, day_runs
-from crmorg.kpi.render import ScorecardContext, csv_out, json_out, table
+from crmorg.kpi.render import ScorecardContext, csv_out, html, json_out, markdown, table
 from crmorg.loading import metric_data
 from crmorg.loading.metric_data import read_metric_data
 from crmorg.text import hidden_escaped
@@ -206,6 +206,11 @@ def test_columns_are_written_as_results_are(
     for module in (json_out, csv_out, table):
         fast = "".join(module.render_chunks(card, context))
         assert fast == "".join(module.render_chunks(given_one_by_one, context)), module
+    for module in (markdown, html):  # streamed: the pieces are the page
+        for scorecard in (card, Scorecard(())):
+            assert "".join(module.render_chunks(scorecard, context)) == module.render(
+                scorecard, context
+            )
     dumped = json.dumps(card.to_dict(), ensure_ascii=False, indent=2, allow_nan=False)
     assert "".join(json_out.render_chunks(card, context)) == hidden_escaped(dumped) + "\n"
 
@@ -214,6 +219,8 @@ def test_a_million_periods_are_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past one piece of periods the pieces join up (a small piece stands for 8,192)."""
     for module in (json_out, csv_out, table):
         monkeypatch.setattr(module, "_PIECE", 3)
+    for module in (markdown, html):
+        monkeypatch.setattr(module, "_BATCH", 3)
     data = MetricData({f"w{index:03d}": {"a": float(index % 4)} for index in range(10)})
     kpi = Kpi(formula="a", direction="higher", target=2.0, unit="percent")
     card = evaluate({"k": kpi}, data)
@@ -221,6 +228,10 @@ def test_a_million_periods_are_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     for module in (json_out, csv_out, table):
         assert "".join(module.render_chunks(card, ScorecardContext())) == "".join(
             module.render_chunks(again, ScorecardContext())
+        )
+    for streamed in (markdown, html):
+        assert "".join(streamed.render_chunks(card, ScorecardContext())) == streamed.render(
+            again, ScorecardContext()
         )
     assert math.isclose(len(card.results), 10)
 

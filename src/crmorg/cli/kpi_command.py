@@ -12,7 +12,16 @@ from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stderr, stdout
 from crmorg.cli.loading import load_or_report
 from crmorg.findings import Severity
 from crmorg.kpi.evaluate import Scorecard, evaluate
-from crmorg.kpi.render import RENDERERS, ScorecardContext, csv_out, json_out, render, table
+from crmorg.kpi.render import (
+    RENDERERS,
+    ScorecardContext,
+    csv_out,
+    html,
+    json_out,
+    markdown,
+    render,
+    table,
+)
 from crmorg.kpi.render.library import LIBRARY_RENDERERS, render_library
 from crmorg.lint.config import LintConfig
 from crmorg.lint.engine import Report, run
@@ -29,8 +38,10 @@ _STREAMED: Final[Mapping[str, Callable[[Scorecard, ScorecardContext], Iterator[s
     "json": json_out.render_chunks,
     "csv": csv_out.render_chunks,
     "table": table.render_chunks,
+    "markdown": markdown.render_chunks,
+    "html": html.render_chunks,
 }
-"""The formats written a piece at a time (the others are one string)."""
+"""Every format, written a piece at a time."""
 
 
 class KpiCommand(CommandBase):
