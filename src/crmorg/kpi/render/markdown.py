@@ -61,37 +61,48 @@ def _lines(scorecard: Scorecard, context: ScorecardContext, heading_level: int) 
     lines.append("")
     if not scorecard.periods:
         lines.append(escape(context.label("no_periods")))
+    header = ("kpi", "department", "owner", "value", "target", "status", "change", "note")
+    table_head = _table([escape(context.label(key)) for key in header], "lllrrlrl")
+    heading = [context.label("department"), context.label("met_total")]
+    heading += [context.label(status).capitalize() for status in STATUSES[1:]]
+    rollup_head = _table([escape(cell) for cell in heading], "lrrrr")
+    shown: dict[str, str] = {}
+
+    def same(text: str) -> str:
+        """``escape(text)`` of a text that repeats over the periods (a name, a status)."""
+        found = shown.get(text)
+        if found is None:
+            found = shown[text] = escape(text)
+        return found
+
     for period in reversed(scorecard.periods):
         yield from lines
         lines.clear()
         lines.append(f"{hashes} {escape(period)}")
         lines.append("")
-        header = ("kpi", "department", "owner", "value", "target", "status", "change", "note")
-        lines.extend(_table([escape(context.label(key)) for key in header], "lllrrlrl"))
+        lines.extend(table_head)
         for result in scorecard.in_period(period):
             cells = [
-                f"{escape(result.name)}{context.label('paren_open')}`{result.kpi}`"
+                f"{same(result.name)}{context.label('paren_open')}`{result.kpi}`"
                 f"{context.label('paren_close')}",
-                escape(context.department(result.department)),
+                same(context.department(result.department)),
                 _owner(result.owner, result.contributors, context),
                 escape(format_value(result.value, result.unit, units)),
-                escape(format_target(result.target, result.direction, result.unit, units)),
-                escape(context.label(result.status)),
+                same(format_target(result.target, result.direction, result.unit, units)),
+                same(context.label(result.status)),
                 escape(format_change(result.change, result.unit, units)),
-                escape(result.message or ""),
+                escape(result.message or ""),  # may name its period: not kept
             ]
             lines.append(_row(cells))
         lines.append("")
         rollups = scorecard.rollups_in(period)
         if rollups:
-            heading = [context.label("department"), context.label("met_total")]
-            heading += [context.label(status).capitalize() for status in STATUSES[1:]]
-            lines.extend(_table([escape(cell) for cell in heading], "lrrrr"))
+            lines.extend(rollup_head)
             for rollup in rollups:
                 lines.append(
                     _row(
                         [
-                            escape(context.department(rollup.department)),
+                            same(context.department(rollup.department)),
                             f"{rollup.met}/{rollup.total}",
                             *(str(rollup.counts.get(status, 0)) for status in STATUSES[1:]),
                         ]
