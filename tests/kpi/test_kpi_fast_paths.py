@@ -1,6 +1,6 @@
 """The fast paths of ``crmorg kpi`` give, byte for byte, what the general ones give.
 
-- the column-at-a-time CSV reader (``_Reader._read_clean_rows``) reads generated
+- the column-at-a-time CSV reader (:mod:`crmorg.loading.metric_columns`) reads generated
   unquoted files, hostile ones too, as the row-by-row loop reads them: the same
   periods, values and findings;
 - :func:`crmorg.kpi.periods.buckets` places generated labels as :func:`bucket` does;
@@ -26,7 +26,7 @@ from crmorg.kpi.evaluate import Scorecard, _changes, _changes_by_loop, evaluate
 from crmorg.kpi.models import Kpi
 from crmorg.kpi.periods import bucket, buckets, day_runs
 from crmorg.kpi.render import ScorecardContext, csv_out, html, json_out, markdown, table
-from crmorg.loading import metric_data
+from crmorg.loading import metric_columns, metric_data
 from crmorg.loading.metric_data import read_metric_data
 from crmorg.text import hidden_escaped
 
@@ -94,7 +94,7 @@ def test_the_column_reader_reads_as_the_row_loop(
     header: str,
     chunk: int,
 ) -> None:
-    monkeypatch.setattr(metric_data, "_CHUNK", chunk)
+    monkeypatch.setattr(metric_columns, "CHUNK", chunk)
     names = header.split(",")
 
     def ordered(row: str) -> str:  # a row written period,metric,value, in the header's order

@@ -28,7 +28,6 @@ import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from itertools import repeat
 from pathlib import Path
 from typing import Any, Final
 
@@ -39,6 +38,7 @@ from crmorg.loading.csv_positions import CsvLines, CsvTextError, cell_locations,
 from crmorg.loading.files import display_name
 from crmorg.loading.identities import make_finding
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits, exceeded
+from crmorg.loading.metric_columns import NUMBER, read_clean_rows
 from crmorg.loading.yaml_nodes import parse_yaml
 from crmorg.text import printable
 
@@ -47,13 +47,7 @@ __all__ = ["DATA_FORMATS", "MAX_DATA_FINDINGS", "MetricDataResult", "read_metric
 DATA_FORMATS: Final = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}
 MAX_DATA_FINDINGS: Final = 100
 _COLUMNS: Final = ("period", "metric", "value")
-_NUMBER: Final = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
-_NUMBERS: Final = re.compile(rf"(?>{_NUMBER.pattern})?+(?:\n(?>{_NUMBER.pattern})?+)*+")
-"""Lines each a number or empty: a column of values checked in one match."""
-_CHUNK: Final = 221_760
-"""Lines of a clean CSV checked at a time: few enough that the cells of one chunk are
-little memory, a multiple of every count of metrics up to 12 (so each chunk starts at a
-period's first metric, when every period lists the same ones)."""
+_NUMBER: Final = NUMBER
 _INT_KEY: Final = re.compile(r"0|[1-9][0-9]*")
 _NON_FINITE: Final = frozenset({"nan", "inf", "infinity", ".nan", ".inf"})
 _MAX_FIELD: Final = 1_000_000
@@ -372,72 +366,17 @@ class _Reader:
 
     def _read_clean_rows(self, body: list[str], width: int, header: dict[str, int]) -> bool:
         """Record ``body`` (the lines after the header, which has ``width`` cells) a
-        column at a time, when every line is a row of ``width`` cells with nothing to
-        report: the checks of :meth:`_read_plain_csv`'s loop made over whole columns
-        by the C string functions, :data:`_CHUNK` lines at a time. ``False``, with
-        nothing recorded, when some row has something to report (or is blank): the loop
-        then reads the file row by row and reports it."""
-        found = _Columns({metric: {} for metric in self.metrics})
-        for start in range(0, len(body), _CHUNK):
-            if not self._read_clean_chunk(body[start : start + _CHUNK], width, header, found):
-                return False
-        periods = found.periods()
-        if len(periods) > self.max_periods:
-            return False  # more periods than the limit
-        if found.listed:  # the same metrics for every period: held as lists
-            if len(set(periods)) != len(periods):
-                return False  # a period twice: a second value for each of its metrics
-            self.labels = periods
-            self.aligned = {m: found.lists[m] for m in self.metrics if m in found.lists}
-            return True
-        if sum(map(len, found.read.values())) != len(body):
-            return False  # a second value for a period and metric
-        self.labels = periods
-        for metric, column in found.read.items():  # the columns are empty: nothing read before
-            if None in column.values():  # an empty value: the period counts, with no value
-                column = {period: value for period, value in column.items() if value is not None}
-            self.columns[metric] = column  # type: ignore[assignment]
-        return True
-
-    def _read_clean_chunk(
-        self, lines: list[str], width: int, header: dict[str, int], found: _Columns
-    ) -> bool:
-        """One chunk of :meth:`_read_clean_rows` into ``found``; ``False`` at the first
-        problem."""
-        if set(map(str.count, lines, repeat(","))) != {width - 1}:
+        column at a time (:mod:`crmorg.loading.metric_columns`) when no row has
+        anything to report; ``False``, with nothing recorded, otherwise: the loop of
+        :meth:`_read_plain_csv` then reads the file row by row and reports it."""
+        read = read_clean_rows(body, width, header, self.metrics, self.max_periods)
+        if read is None:
             return False
-        text = ",".join(lines)
-        # No space and no control character: no cell to strip, every period printable.
-        plain = " " not in text and text.isprintable()
-        cells = text.split(",")
-        del text
-        periods = cells[header["period"] :: width]
-        names = cells[header["metric"] :: width]
-        raws = cells[header["value"] :: width]
-        del cells
-        if not plain:
-            periods, raws = list(map(str.strip, periods)), list(map(str.strip, raws))
-        step = _stride(names)
-        if not set(names[:step] if step else names) <= self.metrics:  # unknown, or to strip
-            names = list(map(str.strip, names))
-            step = _stride(names)
-            if not set(names[:step] if step else names) <= self.metrics:
-                return False
-        if (
-            not all(periods)
-            or max(map(len, periods)) > MAX_PERIOD_LENGTH
-            or not (plain or "".join(periods).isprintable())
-            or not _NUMBERS.fullmatch("\n".join(raws))
-        ):
-            return False
-        numbers = list(map(float, filter(None, raws)))
-        if numbers and max(map(abs, numbers)) == math.inf:
-            return False  # a number too large for a float
-        values: list[float | None] = numbers  # type: ignore[assignment]
-        if len(numbers) != len(raws):
-            given = iter(numbers)
-            values = [next(given) if raw else None for raw in raws]
-        found.add(periods, names, values, step)
+        self.labels = read.periods
+        if read.aligned is not None:
+            self.aligned = read.aligned
+        else:
+            self.columns.update(read.columns)
         return True
 
     def _csv_error(self, error: csv.Error, line: int) -> None:
@@ -607,84 +546,6 @@ class _Reader:
                 ok, value = self.number(raw_value, metric, value_at)
                 if ok:
                     self.add(period, metric, value, (metric_at, metric_at, value_at))
-
-
-@dataclass
-class _Columns:
-    """What the chunks of a clean CSV file hold: values by metric (``None`` for an
-    empty one), and the periods in the order first read."""
-
-    read: dict[str, dict[str, float | None]]
-    order: dict[str, None] = field(default_factory=dict)
-    labels: list[str] = field(default_factory=list)
-    """The periods while every chunk lists the same metrics (:attr:`listed`) for each
-    period in the same order: each is then new (a period seen before would have a
-    second value for each metric), and no mapping of them is needed."""
-    listed: tuple[str, ...] | None = None
-    """Those metrics; ``None`` before the first chunk, ``()`` once not so."""
-    lists: dict[str, list[float | None]] = field(default_factory=dict)
-    """While so: each metric's values, one for each of :attr:`labels`."""
-
-    def add(
-        self, periods: list[str], names: list[str], values: list[float | None], step: int | None
-    ) -> None:
-        """One chunk's cells; ``step``: its :func:`_stride`."""
-        if step:
-            # Every period lists the same metrics in the same order: a column per stride.
-            listed = tuple(names[:step])
-            firsts = periods[::step]
-            same = all(periods[offset::step] == firsts for offset in range(1, step))
-            self.periods_read(firsts if same else periods, listed if same else ())
-            if self.listed:  # a list of values per metric, one for each period
-                for offset, metric in enumerate(listed):
-                    self.lists.setdefault(metric, []).extend(values[offset::step])
-                return
-            for offset, metric in enumerate(listed):
-                # One string per period for every column (hashed once) when they agree.
-                keys = firsts if same else periods[offset::step]
-                self.read[metric].update(zip(keys, values[offset::step], strict=True))
-            return
-        self.periods_read(periods, ())
-        read = self.read
-        for metric, period, value in zip(names, periods, values, strict=True):
-            read[metric][period] = value
-
-    def periods_read(self, periods: list[str], listed: tuple[str, ...]) -> None:
-        """Record ``periods``, read in order; ``listed``: the metrics each lists, or
-        ``()`` when that is not known."""
-        if self.listed is None:
-            self.listed = listed
-        if listed and listed == self.listed:
-            self.labels += periods
-            return
-        if self.listed:  # no longer the same metrics: into mappings
-            self.order.update(zip(self.labels, repeat(None)))
-            for metric, values in self.lists.items():
-                self.read[metric].update(zip(self.labels, values, strict=True))
-            self.labels.clear()
-            self.lists.clear()
-            self.listed = ()
-        self.order.update(zip(periods, repeat(None)))
-
-    def periods(self) -> list[str]:
-        """Every period read, once, in the order first read."""
-        return self.labels if self.listed else list(self.order)
-
-
-def _stride(names: list[str]) -> int | None:
-    """How many rows each period takes when ``names`` repeat one listing of distinct
-    metrics (``won, lost, won, lost``): the length of that listing; else ``None``. Found
-    without hashing every name (a million rows name a few metrics)."""
-    if not names:
-        return None
-    try:
-        step = names.index(names[0], 1)
-    except ValueError:
-        step = len(names)
-    listed = names[:step]
-    if len(names) % step or len(set(listed)) != step or names != listed * (len(names) // step):
-        return None
-    return step
 
 
 def _plain_csv_lines(file: Path, max_bytes: int) -> list[str] | None:
