@@ -17,7 +17,8 @@ import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import islice, repeat
+from operator import lt
 from typing import Final
 
 from crmorg.kpi.data import MAX_PERIOD_LENGTH
@@ -65,7 +66,10 @@ def read_clean_rows(
     if len(periods) > max_periods:
         return None  # more periods than the limit
     if found.listed:  # the same metrics for every period: held as lists
-        if len(set(periods)) != len(periods):
+        # Rising periods (a file by date) are each new; others are counted.
+        if not all(map(lt, periods, islice(periods, 1, None))) and len(set(periods)) != len(
+            periods
+        ):
             return None  # a period twice: a second value for each of its metrics
         aligned = {metric: found.lists[metric] for metric in metrics if metric in found.lists}
         return CleanColumns(periods, aligned, {})
