@@ -339,6 +339,21 @@ def _result_columns(
         message: "null" if message is None else encoded.get(message) or encode_basestring(message)
         for message in set(messages)
     }
+    # The status and the message with the text around them: one piece for both.
+    judged = (
+        map(
+            {
+                status: pieces[2] + text + pieces[3] + message_text[messages[0]] + pieces[4]
+                for status, text in status_text.items()
+            }.__getitem__,
+            statuses,
+        )
+        if len(message_text) == 1
+        else [
+            pieces[2] + status_text[status] + pieces[3] + message_text[message] + pieces[4]
+            for status, message in zip(statuses, messages, strict=True)
+        ]
+    )
     change_at, relative_at = pieces[5].replace("%", "%%"), pieces[6].replace("%", "%%")
     full = "%s" + change_at + "%r" + relative_at + "%r"
     no_relative = "%s" + change_at + "%r" + relative_at + "null"
@@ -351,23 +366,19 @@ def _result_columns(
         else full % (encode_basestring(change[0]), change[2], change[3])
         for change in one.changes[start:stop]
     ]
-    expected_at = pieces[8]
+    # The data periods with the text around them (the same for every period of data).
+    expected_at, before, after = pieces[8], pieces[7], pieces[9]
     parts: Iterable[str] = (
-        repeat("null" + expected_at + "null")
+        repeat(before + "null" + expected_at + "null" + after)
         if one.parts is None
         else [
-            "null" + expected_at + "null"
+            before + "null" + expected_at + "null" + after
             if part is None
-            else _value(part[0]) + expected_at + _value(part[1])
+            else before + _value(part[0]) + expected_at + _value(part[1]) + after
             for part in one.parts[start:stop]
         ]
     )
-    return [
-        repeat(pieces[0]), labels, repeat(pieces[1]), values, repeat(pieces[2]),
-        map(status_text.__getitem__, statuses), repeat(pieces[3]),
-        map(message_text.__getitem__, messages), repeat(pieces[4]), changes,
-        repeat(pieces[7]), parts, repeat(pieces[9]),
-    ]  # fmt: skip
+    return [repeat(pieces[0]), labels, repeat(pieces[1]), values, judged, changes, parts]
 
 
 def _list(items: tuple[str, ...], text: Callable[[str], str]) -> str:
