@@ -5,16 +5,23 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from crmorg.cli.command import CommandBase
 from crmorg.cli.common import EXIT_FINDINGS, EXIT_OK, UsageError, stderr, stdout
 from crmorg.cli.loading import load_or_report
-from crmorg.docs.context import Section
-from crmorg.docs.scorecard import scorecard_section
 from crmorg.findings import Severity
 from crmorg.kpi.evaluate import Scorecard, evaluate
-from crmorg.kpi.render import RENDERERS, ScorecardContext, csv_out, json_out, render, table
+from crmorg.kpi.render import (
+    RENDERERS,
+    ScorecardContext,
+    csv_out,
+    html,
+    json_out,
+    markdown,
+    render,
+    table,
+)
 from crmorg.kpi.render.library import LIBRARY_RENDERERS, render_library
 from crmorg.lint.config import LintConfig
 from crmorg.lint.engine import Report, run
@@ -24,12 +31,17 @@ from crmorg.model import Model
 from crmorg.reporters import text
 from crmorg.text import localize
 
+if TYPE_CHECKING:
+    from crmorg.docs.context import Section
+
 _STREAMED: Final[Mapping[str, Callable[[Scorecard, ScorecardContext], Iterator[str]]]] = {
     "json": json_out.render_chunks,
     "csv": csv_out.render_chunks,
     "table": table.render_chunks,
+    "markdown": markdown.render_chunks,
+    "html": html.render_chunks,
 }
-"""The formats written a piece at a time (the others are one string)."""
+"""Every format, written a piece at a time."""
 
 
 class KpiCommand(CommandBase):
@@ -125,6 +137,8 @@ def handbook_scorecard(data: str | None, model: Model) -> tuple[tuple[Section, .
     had errors (reported on standard error; bad rows are left out of the page)."""
     if data is None:
         return (), False
+    from crmorg.docs.scorecard import scorecard_section  # the handbook's, not `crmorg kpi`'s
+
     read = read_metric_data(_data_file(data), model.metrics, limits=model.settings.limits)
     failed = _report_data_findings(read)
     return (scorecard_section(read.data),), failed

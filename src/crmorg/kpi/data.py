@@ -47,7 +47,7 @@ class MetricData:
     :meth:`at` give the same values by period.
     """
 
-    __slots__ = ("__dict__", "_columns", "_labels", "source")
+    __slots__ = ("__dict__", "_aligned", "_columns", "_labels", "source")
 
     def __init__(
         self, values: Mapping[str, Mapping[str, float]] | None = None, source: str = ""
@@ -58,7 +58,8 @@ class MetricData:
             for metric, value in metrics.items():
                 columns.setdefault(metric, {})[period] = value
         self._labels: tuple[str, ...] = tuple(given)
-        self._columns: dict[str, dict[str, float]] = columns
+        self._columns: dict[str, dict[str, float]] | None = columns
+        self._aligned: dict[str, list[float | None]] | None = None
         self.source = source
 
     @classmethod
@@ -71,14 +72,58 @@ class MetricData:
         data = cls.__new__(cls)
         data._labels = tuple(periods)
         data._columns = {metric: column for metric, column in columns.items() if column}
+        data._aligned = None
         data.source = source
         return data
+
+    @classmethod
+    def of_aligned(
+        cls, periods: Iterable[str], columns: Mapping[str, list[float | None]], source: str = ""
+    ) -> MetricData:
+        """The data of ``periods`` (each once) whose values are ``columns``: metric id ->
+        a value, or ``None`` for none, for each period in that order. The lists are
+        taken as they are (the caller gives them up), and read as they are when the
+        periods are in natural order (:meth:`in_order`): a file of a million periods by
+        date needs no mapping of them."""
+        data = cls.__new__(cls)
+        data._labels = tuple(periods)
+        data._columns = None
+        data._aligned = {
+            metric: column
+            for metric, column in columns.items()
+            if column.count(None) != len(column)
+        }
+        data.source = source
+        return data
+
+    def _maps(self) -> dict[str, dict[str, float]]:
+        """metric -> period -> value (made once from aligned columns, when asked)."""
+        if self._columns is None:
+            labels = self._labels
+            self._columns = {
+                metric: {
+                    period: value
+                    for period, value in zip(labels, column, strict=True)
+                    if value is not None
+                }
+                for metric, column in (self._aligned or {}).items()
+            }
+        return self._columns
+
+    def in_order(self, metric: str) -> list[float | None] | None:
+        """``metric``'s value (``None`` for none) in each of :attr:`periods`, when the
+        data holds it so (:meth:`of_aligned`, periods given in natural order); ``None``
+        otherwise. The list is the data's own: read it, do not change it."""
+        if self._aligned is None or self.periods != self._labels:
+            return None
+        column = self._aligned.get(metric)
+        return column if column is not None else [None] * len(self._labels)
 
     @cached_property
     def values(self) -> Mapping[str, Mapping[str, float]]:
         """period -> metric id -> value, periods in the order they were given."""
         rows: dict[str, dict[str, float]] = {period: {} for period in self._labels}
-        for metric, column in self._columns.items():
+        for metric, column in self._maps().items():
             for period, value in column.items():
                 rows[period][metric] = value
         return MappingProxyType({period: MappingProxyType(row) for period, row in rows.items()})
@@ -91,11 +136,11 @@ class MetricData:
     @property
     def metrics(self) -> tuple[str, ...]:
         """The metrics with at least one entry, in the order first met."""
-        return tuple(self._columns)
+        return tuple(self._aligned if self._columns is None else self._columns)  # type: ignore[arg-type]
 
     def column(self, metric: str) -> Mapping[str, float]:
         """``metric``'s values: period -> value (a period without one is absent)."""
-        return MappingProxyType(self._columns.get(metric, {}))
+        return MappingProxyType(self._maps().get(metric, {}))
 
     def at(self, period: str) -> Mapping[str, float]:
         """The metric values of ``period`` (empty when the period has none)."""
@@ -130,7 +175,20 @@ def natural_order(labels: Iterable[str]) -> tuple[str, ...]:
     ``2026-01-15``, ``w0000042``), that order is the labels' own text order, which
     sorts a million of them without a key each."""
     given = tuple(labels)
+    if _one_shape(given):
+        return tuple(sorted(given))
     shapes = {label.translate(_DIGIT_SHAPE) for label in given}
     if len(shapes) <= 1:
         return tuple(sorted(given))
     return tuple(sorted(given, key=period_sort_key))
+
+
+def _one_shape(labels: tuple[str, ...]) -> bool:
+    """Whether ``labels`` all have one shape, by one ``str.translate`` of them all."""
+    if not labels:
+        return True
+    joined = "\n".join(labels)
+    if joined.count("\n") != len(labels) - 1:
+        return False  # a label holds a line break: read them one by one
+    first = labels[0].translate(_DIGIT_SHAPE)
+    return joined.translate(_DIGIT_SHAPE) == (first + "\n") * (len(labels) - 1) + first

@@ -20,10 +20,11 @@ checked trees of at most a few hundred nodes, evaluated with float arithmetic.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
+from operator import sub, truediv
 from typing import Any, Final, Literal, NamedTuple, TypeAlias
 
 from crmorg.catalogs import messages
@@ -49,6 +50,7 @@ __all__ = [
     "DepartmentRollup",
     "KpiResult",
     "Scorecard",
+    "Series",
     "Status",
     "evaluate",
     "judge",
@@ -235,7 +237,7 @@ class Scorecard:
     ) -> None:
         self.periods: tuple[str, ...] = tuple(periods)
         given = tuple(results)
-        self._series: tuple[_Series, ...] = ()
+        self._series: tuple[Series, ...] = ()
         self._aligned = False
         self._by_period: dict[str, list[Row]] = {}
         for result in given:
@@ -249,7 +251,7 @@ class Scorecard:
 
     @classmethod
     def _of_series(
-        cls, periods: tuple[str, ...], series: tuple[_Series, ...], aligned: bool
+        cls, periods: tuple[str, ...], series: tuple[Series, ...], aligned: bool
     ) -> Scorecard:
         card = cls.__new__(cls)
         card.periods = periods
@@ -283,6 +285,20 @@ class Scorecard:
         for period in self.periods:
             rows = tuple(self._by_period.get(period, ()))
             yield period, rows, rollup(rows)
+
+    def aligned(self) -> tuple[Series, ...] | None:
+        """The results as columns, one :class:`Series` per KPI in KPI order, when every
+        KPI has a result in every period (``periods``, in order): a period's rows are
+        the series' entries at its index. ``None`` otherwise (a KPI grouped into its own
+        periods, or a scorecard built from results): read :meth:`groups` then."""
+        return self._series if self._aligned else None
+
+    def rollups_by_status(self) -> Callable[[tuple[Status, ...]], tuple[RollupRow, ...]]:
+        """For an :meth:`aligned` scorecard: a period's roll-ups from the statuses of its
+        results (one per series), as :meth:`groups` gives them."""
+        departments = tuple(one.info.department for one in self._series)
+        maker = _RollupMaker(self._ranked())
+        return lambda statuses: maker.of_key(tuple(zip(departments, statuses, strict=True)))
 
     def rows(self) -> Iterator[Row]:
         """Every row, a period at a time."""
@@ -384,7 +400,10 @@ class _RollupMaker:
         self.made: dict[tuple[tuple[str | None, Status], ...], tuple[RollupRow, ...]] = {}
 
     def __call__(self, rows: tuple[Row, ...]) -> tuple[RollupRow, ...]:
-        key = tuple((row[0].department, row[3]) for row in rows)
+        return self.of_key(tuple((row[0].department, row[3]) for row in rows))
+
+    def of_key(self, key: tuple[tuple[str | None, Status], ...]) -> tuple[RollupRow, ...]:
+        """The roll-ups of rows of these departments and statuses."""
         made = self.made.get(key)
         if made is None:
             counted: dict[str | None, dict[Status, int]] = {}
@@ -400,8 +419,10 @@ class _RollupMaker:
 
 
 @dataclass(frozen=True)
-class _Series:
-    """One KPI over its periods, a column per field."""
+class Series:
+    """One KPI over its periods, a column per field (entry ``i`` of each: period
+    ``labels[i]``). Values are finite numbers or ``None``; so are a change's
+    ``absolute`` and ``relative``."""
 
     info: KpiInfo
     labels: Sequence[str]
@@ -470,15 +491,14 @@ def _evaluate_all(
 ) -> Scorecard:
     plans = [_Plan.of(kpi_id, kpi, lang) for kpi_id, kpi in kpis.items()]
     grouped: dict[Frequency | None, tuple[PeriodValues, ...] | None] = {}
-    series: list[_Series] = []
+    series: list[Series] = []
+    calendar: bool | None = None  # whether some periods may be calendar ones, once asked
     for plan in plans:
         frequency = plan.kpi.frequency
         if frequency not in grouped:
-            periods = (
-                group_periods(data, frequency, metrics)
-                if frequency is not None and any_calendar_periods(data.periods)
-                else None
-            )
+            if frequency is not None and calendar is None:
+                calendar = any_calendar_periods(data.periods)
+            periods = group_periods(data, frequency, metrics) if frequency and calendar else None
             # Nothing grouped (the common case, and a million periods): read the columns.
             grouped[frequency] = None if periods is None or _as_is(periods, data) else periods
         series.append(_evaluated(plan, data, grouped[frequency], metrics, lang))
@@ -500,20 +520,20 @@ def _evaluated(
     grouped: tuple[PeriodValues, ...] | None,
     metrics: Mapping[str, Metric],
     lang: str,
-) -> _Series:
+) -> Series:
     """One KPI over every period: the data's own (``grouped`` is ``None``) or those."""
     labels: Sequence[str] = data.periods if grouped is None else [p.label for p in grouped]
     count = len(labels)
     formula = plan.formula
     info = plan.info
     if isinstance(formula, str):
-        return _Series(
+        return Series(
             info, labels, [None] * count, ["error"] * count, [formula] * count,
             [None] * count, None if grouped is None else [p.parts for p in grouped],
         )  # fmt: skip
     inputs, column_of = plan.evaluator
     if grouped is None:
-        columns = [list(map(data.column(metric).get, labels)) for metric in inputs]
+        columns = [_column(data, metric, labels) for metric in inputs]
     else:
         columns = [[period.values.get(metric) for period in grouped] for metric in inputs]
     computed = column_of(columns, count)
@@ -536,10 +556,22 @@ def _evaluated(
         for index, period in enumerate(grouped):
             if messages[index] is None and period.partial:
                 messages[index] = period.note(lang)
-    return _Series(
+    return Series(
         info, labels, values, statuses, messages, _changes(values, labels, plan.kpi.direction),
         None if grouped is None else [period.parts for period in grouped],
     )  # fmt: skip
+
+
+def _column(data: MetricData, metric: str, labels: Sequence[str]) -> list[float | None]:
+    """``metric``'s value in each period of ``labels`` (``None`` where it has none): a
+    column of every period in their order (a file by period) is its values as they are."""
+    held = data.in_order(metric)
+    if held is not None and labels == data.periods:
+        return held
+    column = data.column(metric)
+    if len(column) == len(labels) and list(column) == list(labels):
+        return list(column.values())
+    return list(map(column.get, labels))
 
 
 def _judged_column(values: list[float | _Fallback], plan: _Plan) -> list[Status]:
@@ -573,6 +605,42 @@ def _changes(
     values: list[float | None], labels: Sequence[str], direction: Direction | None
 ) -> list[Change | None]:
     """Each value's change from the period before (``None`` where either has no value)."""
+    earlier_values = values[:-1]
+    if values and None not in values:
+        # Every period has a value (the common case): the columns of changes by C calls,
+        # unless one is not finite (the loop then says).
+        absolutes = list(map(sub, values[1:], earlier_values))
+        relatives: list[float | None] = (
+            list(map(truediv, absolutes, map(abs, earlier_values)))  # type: ignore[arg-type]
+            if 0 not in earlier_values
+            else [
+                absolute / abs(earlier) if earlier != 0 else None  # type: ignore[arg-type]
+                for absolute, earlier in zip(absolutes, earlier_values, strict=True)
+            ]
+        )
+        if (
+            max(map(abs, absolutes), default=0) < math.inf
+            and max(map(abs, filter(None, relatives)), default=0) < math.inf
+        ):
+            higher = direction == "higher"
+            betters: Iterable[bool | None] = (
+                repeat(None)
+                if direction is None
+                else [None if absolute == 0 else (absolute > 0) == higher for absolute in absolutes]
+            )
+            made = map(
+                tuple.__new__,
+                repeat(Change),
+                zip(labels[:-1], earlier_values, absolutes, relatives, betters, strict=False),
+            )
+            return [None, *made]
+    return _changes_by_loop(values, labels, direction)
+
+
+def _changes_by_loop(
+    values: list[float | None], labels: Sequence[str], direction: Direction | None
+) -> list[Change | None]:
+    """:func:`_changes` a period at a time."""
     changes: list[Change | None] = [None] * len(values)
     make = tuple.__new__
     higher = direction == "higher"

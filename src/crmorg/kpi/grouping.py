@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from itertools import groupby
+from typing import Final, cast
 
 from crmorg.catalogs import messages
 from crmorg.kpi.data import MetricData
 from crmorg.kpi.models import Aggregate, Frequency, Metric
-from crmorg.kpi.periods import bucket, calendar_period, parts_in
+from crmorg.kpi.periods import buckets, calendar_period, day_runs, parts_in
 
 __all__ = ["PeriodValues", "group_periods"]
 
@@ -77,41 +78,107 @@ def group_periods(
     data: MetricData, frequency: Frequency | None, metrics: Mapping[str, Metric]
 ) -> tuple[PeriodValues, ...]:
     """The periods of ``frequency`` in ``data``, in the data's order of first period."""
-    members: dict[str, list[str]] = {}
-    for period in data.periods:
-        members.setdefault(bucket(period, frequency) or period, []).append(period)
+    periods = data.periods
+    by_days = day_runs(periods, frequency) if frequency is not None else None
+    runs: list[tuple[str | None, int, int]] = []  # (KPI period, first, data periods)
+    if by_days is not None:  # days into months, quarters or years: found by bisection
+        runs += by_days
+    else:
+        placed = buckets(periods, frequency) if frequency else [None] * len(periods)
+        start = 0
+        for label, run in groupby(placed):  # a KPI period's data periods are mostly adjacent
+            count = len(list(run))
+            runs.append((label, start, count))
+            start += count
+    members: Mapping[str, Sequence[str]]
+    combined: list[dict[str, float]] | None = None
+    labels = [label for label, _, _ in runs]
+    if None not in labels and len(set(labels)) == len(runs):
+        members = {str(label): periods[begin : begin + count] for label, begin, count in runs}
+        combined = _combined_runs(data, periods, runs, metrics)
+    else:
+        lists: dict[str, list[str]] = {}
+        for label, begin, count in runs:
+            for period in periods[begin : begin + count]:
+                lists.setdefault(label or period, []).append(period)
+        members = lists
+    columns: list[tuple[str, Mapping[str, float]]] = []
+    combine: list[tuple[str, Mapping[str, float], tuple[Callable[[Sequence[float]], float], bool]]]
+    combine = []
+    if combined is None or any(len(inside) == 1 for inside in members.values()):
+        columns += [(metric, data.column(metric)) for metric in data.metrics]
+        combine += [(metric, column, _combiner(metrics.get(metric))) for metric, column in columns]
     grouped: list[PeriodValues] = []
-    for label, periods in members.items():
-        if len(periods) == 1 and periods[0] == label:
-            grouped.append(PeriodValues(label, data.at(label)))
-            continue
-        first = calendar_period(periods[0])
-        whole = parts_in(label, first.grain) if first is not None else None
-        grouped.append(
-            PeriodValues(
-                label,
-                _combined(data, periods, metrics),
-                (len(periods), whole),
-                periods[0],
-                periods[-1],
+    for index, (label, inside) in enumerate(members.items()):
+        if len(inside) == 1 and inside[0] == label:
+            grouped.append(
+                PeriodValues(
+                    label, {metric: column[label] for metric, column in columns if label in column}
+                )
             )
-        )
+            continue
+        first = calendar_period(inside[0])
+        whole = parts_in(label, first.grain) if first is not None else None
+        values = combined[index] if combined is not None else _combined(inside, combine)
+        grouped.append(PeriodValues(label, values, (len(inside), whole), inside[0], inside[-1]))
     return tuple(grouped)
 
 
+def _combined_runs(
+    data: MetricData,
+    periods: Sequence[str],
+    runs: Sequence[tuple[str | None, int, int]],
+    metrics: Mapping[str, Metric],
+) -> list[dict[str, float]]:
+    """:func:`_combined` of each run of adjacent data periods (each a KPI period): a
+    metric measured in every period, in their order (the common case: a file by
+    date), is read as the slices of its values, without a look-up per period."""
+    combined: list[dict[str, float]] = [{} for _ in runs]
+    for metric in data.metrics:
+        combiner, snapshot = _combiner(metrics.get(metric))
+        held = data.in_order(metric) if periods == data.periods else None
+        if held is not None and None not in held:
+            for found, (_, first, count) in zip(combined, runs, strict=True):
+                found[metric] = combiner(held[first : first + count])  # type: ignore[arg-type]
+            continue
+        column = data.column(metric)
+        if len(column) == len(periods) and list(column) == list(periods):
+            values = list(column.values())
+            for found, (_, first, count) in zip(combined, runs, strict=True):
+                found[metric] = combiner(values[first : first + count])
+            continue
+        for found, (_, first, count) in zip(combined, runs, strict=True):
+            given = [
+                value
+                for value in map(column.get, periods[first : first + count])
+                if value is not None
+            ]
+            if given and (len(given) == count or snapshot):
+                found[metric] = combiner(given)
+    return combined
+
+
+def _combiner(declared: Metric | None) -> tuple[Callable[[Sequence[float]], float], bool]:
+    """How a metric's values are combined, and whether a period missing one still has
+    a combined value (a level such as headcount)."""
+    aggregate = declared.combined_by if declared is not None else "sum"
+    return _COMBINE[aggregate], aggregate in _SNAPSHOTS
+
+
 def _combined(
-    data: MetricData, periods: Sequence[str], metrics: Mapping[str, Metric]
+    periods: Sequence[str],
+    combine: Sequence[
+        tuple[str, Mapping[str, float], tuple[Callable[[Sequence[float]], float], bool]]
+    ],
 ) -> dict[str, float]:
-    collected: dict[str, list[float]] = {}
-    for period in periods:
-        for metric, value in data.at(period).items():
-            if value is not None:
-                collected.setdefault(metric, []).append(value)
+    """Each metric's values over ``periods`` combined (a metric read by column)."""
     combined: dict[str, float] = {}
-    for metric, values in collected.items():
-        declared = metrics.get(metric)
-        aggregate = declared.combined_by if declared is not None else "sum"
-        if len(values) < len(periods) and aggregate not in _SNAPSHOTS:
+    for metric, column, (combiner, snapshot) in combine:
+        found = list(map(column.get, periods))
+        values = cast(
+            "list[float]", found if None not in found else [v for v in found if v is not None]
+        )
+        if not values or (len(values) < len(periods) and not snapshot):
             continue  # not measured in some of the data periods: no value for the whole
-        combined[metric] = _COMBINE[aggregate](values)
+        combined[metric] = combiner(values)
     return combined

@@ -22,10 +22,12 @@ months in a quarter), so the scorecard can say when a period is not complete yet
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from operator import itemgetter
 from typing import Final, Literal, TypeAlias
 
 from crmorg.kpi.data import period_sort_key
@@ -36,9 +38,12 @@ __all__ = [
     "Grain",
     "any_calendar_periods",
     "bucket",
+    "buckets",
     "calendar_period",
+    "day_runs",
     "parts_in",
     "period_order",
+    "shapes",
 ]
 
 Grain: TypeAlias = Literal["daily", "weekly", "monthly", "quarterly", "yearly"]
@@ -102,10 +107,25 @@ def any_calendar_periods(labels: Iterable[str]) -> bool:
     """Whether some of ``labels`` may be calendar periods. Whether a label matches one
     of the patterns depends on its shape alone (its text with each digit as ``0``), so
     one label of each shape tells, for a million labels such as ``w0000042``."""
-    shapes: dict[str, str] = {}
-    for label in labels:
-        shapes.setdefault(label.translate(_DIGIT_SHAPE), label)
-    return any(pattern.fullmatch(label) for label in shapes.values() for pattern in _PATTERNS)
+    # A pattern's digits are \\d, which Unicode digits match too: the shape matches
+    # as the label does.
+    return any(pattern.fullmatch(shape) for shape in shapes(labels) for pattern in _PATTERNS)
+
+
+def shapes(labels: Iterable[str]) -> set[str]:
+    """The distinct shapes of ``labels``: each label's text with every ASCII digit as
+    ``0`` (one ``str.translate`` of all of them, when no label holds a line break)."""
+    given = list(labels)
+    if not given:
+        return set()
+    joined = "\n".join(given)
+    if joined.count("\n") != len(given) - 1:
+        return {label.translate(_DIGIT_SHAPE) for label in given}
+    shaped = joined.translate(_DIGIT_SHAPE)
+    first = given[0].translate(_DIGIT_SHAPE)
+    if shaped == (first + "\n") * (len(given) - 1) + first:  # one shape (no list of them)
+        return {first}
+    return set(shaped.split("\n"))
 
 
 def bucket(label: str, frequency: Frequency | None) -> str | None:
@@ -114,6 +134,149 @@ def bucket(label: str, frequency: Frequency | None) -> str | None:
     if frequency is None:
         return None
     return _bucket(label, frequency)
+
+
+def buckets(labels: Iterable[str], frequency: Frequency) -> list[str | None]:
+    """:func:`bucket` of each of ``labels``, linear in them: a day ``2026-03-17`` or a
+    month ``2026-03`` (ASCII digits, a year from 1000) is placed by slicing its text,
+    once its month is known to be a real one (and its day within that month); any
+    other label as :func:`bucket` places it."""
+    labels = list(labels)
+    if frequency in ("monthly", "quarterly", "yearly"):
+        joined = "\n".join(labels)
+        if joined.count("\n") == max(len(labels) - 1, 0) and _DAYS.fullmatch(joined):
+            by_days = _days_placed(labels, joined, frequency)
+            if by_days is not None:
+                return by_days
+    months: dict[str, _Month | None] = {}  # each month met, or None for no real one
+    found: list[str | None] = []
+    add = found.append
+    shape_of = _DIGIT_SHAPE
+    for label in labels:
+        shape = label.translate(shape_of) if len(label) in (7, 10) else ""
+        if (shape == "0000-00-00" or shape == "0000-00") and label[0] != "0":
+            prefix = label[:7]
+            if prefix not in months:
+                months[prefix] = _month(prefix)
+            month = months[prefix]
+            if month is not None and (len(label) == 7 or "01" <= label[8:] <= month.last_day):
+                placed = month.bucket(label, frequency)
+                if placed is not _UNKNOWN:
+                    add(placed)
+                    continue
+        add(_bucket(label, frequency))
+    return found
+
+
+_DAY_TEXT: Final = (
+    "[1-9][0-9]{3}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-9]))"
+)
+_DAYS: Final = re.compile(f"(?:{_DAY_TEXT}(?:\n{_DAY_TEXT})*+)?+")
+"""Lines each a real day's text (ASCII digits, a year from 1000; a 29 February is
+checked apart: :data:`_LEAP_DAYS`)."""
+_LEAP_DAYS: Final = re.compile("^([0-9]{4})-02-29$", re.MULTILINE)
+
+
+def day_runs(days: Sequence[str], frequency: Frequency) -> list[tuple[str, int, int]] | None:
+    """The ``frequency`` periods (monthly, quarterly or yearly) of ``days``, sorted days'
+    texts (:data:`_DAYS`, as :func:`crmorg.kpi.data.natural_order` sorts them), each as
+    (label, index of its first day, days in it): each period's days are adjacent, so
+    each is found by bisection. ``None`` for other labels or frequencies."""
+    if frequency not in ("monthly", "quarterly", "yearly") or not days:
+        return None
+    joined = "\n".join(days)
+    if joined.count("\n") != len(days) - 1 or not _DAYS.fullmatch(joined):
+        return None
+    if not _leap_days_real(joined):
+        return None
+    runs: list[tuple[str, int, int]] = []
+    start = 0
+    while start < len(days):
+        day = days[start]
+        if frequency == "monthly":
+            label, last = day[:7], day[:7] + "-99"
+        elif frequency == "yearly":
+            label, last = day[:4], day[:4] + "-99"
+        else:
+            quarter = (int(day[5:7]) - 1) // 3 + 1
+            label, last = f"{day[:4]}-Q{quarter}", f"{day[:4]}-{3 * quarter:02d}-99"
+        end = bisect_right(days, last, start)  # past every day of the period
+        if end <= start:
+            return None  # the days are not sorted
+        runs.append((label, start, end - start))
+        start = end
+    return runs
+
+
+_YEAR_OF: Final = itemgetter(slice(0, 4))
+_MONTH_OF: Final = itemgetter(slice(0, 7))
+
+
+def _days_placed(days: list[str], joined: str, frequency: Frequency) -> list[str | None] | None:
+    """:func:`buckets` of ``days`` (``joined``: their lines, :data:`_DAYS`) into months,
+    quarters or years, by slicing their text with C calls over the list; ``None`` when
+    one is a 29 February of a year that has none (which :func:`bucket` places)."""
+    if not _leap_days_real(joined):
+        return None
+    if frequency == "yearly":
+        return list(map(_YEAR_OF, days))
+    months: list[str | None] = list(map(_MONTH_OF, days))
+    if frequency == "monthly":
+        return months
+    quarters = {
+        month: f"{month[:4]}-Q{(int(month[5:]) - 1) // 3 + 1}"
+        for month in set(months)
+        if month is not None
+    }
+    return list(map(quarters.__getitem__, months))  # type: ignore[arg-type]
+
+
+def _leap_days_real(joined: str) -> bool:
+    """Whether each 29 February among the lines of ``joined`` is of a leap year."""
+    for leap in _LEAP_DAYS.finditer(joined):
+        year = int(leap[1])
+        if year % 4 or (year % 100 == 0 and year % 400):
+            return False
+    return True
+
+
+@lru_cache(maxsize=65536)
+def _month(label: str) -> _Month | None:
+    return _Month.of(label)
+
+
+@dataclass(frozen=True)
+class _Month:
+    """A calendar month ``YYYY-MM``: its last day (two digits) and what it falls in."""
+
+    label: str
+    last_day: str
+
+    @classmethod
+    def of(cls, label: str) -> _Month | None:
+        period = calendar_period(label)
+        if period is None:
+            return None
+        return cls(label, f"{period.last.day:02d}")
+
+    def bucket(self, label: str, frequency: Frequency) -> str | None:
+        """Where ``label`` (this month, or a day of it) goes; ``_UNKNOWN`` for a
+        frequency this does not place by text (weeks)."""
+        if frequency == "monthly":
+            return self.label
+        if frequency == "yearly":
+            return self.label[:4]
+        if frequency == "quarterly":
+            return f"{self.label[:4]}-Q{(int(self.label[5:]) - 1) // 3 + 1}"
+        if frequency == "daily" and len(label) == 10:
+            return label
+        return _UNKNOWN
+
+
+_UNKNOWN: Final = "\x00unknown\x00"
+"""What :meth:`_Month.bucket` gives for a frequency it does not place (no label holds
+a control character)."""
 
 
 @lru_cache(maxsize=262144)

@@ -38,6 +38,7 @@ from crmorg.loading.csv_positions import CsvLines, CsvTextError, cell_locations,
 from crmorg.loading.files import display_name
 from crmorg.loading.identities import make_finding
 from crmorg.loading.limits import DEFAULT_LIMITS, Limits, exceeded
+from crmorg.loading.metric_columns import NUMBER, read_clean_rows
 from crmorg.loading.yaml_nodes import parse_yaml
 from crmorg.text import printable
 
@@ -46,7 +47,7 @@ __all__ = ["DATA_FORMATS", "MAX_DATA_FINDINGS", "MetricDataResult", "read_metric
 DATA_FORMATS: Final = {".csv": "csv", ".yaml": "yaml", ".yml": "yaml"}
 MAX_DATA_FINDINGS: Final = 100
 _COLUMNS: Final = ("period", "metric", "value")
-_NUMBER: Final = re.compile(r"[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
+_NUMBER: Final = NUMBER
 _INT_KEY: Final = re.compile(r"0|[1-9][0-9]*")
 _NON_FINITE: Final = frozenset({"nan", "inf", "infinity", ".nan", ".inf"})
 _MAX_FIELD: Final = 1_000_000
@@ -122,6 +123,12 @@ class _Reader:
     dropped: int = 0
     parser_locations: set[Location] = field(default_factory=set)
     max_periods: int = DEFAULT_LIMITS.max_kpi_periods
+    labels: list[str] | None = None
+    """The periods read, once each in order, when the reader read them so (the clean
+    CSV reader); ``periods`` holds them otherwise."""
+    aligned: dict[str, list[float | None]] | None = None
+    """metric -> its value (``None`` for none) for each of ``labels``, when the clean
+    CSV reader read them so; ``columns`` holds them otherwise."""
     periods_cut: bool = False
     """Whether a period past ``max_periods`` was left out (reported once)."""
 
@@ -136,7 +143,11 @@ class _Reader:
                     findings[-1].location,
                 )
             )
-        data = MetricData.of_columns(self.periods, self.columns, self.name)
+        periods = self.periods if self.labels is None else self.labels
+        if self.aligned is not None:
+            data = MetricData.of_aligned(periods, self.aligned, self.name)
+        else:
+            data = MetricData.of_columns(periods, self.columns, self.name)
         return MetricDataResult(data, tuple(findings))
 
     def problem(self, message: str, line: int, column: int, rule: str = "schema") -> None:
@@ -314,6 +325,8 @@ class _Reader:
                 "the file is empty: the first row is the header `period,metric,value`", 1, 1
             )
             return
+        if self._read_clean_rows(lines[number:], lines[number - 1].count(",") + 1, header):
+            return
         at_period, at_metric, at_value = header["period"], header["metric"], header["value"]
         needed = max(header.values()) + 1
         periods, first_seen, metrics = self.periods, self.first_seen, self.metrics
@@ -350,6 +363,21 @@ class _Reader:
             if not any(cell.strip() for cell in row):
                 continue
             self._csv_row(row, cell_locations(self.name, line_number, line, len(row)), header)
+
+    def _read_clean_rows(self, body: list[str], width: int, header: dict[str, int]) -> bool:
+        """Record ``body`` (the lines after the header, which has ``width`` cells) a
+        column at a time (:mod:`crmorg.loading.metric_columns`) when no row has
+        anything to report; ``False``, with nothing recorded, otherwise: the loop of
+        :meth:`_read_plain_csv` then reads the file row by row and reports it."""
+        read = read_clean_rows(body, width, header, self.metrics, self.max_periods)
+        if read is None:
+            return False
+        self.labels = read.periods
+        if read.aligned is not None:
+            self.aligned = read.aligned
+        else:
+            self.columns.update(read.columns)
+        return True
 
     def _csv_error(self, error: csv.Error, line: int) -> None:
         self.problem(f"not valid CSV: {error}", line, 1)

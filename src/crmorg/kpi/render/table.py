@@ -7,11 +7,14 @@ with ANSI codes (only the CLI turns that on, for a terminal).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, repeat
 from typing import Final
 
-from crmorg.kpi.evaluate import STATUSES, RollupRow, Row, Scorecard, Status
+from crmorg.kpi.evaluate import STATUSES, Change, RollupRow, Row, Scorecard, Series, Status
+from crmorg.kpi.models import Unit
 from crmorg.kpi.render.context import ScorecardContext
 from crmorg.kpi.render.values import format_change, format_target, format_value
 from crmorg.text import printable
@@ -40,6 +43,10 @@ def render_chunks(scorecard: Scorecard, context: ScorecardContext) -> Iterator[s
     """The table in pieces. Column widths are those of the widest cell over every
     period, so the rows are formatted in a first pass that keeps only the widths, then
     again as they are written: memory stays flat in periods."""
+    series = scorecard.aligned()
+    if series:
+        yield from _aligned_chunks(scorecard, series, context)
+        return
     widths = [len(_HEADER[column]) for column in range(len(_HEADER) - 1)]
     for row in scorecard.rows():
         for column, cell in enumerate(_cells(row, context)[:-1]):
@@ -147,3 +154,145 @@ def _plain(text: str) -> str:
 
 def _bold(text: str, colour: bool) -> str:
     return f"{_BOLD}{text}{_RESET}" if colour else text
+
+
+_PIECE: Final = 4_096
+"""Periods written per piece by :func:`_aligned_chunks`."""
+
+
+def _aligned_chunks(
+    scorecard: Scorecard, series: Sequence[Series], context: ScorecardContext
+) -> Iterator[str]:
+    """:func:`render_chunks` of a scorecard read as columns: each KPI's cells that vary
+    (value, status, change, note) written once per distinct value over its columns, the
+    widths their longest, and each line padded and joined by C calls over a piece of
+    periods at a time."""
+    colour = context.colour
+    texts = [_Texts.of(one, context) for one in series]
+    widths = [len(_HEADER[column]) for column in range(len(_HEADER) - 1)]
+    for one in texts:
+        for column, width in enumerate(one.widths()):
+            widths[column] = max(widths[column], width)
+    yield _title(scorecard, context) + "\n\n"
+    between = "\n" + _line(_HEADER, widths, colour, header=True) + "\n"
+    periods = scorecard.periods
+    shown = periods if _printable(periods) else [_plain(period) for period in periods]
+    rollups_of = scorecard.rollups_by_status()
+    rollup_texts: dict[tuple[Status, ...], str] = {}
+
+    def rollup_text(statuses: tuple[Status, ...]) -> str:
+        found = rollup_texts.get(statuses)
+        if found is None:
+            lines = _rollup_lines(rollups_of(statuses), context)
+            found = rollup_texts[statuses] = "\n" + "".join(line + "\n" for line in lines) + "\n"
+        return found
+
+    head, tail = (_BOLD + "Period ", _RESET) if colour else ("Period ", "")
+    for start in range(0, len(periods), _PIECE):
+        stop = min(len(periods), start + _PIECE)
+        columns: list[Iterable[str]] = [
+            map(head.__add__, shown[start:stop]),
+            repeat(tail + between),
+        ]
+        for one in texts:
+            columns += (one.lines(start, stop, widths, colour), repeat("\n"))
+        combos = zip(*(one.statuses[start:stop] for one in series), strict=True)
+        columns.append(map(rollup_text, combos))
+        # The repeated text goes on without end: the periods' columns end the rows.
+        yield "".join(chain.from_iterable(zip(*columns, strict=False)))
+    yield _summary(scorecard) + "\n"
+
+
+def _printable(periods: Sequence[str]) -> bool:
+    """Whether every period shows as it is (:func:`_plain` leaves it alone)."""
+    return (not periods or max(map(len, periods)) <= 200) and "".join(periods).isprintable()
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """One KPI's cells: the fixed ones, and a column of each that varies."""
+
+    fixed: tuple[str, str, str, str]
+    """KPI, department, owner and target."""
+    values: list[str]
+    statuses: Sequence[Status]
+    changes: list[str]
+    notes: list[str]
+
+    @classmethod
+    def of(cls, one: Series, context: ScorecardContext) -> _Texts:
+        info = one.info
+        unit = info.unit
+        fixed = (
+            info.kpi,
+            _plain(context.department(info.department)),
+            _plain(context.role(info.owner)),
+            format_target(info.target, info.direction, unit),
+        )
+        notes = {message: message or "" for message in set(one.messages)}
+        return cls(
+            fixed,
+            _values(one.values, unit),
+            one.statuses,
+            _changes(one.changes, unit),
+            list(map(notes.__getitem__, one.messages)),
+        )
+
+    def widths(self) -> tuple[int, ...]:
+        """The longest cell of each column but the note."""
+        kpi, department, owner, target = self.fixed
+        return (
+            len(kpi),
+            len(department),
+            len(owner),
+            max(map(len, self.values), default=0),
+            len(target),
+            max(map(len, set(self.statuses)), default=0),
+            max(map(len, self.changes), default=0),
+        )
+
+    def lines(self, start: int, stop: int, widths: Sequence[int], colour: bool) -> Iterator[str]:
+        """The lines of periods ``start`` to ``stop``, as :func:`_line` writes them."""
+        kpi, department, owner, target = self.fixed
+        statuses = self.statuses[start:stop]
+        width = widths[_STATUS_COLUMN]
+        padded = {
+            status: _COLOURS.get(status, "") + status.ljust(width) + _RESET
+            if colour
+            else status.ljust(width)
+            for status in set(statuses)
+        }
+        cells = zip(
+            repeat(kpi.ljust(widths[0])),
+            repeat(department.ljust(widths[1])),
+            repeat(owner.ljust(widths[2])),
+            map(str.rjust, self.values[start:stop], repeat(widths[3])),
+            repeat(target.rjust(widths[4])),
+            map(padded.__getitem__, statuses),
+            map(str.rjust, self.changes[start:stop], repeat(widths[6])),
+            self.notes[start:stop],
+            strict=False,
+        )
+        return map(str.rstrip, map(_GAP.join, cells))
+
+
+def _values(values: Sequence[float | None], unit: Unit | None) -> list[str]:
+    """:func:`format_value` of each value, once per distinct value (a zero by its sign)."""
+    shown = {value: format_value(value, unit) for value in set(values)}
+    if 0.0 not in shown:
+        return list(map(shown.__getitem__, values))
+    return [shown[value] if value != 0 else format_value(value, unit) for value in values]
+
+
+def _changes(changes: Sequence[Change | None], unit: Unit | None) -> list[str]:
+    """:func:`format_change` of each change, once per distinct (absolute, relative)."""
+    shown: dict[tuple[float, float | None] | None, str] = {None: ""}
+    texts: list[str] = []
+    add = texts.append
+    for change in changes:
+        key = None if change is None else (change[2], change[3])
+        text = shown.get(key)
+        if text is None:
+            text = shown[key] = format_change(change, unit)
+        add(text)
+    return texts
