@@ -209,30 +209,44 @@ CASES = (
 _BY_DEFAULT = [case.name for case in CASES if case.name != "roles-1m-3-files"]
 
 
-def run(args: list[str], cap_bytes: int, timeout: float) -> tuple[str, float, float | None, str]:
-    """Exit status (or ``timeout``), wall seconds, peak MiB, last line of standard error."""
+def run(
+    args: list[str], cap_bytes: int, timeout: float, stdout: Path
+) -> tuple[str, float, float | None, str]:
+    """Exit status (or ``timeout``), wall seconds, peak MiB, last line said.
+
+    Standard output goes to the file ``stdout``, as a user's ``> file`` would: held in
+    this process, a report of hundreds of megabytes would cost the run its reading
+    and decoding here, and later children's peaks the memory it held at their fork."""
 
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap_bytes, cap_bytes))
 
     start = time.perf_counter()
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", _RUN, *args],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=timeout,
-            preexec_fn=cap,
-            check=False,
-        )
+        with stdout.open("wb") as out:
+            done = subprocess.run(
+                [sys.executable, "-c", _RUN, *args],
+                stdout=out,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=ROOT,
+                timeout=timeout,
+                preexec_fn=cap,
+                check=False,
+            )
     except subprocess.TimeoutExpired:
         return "timeout", time.perf_counter() - start, None, f"still running after {timeout} s"
     seconds = time.perf_counter() - start
     peak = [line for line in done.stderr.splitlines() if line.startswith("PEAK_KIB")]
     rest = [line for line in done.stderr.splitlines() if line and not line.startswith("PEAK")]
     mib = int(peak[0].split()[1]) / 1024 if peak else None
-    return str(done.returncode), seconds, mib, (rest[-1] if rest else done.stdout[-200:])
+    return str(done.returncode), seconds, mib, (rest[-1] if rest else _tail(stdout))
+
+
+def _tail(path: Path, size: int = 200) -> str:
+    with path.open("rb") as file:
+        file.seek(max(0, path.stat().st_size - size))
+        return file.read().decode("utf-8", "replace")
 
 
 def parse_seconds(directory: Path) -> float:
@@ -263,7 +277,7 @@ def main() -> None:
     for case in (c for c in CASES if c.name in chosen):
         with tempfile.TemporaryDirectory(prefix="crmorg-limits-") as tmp:
             args = case.write(Path(tmp))
-            status, seconds, mib, said = run(args, cap, options.timeout)
+            status, seconds, mib, said = run(args, cap, options.timeout, Path(tmp) / "stdout")
             shown = f"{mib:9.0f}" if mib is not None else f"{'-':>9}"
             said = " ".join(said.split())[:100]
             print(f"{case.name:<32} {status:>7} {seconds:8.2f} {shown}  {said}")

@@ -32,11 +32,11 @@ def inline_svg(svg: str) -> str:
 
 
 def _code(value: object) -> Markup:
-    return Markup("<code>{}</code>").format(value)
+    return Markup(f"<code>{escape(value)}</code>")
 
 
 def _anchor(anchor_id: str) -> Markup:
-    return Markup('<a class="anchor" id="{}"></a>').format(anchor_id)
+    return Markup(f'<a class="anchor" id="{escape(anchor_id)}"></a>')
 
 
 class HtmlFormat:
@@ -55,9 +55,12 @@ class HtmlFormat:
         return Markup(text)
 
     def link(self, text: str, href: str, css_class: str = "") -> Markup:
+        # Each part escaped (Markup kept as it is), as Markup.format would, a tenth as
+        # slow: a handbook of 10,000 people draws some 350,000 links.
         if css_class:
-            return Markup('<a class="{}" href="{}">{}</a>').format(css_class, href, text)
-        return Markup('<a href="{}">{}</a>').format(href, text)
+            ref, body = escape(href), escape(text)
+            return Markup(f'<a class="{escape(css_class)}" href="{ref}">{body}</a>')
+        return Markup(f'<a href="{escape(href)}">{escape(text)}</a>')
 
     def chart(self, chart: Chart, links: Mapping[str, str] | None = None) -> Markup:
         # render_svg escapes every label for XML; inline SVG in HTML reads the same.
