@@ -116,6 +116,49 @@ def test_a_limit_raised_in_the_file_that_crosses_it(tmp_path: Path) -> None:
     assert over(load_findings(tmp_path, Limits(max_entries=3))) == []
 
 
+_CHAINS = {
+    "max_inheritance_depth": lambda i: f"  r{i}: {{name: Role {i}, inherits: [r{i + 1}]}}\n",
+    "max_reporting_depth": lambda i: f"  p{i}: {{name: Person {i}, reports_to: p{i + 1}}}\n",
+    "max_department_depth": lambda i: f"  d{i}: {{name: Department {i}, parent: d{i + 1}}}\n",
+}
+_SECTIONS = {
+    "max_inheritance_depth": "roles",
+    "max_reporting_depth": "people",
+    "max_department_depth": "departments",
+}
+
+
+@pytest.mark.parametrize("limit", sorted(_CHAINS))
+def test_a_large_file_past_a_depth_limit_is_not_read_again_by_the_positioned_reader(
+    limit: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chain's depth is measured on the document and placed at an entry both readers
+    place alike: the same finding, without PyYAML's node tree of the whole file."""
+    from crmorg.loading import loader, yaml_nodes
+
+    chain = "".join(_CHAINS[limit](i) for i in range(1_500))
+    write(tmp_path / "model.yaml", HEAD + f"{_SECTIONS[limit]}:\n" + chain)
+    assert (tmp_path / "model.yaml").stat().st_size > 64 * 1024  # the fast reader's
+    read: list[str] = []
+    real = yaml_nodes.parse_yaml
+
+    def counted(text: str, name: str, *args: object, **kwargs: object) -> object:
+        read.append(Path(name).name)
+        return real(text, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(yaml_nodes, "parse_yaml", counted)
+    fast = load_findings(tmp_path)
+    assert read == []
+    name = next(f.location.file for f in fast if limit in f.message)
+    positioned = loader._load_document(
+        tmp_path, DEFAULT_LIMITS, set(), positioned={name}, settled=True
+    )[0].findings
+    assert read == ["model.yaml"]  # this time the reference reader read it
+    assert [(f.rule, f.message, f.location) for f in fast] == [
+        (f.rule, f.message, f.location) for f in positioned
+    ]
+
+
 def test_a_large_file_past_max_entries_is_not_read_again_by_the_positioned_reader(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
