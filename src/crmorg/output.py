@@ -30,7 +30,7 @@ import re
 import secrets
 import shutil
 import sys
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -162,8 +162,9 @@ def write_directory(
     return [Path(out_dir).joinpath(*path.split("/")) for path in sorted(files)]
 
 
-def write_file(path: Path, text: str | bytes) -> None:
-    """Replace the file ``path`` with ``text`` (UTF-8; bytes as they are) in one rename."""
+def write_file(path: Path, text: str | bytes | Iterable[str]) -> None:
+    """Replace the file ``path`` with ``text`` (UTF-8; bytes as they are; pieces of text
+    one after another, so a large report need not be held whole) in one rename."""
     target = Path(path).absolute()
     with _failures_named(Path(path)):
         _check_parents(Path(path))
@@ -232,11 +233,14 @@ def _staged(target: Path, make: Callable[[Path], None]) -> Iterator[Path]:
         raise
 
 
-def _write_file(path: Path, content: str | bytes) -> None:
+def _write_file(path: Path, content: str | bytes | Iterable[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
     with path.open("wb") as handle:
-        handle.write(data)
+        if isinstance(content, (str, bytes)):
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
+        else:
+            for piece in content:
+                handle.write(piece.encode("utf-8"))
         handle.flush()
         os.fsync(handle.fileno())
 

@@ -331,6 +331,23 @@ def test_output_writes_the_report_to_a_file(
     assert sorted(p.name for p in (workdir / "reports").iterdir()) == ["crmorg.sarif"]
 
 
+def test_output_of_a_report_written_in_pieces_is_the_whole_report(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 5,000 findings: the JSON report is written to the file in batches, as on stdout.
+    roles = "".join(
+        f"  r{i}: {{name: Role {i}, grants: {{lead: {{read: own}}}}}}\n" for i in range(5_000)
+    )
+    write(workdir / "roles.yaml", "version: 1\nresources:\n  lead: {name: Lead}\nroles:\n" + roles)
+    status, on_stdout, _ = cli(["validate", "roles.yaml", "--format", "json"], capsys)
+    assert len(json.loads(on_stdout)["findings"]) > 5_000
+    code, out, err = cli(
+        ["validate", "roles.yaml", "--format", "json", "--output", "report.json"], capsys
+    )
+    assert (code, out, err) == (status, "", "")
+    assert (workdir / "report.json").read_text(encoding="utf-8") == on_stdout
+
+
 def test_output_onto_a_directory_is_an_output_error(
     workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -81,7 +81,7 @@ class ValidateCommand(CommandBase):
         if isinstance(output, str):
             from crmorg.output import write_file  # only when writing a file
 
-            write_file(Path(output), REPORTERS[fmt](report, False))
+            write_file(Path(output), pieces(fmt, report, False))
         else:
             out = stdout()
             for piece in pieces(fmt, report, out.colour):
