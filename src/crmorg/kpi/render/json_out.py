@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from functools import partial
 from itertools import chain, repeat
 from json.encoder import encode_basestring
 from typing import Any, Final
@@ -150,18 +151,22 @@ _GAP = "\x00period\x00"
 characters in periods, and the gap is found from the end)."""
 
 
+def _encoded(encoded: dict[str, str], value: str | None) -> str:
+    """``value`` as a JSON string (``null`` for ``None``), encoded once per text."""
+    if value is None:
+        return "null"
+    found = encoded.get(value)
+    if found is None:
+        found = encoded[value] = encode_basestring(value)
+    return found
+
+
 def _result(row: Row, encoded: dict[str, str], templates: dict[KpiInfo, str]) -> str:
     """One result as :func:`_entry` writes its ``to_dict()``, from its row: a million of
     them need no dictionary each, and what every period of a KPI shares (its id, name,
     target, owner) is written once into a template for the rest."""
 
-    def text(value: str | None) -> str:
-        if value is None:
-            return "null"
-        found = encoded.get(value)
-        if found is None:
-            found = encoded[value] = encode_basestring(value)
-        return found
+    text = partial(_encoded, encoded)
 
     info, period, value, status, message, change, parts = row
     template = templates.get(info)
@@ -296,13 +301,7 @@ def _pieces(info: KpiInfo, encoded: dict[str, str]) -> tuple[str, ...]:
     expected): ``_NEXT`` and the entry up to the first, what lies between each two, and
     what follows the last."""
 
-    def text(value: str | None) -> str:
-        if value is None:
-            return "null"
-        found = encoded.get(value)
-        if found is None:
-            found = encoded[value] = encode_basestring(value)
-        return found
+    text = partial(_encoded, encoded)
 
     template = _RESULT_TEMPLATE % (
         text(info.kpi), _SLOT, _SLOT, _value(info.target), text(info.direction), _SLOT,
