@@ -203,6 +203,9 @@ CASES = (
     Case("kpi-1m-periods-csv", lambda out: kpi_periods(out, 1_000_000, "csv")),
     Case("kpi-100k-days-monthly-yearly", lambda out: kpi_days(out, 100_000, "table")),
     Case("kpi-1m-days-monthly-yearly", lambda out: kpi_days(out, 1_000_000, "json")),
+    # Renderers that ask the scorecard period by period, newest first (36,000 periods).
+    Case("kpi-1m-days-markdown", lambda out: kpi_days(out, 1_000_000, "markdown")),
+    Case("kpi-1m-days-html", lambda out: kpi_days(out, 1_000_000, "html")),
     Case("handbook-500-roles-2.5k-people", lambda out: handbook(out, 500, 2_500)),
     Case("handbook-2k-roles-10k-people", lambda out: handbook(out, 2_000, 10_000)),
 )

@@ -267,23 +267,13 @@ class Scorecard:
 
     def groups(self) -> Iterator[tuple[str, tuple[Row, ...], tuple[RollupRow, ...]]]:
         """Each period in order with its rows (KPI order) and its department roll-ups."""
-        if self._rollup_rows is not None:  # given as results and roll-ups
-            given = self._rollup_rows
+        if not self._aligned:
             for period in self.periods:
-                yield (
-                    period,
-                    tuple(self._by_period.get(period, ())),
-                    tuple(given.get(period, ())),
-                )
+                yield (period, *self._group(period))
             return
-        rollup = _RollupMaker(self._ranked())
-        if self._aligned:
-            per_period = zip(*(one.rows() for one in self._series), strict=True)
-            for period, rows in zip(self.periods, per_period, strict=True):
-                yield period, rows, rollup(rows)
-            return
-        for period in self.periods:
-            rows = tuple(self._by_period.get(period, ()))
+        rollup = self._rollup_maker
+        per_period = zip(*(one.rows() for one in self._series), strict=True)
+        for period, rows in zip(self.periods, per_period, strict=True):
             yield period, rows, rollup(rows)
 
     def aligned(self) -> tuple[Series, ...] | None:
@@ -297,7 +287,7 @@ class Scorecard:
         """For an :meth:`aligned` scorecard: a period's roll-ups from the statuses of its
         results (one per series), as :meth:`groups` gives them."""
         departments = tuple(one.info.department for one in self._series)
-        maker = _RollupMaker(self._ranked())
+        maker = self._rollup_maker
         return lambda statuses: maker.of_key(tuple(zip(departments, statuses, strict=True)))
 
     def rows(self) -> Iterator[Row]:
@@ -305,6 +295,12 @@ class Scorecard:
         if self._aligned and len(self._series) == 1:
             return self._series[0].rows()
         return (row for _, rows, _ in self.groups() for row in rows)
+
+    @cached_property
+    def _rollup_maker(self) -> _RollupMaker:
+        """One for the scorecard: renderers that ask by period ask of every period, and
+        the departments' order is found once (over every period), not per period."""
+        return _RollupMaker(self._ranked())
 
     def _ranked(self) -> tuple[str | None, ...]:
         """Departments in KPI order (first seen over the periods); KPIs without one last."""
@@ -343,7 +339,7 @@ class Scorecard:
             rows: tuple[Row, ...] = tuple(one.row(index) for one in self._series)
         else:
             rows = tuple(self._by_period.get(period, ()))
-        return rows, _RollupMaker(self._ranked())(rows)
+        return rows, self._rollup_maker(rows)
 
     @cached_property
     def _index(self) -> dict[str, int]:
