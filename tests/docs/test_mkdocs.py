@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crmorg import load
@@ -156,6 +156,8 @@ _WORD = st.text(alphabet="abcxyz_*[]()`#-+>|=1.\\中文", min_size=1, max_size=1
     st.lists(_WORD, min_size=1, max_size=60),
     st.sampled_from(["", "- ", "1. ", "- [ ] ", "  - ", "**x** "]),
 )
+@example(words=["#", *["1"] * 14], prefix="- ")  # a heading in a list item: one line
+@example(words=[">", *["x"] * 14], prefix="1. ")  # a quote in a list item
 def test_wrap_never_changes_the_rendering(words: list[str], prefix: str) -> None:
     line = prefix + " ".join(words)
     wrapped = wrap_markdown(line, 30)

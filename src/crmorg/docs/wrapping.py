@@ -49,9 +49,17 @@ def _wrappable(line: str) -> bool:
     stripped = line.lstrip(" ")
     if not stripped or stripped[0].isspace():
         return False
-    if stripped != line and (len(line) - len(stripped) > 8 or not _ITEM.match(stripped)):
+    item = _ITEM.match(stripped)
+    if stripped != line and (len(line) - len(stripped) > 8 or not item):
         return False  # indented, not a nested list item: a continuation or code
-    return not stripped.startswith(("|", "#", "<", ">", "---", "***", "==="))
+    # A list item's text is a block too: `- # Title` is a heading, one line long.
+    body = stripped[item.end() :] if item else stripped
+    return not body.startswith(_LINE_BLOCKS) and not stripped.startswith(_LINE_BLOCKS)
+
+
+_LINE_BLOCKS: Final = ("|", "#", "<", ">", "---", "***", "===", "```", "~~~")
+"""Starts of blocks whose meaning depends on their line: table rows, headings, HTML,
+quotes, rules and setext underlines, fences."""
 
 
 def _wrapped(line: str, width: int) -> list[str]:
