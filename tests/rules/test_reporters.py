@@ -23,6 +23,7 @@ from crmorg.lint.docs import RULES_DOC_URL, anchor
 from crmorg.lint.engine import Report, run
 from crmorg.lint.registry import all_rules
 from crmorg.reporters import REPORTERS, github, json_report, sarif, text
+from crmorg.text import hidden_escaped
 
 HERE = Path(__file__).parent
 SEEDED = HERE / "seeded"
@@ -334,4 +335,4 @@ def test_the_json_report_is_json_dumps_of_its_dictionary(
 ) -> None:
     report = Report(tuple(findings), fail_on)
     expected = json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
-    assert json_report.report_text(report) == expected
+    assert json_report.render(report) == hidden_escaped(expected) + "\n"

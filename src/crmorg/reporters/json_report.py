@@ -56,15 +56,6 @@ def _escaped(text: str) -> str:
     return hidden_escaped(text) if not text.isascii() or "\x7f" in text else text
 
 
-def report_text(report: Report) -> str:
-    """``dumps(report.to_dict())``, without building a dictionary per finding."""
-    findings = ",\n    ".join(_findings_text(report.findings))
-    summary: list[str] = []
-    _encode(report.summary, "\n  ", summary)
-    listed = f"[\n    {findings}\n  ]" if findings else "[]"
-    return f'{{\n  "findings": {listed},\n  "summary": {"".join(summary)}\n}}'
-
-
 def _findings_text(findings: Iterable[Finding]) -> Iterator[str]:
     """``dumps(finding.to_dict())`` of each finding as an item of the report's list,
     four spaces in. What findings share (their rule, code and severity, their file) is
@@ -88,14 +79,11 @@ def _findings_text(findings: Iterable[Finding]) -> Iterator[str]:
                 f',\n      "file": {encode_basestring(location.file)},\n      "line": '
             )
         subjects = finding.subjects
-        if len(subjects) == 1:
-            listed = f"[\n        {encode_basestring(subjects[0])}\n      ]"
-        elif subjects:
-            listed = (
-                "[\n        " + ",\n        ".join(map(encode_basestring, subjects)) + "\n      ]"
-            )
-        else:
-            listed = "[]"
+        listed = (
+            "[\n        " + ",\n        ".join(map(encode_basestring, subjects)) + "\n      ]"
+            if subjects
+            else "[]"
+        )
         reason = finding.waiver_reason
         yield (
             f"{head}{encode_basestring(finding.message)}{file}{int.__repr__(location.line)},"
