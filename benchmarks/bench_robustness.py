@@ -31,18 +31,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+from bench_scale import _PEAK  # the console script's run, and its peak memory
+
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = str(ROOT / "examples" / "reference")
-_PEAK = (
-    "import os, resource, sys\n"
-    "from crmorg.cli.main import console\n"
-    "code = console(sys.argv[1:])\n"
-    "sys.stdout.flush()\n"
-    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-    "sys.stderr.write(f'PEAK_KIB {peak}\\n')\n"
-    "sys.stderr.flush()\n"
-    "os._exit(code)\n"
-)
 _KILLED_WHILE_WRITING = (
     "import os, signal, sys\n"
     "import crmorg.output\n"
